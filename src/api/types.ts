@@ -1,0 +1,592 @@
+/**
+ * The shared TypeScript shapes of the Tekton and core Kubernetes objects tektite handles.
+ *
+ * These interfaces are the contract between modules (engine, pod, controller, kubelet, CLI, triggers).
+ * The zod schemas in `src/api/schemas/` validate untrusted input and must infer types assignable to these.
+ * Fields follow tekton.dev/v1 and core/v1 JSON names exactly.
+ */
+
+/** A param or result value: string, array of strings, or object of strings (Tekton's ParamValue). */
+export type ParamValue = string | string[] | Record<string, string>;
+export type ParamType = 'string' | 'array' | 'object';
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  managedFields?: unknown[];
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+/** Any Kubernetes object. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [key: string]: unknown;
+}
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+  severity?: string;
+}
+
+// ---------------------------------------------------------------- params, results, workspaces
+
+export interface ParamSpec {
+  name: string;
+  type?: ParamType;
+  description?: string;
+  properties?: Record<string, { type?: 'string' }>;
+  default?: ParamValue;
+  enum?: string[];
+}
+
+export interface Param {
+  name: string;
+  value: ParamValue;
+}
+
+export interface TaskResult {
+  name: string;
+  type?: ParamType;
+  properties?: Record<string, { type?: 'string' }>;
+  description?: string;
+  value?: ParamValue;
+}
+
+export interface StepResult {
+  name: string;
+  type?: ParamType;
+  properties?: Record<string, { type?: 'string' }>;
+  description?: string;
+}
+
+export interface RunResult {
+  name: string;
+  type?: ParamType;
+  value: ParamValue;
+}
+
+export interface WorkspaceDeclaration {
+  name: string;
+  description?: string;
+  mountPath?: string;
+  readOnly?: boolean;
+  optional?: boolean;
+}
+
+export interface WorkspaceUsage {
+  name: string;
+  mountPath: string;
+}
+
+export interface WorkspaceBinding {
+  name: string;
+  subPath?: string;
+  volumeClaimTemplate?: PersistentVolumeClaim;
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  emptyDir?: Record<string, unknown>;
+  configMap?: Record<string, unknown>;
+  secret?: Record<string, unknown>;
+  projected?: Record<string, unknown>;
+  csi?: Record<string, unknown>;
+}
+
+export interface PipelineWorkspaceDeclaration {
+  name: string;
+  description?: string;
+  optional?: boolean;
+}
+
+export interface WorkspacePipelineTaskBinding {
+  name: string;
+  workspace?: string;
+  subPath?: string;
+}
+
+// ---------------------------------------------------------------- core/v1 subset
+
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: {
+    secretKeyRef?: { name: string; key: string; optional?: boolean };
+    configMapKeyRef?: { name: string; key: string; optional?: boolean };
+    fieldRef?: { fieldPath: string; apiVersion?: string };
+    resourceFieldRef?: Record<string, unknown>;
+  };
+}
+
+export interface EnvFromSource {
+  prefix?: string;
+  configMapRef?: { name: string; optional?: boolean };
+  secretRef?: { name: string; optional?: boolean };
+}
+
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  readOnly?: boolean;
+  subPath?: string;
+  subPathExpr?: string;
+}
+
+export interface ResourceRequirements {
+  limits?: Record<string, string>;
+  requests?: Record<string, string>;
+}
+
+export interface SecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  privileged?: boolean;
+  readOnlyRootFilesystem?: boolean;
+  allowPrivilegeEscalation?: boolean;
+  capabilities?: { add?: string[]; drop?: string[] };
+  [key: string]: unknown;
+}
+
+export interface Probe {
+  exec?: { command: string[] };
+  httpGet?: { path?: string; port: number | string; host?: string; scheme?: string };
+  tcpSocket?: { port: number | string; host?: string };
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  timeoutSeconds?: number;
+  failureThreshold?: number;
+  successThreshold?: number;
+}
+
+export interface Container {
+  name: string;
+  image?: string;
+  command?: string[];
+  args?: string[];
+  workingDir?: string;
+  env?: EnvVar[];
+  envFrom?: EnvFromSource[];
+  resources?: ResourceRequirements;
+  volumeMounts?: VolumeMount[];
+  volumeDevices?: unknown[];
+  ports?: Array<{ containerPort: number; name?: string; protocol?: string }>;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
+  livenessProbe?: Probe;
+  imagePullPolicy?: string;
+  securityContext?: SecurityContext;
+  terminationMessagePath?: string;
+  terminationMessagePolicy?: string;
+  stdin?: boolean;
+  tty?: boolean;
+  [key: string]: unknown;
+}
+
+export interface Volume {
+  name: string;
+  emptyDir?: { medium?: string; sizeLimit?: string };
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  configMap?: { name: string; items?: Array<{ key: string; path: string; mode?: number }>; optional?: boolean; defaultMode?: number };
+  secret?: { secretName: string; items?: Array<{ key: string; path: string; mode?: number }>; optional?: boolean; defaultMode?: number };
+  projected?: { sources: Array<Record<string, unknown>>; defaultMode?: number };
+  downwardAPI?: { items: Array<Record<string, unknown>> };
+  csi?: Record<string, unknown>;
+  hostPath?: { path: string; type?: string };
+  [key: string]: unknown;
+}
+
+export interface PodSecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  fsGroup?: number;
+  [key: string]: unknown;
+}
+
+export interface PodSpec {
+  initContainers?: Container[];
+  containers: Container[];
+  volumes?: Volume[];
+  restartPolicy?: string;
+  serviceAccountName?: string;
+  activeDeadlineSeconds?: number;
+  securityContext?: PodSecurityContext;
+  nodeSelector?: Record<string, string>;
+  tolerations?: unknown[];
+  affinity?: unknown;
+  imagePullSecrets?: Array<{ name: string }>;
+  hostNetwork?: boolean;
+  dnsPolicy?: string;
+  priorityClassName?: string;
+  runtimeClassName?: string;
+  schedulerName?: string;
+  enableServiceLinks?: boolean;
+  automountServiceAccountToken?: boolean;
+  hostAliases?: unknown[];
+  [key: string]: unknown;
+}
+
+export interface ContainerStateTerminated {
+  exitCode: number;
+  reason?: string;
+  message?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  signal?: number;
+  containerID?: string;
+}
+
+export interface ContainerState {
+  waiting?: { reason?: string; message?: string };
+  running?: { startedAt?: string };
+  terminated?: ContainerStateTerminated;
+}
+
+export interface ContainerStatus {
+  name: string;
+  image?: string;
+  imageID?: string;
+  containerID?: string;
+  ready: boolean;
+  started?: boolean;
+  restartCount: number;
+  state?: ContainerState;
+  lastState?: ContainerState;
+}
+
+export interface PodStatus {
+  phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+  conditions?: Condition[];
+  message?: string;
+  reason?: string;
+  startTime?: string;
+  podIP?: string;
+  hostIP?: string;
+  initContainerStatuses?: ContainerStatus[];
+  containerStatuses?: ContainerStatus[];
+}
+
+export interface Pod extends KubeObject {
+  spec: PodSpec;
+  status?: PodStatus;
+}
+
+export interface PersistentVolumeClaim {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  spec?: {
+    accessModes?: string[];
+    resources?: ResourceRequirements;
+    storageClassName?: string;
+    volumeName?: string;
+    volumeMode?: string;
+    [key: string]: unknown;
+  };
+  status?: { phase?: string; [key: string]: unknown };
+}
+
+// ---------------------------------------------------------------- Task, StepAction
+
+export interface Ref {
+  name?: string;
+  kind?: string;
+  apiVersion?: string;
+  resolver?: string;
+  params?: Param[];
+}
+
+export interface WhenExpression {
+  input?: string;
+  operator?: 'in' | 'notin';
+  values?: string[];
+  cel?: string;
+}
+
+export interface Step {
+  name?: string;
+  displayName?: string;
+  image?: string;
+  command?: string[];
+  args?: string[];
+  workingDir?: string;
+  env?: EnvVar[];
+  envFrom?: EnvFromSource[];
+  computeResources?: ResourceRequirements;
+  volumeMounts?: VolumeMount[];
+  volumeDevices?: unknown[];
+  imagePullPolicy?: string;
+  securityContext?: SecurityContext;
+  script?: string;
+  timeout?: string;
+  workspaces?: WorkspaceUsage[];
+  onError?: 'continue' | 'stopAndFail';
+  stdoutConfig?: { path?: string };
+  stderrConfig?: { path?: string };
+  ref?: Ref;
+  params?: Param[];
+  results?: StepResult[];
+  when?: WhenExpression[];
+}
+
+export type StepTemplate = Omit<Step, 'name' | 'script' | 'ref' | 'params' | 'results' | 'when' | 'timeout' | 'onError'>;
+
+export interface Sidecar extends Omit<Container, 'resources' | 'name'> {
+  name?: string;
+  computeResources?: ResourceRequirements;
+  script?: string;
+  workspaces?: WorkspaceUsage[];
+  restartPolicy?: string;
+}
+
+export interface TaskSpec {
+  displayName?: string;
+  description?: string;
+  params?: ParamSpec[];
+  steps: Step[];
+  volumes?: Volume[];
+  stepTemplate?: StepTemplate;
+  sidecars?: Sidecar[];
+  workspaces?: WorkspaceDeclaration[];
+  results?: TaskResult[];
+}
+
+export interface Task extends KubeObject {
+  kind: 'Task';
+  spec: TaskSpec;
+}
+
+export interface StepActionSpec {
+  description?: string;
+  image?: string;
+  command?: string[];
+  args?: string[];
+  env?: EnvVar[];
+  script?: string;
+  workingDir?: string;
+  params?: ParamSpec[];
+  results?: StepResult[];
+  securityContext?: SecurityContext;
+  volumeMounts?: VolumeMount[];
+}
+
+export interface StepAction extends KubeObject {
+  kind: 'StepAction';
+  spec: StepActionSpec;
+}
+
+// ---------------------------------------------------------------- Pipeline
+
+export interface Matrix {
+  params?: Param[];
+  include?: Array<{ name?: string; params?: Param[] }>;
+}
+
+export interface EmbeddedTask extends Partial<TaskSpec> {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  apiVersion?: string;
+  kind?: string;
+  spec?: unknown;
+}
+
+export interface PipelineTask {
+  name: string;
+  displayName?: string;
+  description?: string;
+  taskRef?: Ref;
+  taskSpec?: EmbeddedTask;
+  when?: WhenExpression[];
+  retries?: number;
+  runAfter?: string[];
+  params?: Param[];
+  matrix?: Matrix;
+  workspaces?: WorkspacePipelineTaskBinding[];
+  timeout?: string;
+  pipelineRef?: Ref;
+  pipelineSpec?: PipelineSpec;
+  onError?: 'continue' | 'stopAndFail';
+}
+
+export interface PipelineResult {
+  name: string;
+  type?: ParamType;
+  description?: string;
+  value: ParamValue;
+}
+
+export interface PipelineSpec {
+  displayName?: string;
+  description?: string;
+  tasks?: PipelineTask[];
+  params?: ParamSpec[];
+  workspaces?: PipelineWorkspaceDeclaration[];
+  results?: PipelineResult[];
+  finally?: PipelineTask[];
+}
+
+export interface Pipeline extends KubeObject {
+  kind: 'Pipeline';
+  spec: PipelineSpec;
+}
+
+// ---------------------------------------------------------------- runs
+
+export interface PodTemplate {
+  nodeSelector?: Record<string, string>;
+  env?: EnvVar[];
+  tolerations?: unknown[];
+  affinity?: unknown;
+  securityContext?: PodSecurityContext;
+  volumes?: Volume[];
+  runtimeClassName?: string;
+  automountServiceAccountToken?: boolean;
+  dnsPolicy?: string;
+  dnsConfig?: unknown;
+  enableServiceLinks?: boolean;
+  priorityClassName?: string;
+  schedulerName?: string;
+  imagePullSecrets?: Array<{ name: string }>;
+  hostAliases?: unknown[];
+  hostNetwork?: boolean;
+  hostUsers?: boolean;
+  topologySpreadConstraints?: unknown[];
+}
+
+export interface StepSpecOverride {
+  name: string;
+  computeResources?: ResourceRequirements;
+}
+
+export interface TaskRunSpec {
+  debug?: unknown;
+  params?: Param[];
+  serviceAccountName?: string;
+  taskRef?: Ref;
+  taskSpec?: TaskSpec;
+  status?: 'TaskRunCancelled' | 'TaskRunPending';
+  statusMessage?: string;
+  retries?: number;
+  timeout?: string;
+  podTemplate?: PodTemplate;
+  workspaces?: WorkspaceBinding[];
+  stepSpecs?: StepSpecOverride[];
+  sidecarSpecs?: StepSpecOverride[];
+  computeResources?: ResourceRequirements;
+  managedBy?: string;
+}
+
+export interface StepState extends ContainerState {
+  name: string;
+  container: string;
+  imageID?: string;
+  results?: RunResult[];
+  terminationReason?: string;
+}
+
+export interface SidecarState extends ContainerState {
+  name: string;
+  container: string;
+  imageID?: string;
+}
+
+export interface TaskRunStatus {
+  conditions?: Condition[];
+  observedGeneration?: number;
+  annotations?: Record<string, string>;
+  podName?: string;
+  startTime?: string;
+  completionTime?: string;
+  steps?: StepState[];
+  retriesStatus?: TaskRunStatus[];
+  results?: RunResult[];
+  sidecars?: SidecarState[];
+  taskSpec?: TaskSpec;
+  provenance?: unknown;
+}
+
+export interface TaskRun extends KubeObject {
+  kind: 'TaskRun';
+  spec: TaskRunSpec;
+  status?: TaskRunStatus;
+}
+
+export interface PipelineRunTaskRunSpec {
+  pipelineTaskName: string;
+  serviceAccountName?: string;
+  podTemplate?: PodTemplate;
+  stepSpecs?: StepSpecOverride[];
+  sidecarSpecs?: StepSpecOverride[];
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  computeResources?: ResourceRequirements;
+  timeout?: string;
+}
+
+export interface PipelineRunSpec {
+  pipelineRef?: Ref;
+  pipelineSpec?: PipelineSpec;
+  params?: Param[];
+  status?: 'Cancelled' | 'CancelledRunFinally' | 'StoppedRunFinally' | 'PipelineRunPending';
+  timeouts?: { pipeline?: string; tasks?: string; finally?: string };
+  taskRunTemplate?: { podTemplate?: PodTemplate; serviceAccountName?: string };
+  workspaces?: WorkspaceBinding[];
+  taskRunSpecs?: PipelineRunTaskRunSpec[];
+  managedBy?: string;
+}
+
+export interface ChildStatusReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  displayName?: string;
+  pipelineTaskName: string;
+  whenExpressions?: WhenExpression[];
+}
+
+export interface SkippedTask {
+  name: string;
+  reason: string;
+  whenExpressions?: WhenExpression[];
+}
+
+export interface PipelineRunStatus {
+  conditions?: Condition[];
+  observedGeneration?: number;
+  annotations?: Record<string, string>;
+  startTime?: string;
+  completionTime?: string;
+  results?: Array<{ name: string; value: ParamValue }>;
+  pipelineSpec?: PipelineSpec;
+  skippedTasks?: SkippedTask[];
+  childReferences?: ChildStatusReference[];
+  finallyStartTime?: string;
+  provenance?: unknown;
+}
+
+export interface PipelineRun extends KubeObject {
+  kind: 'PipelineRun';
+  spec: PipelineRunSpec;
+  status?: PipelineRunStatus;
+}
