@@ -17,7 +17,7 @@ describe('kind registry', () => {
       const key = `${k.group}/${k.plural}`;
       expect(seen.has(key), key).toBe(false);
       seen.add(key);
-      expect(apiVersionOf(k)).toMatch(k.group ? /^[a-z.]+\/v1(alpha1|beta1)?$/ : /^v1$/);
+      expect(apiVersionOf(k)).toMatch(k.group ? /^[a-z0-9.]+\/v1(alpha1|beta1)?$/ : /^v1$/);
     }
   });
 });

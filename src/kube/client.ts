@@ -1,0 +1,241 @@
+/**
+ * A small typed Kubernetes client for every kind in the registry, used by controllers, the kubelet, the CLI
+ * and the EventListener sink. Configuration, authentication and TLS come from @kubernetes/client-node's
+ * KubeConfig, and watches use its Watch; CRUD requests go straight over keep-alive HTTP so that any kind of the
+ * registry (and its /status subresource) is one code path.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { apiVersionOf, kindFor, type KindInfo } from '../api/registry.js';
+import type { KubeObject } from '../api/types.js';
+import { ApiError } from './errors.js';
+
+export type PatchType = 'merge' | 'json' | 'strategic';
+const patchContentType: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+};
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+}
+
+export interface ObjectList<T> {
+  items: T[];
+  metadata: { resourceVersion?: string; continue?: string };
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+/** A kind reference: `{ apiVersion: 'tekton.dev/v1', kind: 'TaskRun' }`. */
+export interface KindRef {
+  apiVersion: string;
+  kind: string;
+}
+
+/** Loads a KubeConfig: an explicit file, else $KUBECONFIG / ~/.kube/config, else in-cluster. */
+export function loadKubeConfig(opts: { kubeconfig?: string; context?: string } = {}): KubeConfig {
+  const kc = new KubeConfig();
+  if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
+  else kc.loadFromDefault();
+  if (opts.context) kc.setCurrentContext(opts.context);
+  return kc;
+}
+
+function infoOf(ref: KindRef): KindInfo {
+  const info = kindFor(ref.apiVersion, ref.kind);
+  if (!info) throw new Error(`unknown kind ${ref.kind} in ${ref.apiVersion}`);
+  return info;
+}
+
+/** The REST path of a kind's collection or object (`/apis/tekton.dev/v1/namespaces/ns/taskruns/x`). */
+export function resourcePath(info: KindInfo, namespace?: string, name?: string, sub?: string): string {
+  let p = info.group === '' ? `/api/${info.version}` : `/apis/${info.group}/${info.version}`;
+  if (info.namespaced && namespace) p += `/namespaces/${encodeURIComponent(namespace)}`;
+  p += `/${info.plural}`;
+  if (name) p += `/${encodeURIComponent(name)}`;
+  if (sub) p += `/${sub}`;
+  return p;
+}
+
+function query(opts: Record<string, string | number | boolean | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(opts)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Typed access to the API server of one kubeconfig context. */
+export class KubeClient {
+  readonly kc: KubeConfig;
+  readonly server: URL;
+  private readonly agent: http.Agent;
+  private authed?: Promise<https.RequestOptions>;
+
+  constructor(kc: KubeConfig) {
+    this.kc = kc;
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error('kubeconfig has no current cluster');
+    this.server = new URL(cluster.server);
+    const isHttps = this.server.protocol === 'https:';
+    this.agent = isHttps ? new https.Agent({ keepAlive: true, maxSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 64 });
+  }
+
+  /** The namespace of the current context, or `default`. */
+  get defaultNamespace(): string {
+    return this.kc.getContextObject(this.kc.getCurrentContext())?.namespace ?? 'default';
+  }
+
+  private options(): Promise<https.RequestOptions> {
+    this.authed ??= (async () => {
+      const o: https.RequestOptions = {};
+      await this.kc.applyToHTTPSOptions(o);
+      return o;
+    })();
+    return this.authed;
+  }
+
+  /** Sends one request; answers the parsed JSON body, throws ApiError for non-2xx statuses. */
+  async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    const text = await this.requestText(method, path, body, contentType);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** Like {@link request} but answers the raw body text. */
+  async requestText(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<string> {
+    const base = await this.options();
+    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const mod = this.server.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = mod.request({
+        ...base,
+        agent: this.agent,
+        protocol: this.server.protocol,
+        hostname: this.server.hostname,
+        port: this.server.port,
+        method,
+        path: this.server.pathname.replace(/\/$/, '') + path,
+        headers: {
+          ...(base.headers ?? {}),
+          Accept: 'application/json',
+          ...(payload !== undefined ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload) } : {}),
+        },
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve(text);
+          else reject(ApiError.fromResponse(status, text, `${method} ${path}`));
+        });
+        res.on('error', reject);
+      });
+      req.on('error', (err) => reject(ApiError.unreachable(this.server.href, err)));
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+
+  async get<T extends KubeObject>(ref: KindRef, namespace: string | undefined, name: string): Promise<T> {
+    return this.request<T>('GET', resourcePath(infoOf(ref), namespace, name));
+  }
+
+  /** Like {@link get} but answers undefined for NotFound. */
+  async tryGet<T extends KubeObject>(ref: KindRef, namespace: string | undefined, name: string): Promise<T | undefined> {
+    try {
+      return await this.get<T>(ref, namespace, name);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async list<T extends KubeObject>(ref: KindRef, namespace?: string, opts: ListOptions = {}): Promise<ObjectList<T>> {
+    const q = query({ ...opts });
+    const list = await this.request<ObjectList<T>>('GET', resourcePath(infoOf(ref), namespace) + q);
+    for (const item of list.items) {
+      item.apiVersion ??= ref.apiVersion;
+      item.kind ??= ref.kind;
+    }
+    return list;
+  }
+
+  async create<T extends KubeObject>(obj: T, opts: { dryRun?: boolean } = {}): Promise<T> {
+    const info = infoOf(obj);
+    const ns = info.namespaced ? (obj.metadata.namespace ?? this.defaultNamespace) : undefined;
+    const body = { ...obj, apiVersion: apiVersionOf(info), metadata: { ...obj.metadata, ...(ns ? { namespace: ns } : {}) } };
+    return this.request<T>('POST', resourcePath(info, ns) + query({ dryRun: opts.dryRun ? 'All' : undefined }), body);
+  }
+
+  /** PUT of the whole object (optimistic concurrency on metadata.resourceVersion). */
+  async update<T extends KubeObject>(obj: T): Promise<T> {
+    const info = infoOf(obj);
+    return this.request<T>('PUT', resourcePath(info, obj.metadata.namespace, obj.metadata.name), obj);
+  }
+
+  /** PUT of the /status subresource. */
+  async updateStatus<T extends KubeObject>(obj: T): Promise<T> {
+    const info = infoOf(obj);
+    return this.request<T>('PUT', resourcePath(info, obj.metadata.namespace, obj.metadata.name, 'status'), obj);
+  }
+
+  async patch<T extends KubeObject>(ref: KindRef, namespace: string | undefined, name: string, patch: unknown, opts: { type?: PatchType; status?: boolean } = {}): Promise<T> {
+    const type = opts.type ?? 'merge';
+    const path = resourcePath(infoOf(ref), namespace, name, opts.status ? 'status' : undefined);
+    return this.request<T>('PATCH', path, patch, patchContentType[type]);
+  }
+
+  /** Deletes an object; NotFound counts as done. */
+  async delete(ref: KindRef, namespace: string | undefined, name: string, opts: { propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' } = {}): Promise<void> {
+    try {
+      await this.request('DELETE', resourcePath(infoOf(ref), namespace, name), { propagationPolicy: opts.propagationPolicy ?? 'Background' });
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 404) return;
+      throw err;
+    }
+  }
+
+  /** Reads a container's log (`follow` streams into `onData` until the server ends the response). */
+  async podLog(namespace: string, pod: string, opts: { container?: string; follow?: boolean; timestamps?: boolean; tailLines?: number }, onData?: (chunk: string) => void): Promise<string> {
+    const path = resourcePath(infoOf({ apiVersion: 'v1', kind: 'Pod' }), namespace, pod, 'log') + query({ ...opts });
+    if (!onData) return this.requestText('GET', path);
+    const base = await this.options();
+    const mod = this.server.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = mod.request({ ...base, agent: this.agent, protocol: this.server.protocol, hostname: this.server.hostname, port: this.server.port, method: 'GET', path: this.server.pathname.replace(/\/$/, '') + path }, (res) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 300) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => reject(ApiError.fromResponse(status, Buffer.concat(chunks).toString('utf8'), `GET ${path}`)));
+          return;
+        }
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => onData(c));
+        res.on('end', () => resolve(''));
+        res.on('error', reject);
+      });
+      req.on('error', (err) => reject(ApiError.unreachable(this.server.href, err)));
+      req.end();
+    });
+  }
+
+  /**
+   * Watches a collection. `onEvent` gets every event (BOOKMARK and ERROR included); `onDone` is called once when
+   * the stream ends or fails. Answers a function that stops the watch.
+   */
+  async watch<T extends KubeObject>(ref: KindRef, namespace: string | undefined, opts: ListOptions & { allowWatchBookmarks?: boolean; timeoutSeconds?: number }, onEvent: (type: WatchEventType, obj: T) => void, onDone: (err?: unknown) => void): Promise<() => void> {
+    const w = new Watch(this.kc);
+    const params: Record<string, string | number | boolean> = {};
+    for (const [k, v] of Object.entries(opts)) if (v !== undefined) params[k] = v;
+    const ctrl = await w.watch(resourcePath(infoOf(ref), namespace), params, (type: string, obj: T) => onEvent(type as WatchEventType, obj), (err: unknown) => onDone(err ?? undefined));
+    return () => ctrl.abort();
+  }
+}
