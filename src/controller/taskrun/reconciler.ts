@@ -1,0 +1,102 @@
+/**
+ * The TaskRun reconciler: gather (TaskRun, its TaskSpec and StepActions, its Pod) → decide (pure engine plan)
+ * → apply (create/delete/annotate pods, then write the status once).
+ */
+import type { Pod, TaskRun } from '../../api/types.js';
+import { setSucceeded } from '../../engine/conditions.js';
+import { decideTaskRun, resolveTaskSpec } from '../../engine/taskrun/index.js';
+import type { KubeClient } from '../../kube/client.js';
+import { isAlreadyExists } from '../../kube/errors.js';
+import { builtinImageEntrypoints, buildPod } from '../../pod/index.js';
+import type { ControllerConfig } from '../config.js';
+import { isManagedByUs } from '../config.js';
+import type { Informer } from '../runtime/informer.js';
+import { splitKey } from '../runtime/informer.js';
+import type { ReconcileResult } from '../runtime/controller.js';
+import { writeStatus } from '../runtime/status-writer.js';
+import { fetchTaskSpec } from './resolve.js';
+
+const POD = { apiVersion: 'v1', kind: 'Pod' };
+
+export interface TaskRunReconcilerDeps {
+  client: KubeClient;
+  taskRuns: Informer<TaskRun>;
+  pods: Informer<Pod>;
+  config: ControllerConfig;
+  now?: () => Date;
+}
+
+type Plan = ReturnType<typeof decideTaskRun>;
+type Resolved = ReturnType<typeof resolveTaskSpec>;
+
+/** Builds the reconcile function of the TaskRun controller. */
+export function taskRunReconciler(deps: TaskRunReconcilerDeps): (key: string) => Promise<ReconcileResult | void> {
+  const now = deps.now ?? (() => new Date());
+  return async (key) => {
+    const tr = deps.taskRuns.get(key);
+    if (!tr || !isManagedByUs(tr.spec.managedBy)) return;
+    if (isFinished(tr)) return;
+    const resolved = await resolve(deps, tr);
+    const { namespace } = splitKey(key);
+    const pod = tr.status?.podName ? deps.pods.get(`${namespace}/${tr.status.podName}`) : undefined;
+    const plan = decideTaskRun({ taskRun: tr, resolved, pod, now: now(), defaultTimeoutMs: deps.config.defaultTimeoutMinutes * 60_000 });
+    const status = await applyActions(deps, tr, resolved, plan, now());
+    await writeStatus(deps.client, tr, status);
+    return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs } : undefined;
+  };
+}
+
+function isFinished(tr: TaskRun): boolean {
+  const c = tr.status?.conditions?.find((x) => x.type === 'Succeeded');
+  return !!c && c.status !== 'Unknown' && !!tr.status?.completionTime;
+}
+
+async function resolve(deps: TaskRunReconcilerDeps, tr: TaskRun): Promise<Resolved> {
+  const fetched = await fetchTaskSpec(deps.client, tr);
+  if (!fetched.ok) return fetched;
+  return resolveTaskSpec({ taskRun: tr, taskSpec: fetched.spec, taskName: fetched.taskName, stepActions: fetched.stepActions });
+}
+
+/** Carries out the plan's actions; answers the status to write (a pod that cannot be built fails the run). */
+async function applyActions(deps: TaskRunReconcilerDeps, tr: TaskRun, resolved: Resolved, plan: Plan, at: Date): Promise<NonNullable<TaskRun['status']>> {
+  const ns = tr.metadata.namespace ?? 'default';
+  for (const action of plan.actions) {
+    if (action.type === 'createPod') {
+      if (!resolved.ok) continue;
+      const built = buildPod({
+        taskRun: tr, spec: resolved.spec, podName: action.podName,
+        config: {
+          entrypointImage: deps.config.entrypointImage, awaitSidecarReadiness: deps.config.awaitSidecarReadiness,
+          managedBy: deps.config.managedByLabel, imageEntrypoint: builtinImageEntrypoints,
+        },
+      });
+      if (!built.ok) {
+        return setSucceeded({ ...plan.status, completionTime: at.toISOString() }, { status: 'False', reason: built.reason, message: built.message }, at);
+      }
+      try {
+        await deps.client.create(built.pod);
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+      }
+    } else if (action.type === 'deletePod') {
+      await deps.client.delete(POD, ns, action.podName);
+    } else if (action.type === 'markSidecarsReady') {
+      await deps.client.patch(POD, ns, action.podName, { metadata: { annotations: { 'tekton.dev/ready': 'READY' } } });
+    } else if (action.type === 'stopSidecars') {
+      await stopSidecars(deps, ns, action.podName);
+    }
+  }
+  return plan.status;
+}
+
+/** Switches every still-running sidecar to the nop image, as Tekton does; the kubelet stops such a container. */
+async function stopSidecars(deps: TaskRunReconcilerDeps, ns: string, podName: string): Promise<void> {
+  const pod = deps.pods.get(`${ns}/${podName}`);
+  if (!pod) return;
+  const running = new Set((pod.status?.containerStatuses ?? []).filter((c) => c.state?.running).map((c) => c.name));
+  const containers = pod.spec.containers
+    .filter((c) => !c.name.startsWith('step-') && running.has(c.name) && c.image !== deps.config.nopImage)
+    .map((c) => ({ name: c.name, image: deps.config.nopImage }));
+  if (containers.length === 0) return;
+  await deps.client.patch(POD, ns, podName, { spec: { containers } }, { type: 'strategic' });
+}
