@@ -1,0 +1,73 @@
+/*
+ * tektite step helper ("entrypoint"): shared declarations.
+ * Static C so it runs in images with no shell and no libc (scratch, distroless).
+ * See README.md in this folder for the subcommands and flags.
+ */
+#ifndef TEKTITE_ENTRYPOINT_H
+#define TEKTITE_ENTRYPOINT_H
+
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Result types of the termination message (Tekton's values). */
+#define TYPE_TASK_RESULT 1
+#define TYPE_INTERNAL 3
+#define TYPE_STEP_RESULT 4
+
+/* Kubernetes' cap on a container termination message. */
+#define MAX_TERMINATION_MESSAGE 4096
+
+/* A growable byte buffer; aborts the program when memory runs out. */
+struct buf {
+  char *p;
+  size_t n, cap;
+};
+void buf_put(struct buf *b, const char *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+
+/* Signal state shared by the handlers (main.c) and the step runner (step.c).
+ * g_child: 0 = no child yet (a termination signal exits at once), > 0 = the running child's
+ * process group (signals are forwarded to it), -1 = child reaped, finishing (signal only recorded). */
+extern volatile sig_atomic_t g_term_sig;
+extern volatile pid_t g_child;
+extern int g_chld_pipe[2];
+void install_chld_handler(void);
+
+/* util.c */
+int mkdir_p(const char *path, mode_t mode);
+int mkdir_parent(const char *path);
+char *read_file(const char *path, size_t *len);
+int write_file(const char *path, const char *data, size_t n, mode_t mode);
+int64_t mono_ns(void);
+void format_time(char *out, size_t size);
+int64_t parse_duration(const char *s);
+char *str_printf(const char *fmt, ...);
+void warnx_(const char *fmt, ...);
+
+/* init.c */
+int cmd_init(int argc, char **argv);
+int cmd_decode_script(int argc, char **argv);
+long base64_decode(const char *in, size_t n, char *out);
+
+/* term.c */
+struct msg {
+  struct buf b;
+  int count;
+  char started[40];
+};
+void msg_add(struct msg *m, const char *key, const char *val, size_t len, int type);
+void msg_add_results(struct msg *m, const char *dir, const char *names, int type);
+int msg_write(struct msg *m, const char *path);
+char *subst_step_results(const char *s, const char *steps_dir, const char **missing);
+
+/* run.c */
+int run_child(char **argv, char **envp, const char *out_path, const char *err_path, int64_t timeout_ns,
+              int *timed_out);
+
+/* step.c */
+int cmd_step(int argc, char **argv);
+
+#endif

@@ -1,0 +1,225 @@
+/*
+ * Step mode: wait for the previous step, run the step's command, record the outcome
+ * (post file, exitCode file, termination message). Flags are Tekton's (see README.md).
+ */
+#include "entrypoint.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+extern char **environ;
+
+struct step {
+  const char *wait_file, *post_file, *term_path, *meta_dir, *entrypoint, *on_error, *timeout;
+  const char *stdout_path, *stderr_path, *results, *step_results, *results_dir, *steps_dir;
+  const char *wait_file_content;
+  int64_t timeout_ns;
+  char **args;
+  int nargs;
+};
+
+enum { WAITING, READY, SKIP };
+
+/* ------------------------------------------------------------------ flags */
+
+static const char **flag_slot(struct step *s, const char *name) {
+  static const struct { const char *name; size_t off; } flags[] = {
+#define F(n) {#n, offsetof(struct step, n)}
+    F(wait_file), F(post_file), F(entrypoint), F(on_error), F(timeout), F(stdout_path), F(stderr_path),
+    F(results), F(step_results), F(results_dir), F(steps_dir), F(wait_file_content),
+#undef F
+    {"termination_path", offsetof(struct step, term_path)}, {"step_metadata_dir", offsetof(struct step, meta_dir)},
+  };
+  for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+    if (strcmp(name, flags[i].name) == 0) return (const char **)((char *)s + flags[i].off);
+  return NULL;
+}
+
+/* Parses Go-style flags (-f v, -f=v, --f v; -wait_file_content is boolean) up to "--" or the first non-flag. */
+static int parse_flags(int argc, char **argv, struct step *s) {
+  int i = 1;
+  while (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
+    char *name = argv[i] + (argv[i][1] == '-' ? 2 : 1);
+    if (*name == '\0') { /* "--" */
+      i++;
+      break;
+    }
+    char *eq = strchr(name, '=');
+    if (eq) *eq = '\0';
+    const char **slot = flag_slot(s, name);
+    if (!slot) {
+      warnx_("flag provided but not defined: -%s", name);
+      return -1;
+    }
+    if (eq) *slot = eq + 1;
+    else if (slot == &s->wait_file_content) *slot = "true";
+    else if (i + 1 < argc) *slot = argv[++i];
+    else {
+      warnx_("flag needs an argument: -%s", name);
+      return -1;
+    }
+    i++;
+  }
+  s->args = argv + i;
+  s->nargs = argc - i;
+  return 0;
+}
+
+static int validate(struct step *s) {
+  if (s->on_error && strcmp(s->on_error, "continue") != 0 && strcmp(s->on_error, "stopAndFail") != 0) {
+    warnx_("-on_error must be continue or stopAndFail, not %s", s->on_error);
+    return -1;
+  }
+  s->timeout_ns = s->timeout && *s->timeout ? parse_duration(s->timeout) : 0;
+  if (s->timeout_ns < 0) {
+    warnx_("bad -timeout %s (want a Go duration such as 90s or 1h0m0s)", s->timeout);
+    return -1;
+  }
+  if (!s->entrypoint && s->nargs == 0) {
+    warnx_("no command: give -entrypoint or arguments after --");
+    return -1;
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------ waiting */
+
+static int wait_state(const char *f, const char *err, int need_content) {
+  struct stat st;
+  if (access(err, F_OK) == 0) return SKIP;
+  if (stat(f, &st) == 0 && (!need_content || st.st_size > 0)) return READY;
+  return WAITING;
+}
+
+/* Waits for f (non-empty when need_content) or f.err: inotify on the directory plus a 10 ms poll. */
+static int wait_for(const char *f, int need_content) {
+  char *err = str_printf("%s.err", f), *dir = str_printf("%s", f), *slash = strrchr(dir, '/');
+  if (slash) *(slash == dir ? slash + 1 : slash) = '\0';
+  int ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC), wd = -1, st;
+  char ev[4096];
+  while (1) {
+    if (ifd >= 0 && wd < 0)
+      wd = inotify_add_watch(ifd, slash ? dir : ".", IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB);
+    if ((st = wait_state(f, err, need_content)) != WAITING) break;
+    struct pollfd p = {wd >= 0 ? ifd : -1, POLLIN, 0};
+    poll(&p, 1, 10);
+    while (ifd >= 0 && read(ifd, ev, sizeof ev) > 0) {
+    }
+  }
+  if (ifd >= 0) close(ifd);
+  free(err);
+  free(dir);
+  return st;
+}
+
+/* ------------------------------------------------------------------ running */
+
+static void write_post(const struct step *s, int ok) {
+  if (!s->post_file) return;
+  char *p = str_printf(ok ? "%s" : "%s.err", s->post_file);
+  if (write_file(p, "", 0, 0644) != 0) warnx_("cannot write post file %s: %s", p, strerror(errno));
+  free(p);
+}
+
+static void write_exit_code(const struct step *s, int code) {
+  if (!s->meta_dir) return;
+  char *p = str_printf("%s/exitCode", s->meta_dir), v[16];
+  int n = snprintf(v, sizeof v, "%d", code);
+  if (write_file(p, v, (size_t)n, 0644) != 0) warnx_("cannot write %s: %s", p, strerror(errno));
+  free(p);
+}
+
+/* Replaces step-result references in the command, the arguments and the environment. */
+static char **substitute(struct step *s, char ***envp) {
+  int n = 0;
+  while (environ[n]) n++;
+  char **argv = calloc((size_t)s->nargs + 2, sizeof *argv), **env = calloc((size_t)n + 1, sizeof *env);
+  const char *missing = NULL;
+  int k = 0;
+  if (s->entrypoint) argv[k++] = subst_step_results(s->entrypoint, s->steps_dir, &missing);
+  for (int i = 0; i < s->nargs && !missing; i++) argv[k++] = subst_step_results(s->args[i], s->steps_dir, &missing);
+  for (int i = 0; i < n && !missing; i++)
+    env[i] = strstr(environ[i], "$(steps.") ? subst_step_results(environ[i], s->steps_dir, &missing) : environ[i];
+  if (missing) {
+    warnx_("cannot substitute step result: %s does not exist", missing);
+    return NULL;
+  }
+  *envp = env;
+  return argv;
+}
+
+
+/* ------------------------------------------------------------------ outcome */
+
+/* The step was skipped because an earlier step failed. */
+static int skip(const struct step *s, struct msg *m) {
+  format_time(m->started, sizeof m->started);
+  msg_add(m, "StartedAt", m->started, strlen(m->started), TYPE_INTERNAL);
+  msg_add(m, "Reason", "Skipped", 7, TYPE_INTERNAL);
+  write_post(s, 0);
+  msg_write(m, s->term_path);
+  warnx_("Skipping step because a previous step failed");
+  return 1;
+}
+
+/* Records the outcome of the command and returns the helper's exit code. */
+static int finish(const struct step *s, struct msg *m, int code, int timed_out) {
+  int ok = code == 0, exit_code = code;
+  char v[16];
+  if (timed_out) {
+    warnx_("step timed out after %s", s->timeout);
+    msg_add(m, "Reason", "TimeoutExceeded", 15, TYPE_INTERNAL);
+    ok = 0;
+    exit_code = 1;
+  } else if (g_term_sig) {
+    ok = 0;
+    exit_code = 128 + g_term_sig;
+  } else if (code != 0 && s->on_error && strcmp(s->on_error, "continue") == 0) {
+    msg_add(m, "ExitCode", v, (size_t)snprintf(v, sizeof v, "%d", code), TYPE_INTERNAL);
+    ok = 1;
+    exit_code = 0;
+  }
+  write_exit_code(s, code);
+  msg_add_results(m, s->results_dir, s->results, TYPE_TASK_RESULT);
+  if (s->meta_dir) {
+    char *dir = str_printf("%s/results", s->meta_dir);
+    msg_add_results(m, dir, s->step_results, TYPE_STEP_RESULT);
+    free(dir);
+  }
+  if (msg_write(m, s->term_path) == 1) {
+    ok = 0;
+    exit_code = 1;
+  }
+  write_post(s, ok);
+  return exit_code;
+}
+
+/* Step mode: [flags] [--] command [args...]. */
+int cmd_step(int argc, char **argv) {
+  struct step s = {0};
+  struct msg m = {{0}, 0, {0}};
+  s.results_dir = "/tekton/results";
+  s.steps_dir = "/tekton/steps";
+  if (parse_flags(argc, argv, &s) != 0 || validate(&s) != 0) return 2;
+  if (s.meta_dir) {
+    char *dir = str_printf("%s/results", s.meta_dir);
+    if (mkdir_p(dir, 0755) != 0) warnx_("cannot create %s: %s", dir, strerror(errno));
+    free(dir);
+  }
+  int need_content = s.wait_file_content && strcmp(s.wait_file_content, "false") != 0;
+  if (s.wait_file && *s.wait_file && wait_for(s.wait_file, need_content) == SKIP) return skip(&s, &m);
+  format_time(m.started, sizeof m.started);
+  msg_add(&m, "StartedAt", m.started, strlen(m.started), TYPE_INTERNAL);
+  char **envp = NULL, **cmd = substitute(&s, &envp);
+  if (!cmd) return finish(&s, &m, 1, 0);
+  install_chld_handler();
+  int timed_out = 0;
+  int code = run_child(cmd, envp, s.stdout_path, s.stderr_path, s.timeout_ns, &timed_out);
+  return finish(&s, &m, code, timed_out);
+}
