@@ -62,3 +62,16 @@ export function claimNameForTemplate(workspaceName: string, ownerUid: string, te
   const hash = createHash('sha256').update(workspaceName + ownerUid).digest('hex').slice(0, 10);
   return `${templateName || 'pvc'}-${hash}`;
 }
+
+/**
+ * Container name of step `index` (Tekton's `StepName`): `step-<name>`, or `step-unnamed-<index>` for a step with
+ * no name. Status entries, exit-code paths and step-result paths all key on it.
+ */
+export function stepContainerName(name: string | undefined, index: number): string {
+  return name ? `step-${name}` : `step-unnamed-${index}`;
+}
+
+/** Container name of sidecar `index`: `sidecar-<name>`, or `sidecar-unnamed-<index>`. */
+export function sidecarContainerName(name: string | undefined, index: number): string {
+  return name ? `sidecar-${name}` : `sidecar-unnamed-${index}`;
+}
