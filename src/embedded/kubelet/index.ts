@@ -1,0 +1,61 @@
+/**
+ * The local kubelet of embedded mode: runs the Pods of the embedded API server on this machine and reports
+ * their status and logs. See docs in kubelet.ts (deletion), restart.ts (restart semantics), runtimes/*.ts.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { KubeClient } from '../../kube/client.js';
+import type { LogStore } from '../logs.js';
+import { NodeAgent } from './kubelet.js';
+import { LocalProvisioner } from './provisioner.js';
+import { selectRuntime, type RuntimeChoice } from './runtimes/select.js';
+import type { KubeletLogger } from './types.js';
+
+export type { ContainerRuntime, ContainerLaunch, ContainerHandle, LogSink, Mount, PodIdentity } from './types.js';
+export { selectRuntime, type RuntimeChoice } from './runtimes/select.js';
+
+/** Options of {@link startKubelet}. */
+export interface KubeletOptions {
+  client: KubeClient;
+  logs: LogStore;
+  /** Pod scratch dirs go to `<dataDir>/pods/<uid>`, provisioned volumes to `<dataDir>/pv/<ns>/<claim>`. */
+  dataDir: string;
+  runtime: RuntimeChoice;
+  /** The built step helper, bound read-only at /tektite/entrypoint in every container. */
+  helperPath: string;
+  /** Default `tektite`. Pods whose spec.nodeName names another node are left alone. */
+  nodeName?: string;
+  /** Default: warnings to stderr. */
+  log?: KubeletLogger;
+}
+
+/** A running kubelet. */
+export interface Kubelet {
+  /** The runtime in use: `host`, `podman`, `docker` or `noop` (what `auto` chose). */
+  runtime: string;
+  /** Stops watching and kills running pods' processes (their status stays as last written). */
+  stop(): Promise<void>;
+}
+
+const stderrLogger: KubeletLogger = { warn: (msg) => process.stderr.write(`${msg}\n`) };
+
+/** Starts the kubelet; resolves once Pods and PersistentVolumeClaims have been listed and acted on. */
+export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
+  const log = opts.log ?? stderrLogger;
+  const dataDir = path.resolve(opts.dataDir);
+  await mkdir(path.join(dataDir, 'pods'), { recursive: true });
+  const runtime = await selectRuntime(opts.runtime, { log });
+  const provisioner = new LocalProvisioner(opts.client, dataDir, log);
+  const agent = new NodeAgent({
+    client: opts.client,
+    logs: opts.logs,
+    runtime,
+    dataDir,
+    helperPath: path.resolve(opts.helperPath),
+    nodeName: opts.nodeName ?? 'tektite',
+    log,
+    claimDir: (ns, claim) => provisioner.claimDir(ns, claim),
+  }, provisioner);
+  await agent.start();
+  return { runtime: runtime.name, stop: () => agent.stop() };
+}

@@ -1,0 +1,80 @@
+/** Turns a pod's container spec into a runtime-neutral ContainerLaunch (mounts, env, command, user). */
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Container, Pod } from '../../api/types.js';
+import { expandVars } from './env.js';
+import type { ContainerLaunch, Mount, PodIdentity } from './types.js';
+import { UnsupportedVolumeError, type PreparedVolume } from './volumes.js';
+
+/** Kubernetes' default terminationMessagePath. */
+export const DEFAULT_TERMINATION_PATH = '/dev/termination-log';
+
+/** The host file that receives a container's termination message. */
+export function terminationFile(pod: PodIdentity, name: string, init: boolean): string {
+  return path.join(pod.dir, 'term', `${init ? 'init-' : ''}${name}`);
+}
+
+function depth(p: string): number {
+  return path.posix.normalize(p).split('/').filter(Boolean).length;
+}
+
+async function mountsOf(c: Container, volumes: Map<string, PreparedVolume>, env: ReadonlyMap<string, string>): Promise<Mount[]> {
+  const out: Mount[] = [];
+  for (const vm of c.volumeMounts ?? []) {
+    const vol = volumes.get(vm.name);
+    if (!vol) throw new UnsupportedVolumeError(`container ${c.name}: volumeMount "${vm.name}" names no volume of the pod`);
+    const sub = vm.subPath || (vm.subPathExpr ? expandVars(vm.subPathExpr, env) : '');
+    const norm = sub ? path.posix.normalize(sub) : '';
+    if (norm.startsWith('..') || path.posix.isAbsolute(norm)) {
+      throw new UnsupportedVolumeError(`container ${c.name}: invalid subPath "${sub}"`);
+    }
+    const hostPath = norm ? path.join(vol.hostPath, norm) : vol.hostPath;
+    if (norm) await mkdir(hostPath, { recursive: true, mode: 0o777 });
+    out.push({ hostPath, containerPath: path.posix.normalize(vm.mountPath), readOnly: vm.readOnly === true || vol.readOnly });
+  }
+  return out.map((m, i) => ({ m, i })).sort((a, b) => depth(a.m.containerPath) - depth(b.m.containerPath) || a.i - b.i).map((x) => x.m);
+}
+
+/** Creates the working directory on the host when it lies inside a writable volume. */
+async function ensureWorkingDir(wd: string | undefined, mounts: Mount[]): Promise<void> {
+  if (!wd) return;
+  const target = path.posix.normalize(wd);
+  let best: Mount | undefined;
+  for (const m of mounts) {
+    const inside = target === m.containerPath || target.startsWith(m.containerPath.replace(/\/$/, '') + '/');
+    if (inside && (!best || depth(m.containerPath) >= depth(best.containerPath))) best = m;
+  }
+  if (!best || best.readOnly) return;
+  await mkdir(path.join(best.hostPath, path.posix.relative(best.containerPath, target)), { recursive: true });
+}
+
+/** Everything the runtime needs to start container `c`; creates subPath dirs, workingDir and termination file. */
+export async function buildLaunch(input: {
+  pod: Pod; id: PodIdentity; container: Container; init: boolean; env: Map<string, string>;
+  volumes: Map<string, PreparedVolume>; helperPath: string;
+}): Promise<ContainerLaunch> {
+  const { pod, id, container: c, env } = input;
+  const mounts = await mountsOf(c, input.volumes, env);
+  await ensureWorkingDir(c.workingDir, mounts);
+  const termHost = terminationFile(id, c.name, input.init);
+  await mkdir(path.dirname(termHost), { recursive: true });
+  await writeFile(termHost, '');
+  await chmod(termHost, 0o666);
+  const sc = c.securityContext ?? {};
+  const psc = pod.spec.securityContext ?? {};
+  return {
+    pod: id,
+    name: c.name,
+    image: c.image ?? '',
+    command: c.command?.map((s) => expandVars(s, env)),
+    args: c.args?.map((s) => expandVars(s, env)),
+    env: [...env],
+    workingDir: c.workingDir || undefined,
+    mounts,
+    termination: { hostPath: termHost, containerPath: c.terminationMessagePath || DEFAULT_TERMINATION_PATH },
+    runAsUser: sc.runAsUser ?? psc.runAsUser,
+    runAsGroup: sc.runAsGroup ?? psc.runAsGroup,
+    helperPath: input.helperPath,
+    init: input.init,
+  };
+}

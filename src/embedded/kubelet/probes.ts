@@ -1,0 +1,107 @@
+/**
+ * Startup and readiness probes (exec, httpGet, tcpSocket). A container with neither is ready as soon as it runs;
+ * otherwise it becomes ready once its startup probe has passed and then its readiness probe passes, probed every
+ * periodSeconds after initialDelaySeconds (Kubernetes defaults: period 10 s, timeout 1 s, thresholds 1/3).
+ */
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import type { Container, Probe } from '../../api/types.js';
+import type { ContainerHandle, KubeletLogger } from './types.js';
+
+/** A running probe loop. */
+export interface ProbeLoop {
+  stop(): void;
+}
+
+function portOf(c: Container, port: number | string): number {
+  if (typeof port === 'number') return port;
+  const named = c.ports?.find((p) => p.name === port);
+  return named ? named.containerPort : Number(port);
+}
+
+function httpProbe(c: Container, p: NonNullable<Probe['httpGet']>, timeoutMs: number): Promise<boolean> {
+  const mod = p.scheme?.toUpperCase() === 'HTTPS' ? https : http;
+  return new Promise((resolve) => {
+    const req = mod.get({ host: p.host || '127.0.0.1', port: portOf(c, p.port), path: p.path || '/', timeout: timeoutMs, rejectUnauthorized: false }, (res) => {
+      res.resume();
+      const code = res.statusCode ?? 0;
+      resolve(code >= 200 && code < 400);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve(false));
+  });
+}
+
+function tcpProbe(c: Container, p: NonNullable<Probe['tcpSocket']>, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: p.host || '127.0.0.1', port: portOf(c, p.port) });
+    const done = (ok: boolean): void => {
+      sock.destroy();
+      resolve(ok);
+    };
+    sock.setTimeout(timeoutMs, () => done(false));
+    sock.on('connect', () => done(true));
+    sock.on('error', () => done(false));
+  });
+}
+
+/** Runs one probe once; answers whether it passed. */
+export async function probeOnce(c: Container, p: Probe, handle: ContainerHandle): Promise<boolean> {
+  const timeoutMs = (p.timeoutSeconds ?? 1) * 1000;
+  if (p.exec) return (await handle.exec(p.exec.command, timeoutMs)) === 0;
+  if (p.httpGet) return httpProbe(c, p.httpGet, timeoutMs);
+  if (p.tcpSocket) return tcpProbe(c, p.tcpSocket, timeoutMs);
+  return true;
+}
+
+const sleep = (ms: number, stopped: () => boolean): Promise<void> =>
+  new Promise((resolve) => {
+    const step = (): void => {
+      if (stopped() || ms <= 0) return resolve();
+      const d = Math.min(ms, 200);
+      ms -= d;
+      setTimeout(step, d);
+    };
+    step();
+  });
+
+async function untilPasses(c: Container, p: Probe, handle: ContainerHandle, stopped: () => boolean): Promise<void> {
+  await sleep((p.initialDelaySeconds ?? 0) * 1000, stopped);
+  while (!stopped()) {
+    if (await probeOnce(c, p, handle)) return;
+    await sleep((p.periodSeconds ?? 10) * 1000, stopped);
+  }
+}
+
+async function readinessLoop(c: Container, p: Probe, handle: ContainerHandle, stopped: () => boolean, onReady: (r: boolean) => void): Promise<void> {
+  let ok = 0;
+  let bad = 0;
+  while (!stopped()) {
+    const passed = await probeOnce(c, p, handle);
+    if (stopped()) return;
+    ok = passed ? ok + 1 : 0;
+    bad = passed ? 0 : bad + 1;
+    if (ok >= (p.successThreshold ?? 1)) onReady(true);
+    if (bad >= (p.failureThreshold ?? 3)) onReady(false);
+    await sleep((p.periodSeconds ?? 10) * 1000, stopped);
+  }
+}
+
+/** Starts the container's probes; `onReady` reports readiness changes (true at once when there are none). */
+export function startProbes(c: Container, handle: ContainerHandle, log: KubeletLogger, onReady: (ready: boolean) => void): ProbeLoop {
+  let stopped = false;
+  const isStopped = (): boolean => stopped;
+  if (!c.startupProbe && !c.readinessProbe) {
+    onReady(true);
+    return { stop: () => undefined };
+  }
+  void (async () => {
+    if (c.startupProbe) await untilPasses(c, c.startupProbe, handle, isStopped);
+    if (stopped) return;
+    if (!c.readinessProbe) return onReady(true);
+    await sleep((c.readinessProbe.initialDelaySeconds ?? 0) * 1000, isStopped);
+    await readinessLoop(c, c.readinessProbe, handle, isStopped, onReady);
+  })().catch((err: unknown) => log.warn(`kubelet: probe of ${c.name}: ${(err as Error).message}`));
+  return { stop: () => { stopped = true; } };
+}

@@ -1,0 +1,132 @@
+/**
+ * The `podman` and `docker` runtimes, through their CLIs (the same command shapes work for both; DOCKER_HOST
+ * may point at podman's socket). Containers run from their real images (`--pull=missing`), one engine container
+ * per pod container, labelled with the pod's uid and named `tkt-<pod uid>-<container>`.
+ *
+ * Network: every container uses the host network (`--network host`), as the host runtime does, so the
+ * containers of a pod reach each other on localhost and httpGet/tcpSocket probes reach them from here; pods
+ * share the host's ports. Volumes are host directories (`-v dir:path[:ro]`), the step helper is bound at
+ * /tektite/entrypoint, environment values are passed through the CLI's environment (`-e NAME`) so that they
+ * never appear on a command line. Output is `<engine> start --attach` (stdout and stderr into one pipe), the
+ * exit code comes from `<engine> wait`. Stopping is `<engine> stop -t 2` (SIGTERM, SIGKILL after 2 s; the
+ * step helper handles SIGTERM as PID 1).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { ContainerHandle, ContainerLaunch, ContainerRuntime, ExitInfo, PodIdentity } from '../types.js';
+import { settledHandle } from './host.js';
+import { runCapture, spawnMerged } from './proc.js';
+
+const LABEL = 'tektite.dev/pod-uid';
+
+/** Variables the engine CLI itself reads: passed inline (`-e K=V`) instead of through the CLI's environment. */
+const ENGINE_VARS = /^(PATH|HOME|TMPDIR|USER|SHELL|LANG|LC_.*|LD_.*|XDG_.*|CONTAINERS_.*|CONTAINER_.*|DOCKER_.*|PODMAN_.*|BUILDAH_.*|STORAGE_.*|REGISTRY_AUTH_FILE)$/;
+
+/** The CLI's environment for `create`: ours plus the container's values that are passed by name. */
+export function createEnv(launch: ContainerLaunch): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [k, v] of launch.env) if (!ENGINE_VARS.test(k)) env[k] = v;
+  return env;
+}
+
+/** True when `<engine> info` succeeds within the time. */
+export async function engineAnswers(bin: string, timeoutMs: number): Promise<boolean> {
+  const r = await runCapture([bin, 'info', '--format', '{{.Host.Arch}}{{.OSType}}'], { timeoutMs });
+  return r.code === 0;
+}
+
+/** Engine container name of a pod container. */
+export function engineName(pod: PodIdentity, container: string): string {
+  return `tkt-${pod.uid}-${container}`.replace(/[^a-zA-Z0-9_.-]/g, '-');
+}
+
+/** The `<engine> create` arguments for a launch (without the engine binary). */
+export function createArgs(launch: ContainerLaunch, extra: string[]): string[] {
+  const a = ['create', '--name', engineName(launch.pod, launch.name), '--label', `${LABEL}=${launch.pod.uid}`,
+    '--network', 'host', '--pull=missing', ...extra,
+    '-v', `${launch.helperPath}:/tektite/entrypoint:ro`];
+  for (const m of launch.mounts) a.push('-v', `${m.hostPath}:${m.containerPath}${m.readOnly ? ':ro' : ''}`);
+  a.push('-v', `${launch.termination.hostPath}:${launch.termination.containerPath}`);
+  for (const [k, v] of launch.env) a.push('-e', ENGINE_VARS.test(k) ? `${k}=${v}` : k);
+  if (launch.workingDir) a.push('-w', launch.workingDir);
+  if (launch.runAsUser !== undefined) a.push('--user', `${launch.runAsUser}${launch.runAsGroup !== undefined ? `:${launch.runAsGroup}` : ''}`);
+  if (launch.command) a.push('--entrypoint', JSON.stringify(launch.command));
+  a.push(launch.image, ...(launch.args ?? []));
+  return a;
+}
+
+function hardLimits(): { nofile: number; nproc: number } {
+  // Node has no getrlimit; /proc/self/limits has the hard limits of this process.
+  const text = existsSync('/proc/self/limits') ? readFileSync('/proc/self/limits', 'utf8') : '';
+  const hard = (name: string): number => {
+    const m = new RegExp(`^${name}\\s+\\S+\\s+(\\S+)`, 'm').exec(text);
+    return m?.[1] && /^\d+$/.test(m[1]) ? Number(m[1]) : Number.POSITIVE_INFINITY;
+  };
+  return { nofile: Math.min(hard('Max open files'), 1048576), nproc: Math.min(hard('Max processes'), 32768) };
+}
+
+/** A container engine driven through its CLI. */
+export class CliRuntime implements ContainerRuntime {
+  private constructor(readonly name: string, private readonly bin: string, private readonly global: string[], private readonly createExtra: string[]) {}
+
+  /**
+   * The runtime for `podman` or `docker`. For podman running as root it adds what this kind of machine needs
+   * (reference/runtime-feasibility.md §1.3): runc when containers.conf names no OCI runtime, and ulimits
+   * within this process's hard limits.
+   */
+  static create(bin: 'podman' | 'docker'): CliRuntime {
+    if (bin === 'docker') return new CliRuntime('docker', 'docker', [], []);
+    const conf = existsSync('/etc/containers/containers.conf') ? readFileSync('/etc/containers/containers.conf', 'utf8') : '';
+    const global = !/^\s*runtime\s*=/m.test(conf) && (existsSync('/usr/sbin/runc') || existsSync('/usr/bin/runc')) ? ['--runtime', 'runc'] : [];
+    const { nofile, nproc } = hardLimits();
+    const extra = /default_ulimits/.test(conf) || !Number.isFinite(nofile) ? [] : ['--ulimit', `nofile=${nofile}:${nofile}`, '--ulimit', `nproc=${nproc}:${nproc}`];
+    return new CliRuntime('podman', 'podman', global, extra);
+  }
+
+  private cmd(...args: string[]): string[] {
+    return [this.bin, ...this.global, ...args];
+  }
+
+  async preparePod(): Promise<void> {
+    // containers are created one by one as the pod runner starts them
+  }
+
+  async start(launch: ContainerLaunch, onOutput: (chunk: string) => void): Promise<ContainerHandle> {
+    const env = createEnv(launch);
+    const name = engineName(launch.pod, launch.name);
+    await runCapture(this.cmd('rm', '-f', name));
+    const created = await runCapture(this.cmd(...createArgs(launch, this.createExtra)), { env });
+    if (created.code !== 0) {
+      const why = (created.stderr || created.stdout).trim();
+      return settledHandle(`${this.name}://${name}`, launch.image, { exitCode: 128, startError: `${this.name} create ${launch.image}: ${why}` });
+    }
+    const id = created.stdout.trim().split('\n').pop() ?? name;
+    const inspected = await runCapture(this.cmd('inspect', '--format', '{{.Image}}', id));
+    const attach = spawnMerged(this.cmd('start', '--attach', id), { env: process.env, onOutput });
+    const exited: Promise<ExitInfo> = attach.exited.then(() => this.exitOf(id));
+    return {
+      containerID: `${this.name}://${id}`,
+      imageID: inspected.stdout.trim(),
+      exited,
+      kill: async () => {
+        await runCapture(this.cmd('stop', '-t', '2', id));
+        await exited;
+      },
+      exec: async (command, timeoutMs) => (await runCapture(this.cmd('exec', id, ...command), { timeoutMs })).code,
+    };
+  }
+
+  private async exitOf(id: string): Promise<ExitInfo> {
+    const w = await runCapture(this.cmd('wait', id));
+    const code = Number(w.stdout.trim().split('\n').pop());
+    if (w.code === 0 && Number.isInteger(code)) return { exitCode: code };
+    const i = await runCapture(this.cmd('inspect', '--format', '{{.State.ExitCode}}', id));
+    const c2 = Number(i.stdout.trim());
+    return Number.isInteger(c2) && i.code === 0 ? { exitCode: c2 } : { exitCode: 128, startError: `${this.name} wait ${id}: ${w.stderr.trim()}` };
+  }
+
+  async cleanupPod(pod: PodIdentity): Promise<void> {
+    const ps = await runCapture(this.cmd('ps', '-a', '-q', '--filter', `label=${LABEL}=${pod.uid}`));
+    const ids = ps.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+    if (ids.length) await runCapture(this.cmd('rm', '-f', ...ids));
+  }
+}

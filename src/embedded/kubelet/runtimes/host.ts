@@ -1,0 +1,126 @@
+/**
+ * The `host` runtime: every container is a bubblewrap sandbox over this machine's userland. Images are ignored.
+ * The root is a tmpfs with read-only binds of /usr and /etc (never `--bind / /`), volumes are bound at their
+ * container paths, the step helper at /tektite/entrypoint. PID, IPC and UTS namespaces are private per
+ * container; the network is the host's, so a sidecar and a step of one pod reach each other on localhost
+ * (and pods share the host's ports).
+ */
+import { existsSync } from 'node:fs';
+import type { ContainerHandle, ContainerLaunch, ContainerRuntime, ExitInfo } from '../types.js';
+import { runCapture, spawnMerged } from './proc.js';
+
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Host directories bound read-only when they exist (besides /usr and /etc). */
+const OPTIONAL_RO = ['/opt'];
+
+/** The environment of the sandboxed command: the spec's variables plus PATH, HOME and HOSTNAME defaults. */
+export function hostEnv(launch: ContainerLaunch): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of launch.env) env[k] = v;
+  env.PATH ??= DEFAULT_PATH;
+  env.HOME ??= launch.runAsUser ? '/home' : '/root';
+  env.HOSTNAME ??= hostnameOf(launch.pod.name);
+  return env;
+}
+
+function hostnameOf(podName: string): string {
+  return podName.slice(0, 63).replace(/[-.]+$/, '') || 'pod';
+}
+
+function fsArgs(launch: ContainerLaunch): string[] {
+  const a = ['--tmpfs', '/', '--ro-bind', '/usr', '/usr'];
+  for (const l of ['bin', 'lib', 'lib64', 'sbin']) {
+    if (existsSync(`/usr/${l}`)) a.push('--symlink', `usr/${l}`, `/${l}`);
+  }
+  a.push('--ro-bind', '/etc', '/etc', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
+  for (const d of OPTIONAL_RO) if (existsSync(d)) a.push('--ro-bind', d, d);
+  const mounted = new Set(launch.mounts.map((m) => m.containerPath));
+  for (const d of ['/root', '/home']) if (!mounted.has(d)) a.push('--tmpfs', d);
+  a.push('--ro-bind', launch.helperPath, '/tektite/entrypoint');
+  for (const m of launch.mounts) a.push(m.readOnly ? '--ro-bind' : '--bind', m.hostPath, m.containerPath);
+  a.push('--bind', launch.termination.hostPath, launch.termination.containerPath);
+  return a;
+}
+
+/** The bwrap argument list (without the program name) that runs `command` for this container. */
+export function bwrapArgs(launch: ContainerLaunch, command: string[]): string[] {
+  const a = ['--unshare-pid', '--unshare-ipc', '--unshare-uts', '--die-with-parent', '--new-session'];
+  if (launch.runAsUser !== undefined && launch.runAsUser !== 0) {
+    a.push('--unshare-user', '--uid', String(launch.runAsUser), '--gid', String(launch.runAsGroup ?? 0));
+  }
+  a.push('--hostname', hostnameOf(launch.pod.name), ...fsArgs(launch));
+  const wd = launch.workingDir || '/';
+  if (wd !== '/') a.push('--dir', wd);
+  a.push('--chdir', wd, '--', ...command);
+  return a;
+}
+
+/** The command line a host container runs: command + args (args alone when there is no command). */
+export function hostCommand(launch: ContainerLaunch): string[] {
+  return [...(launch.command ?? []), ...(launch.args ?? [])];
+}
+
+/** The bubblewrap runtime. */
+export class HostRuntime implements ContainerRuntime {
+  readonly name = 'host';
+  private readonly bwrap: string;
+
+  constructor(opts: { bwrap?: string } = {}) {
+    this.bwrap = opts.bwrap ?? 'bwrap';
+  }
+
+  async preparePod(): Promise<void> {
+    // nothing: every container is its own sandbox
+  }
+
+  async start(launch: ContainerLaunch, onOutput: (chunk: string) => void): Promise<ContainerHandle> {
+    const command = hostCommand(launch);
+    const id = `host://${launch.pod.uid}-${launch.name}`;
+    if (command.length === 0) {
+      const startError = `container ${launch.name} has neither command nor args; the host runtime ignores images ` +
+        `(${launch.image || 'no image'}), so it has nothing to run`;
+      return settledHandle(id, launch.image, { exitCode: 128, startError });
+    }
+    const env = hostEnv(launch);
+    const child = spawnMerged([this.bwrap, ...bwrapArgs(launch, command)], { env, onOutput });
+    const exited: Promise<ExitInfo> = child.exited.then((exitCode) => ({ exitCode }));
+    return {
+      containerID: `${id}-${child.pid}`,
+      imageID: launch.image,
+      exited,
+      kill: async () => {
+        child.signal('SIGTERM');
+        const t = setTimeout(() => child.signal('SIGKILL'), 2000);
+        await exited;
+        clearTimeout(t);
+      },
+      exec: async (cmd, timeoutMs) => {
+        const r = await runCapture([this.bwrap, ...bwrapArgs(launch, cmd)], { timeoutMs, env });
+        return r.code;
+      },
+    };
+  }
+
+  async cleanupPod(): Promise<void> {
+    // sandboxes die with their processes
+  }
+}
+
+/** A handle for a container that never ran. */
+export function settledHandle(containerID: string, imageID: string, info: ExitInfo): ContainerHandle {
+  return {
+    containerID,
+    imageID,
+    exited: Promise.resolve(info),
+    kill: async () => undefined,
+    exec: async () => 1,
+  };
+}
+
+/** True when bubblewrap can build a sandbox on this machine. */
+export async function bwrapWorks(bwrap = 'bwrap'): Promise<boolean> {
+  const links = ['lib', 'lib64', 'bin'].filter((l) => existsSync(`/usr/${l}`)).flatMap((l) => ['--symlink', `usr/${l}`, `/${l}`]);
+  const r = await runCapture([bwrap, '--unshare-pid', '--tmpfs', '/', '--ro-bind', '/usr', '/usr', ...links, '--', '/usr/bin/true'], { timeoutMs: 5000 });
+  return r.code === 0;
+}

@@ -1,0 +1,53 @@
+/**
+ * Picks the container runtime. `auto`: docker when a docker engine answers, else podman when `podman info`
+ * succeeds quickly, else host (bubblewrap). An explicit choice that cannot work fails with a clear message.
+ */
+import type { ContainerRuntime, KubeletLogger } from '../types.js';
+import { CliRuntime, engineAnswers } from './cli.js';
+import { bwrapWorks, HostRuntime } from './host.js';
+import { NoopRuntime } from './noop.js';
+
+/** The runtimes a user can ask for. */
+export type RuntimeChoice = 'host' | 'podman' | 'docker' | 'noop' | 'auto';
+
+/** The runtime was asked for but is not usable here. */
+export class RuntimeUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuntimeUnavailableError';
+  }
+}
+
+async function host(): Promise<ContainerRuntime> {
+  if (!(await bwrapWorks())) {
+    throw new RuntimeUnavailableError('runtime host needs bubblewrap (`bwrap`), which is missing or cannot create a sandbox here (apt-get install bubblewrap)');
+  }
+  return new HostRuntime();
+}
+
+async function engine(name: 'podman' | 'docker', timeoutMs: number): Promise<ContainerRuntime | undefined> {
+  if (!(await engineAnswers(name, timeoutMs))) return undefined;
+  return CliRuntime.create(name);
+}
+
+/** The runtime for a choice. */
+export async function selectRuntime(choice: RuntimeChoice, opts: { log?: KubeletLogger } = {}): Promise<ContainerRuntime> {
+  switch (choice) {
+    case 'noop': return new NoopRuntime();
+    case 'host': return host();
+    case 'podman':
+    case 'docker': {
+      const rt = await engine(choice, 15_000);
+      if (!rt) throw new RuntimeUnavailableError(`runtime ${choice}: \`${choice} info\` does not answer (is the ${choice} engine installed and running?)`);
+      return rt;
+    }
+    case 'auto': {
+      const rt = (await engine('docker', 3000)) ?? (await engine('podman', 5000));
+      if (rt) return rt;
+      opts.log?.debug?.('kubelet: no container engine answers; using the host runtime');
+      return host();
+    }
+    default:
+      throw new RuntimeUnavailableError(`unknown runtime "${String(choice)}" (host, podman, docker, noop or auto)`);
+  }
+}

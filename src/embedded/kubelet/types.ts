@@ -1,0 +1,89 @@
+/**
+ * The contract between the pod runner and the container runtimes (host/bwrap, podman, docker, noop).
+ * A runtime only knows how to start one container of a pod with everything already resolved: command, env,
+ * host directories to bind, the termination-message file. Ordering, status, volumes and probes live above it.
+ */
+
+/** Where the kubelet writes each container's output (structurally the LogStore of src/embedded/logs.ts). */
+export interface LogSink {
+  append(namespace: string, pod: string, container: string, chunk: string): unknown;
+  finish(namespace: string, pod: string, container: string): unknown;
+}
+
+/** One bind of a host file or directory into a container. */
+export interface Mount {
+  hostPath: string;
+  containerPath: string;
+  readOnly: boolean;
+}
+
+/** The pod a container belongs to, as a runtime sees it. */
+export interface PodIdentity {
+  namespace: string;
+  name: string;
+  uid: string;
+  /** The pod's scratch directory on the host (`<dataDir>/pods/<uid>`). */
+  dir: string;
+}
+
+/** Everything needed to start one container; produced by the pod runner. */
+export interface ContainerLaunch {
+  pod: PodIdentity;
+  name: string;
+  image: string;
+  /** K8s `command` after $(VAR) expansion; undefined means "the image's ENTRYPOINT". */
+  command?: string[];
+  /** K8s `args` after $(VAR) expansion; undefined means "the image's CMD" (when command is also undefined). */
+  args?: string[];
+  /** Only the variables the pod spec sets (in order); runtimes add their own defaults. */
+  env: Array<[string, string]>;
+  workingDir?: string;
+  /** Volume binds, already sorted so that parents come before children. */
+  mounts: Mount[];
+  /** Host file bound writable at the container's terminationMessagePath. */
+  termination: { hostPath: string; containerPath: string };
+  runAsUser?: number;
+  runAsGroup?: number;
+  /** The built step helper, bound read-only at /tektite/entrypoint. */
+  helperPath: string;
+  /** True for init containers (the podman runtime names and orders them). */
+  init: boolean;
+}
+
+/** How a container ended. */
+export interface ExitInfo {
+  exitCode: number;
+  /** Set when the runtime itself failed to start the command (reported as reason StartError). */
+  startError?: string;
+}
+
+/** A started container. */
+export interface ContainerHandle {
+  /** Runtime-qualified id, e.g. `host://<uid>-<name>` or `podman://<sha>`. */
+  containerID: string;
+  imageID: string;
+  /** Resolves once when the container has exited and its output has been delivered. */
+  exited: Promise<ExitInfo>;
+  /** Stops the container (SIGTERM then SIGKILL where the runtime supports it); resolves when it is gone. */
+  kill(): Promise<void>;
+  /** Runs a command inside (or beside, with the same mounts) the container; answers its exit code. */
+  exec(command: string[], timeoutMs: number): Promise<number>;
+}
+
+/** One container engine. */
+export interface ContainerRuntime {
+  /** `host`, `podman`, `docker` or `noop`. */
+  readonly name: string;
+  /** Called once per pod before its first container. */
+  preparePod(pod: PodIdentity): Promise<void>;
+  /** Starts a container; `onOutput` gets stdout and stderr merged, in order, as it arrives. */
+  start(launch: ContainerLaunch, onOutput: (chunk: string) => void): Promise<ContainerHandle>;
+  /** Removes whatever the runtime keeps for the pod (podman pod, containers). Never throws. */
+  cleanupPod(pod: PodIdentity): Promise<void>;
+}
+
+/** Logger used by the kubelet; defaults to stderr. */
+export interface KubeletLogger {
+  warn(msg: string): void;
+  debug?(msg: string): void;
+}
