@@ -590,3 +590,6 @@ export interface PipelineRun extends KubeObject {
   spec: PipelineRunSpec;
   status?: PipelineRunStatus;
 }
+
+// Triggers kinds (triggers.tekton.dev) live in triggers-types.ts to keep this file readable.
+export * from './triggers-types.js';

@@ -1,0 +1,107 @@
+/**
+ * Finds `$(...)` variable references for validation: each reference parsed into segments
+ * (`params['a.b'][*]` → segments ["params","a.b"], index "*"), and a walker over every string of a value
+ * with its field path, so checks can say exactly where a bad reference is.
+ */
+import { joinPath, type Segment } from './field-errors.js';
+
+/** One `$(...)` reference inside a string. */
+export interface VarRef {
+  /** The text between `$(` and `)`. */
+  expr: string;
+  /** Dot/bracket segments: `tasks.t.results.r` → ["tasks","t","results","r"]. */
+  segments: string[];
+  /** A trailing `[N]` or `[*]` index, if any. */
+  index?: string;
+  /** True when the reference is the whole string. */
+  whole: boolean;
+}
+
+const REF = /\$\(([^()$]+)\)/g;
+
+/** Parses the inside of `$( )`; undefined when it is not a variable path (e.g. shell `$(date +%s)`). */
+export function parseExpr(expr: string): { segments: string[]; index?: string } | undefined {
+  const segments: string[] = [];
+  let index: string | undefined;
+  let i = 0;
+  while (i < expr.length) {
+    const ch = expr[i];
+    if (ch === '[') {
+      const close = expr.indexOf(']', i);
+      if (close < 0) return undefined;
+      const inner = expr.slice(i + 1, close);
+      const quoted = /^(['"])(.*)\1$/.exec(inner);
+      if (quoted) segments.push(quoted[2] ?? '');
+      else if (inner === '*' || /^\d+$/.test(inner)) index = inner;
+      else return undefined;
+      i = close + 1;
+    } else if (ch === '.') {
+      i += 1;
+    } else {
+      const m = /^[^.[\]\s'"]+/.exec(expr.slice(i));
+      if (!m) return undefined;
+      segments.push(m[0]);
+      i += m[0].length;
+    }
+  }
+  return segments.length > 0 ? { segments, index } : undefined;
+}
+
+/** Every variable reference in `s`. */
+export function findRefs(s: string): VarRef[] {
+  if (!s.includes('$(')) return [];
+  const out: VarRef[] = [];
+  for (const m of s.matchAll(REF)) {
+    const parsed = parseExpr(m[1] ?? '');
+    if (parsed) out.push({ expr: m[1] ?? '', ...parsed, whole: m[0] === s });
+  }
+  return out;
+}
+
+/** A string found inside a value, with its path relative to the value and the key path leading to it. */
+export interface FoundString {
+  path: string;
+  keys: Segment[];
+  value: string;
+}
+
+/** Lists every string leaf of `value` (objects and arrays walked), skipping keys in `skip`. */
+export function stringsIn(value: unknown, base = '', skip: ReadonlySet<string> = new Set()): FoundString[] {
+  const out: FoundString[] = [];
+  const walk = (v: unknown, keys: Segment[]): void => {
+    if (typeof v === 'string') out.push({ path: joinPath(base, ...keys), keys, value: v });
+    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...keys, i]));
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) if (!skip.has(k)) walk(x, [...keys, k]);
+    }
+  };
+  walk(value, []);
+  return out;
+}
+
+/** A reference with the string and path it was found in. */
+export interface LocatedRef extends VarRef {
+  path: string;
+  keys: Segment[];
+  value: string;
+}
+
+/** Every reference in every string of `value`, located. */
+export function refsIn(value: unknown, base = '', skip?: ReadonlySet<string>): LocatedRef[] {
+  return stringsIn(value, base, skip).flatMap((f) => findRefs(f.value).map((r) => ({ ...r, path: f.path, keys: f.keys, value: f.value })));
+}
+
+/** A reference to a task result: `$(tasks.<t>.results.<r>...)` or `$(finally.<t>.results.<r>...)`. */
+export interface ResultRef {
+  scope: 'tasks' | 'finally';
+  task: string;
+  result: string;
+  rest: string[];
+}
+
+/** The result reference a variable is, if it is one. */
+export function asResultRef(ref: VarRef): ResultRef | undefined {
+  const [scope, task, kw, result, ...rest] = ref.segments;
+  if ((scope !== 'tasks' && scope !== 'finally') || kw !== 'results' || !task || !result) return undefined;
+  return { scope, task, result, rest };
+}

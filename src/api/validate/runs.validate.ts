@@ -1,0 +1,83 @@
+/**
+ * Semantic checks of TaskRun and PipelineRun specs (Tekton's *_validation.go): one task/pipeline source,
+ * params, timeouts (`pipeline >= tasks + finally`), workspace bindings with exactly one volume source,
+ * per-task overrides; inline specs validated with propagated params allowed.
+ */
+import type { PipelineRunSpec, TaskRunSpec, WorkspaceBinding } from '../types.js';
+import { parseGoDuration, timeoutProblem } from './duration.js';
+import { checkUnique, type FieldErrors, joinPath } from './field-errors.js';
+import { validateParams } from './params.validate.js';
+import { validatePipelineSpec } from './pipeline.validate.js';
+import { validateTaskSpec } from './task.validate.js';
+
+/** Tekton's `default-timeout-minutes` (60), the pipeline timeout when none is set. */
+export const DEFAULT_TIMEOUT_MS = 60 * 60 * 1000;
+
+/** Validates a TaskRun spec at `spec`. */
+export function validateTaskRunSpec(errs: FieldErrors, spec: TaskRunSpec): void {
+  if (!spec.taskRef && !spec.taskSpec) errs.add('spec', 'a TaskRun needs taskRef or taskSpec; add one');
+  if (spec.taskRef && spec.taskSpec) errs.add('spec.taskSpec', 'a TaskRun sets both taskRef and taskSpec; use exactly one');
+  if (spec.taskRef && !spec.taskRef.name && !spec.taskRef.resolver) errs.add('spec.taskRef.name', 'taskRef needs a name (or a resolver with params)');
+  if (spec.taskSpec) validateTaskSpec(errs, spec.taskSpec, 'spec.taskSpec', {});
+  validateParams(errs, spec.params, 'spec.params');
+  if (spec.timeout !== undefined) addTimeoutProblem(errs, 'spec.timeout', spec.timeout);
+  if (spec.retries !== undefined && spec.retries < 0) errs.add('spec.retries', `retries must be 0 or more, not ${spec.retries}`);
+  validateBindings(errs, spec.workspaces, 'spec.workspaces');
+  checkUnique(errs, spec.stepSpecs, 'spec.stepSpecs', 'name', (s) => s.name, 'stepSpecs name');
+  checkUnique(errs, spec.sidecarSpecs, 'spec.sidecarSpecs', 'name', (s) => s.name, 'sidecarSpecs name');
+  if (spec.statusMessage !== undefined && spec.status === undefined) errs.add('spec.statusMessage', 'statusMessage is only meaningful with status; set status or remove statusMessage');
+}
+
+/** Validates a PipelineRun spec at `spec`. */
+export function validatePipelineRunSpec(errs: FieldErrors, spec: PipelineRunSpec): void {
+  if (!spec.pipelineRef && !spec.pipelineSpec) errs.add('spec', 'a PipelineRun needs pipelineRef or pipelineSpec; add one');
+  if (spec.pipelineRef && spec.pipelineSpec) errs.add('spec.pipelineSpec', 'a PipelineRun sets both pipelineRef and pipelineSpec; use exactly one');
+  if (spec.pipelineRef && !spec.pipelineRef.name && !spec.pipelineRef.resolver) errs.add('spec.pipelineRef.name', 'pipelineRef needs a name (or a resolver with params)');
+  if (spec.pipelineSpec) validatePipelineSpec(errs, spec.pipelineSpec, 'spec.pipelineSpec', { standalone: false });
+  validateParams(errs, spec.params, 'spec.params');
+  validateTimeouts(errs, spec.timeouts);
+  validateBindings(errs, spec.workspaces, 'spec.workspaces');
+  checkUnique(errs, spec.taskRunSpecs, 'spec.taskRunSpecs', 'pipelineTaskName', (s) => s.pipelineTaskName, 'taskRunSpecs entry for');
+  (spec.taskRunSpecs ?? []).forEach((s, i) => {
+    if (s.timeout !== undefined) addTimeoutProblem(errs, joinPath('spec.taskRunSpecs', i, 'timeout'), s.timeout);
+  });
+}
+
+function addTimeoutProblem(errs: FieldErrors, path: string, value: string): void {
+  const problem = timeoutProblem(value);
+  if (problem) errs.add(path, problem);
+}
+
+/** `timeouts`: each parseable; tasks and finally within pipeline; `tasks + finally <= pipeline`. */
+function validateTimeouts(errs: FieldErrors, t: PipelineRunSpec['timeouts']): void {
+  if (!t) return;
+  for (const k of ['pipeline', 'tasks', 'finally'] as const) {
+    const v = t[k];
+    if (v !== undefined) addTimeoutProblem(errs, `spec.timeouts.${k}`, v);
+  }
+  const ms = (v: string | undefined) => (v === undefined ? undefined : parseGoDuration(v));
+  const pipeline = t.pipeline === undefined ? DEFAULT_TIMEOUT_MS : ms(t.pipeline);
+  const tasks = ms(t.tasks);
+  const fin = ms(t.finally);
+  if (pipeline === undefined || pipeline < 0 || pipeline === 0) return;
+  const limit = `timeouts.pipeline (${t.pipeline ?? '1h0m0s, the default'})`;
+  if (tasks === 0) errs.add('spec.timeouts.tasks', `tasks timeout 0 (no timeout) is only allowed when the pipeline timeout is 0 too; set it to at most ${limit}`);
+  if (fin === 0) errs.add('spec.timeouts.finally', `finally timeout 0 (no timeout) is only allowed when the pipeline timeout is 0 too; set it to at most ${limit}`);
+  if (tasks !== undefined && tasks > pipeline) errs.add('spec.timeouts.tasks', `timeouts.tasks (${t.tasks}) must not exceed ${limit}`);
+  if (fin !== undefined && fin > pipeline) errs.add('spec.timeouts.finally', `timeouts.finally (${t.finally}) must not exceed ${limit}`);
+  if (tasks !== undefined && fin !== undefined && tasks > 0 && fin > 0 && tasks + fin > pipeline) {
+    errs.add('spec.timeouts', `timeouts.tasks (${t.tasks}) + timeouts.finally (${t.finally}) must not exceed ${limit}; lower one or raise the pipeline timeout`);
+  }
+}
+
+const BINDING_SOURCES = ['persistentVolumeClaim', 'volumeClaimTemplate', 'emptyDir', 'configMap', 'secret', 'projected', 'csi'] as const;
+
+/** Run workspace bindings: unique names and exactly one volume source each. */
+export function validateBindings(errs: FieldErrors, bindings: readonly WorkspaceBinding[] | undefined, base: string): void {
+  checkUnique(errs, bindings, base, 'name', (b) => b.name, 'workspace binding');
+  (bindings ?? []).forEach((b, i) => {
+    const given = BINDING_SOURCES.filter((k) => b[k] !== undefined);
+    if (given.length === 0) errs.add(joinPath(base, i), `workspace "${b.name}" needs exactly one source: one of ${BINDING_SOURCES.join(', ')}`);
+    if (given.length > 1) errs.add(joinPath(base, i, given[1] ?? ''), `workspace "${b.name}" sets ${given.join(' and ')}; use exactly one source`);
+  });
+}
