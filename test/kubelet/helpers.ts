@@ -62,3 +62,61 @@ export function ensureBusyboxImage(): boolean {
     cleanup();
   }
 }
+
+/** An in-process API server, a client and a kubelet on a temp data dir. */
+export interface Cluster {
+  client: import('../../src/kube/client.js').KubeClient;
+  logs: import('../../src/embedded/logs.js').FileLogStore;
+  kubelet: import('../../src/embedded/kubelet/index.js').Kubelet;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the API server (memory store) and a kubelet with the given runtime. */
+export async function startCluster(runtime: 'host' | 'podman' | 'noop', opts: { dataDir?: string; persist?: boolean } = {}): Promise<Cluster> {
+  const { startApiServer } = await import('../../src/embedded/apiserver/index.js');
+  const { FileLogStore } = await import('../../src/embedded/logs.js');
+  const { KubeClient, loadKubeConfig } = await import('../../src/kube/client.js');
+  const { startKubelet } = await import('../../src/embedded/kubelet/index.js');
+  const t = opts.dataDir ? undefined : tempDir('tkt-cluster-');
+  const dataDir = opts.dataDir ?? t?.dir ?? '';
+  const logs = new FileLogStore(path.join(dataDir, 'logs'));
+  const api = await startApiServer({ logs, ...(opts.persist ? { dataDir } : {}) });
+  const kc = path.join(dataDir, 'kubeconfig');
+  api.writeKubeconfig(kc);
+  const client = new KubeClient(loadKubeConfig({ kubeconfig: kc }));
+  const kubelet = await startKubelet({ client, logs, dataDir, runtime, helperPath: helperFile(dataDir) });
+  return {
+    client, logs, kubelet, dataDir,
+    async stop() {
+      await kubelet.stop();
+      await api.close();
+      t?.cleanup();
+    },
+  };
+}
+
+type PodT = import('../../src/api/types.js').Pod;
+const POD_REF = { apiVersion: 'v1', kind: 'Pod' };
+
+/** Creates a pod in `default`. */
+export function createPod(c: Cluster, name: string, spec: PodT['spec'], meta: Partial<PodT['metadata']> = {}): Promise<PodT> {
+  return c.client.create<PodT>({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', ...meta }, spec: { restartPolicy: 'Never', ...spec } });
+}
+
+/** Polls the pod until `pred` holds; answers it. */
+export async function waitPod(c: Cluster, name: string, pred: (p: PodT) => boolean, timeoutMs = 20_000): Promise<PodT> {
+  const end = Date.now() + timeoutMs;
+  let last: PodT | undefined;
+  while (Date.now() < end) {
+    last = await c.client.tryGet<PodT>(POD_REF, 'default', name);
+    if (last && pred(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`pod ${name} did not reach the expected state; last status: ${JSON.stringify(last?.status)}`);
+}
+
+/** Waits until the pod is Succeeded or Failed. */
+export function waitDone(c: Cluster, name: string, timeoutMs?: number): Promise<PodT> {
+  return waitPod(c, name, (p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed', timeoutMs);
+}
