@@ -43,7 +43,10 @@ export function parseManifests(text: string, file: string): ParsedManifests {
     return out;
   }
   if (!Array.isArray(docs)) docs = [docs];
-  docs.forEach((doc, i) => addDocument(out, doc, { file, document: i + 1, line: lines.linePos(doc.range[0]).line }, lines));
+  docs.forEach((doc, i) => {
+    const start = doc.contents?.range?.[0] ?? doc.range[0];
+    addDocument(out, doc, { file, document: i + 1, line: lines.linePos(start).line }, lines);
+  });
   return out;
 }
 
@@ -52,11 +55,11 @@ function where(src: ManifestSource, line = src.line): string {
 }
 
 function addDocument(out: ParsedManifests, doc: Document.Parsed, src: ManifestSource, lines: LineCounter): void {
-  if (doc.errors.length > 0) {
-    for (const err of doc.errors) {
-      const line = err.linePos?.[0]?.line ?? lines.linePos(err.pos[0]).line;
-      out.errors.push(`${where(src, line)}: invalid YAML: ${firstLine(err.message)}`);
-    }
+  const err = doc.errors[0];
+  if (err) {
+    // Only the first error: later ones in the same document are usually consequences of it.
+    const line = err.linePos?.[0]?.line ?? lines.linePos(err.pos[0]).line;
+    out.errors.push(`${where(src, line)}: invalid YAML: ${firstLine(err.message)}`);
     return;
   }
   let value: unknown;

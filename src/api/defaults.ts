@@ -1,0 +1,113 @@
+/**
+ * Tekton's and Triggers' defaulting (the *_defaults.go SetDefaults methods), applied by admission before an
+ * object is stored, so controllers never have to guess: param and result types, property types, taskRef kind,
+ * TaskRun timeout and service account, PipelineRun timeouts.pipeline and service account, trigger binding and
+ * interceptor kinds. Schema-valid objects are also normalised by their schema (YAML numbers given as param values
+ * or quantities become strings). Pure: returns a copy and never throws.
+ */
+import { schemaForKind } from './schemas/index.js';
+import type * as T from './types.js';
+
+/** Tekton's `default-timeout-minutes` (60) as a Go duration. */
+export const DEFAULT_TIMEOUT = '1h0m0s';
+/** Tekton's `default-service-account`. */
+export const DEFAULT_SERVICE_ACCOUNT = 'default';
+
+/** Returns a defaulted, normalised copy of `obj`; objects of other kinds come back as plain copies. */
+export function applyDefaults<O extends T.KubeObject>(obj: O): O {
+  const copy = normalise(obj);
+  const spec = (copy as { spec?: unknown }).spec;
+  if (spec === null || typeof spec !== 'object') return copy;
+  const apply = DEFAULTERS[copy.kind];
+  if (apply && /^(triggers\.)?tekton\.dev\//.test(copy.apiVersion)) apply(spec as never);
+  return copy;
+}
+
+/** A copy of `obj`, run through its kind's schema when that succeeds (transforms applied, undefined keys dropped). */
+function normalise<O extends T.KubeObject>(obj: O): O {
+  const schema = typeof obj.apiVersion === 'string' && typeof obj.kind === 'string' ? schemaForKind(obj.apiVersion, obj.kind) : undefined;
+  const parsed = schema?.safeParse(obj);
+  const value: unknown = parsed?.success ? parsed.data : obj;
+  return JSON.parse(JSON.stringify(value)) as O;
+}
+
+const DEFAULTERS: Record<string, (spec: never) => void> = {
+  Task: (s: T.TaskSpec) => defaultTaskSpec(s),
+  StepAction: (s: T.StepActionSpec) => {
+    s.params?.forEach(defaultParamSpec);
+    s.results?.forEach(defaultResult);
+  },
+  Pipeline: (s: T.PipelineSpec) => defaultPipelineSpec(s),
+  TaskRun: (s: T.TaskRunSpec) => defaultTaskRunSpec(s),
+  PipelineRun: (s: T.PipelineRunSpec) => defaultPipelineRunSpec(s),
+  Trigger: (s: T.TriggerSpec) => defaultTrigger(s),
+  EventListener: (s: T.EventListenerSpec) => {
+    s.triggers?.forEach(defaultTrigger);
+    s.triggerGroups?.forEach((g) => g.interceptors?.forEach(defaultInterceptor));
+  },
+};
+
+/** ParamSpec: type from the default value (or `object` with properties, else `string`); property types `string`. */
+function defaultParamSpec(p: T.ParamSpec): void {
+  if (!p.type) {
+    if (Array.isArray(p.default)) p.type = 'array';
+    else if (typeof p.default === 'object' || p.properties) p.type = 'object';
+    else p.type = 'string';
+  }
+  for (const prop of Object.values(p.properties ?? {})) prop.type ??= 'string';
+}
+
+function defaultResult(r: T.TaskResult | T.StepResult): void {
+  r.type ??= r.properties ? 'object' : 'string';
+  for (const prop of Object.values(r.properties ?? {})) prop.type ??= 'string';
+}
+
+function defaultTaskSpec(s: Partial<T.TaskSpec>): void {
+  s.params?.forEach(defaultParamSpec);
+  s.results?.forEach(defaultResult);
+  s.steps?.forEach((step) => step.results?.forEach(defaultResult));
+}
+
+function defaultTaskRef(ref: T.Ref | undefined): void {
+  if (ref?.name && !ref.kind && !ref.apiVersion && !ref.resolver) ref.kind = 'Task';
+}
+
+function defaultPipelineTask(t: T.PipelineTask): void {
+  defaultTaskRef(t.taskRef);
+  const custom = t.taskSpec?.apiVersion !== undefined || t.taskSpec?.kind !== undefined;
+  if (t.taskSpec && !custom) defaultTaskSpec(t.taskSpec);
+  if (t.pipelineSpec) defaultPipelineSpec(t.pipelineSpec);
+}
+
+function defaultPipelineSpec(s: T.PipelineSpec): void {
+  s.params?.forEach(defaultParamSpec);
+  s.tasks?.forEach(defaultPipelineTask);
+  s.finally?.forEach(defaultPipelineTask);
+  for (const r of s.results ?? []) {
+    r.type ??= Array.isArray(r.value) ? 'array' : typeof r.value === 'object' ? 'object' : 'string';
+  }
+}
+
+function defaultTaskRunSpec(s: T.TaskRunSpec): void {
+  s.timeout ??= DEFAULT_TIMEOUT;
+  s.serviceAccountName ??= DEFAULT_SERVICE_ACCOUNT;
+  defaultTaskRef(s.taskRef);
+  if (s.taskSpec) defaultTaskSpec(s.taskSpec);
+}
+
+function defaultPipelineRunSpec(s: T.PipelineRunSpec): void {
+  s.timeouts ??= {};
+  s.timeouts.pipeline ??= DEFAULT_TIMEOUT;
+  s.taskRunTemplate ??= {};
+  s.taskRunTemplate.serviceAccountName ??= DEFAULT_SERVICE_ACCOUNT;
+  if (s.pipelineSpec) defaultPipelineSpec(s.pipelineSpec);
+}
+
+function defaultInterceptor(ic: T.TriggerInterceptor): void {
+  if (ic.ref && !ic.ref.kind) ic.ref.kind = 'ClusterInterceptor';
+}
+
+function defaultTrigger(t: T.TriggerSpec | T.EventListenerTrigger): void {
+  for (const b of t.bindings ?? []) if (b.ref !== undefined && !b.kind) b.kind = 'TriggerBinding';
+  t.interceptors?.forEach(defaultInterceptor);
+}
