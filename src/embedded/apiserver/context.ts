@@ -1,0 +1,67 @@
+/**
+ * The shared state of one API server instance, handed to every handler, plus the small helpers that tie a
+ * registry kind to its store resource and to the API version a request asked for.
+ */
+import { apiVersionOf, type KindInfo } from '../../api/registry.js';
+import type { KubeObject } from '../../api/types.js';
+import type { LogStore } from '../logs.js';
+import type { Store } from './store.js';
+
+/** One field error or warning from admission. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** The admission hook (schemas + semantic validation, like Tekton's webhook). */
+export type AdmissionFn = (
+  obj: KubeObject,
+  ctx: { operation: 'CREATE' | 'UPDATE'; unknownFields: 'Strict' | 'Warn' | 'Ignore'; oldObject?: KubeObject },
+) => { ok: boolean; errors: FieldIssue[]; warnings: FieldIssue[] };
+
+/** The defaulting hook (pure; answers a copy). */
+export type DefaultsFn = (obj: KubeObject) => KubeObject;
+
+/** Converts an object to another served apiVersion of its kind (default: rewrites apiVersion only). */
+export type ConvertFn = (obj: KubeObject, apiVersion: string) => KubeObject;
+
+/** Everything a handler needs. */
+export interface ServerContext {
+  store: Store;
+  logs: LogStore;
+  admission?: AdmissionFn;
+  defaults?: DefaultsFn;
+  convert: ConvertFn;
+  /** The clock (injected so tests of ages stay deterministic). */
+  now: () => Date;
+  /** Milliseconds between watch BOOKMARK events when the client allows them. */
+  bookmarkIntervalMs: number;
+  /** Asks the garbage collector to look at the store again soon. */
+  kickGc: () => void;
+}
+
+/** The store resource of a kind: `tekton.dev/pipelineruns`, `/pods`. */
+export function resourceKey(info: Pick<KindInfo, 'group' | 'plural'>): string {
+  return `${info.group}/${info.plural}`;
+}
+
+/** The default conversion: the same object under another apiVersion. */
+export const renameVersion: ConvertFn = (obj, apiVersion) => (obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion });
+
+/** The object as the client's API version shows it. */
+export function outgoing(ctx: ServerContext, info: KindInfo, version: string, obj: KubeObject): KubeObject {
+  if (version === info.version) return obj;
+  return ctx.convert(obj, info.group ? `${info.group}/${version}` : version);
+}
+
+/** The object in the storage version, with kind and apiVersion set. */
+export function incoming(ctx: ServerContext, info: KindInfo, obj: KubeObject): KubeObject {
+  const stored = apiVersionOf(info);
+  const converted = obj.apiVersion && obj.apiVersion !== stored ? ctx.convert(obj, stored) : obj;
+  return { ...converted, apiVersion: stored, kind: info.kind };
+}
+
+/** RFC 3339 with seconds precision, as Kubernetes writes metadata timestamps. */
+export function timestamp(d: Date): string {
+  return `${d.toISOString().slice(0, 19)}Z`;
+}

@@ -1,0 +1,116 @@
+/**
+ * Resource requests: verb dispatch for collections, objects and subresources (status, log), and the
+ * create / update / patch / delete / deletecollection handlers over the write and read paths.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeObject } from '../../api/types.js';
+import { incoming, outgoing, resourceKey, type ServerContext } from './context.js';
+import { badRequest, methodNotAllowed, notFound, pathNotFound } from './errors.js';
+import { decodeBody, decodeObject, mediaType, negotiate, readBody, sendJson } from './http.js';
+import { deleteObject, parseDeleteOptions } from './lifecycle.js';
+import { checkIdentity, clone } from './meta.js';
+import { applyPatch, patchKind } from './patch.js';
+import { servePodLog } from './podlog.js';
+import { getBody, listBody, selectObjects } from './read.js';
+import type { ResourceRoute } from './route.js';
+import { serveWatch } from './watch.js';
+import { checkResourceVersion, createObject, updateObject, writeOptions } from './write.js';
+
+/** Long-running responses (watches, log follows) to end when the server closes. */
+export type StreamRegistry = Set<() => void>;
+
+function checkSubresource(route: ResourceRoute): void {
+  const { sub, info } = route;
+  if (sub === undefined) return;
+  if (sub === 'status' && info.statusSubresource) return;
+  if ((info.subresources ?? []).includes(sub)) return;
+  throw pathNotFound();
+}
+
+/** Handles a request for a registry kind. */
+export async function handleResource(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, streams: StreamRegistry): Promise<void> {
+  checkSubresource(route);
+  const method = req.method ?? 'GET';
+  const collection = route.name === undefined;
+  if (route.sub === 'log') {
+    if (method !== 'GET') throw methodNotAllowed(method);
+    servePodLog(ctx, req, res, route, q, streams);
+    return;
+  }
+  if (method === 'GET' && (q.get('watch') === 'true' || q.get('watch') === '1')) {
+    serveWatch(ctx, req, res, route, q, negotiate(req).table, streams);
+    return;
+  }
+  if (method === 'GET') {
+    const table = negotiate(req).table;
+    sendJson(res, 200, collection ? listBody(ctx, route, q, table) : getBody(ctx, route, q, table));
+    return;
+  }
+  if (route.info.namespaced && route.namespace === undefined) throw methodNotAllowed(method);
+  const body = await readBody(req);
+  if (method === 'POST' && collection && !route.sub) return handleCreate(ctx, res, route, q, body, mediaType(req));
+  if (method === 'PUT' && !collection) return handleUpdate(ctx, res, route, q, body, mediaType(req));
+  if (method === 'PATCH' && !collection) return handlePatch(ctx, res, route, q, body, mediaType(req));
+  if (method === 'DELETE' && !route.sub) return collection ? handleDeleteCollection(ctx, res, route, q, body) : handleDelete(ctx, res, route, q, body);
+  throw methodNotAllowed(method);
+}
+
+function handleCreate(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): void {
+  const opts = writeOptions(q);
+  const obj = incoming(ctx, route.info, checkIdentity(route, decodeObject(raw, type)));
+  const r = createObject(ctx, route.info, obj, opts);
+  sendJson(res, 201, outgoing(ctx, route.info, route.version, r.obj), r.warnings);
+}
+
+function stored(ctx: ServerContext, route: ResourceRoute): KubeObject {
+  const old = ctx.store.get(resourceKey(route.info), route.namespace ?? '', route.name ?? '');
+  if (!old) throw notFound(route.info, route.name ?? '');
+  return old;
+}
+
+function handleUpdate(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): void {
+  const opts = writeOptions(q);
+  const body = checkIdentity(route, decodeObject(raw, type));
+  const old = stored(ctx, route);
+  checkResourceVersion(route.info, old, body.metadata.resourceVersion);
+  const r = updateObject(ctx, route.info, old, incoming(ctx, route.info, body), opts, route.sub);
+  sendJson(res, 200, outgoing(ctx, route.info, route.version, r.obj), r.warnings);
+}
+
+function handlePatch(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): void {
+  const kind = patchKind(type);
+  const opts = writeOptions(q);
+  const patch = decodeBody(raw, type);
+  const old = stored(ctx, route);
+  const base = clone(outgoing(ctx, route.info, route.version, old));
+  const patched = applyPatch(kind, base, patch);
+  if (!patched || typeof patched !== 'object' || Array.isArray(patched)) throw badRequest('the patched object is not a JSON object');
+  const obj = checkIdentity(route, patched as Record<string, unknown>);
+  checkResourceVersion(route.info, old, obj.metadata.resourceVersion);
+  const r = updateObject(ctx, route.info, old, incoming(ctx, route.info, obj), opts, route.sub);
+  sendJson(res, 200, outgoing(ctx, route.info, route.version, r.obj), r.warnings);
+}
+
+function deleteBody(raw: Buffer): unknown {
+  return raw.length > 0 && raw.toString('utf8').trim() !== '' ? decodeBody(raw, 'application/json') : undefined;
+}
+
+function handleDelete(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer): void {
+  const opts = parseDeleteOptions(deleteBody(raw), q);
+  const obj = deleteObject(ctx, route.info, route.namespace ?? '', route.name ?? '', opts);
+  sendJson(res, 200, outgoing(ctx, route.info, route.version, obj));
+}
+
+function handleDeleteCollection(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer): void {
+  const opts = parseDeleteOptions(deleteBody(raw), q);
+  const items: KubeObject[] = [];
+  for (const o of selectObjects(ctx, route.info, route.namespace, q)) {
+    try {
+      items.push(outgoing(ctx, route.info, route.version, deleteObject(ctx, route.info, o.metadata.namespace ?? '', o.metadata.name ?? '', opts)));
+    } catch {
+      // deleted concurrently: skip
+    }
+  }
+  const apiVersion = route.info.group ? `${route.info.group}/${route.version}` : route.version;
+  sendJson(res, 200, { kind: `${route.info.kind}List`, apiVersion, metadata: { resourceVersion: String(ctx.store.resourceVersion()) }, items });
+}

@@ -1,0 +1,130 @@
+/**
+ * The embedded Kubernetes-compatible API server: `startApiServer` opens the store (SQLite under `dataDir`, or
+ * memory), makes sure the standard namespaces exist, starts the garbage collector and serves HTTP on
+ * 127.0.0.1 over HTTPS (a self-signed certificate, kept under `dataDir`) with a bearer token. See docs in DESIGN.md "Embedded API server".
+ */
+import { randomBytes } from 'node:crypto';
+import https from 'node:https';
+import { isIPv4 } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { kindFor } from '../../api/registry.js';
+import type { KubeObject } from '../../api/types.js';
+import type { LogStore } from '../logs.js';
+import { renameVersion, resourceKey, type AdmissionFn, type ConvertFn, type DefaultsFn, type ServerContext } from './context.js';
+import { GarbageCollector } from './gc.js';
+import { writeKubeconfigFile } from './kubeconfig.js';
+import { requestHandler } from './server.js';
+import { openStore } from './store-sqlite.js';
+import type { Store } from './store.js';
+import { servingCert } from './tls.js';
+import { createObject } from './write.js';
+
+export type { AdmissionFn, ConvertFn, DefaultsFn, FieldIssue } from './context.js';
+export type { Store, StoreEvent, StoredRef } from './store.js';
+export { StoreError } from './store.js';
+export { openStore } from './store-sqlite.js';
+export { kubeconfigYaml } from './kubeconfig.js';
+
+/** Options of {@link startApiServer}. */
+export interface ApiServerOptions {
+  /** Directory for the SQLite file; absent = memory. */
+  dataDir?: string;
+  /** Listen address (default 127.0.0.1). */
+  host?: string;
+  /** Port (default 0 = ephemeral). */
+  port?: number;
+  /** Bearer token clients must send (random when absent). */
+  token?: string;
+  /** Container logs served by pods/log. */
+  logs: LogStore;
+  /** Admission for Tekton/Triggers kinds on create/update/patch (errors → 422, warnings → Warning headers). */
+  admission?: AdmissionFn;
+  /** Defaulting for Tekton/Triggers kinds, before admission. */
+  defaults?: DefaultsFn;
+  /** Version conversion between served versions of a kind (default: apiVersion rewrite). */
+  convert?: ConvertFn;
+  /** Events kept for watch resume (default 10,000). */
+  eventWindow?: number;
+  /** Interval of watch BOOKMARKs (default 10 s). */
+  bookmarkIntervalMs?: number;
+  /** Clock (default: the real one). */
+  now?: () => Date;
+}
+
+/** A running API server. */
+export interface ApiServer {
+  /** `https://127.0.0.1:<port>` (kubectl sends bearer tokens only over TLS). */
+  url: string;
+  token: string;
+  /** PEM of the self-signed serving certificate (trust it as the CA; the kubeconfig carries it). */
+  ca: string;
+  store: Store;
+  /** Ends streams, stops the collector, closes the listener and the store. */
+  close(): Promise<void>;
+  /** Writes a kubeconfig for this server (context `tektite`, namespace `default` unless given). */
+  writeKubeconfig(path: string, opts?: { namespace?: string }): void;
+}
+
+const STANDARD_NAMESPACES = ['default', 'kube-system', 'kube-public'];
+
+function ensureNamespaces(ctx: ServerContext): void {
+  const info = kindFor('v1', 'Namespace');
+  if (!info) throw new Error('registry has no Namespace kind');
+  for (const name of STANDARD_NAMESPACES) {
+    if (ctx.store.get(resourceKey(info), '', name)) continue;
+    const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } };
+    createObject(ctx, info, ns, { dryRun: false, fieldValidation: 'Ignore' });
+  }
+}
+
+function listen(server: https.Server, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/** Starts the embedded API server. */
+export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const store = openStore(opts.dataDir, { eventWindow: opts.eventWindow });
+  const holder: { gc?: GarbageCollector } = {};
+  const ctx: ServerContext = {
+    store, logs: opts.logs, admission: opts.admission, defaults: opts.defaults, convert: opts.convert ?? renameVersion,
+    now: opts.now ?? (() => new Date()), bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, kickGc: () => holder.gc?.kick(),
+  };
+  ensureNamespaces(ctx);
+  const gc = new GarbageCollector(ctx);
+  holder.gc = gc;
+  gc.start();
+  const token = opts.token ?? randomBytes(24).toString('hex');
+  const host = opts.host ?? '127.0.0.1';
+  const streams = new Set<() => void>();
+  let address = '';
+  const ips = ['127.0.0.1', ...(isIPv4(host) && host !== '0.0.0.0' && host !== '127.0.0.1' ? [host] : [])];
+  const tls = servingCert(opts.dataDir, ips);
+  const server = https.createServer({ cert: tls.cert, key: tls.key }, requestHandler(ctx, token, () => address, streams));
+  server.keepAliveTimeout = 65_000;
+  const addr = await listen(server, host, opts.port ?? 0).catch((err: unknown) => {
+    gc.stop();
+    store.close();
+    throw err;
+  });
+  address = `${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+  const url = `https://${address}`;
+  return {
+    url, token, store, ca: tls.cert,
+    writeKubeconfig: (file, o = {}) => writeKubeconfigFile(file, { server: url, token, ca: tls.cert, namespace: o.namespace }),
+    close: async () => {
+      for (const stop of [...streams]) stop();
+      gc.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      store.close();
+    },
+  };
+}

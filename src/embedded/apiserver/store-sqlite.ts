@@ -1,0 +1,80 @@
+/**
+ * SQLite persistence for the indexed store (better-sqlite3, WAL, synchronous=NORMAL): an `objects` table and an
+ * `events` table (the watch-resume window). Every write is one transaction, committed before it returns.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { KubeObject } from '../../api/types.js';
+import { IndexedStore, type Persistence } from './store-index.js';
+import type { Store, StoreEvent, StoredRef } from './store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS objects (
+  resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY (resource, namespace, name)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS objects_rv ON objects (rv);
+CREATE TABLE IF NOT EXISTS events (
+  rv INTEGER PRIMARY KEY, type TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+  data TEXT NOT NULL);
+`;
+
+/** The file the SQLite store keeps under a data directory. */
+export const STORE_FILE = 'apiserver.sqlite';
+
+/** Persistence in one SQLite file. */
+export class SqlitePersistence implements Persistence {
+  private readonly db: Database.Database;
+  private readonly upsert: Database.Statement;
+  private readonly del: Database.Statement;
+  private readonly insertEvent: Database.Statement;
+  private readonly tx: (ev: StoreEvent, data: string) => void;
+
+  constructor(file: string, private readonly eventWindow: number) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+    this.upsert = this.db.prepare('INSERT OR REPLACE INTO objects (resource, namespace, name, rv, data) VALUES (?, ?, ?, ?, ?)');
+    this.del = this.db.prepare('DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?');
+    this.insertEvent = this.db.prepare('INSERT INTO events (rv, type, resource, namespace, name, data) VALUES (?, ?, ?, ?, ?, ?)');
+    this.tx = this.db.transaction((ev: StoreEvent, data: string) => {
+      if (ev.type === 'DELETED') this.del.run(ev.resource, ev.namespace, ev.name);
+      else this.upsert.run(ev.resource, ev.namespace, ev.name, ev.rv, data);
+      this.insertEvent.run(ev.rv, ev.type, ev.resource, ev.namespace, ev.name, data);
+    });
+  }
+
+  load(): { objects: StoredRef[]; events: StoreEvent[]; rv: number } {
+    const rows = this.db.prepare('SELECT resource, data FROM objects').all() as { resource: string; data: string }[];
+    const objects = rows.map((r) => ({ resource: r.resource, object: JSON.parse(r.data) as KubeObject }));
+    const evRows = this.db.prepare('SELECT rv, type, resource, namespace, name, data FROM events ORDER BY rv DESC LIMIT ?')
+      .all(this.eventWindow) as { rv: number; type: StoreEvent['type']; resource: string; namespace: string; name: string; data: string }[];
+    const events = evRows.reverse().map((r) => ({
+      type: r.type, resource: r.resource, namespace: r.namespace, name: r.name, rv: r.rv, object: JSON.parse(r.data) as KubeObject,
+    }));
+    const maxObj = (this.db.prepare('SELECT MAX(rv) AS m FROM objects').get() as { m: number | null }).m ?? 0;
+    const maxEv = (this.db.prepare('SELECT MAX(rv) AS m FROM events').get() as { m: number | null }).m ?? 0;
+    return { objects, events, rv: Math.max(maxObj, maxEv) };
+  }
+
+  commit(ev: StoreEvent): void {
+    this.tx(ev, JSON.stringify(ev.object));
+  }
+
+  prune(rv: number): void {
+    this.db.prepare('DELETE FROM events WHERE rv <= ?').run(rv);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Opens a store: SQLite under `dataDir` when given, else memory. */
+export function openStore(dataDir?: string, opts: { eventWindow?: number } = {}): Store {
+  const eventWindow = opts.eventWindow ?? 10_000;
+  if (!dataDir) return new IndexedStore(undefined, { eventWindow });
+  return new IndexedStore(new SqlitePersistence(path.join(dataDir, STORE_FILE), eventWindow), { eventWindow });
+}

@@ -1,0 +1,87 @@
+/**
+ * The storage contract of the embedded API server: a keyed object store with a global, monotonic
+ * resourceVersion, a bounded event log for watch resume, and in-process subscribers.
+ *
+ * Objects are addressed by `resource` (`<group>/<plural>`, `/pods` for core), `namespace` ('' for cluster-scoped
+ * kinds) and `name`. Objects handed out by a store are shared and deep-frozen: copy before changing them.
+ */
+import type { KubeObject } from '../../api/types.js';
+
+/** A change recorded by the store. `rv` is the resourceVersion the change produced. */
+export interface StoreEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  resource: string;
+  namespace: string;
+  name: string;
+  rv: number;
+  /** The object after the change (for DELETED: its last state, carrying the deletion's resourceVersion). */
+  object: KubeObject;
+  /** The object before the change, when known (not kept across restarts). */
+  old?: KubeObject;
+}
+
+/** What went wrong in a store write. */
+export type StoreErrorCode = 'NotFound' | 'AlreadyExists' | 'Conflict';
+
+/** A failed store write. The API layer maps it to a Kubernetes Status. */
+export class StoreError extends Error {
+  readonly code: StoreErrorCode;
+
+  constructor(code: StoreErrorCode, message: string) {
+    super(message);
+    this.name = 'StoreError';
+    this.code = code;
+  }
+}
+
+/** An object together with the resource it is stored under. */
+export interface StoredRef {
+  resource: string;
+  object: KubeObject;
+}
+
+/** The object store behind the API server. Every write is durable when it returns. */
+export interface Store {
+  /** 'memory' or 'sqlite'. */
+  readonly backend: 'memory' | 'sqlite';
+  /** The latest resourceVersion handed out. */
+  resourceVersion(): number;
+  get(resource: string, namespace: string, name: string): KubeObject | undefined;
+  /** Objects of a resource sorted by namespace then name; `namespace` undefined means all namespaces. */
+  list(resource: string, namespace?: string): KubeObject[];
+  /** Objects of a resource carrying every given label (an index lookup); sorted like {@link list}. */
+  listByLabels(resource: string, namespace: string | undefined, labels: Record<string, string>): KubeObject[];
+  /** Resources that hold at least one object in `namespace`. */
+  resourcesIn(namespace: string): string[];
+  /** Finds any object by metadata.uid. */
+  byUid(uid: string): StoredRef | undefined;
+  /** Objects whose ownerReferences name `ownerUid`. */
+  dependents(ownerUid: string): StoredRef[];
+  /** Stores a new object; sets metadata.resourceVersion. Throws StoreError AlreadyExists. */
+  create(resource: string, obj: KubeObject): KubeObject;
+  /** Replaces an object; with `expectedRv`, fails with Conflict unless it is the stored one. Throws NotFound. */
+  update(resource: string, obj: KubeObject, expectedRv?: string): KubeObject;
+  /** Removes an object and records DELETED. Throws NotFound / Conflict. */
+  remove(resource: string, namespace: string, name: string, expectedRv?: string): KubeObject;
+  /** Events after `rv` (oldest first), or undefined when `rv` is older than the retained window. */
+  eventsSince(rv: number): StoreEvent[] | undefined;
+  /** The oldest resourceVersion a watch can resume from. */
+  oldestResumableRv(): number;
+  /** Calls `fn` synchronously after every committed write. Answers an unsubscribe function. */
+  subscribe(fn: (ev: StoreEvent) => void): () => void;
+  close(): void;
+}
+
+/** The storage key of an object. */
+export function objectKey(resource: string, namespace: string, name: string): string {
+  return `${resource}\u0000${namespace}\u0000${name}`;
+}
+
+/** Deep-freezes a JSON value in place and answers it. */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,104 @@
+/**
+ * Watch: a chunked 200 with newline-delimited events. Resumes from the store's event log (410 Expired as an
+ * ERROR event, then close, when the resourceVersion is too old), starts with synthetic ADDED events when no
+ * resourceVersion (or "0") is given, follows selector transitions, sends BOOKMARKs when allowed, honours
+ * timeoutSeconds, and renders each event as a one-row Table under a Table Accept.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeObject } from '../../api/types.js';
+import { outgoing, resourceKey, type ServerContext } from './context.js';
+import { badRequest, expired } from './errors.js';
+import { selectObjects } from './read.js';
+import type { ResourceRoute } from './route.js';
+import { matchFilter, parseFilter, type ObjectFilter } from './selectors.js';
+import type { StoreEvent } from './store.js';
+import { includeObject, toTable } from './table.js';
+
+/** Default watch lifetime when the client gives no timeoutSeconds (kube-apiserver uses 30–60 min). */
+const DEFAULT_TIMEOUT_S = 1800;
+
+interface WatchSpec {
+  filter: ObjectFilter;
+  rv?: number;
+  bookmarks: boolean;
+  initialEventsEnd: boolean;
+  timeoutMs: number;
+}
+
+function parseWatch(route: ResourceRoute, q: URLSearchParams): WatchSpec {
+  if (route.name) {
+    const fs = q.get('fieldSelector');
+    q.set('fieldSelector', `metadata.name=${route.name}${fs ? `,${fs}` : ''}`);
+  }
+  const filter = parseFilter(q);
+  const rvParam = q.get('resourceVersion');
+  let rv: number | undefined;
+  if (rvParam && rvParam !== '0') {
+    rv = Number(rvParam);
+    if (!Number.isInteger(rv) || rv < 0) throw badRequest(`invalid resource version: ${rvParam}`);
+  }
+  const t = Number(q.get('timeoutSeconds') ?? DEFAULT_TIMEOUT_S);
+  return {
+    filter, rv,
+    bookmarks: q.get('allowWatchBookmarks') === 'true',
+    initialEventsEnd: q.get('sendInitialEvents') === 'true',
+    timeoutMs: (Number.isFinite(t) && t > 0 ? t : DEFAULT_TIMEOUT_S) * 1000,
+  };
+}
+
+/** What one event becomes for this watcher (selector transitions), or undefined to skip it. */
+function project(ev: StoreEvent, f: ObjectFilter): { type: string; object: KubeObject } | undefined {
+  const now = matchFilter(f, ev.object);
+  if (ev.type !== 'MODIFIED') return now ? { type: ev.type, object: ev.object } : undefined;
+  const before = ev.old ? matchFilter(f, ev.old) : now;
+  if (now) return { type: before ? 'MODIFIED' : 'ADDED', object: ev.object };
+  return before ? { type: 'DELETED', object: ev.object } : undefined;
+}
+
+/** Serves one watch request until the client leaves, the timeout fires or the server closes. */
+export function serveWatch(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, table: boolean, registry: Set<() => void>): void {
+  const spec = parseWatch(route, q);
+  const resource = resourceKey(route.info);
+  const backlog = spec.rv === undefined ? undefined : ctx.store.eventsSince(spec.rv);
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  const send = (type: string, obj: unknown): void => { res.write(`${JSON.stringify({ type, object: obj })}\n`); };
+  if (spec.rv !== undefined && backlog === undefined) {
+    send('ERROR', expired(spec.rv, ctx.store.oldestResumableRv()).status);
+    res.end();
+    return;
+  }
+  const include = includeObject(q);
+  const emit = (type: string, obj: KubeObject): void => {
+    const out = outgoing(ctx, route.info, route.version, obj);
+    send(type, table ? toTable(route.info, [out], { now: ctx.now(), include, metadata: { resourceVersion: out.metadata.resourceVersion } }) : out);
+  };
+  const relevant = (ev: StoreEvent): boolean => ev.resource === resource && (route.namespace === undefined || ev.namespace === route.namespace);
+  const onEvent = (ev: StoreEvent): void => {
+    if (!relevant(ev)) return;
+    const p = project(ev, spec.filter);
+    if (p) emit(p.type, p.object);
+  };
+  if (backlog) for (const ev of backlog) onEvent(ev);
+  else for (const obj of selectObjects(ctx, route.info, route.namespace, q)) emit('ADDED', obj);
+  const bookmark = (annotations?: Record<string, string>): void => {
+    const apiVersion = route.info.group ? `${route.info.group}/${route.version}` : route.version;
+    send('BOOKMARK', { kind: route.info.kind, apiVersion, metadata: { resourceVersion: String(ctx.store.resourceVersion()), ...(annotations ? { annotations } : {}) } });
+  };
+  if (spec.initialEventsEnd && spec.bookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
+  const unsubscribe = ctx.store.subscribe(onEvent);
+  const timers: NodeJS.Timeout[] = [setTimeout(() => stop(), spec.timeoutMs)];
+  if (spec.bookmarks) timers.push(setInterval(() => bookmark(), ctx.bookmarkIntervalMs));
+  let stopped = false;
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    unsubscribe();
+    for (const t of timers) clearTimeout(t);
+    registry.delete(stop);
+    res.end();
+  };
+  registry.add(stop);
+  req.on('close', stop);
+  res.on('close', stop);
+}

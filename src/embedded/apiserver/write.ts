@@ -1,0 +1,177 @@
+/**
+ * The write path shared by POST, PUT, PATCH and the /status subresource: server-owned fields, status
+ * handling, generation, defaulting and admission, namespace checks, dry-run, then one store write.
+ */
+import type { KindInfo } from '../../api/registry.js';
+import type { KubeObject } from '../../api/types.js';
+import { resourceKey, timestamp, type ServerContext } from './context.js';
+import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound } from './errors.js';
+import { generatedName, jsonEqual, newMeta, specChanged, validateMeta } from './meta.js';
+import { StoreError } from './store.js';
+
+/** Query options every write takes. */
+export interface WriteOptions {
+  dryRun: boolean;
+  fieldValidation: 'Strict' | 'Warn' | 'Ignore';
+}
+
+/** The result of a write: the stored (or dry-run) object and admission warnings. */
+export interface WriteResult {
+  obj: KubeObject;
+  warnings: string[];
+}
+
+const NAMESPACES = { group: '', plural: 'namespaces' };
+
+/** Reads dryRun and fieldValidation from the query; throws 400 for values Kubernetes rejects. */
+export function writeOptions(q: URLSearchParams): WriteOptions {
+  const dry = q.getAll('dryRun');
+  if (dry.some((d) => d !== 'All')) throw badRequest(`Invalid dry run value: ${dry.join(',')}; only "All" is supported`);
+  const fv = q.get('fieldValidation') ?? 'Warn';
+  if (fv !== 'Strict' && fv !== 'Warn' && fv !== 'Ignore') {
+    throw badRequest(`fieldValidation must be one of "Ignore", "Warn" or "Strict", got "${fv}"`);
+  }
+  return { dryRun: dry.length > 0, fieldValidation: fv };
+}
+
+/** Maps store failures to Kubernetes Status errors. */
+export function storeErrorToStatus(err: unknown, info: KindInfo, name: string): unknown {
+  if (!(err instanceof StoreError)) return err;
+  if (err.code === 'NotFound') return notFound(info, name);
+  if (err.code === 'AlreadyExists') return alreadyExists(info, name);
+  return conflict(info, name);
+}
+
+/** Throws 404 for a missing namespace and 403 for one being deleted. */
+export function checkNamespace(ctx: ServerContext, info: KindInfo, obj: KubeObject): void {
+  if (!info.namespaced) return;
+  const ns = obj.metadata.namespace ?? '';
+  const nsObj = ctx.store.get(resourceKey(NAMESPACES), '', ns);
+  if (!nsObj) throw notFound(NAMESPACES, ns);
+  if (nsObj.metadata.deletionTimestamp) {
+    throw forbidden(info, obj.metadata.name ?? '', `unable to create new content in namespace ${ns} because it is being terminated`);
+  }
+}
+
+/** The status a new object starts with (Kubernetes' PrepareForCreate). */
+function initialStatus(info: KindInfo, obj: KubeObject): unknown {
+  if (info.kind === 'Pod') return { phase: 'Pending', qosClass: 'BestEffort' };
+  if (info.kind === 'Namespace') return { phase: 'Active' };
+  if (info.kind === 'CustomResourceDefinition') {
+    const now = String(obj.metadata.creationTimestamp);
+    const cond = (type: string, reason: string, message: string): unknown => ({ type, status: 'True', lastTransitionTime: now, reason, message });
+    return {
+      conditions: [cond('NamesAccepted', 'NoConflicts', 'no conflicts found'), cond('Established', 'InitialNamesAccepted', 'the initial names have been accepted')],
+      acceptedNames: (obj.spec as { names?: unknown } | undefined)?.names ?? {}, storedVersions: storedVersions(obj),
+    };
+  }
+  return info.statusSubresource ? undefined : obj.status;
+}
+
+function storedVersions(crd: KubeObject): string[] {
+  const versions = (crd.spec as { versions?: { name: string; storage?: boolean }[] } | undefined)?.versions ?? [];
+  return versions.filter((v) => v.storage).map((v) => v.name);
+}
+
+/** Runs defaulting and admission for Tekton/Triggers kinds; throws 422 on errors, answers warnings. */
+function admit(ctx: ServerContext, info: KindInfo, obj: KubeObject, opts: WriteOptions, old?: KubeObject): { obj: KubeObject; warnings: string[] } {
+  if (!info.crd) return { obj, warnings: [] };
+  const defaulted = ctx.defaults ? { ...ctx.defaults(obj), metadata: obj.metadata } : obj;
+  if (!ctx.admission) return { obj: defaulted, warnings: [] };
+  const r = ctx.admission(defaulted, { operation: old ? 'UPDATE' : 'CREATE', unknownFields: opts.fieldValidation, ...(old ? { oldObject: old } : {}) });
+  if (!r.ok || r.errors.length > 0) {
+    const errors = r.errors.length > 0 ? r.errors : [{ path: '', message: 'rejected by admission' }];
+    throw invalid(info, obj.metadata.name ?? '', errors);
+  }
+  return { obj: defaulted, warnings: r.warnings.map((w) => (w.path ? `${w.path}: ${w.message}` : w.message)) };
+}
+
+/** Creates an object from a checked request body (see checkIdentity). */
+export function createObject(ctx: ServerContext, info: KindInfo, body: KubeObject, opts: WriteOptions): WriteResult {
+  const meta = newMeta(body.metadata, timestamp(ctx.now()));
+  if (!meta.name && meta.generateName) meta.name = generatedName(meta.generateName);
+  let obj: KubeObject = { ...body, metadata: meta };
+  if (info.kind === 'Namespace') obj.spec = { finalizers: ['kubernetes'], ...(obj.spec as object | undefined) };
+  const status = initialStatus(info, obj);
+  obj = { ...obj };
+  if (status === undefined) delete obj.status;
+  else obj.status = status;
+  validateMeta(info, obj);
+  checkNamespace(ctx, info, obj);
+  const admitted = admit(ctx, info, obj, opts);
+  obj = admitted.obj;
+  if (opts.dryRun) {
+    if (ctx.store.get(resourceKey(info), obj.metadata.namespace ?? '', obj.metadata.name ?? '')) throw alreadyExists(info, obj.metadata.name ?? '');
+    return { obj, warnings: admitted.warnings };
+  }
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { obj: ctx.store.create(resourceKey(info), obj), warnings: admitted.warnings };
+    } catch (err) {
+      const retry = err instanceof StoreError && err.code === 'AlreadyExists' && !body.metadata.name && meta.generateName && attempt < 5;
+      if (!retry) throw storeErrorToStatus(err, info, obj.metadata.name ?? '');
+      obj = { ...obj, metadata: { ...obj.metadata, name: generatedName(meta.generateName as string) } };
+    }
+  }
+}
+
+/** Keeps what the client may not change: identity, timestamps; status or everything-but-status per subresource. */
+function mergeServerFields(info: KindInfo, old: KubeObject, next: KubeObject, sub: string | undefined): KubeObject {
+  if (sub === 'status') return { ...old, status: next.status };
+  const m = old.metadata;
+  const metadata = { ...next.metadata, name: m.name, uid: m.uid, creationTimestamp: m.creationTimestamp, generation: m.generation };
+  if (m.namespace !== undefined) metadata.namespace = m.namespace;
+  delete metadata.deletionTimestamp;
+  delete metadata.deletionGracePeriodSeconds;
+  if (m.deletionTimestamp) metadata.deletionTimestamp = m.deletionTimestamp;
+  if (m.deletionGracePeriodSeconds !== undefined) metadata.deletionGracePeriodSeconds = m.deletionGracePeriodSeconds;
+  const out: KubeObject = { ...next, apiVersion: old.apiVersion, kind: old.kind, metadata };
+  if (info.statusSubresource) {
+    if (old.status === undefined) delete out.status;
+    else out.status = old.status;
+  }
+  return out;
+}
+
+function checkFinalizers(info: KindInfo, old: KubeObject, next: KubeObject): void {
+  if (!old.metadata.deletionTimestamp) return;
+  const before = new Set(old.metadata.finalizers ?? []);
+  const added = (next.metadata.finalizers ?? []).filter((f) => !before.has(f));
+  if (added.length > 0) {
+    throw invalid(info, old.metadata.name ?? '', [{ path: 'metadata.finalizers', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}` }]);
+  }
+}
+
+/**
+ * Writes `next` over `old` (PUT, PATCH or /status). `old` is the stored object the change was computed from.
+ * An unchanged object is not written again; an object being deleted whose last finalizer went is removed.
+ */
+export function updateObject(ctx: ServerContext, info: KindInfo, old: KubeObject, next: KubeObject, opts: WriteOptions, sub?: string): WriteResult {
+  let obj = mergeServerFields(info, old, next, sub);
+  if (sub !== 'status') {
+    validateMeta(info, obj);
+    checkFinalizers(info, old, obj);
+  }
+  if (specChanged(old, obj)) obj.metadata = { ...obj.metadata, generation: (old.metadata.generation ?? 1) + 1 };
+  let warnings: string[] = [];
+  if (sub !== 'status') ({ obj, warnings } = admit(ctx, info, obj, opts, old));
+  const name = old.metadata.name ?? '';
+  const same = jsonEqual({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }, { ...old, metadata: { ...old.metadata, resourceVersion: undefined } });
+  if (same || opts.dryRun) return { obj: same ? old : obj, warnings };
+  try {
+    const key = resourceKey(info);
+    if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0) {
+      const last = ctx.store.update(key, obj, old.metadata.resourceVersion);
+      return { obj: ctx.store.remove(key, last.metadata.namespace ?? '', name), warnings };
+    }
+    return { obj: ctx.store.update(key, obj, old.metadata.resourceVersion), warnings };
+  } catch (err) {
+    throw storeErrorToStatus(err, info, name);
+  }
+}
+
+/** Throws 409 when a client-supplied resourceVersion is not the stored one. */
+export function checkResourceVersion(info: KindInfo, old: KubeObject, rv: string | undefined): void {
+  if (rv && rv !== old.metadata.resourceVersion) throw conflict(info, old.metadata.name ?? '');
+}
+

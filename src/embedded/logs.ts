@@ -1,0 +1,191 @@
+/**
+ * Container logs of the embedded cluster: the kubelet appends output, the API server serves `pods/log`.
+ * `FileLogStore` keeps `<dir>/<ns>/<pod>/<container>.log`, one line per stored line, each prefixed with its
+ * RFC 3339 (nanosecond) timestamp and a space; `<container>.done` marks a finished container. Logs outlive pods.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Options of a log read (the `pods/log` query parameters). */
+export interface LogReadOptions {
+  /** Only the last N lines. */
+  tailLines?: number;
+  /** Keep each line's timestamp prefix. */
+  timestamps?: boolean;
+  /** Only lines newer than this many seconds. */
+  sinceSeconds?: number;
+  /** Only lines at or after this RFC 3339 time. */
+  sinceTime?: string;
+  /** Stop after this many bytes. */
+  limitBytes?: number;
+}
+
+/** A running follow: `done` resolves when the container finished, the byte limit was hit, or `stop()` was called. */
+export interface LogFollow {
+  done: Promise<void>;
+  stop(): void;
+}
+
+/** The log store contract between the kubelet and the API server. */
+export interface LogStore {
+  /** Appends output; complete lines are stored at once, a trailing partial line when its newline comes. */
+  append(ns: string, pod: string, container: string, chunk: string | Uint8Array): void;
+  /** No more output for this container (flushes a trailing partial line, ends followers). */
+  finish(ns: string, pod: string, container: string): void;
+  /** Everything stored so far, formatted per `opts`. */
+  read(ns: string, pod: string, container: string, opts?: LogReadOptions): string;
+  /** Streams what is stored, then new lines as they come, until finish(). */
+  follow(ns: string, pod: string, container: string, opts: LogReadOptions, onData: (text: string) => void): LogFollow;
+  /** True once finish() was called (and no output came after it). */
+  isFinished(ns: string, pod: string, container: string): boolean;
+}
+
+interface Follower {
+  opts: LogReadOptions;
+  sent: number;
+  onData: (text: string) => void;
+  end: () => void;
+}
+
+interface Stream {
+  file: string;
+  /** `<container>.done` */
+  marker: string;
+  /** Known finished state (read from the marker on first use). */
+  finished?: boolean;
+  partial: string;
+  followers: Set<Follower>;
+}
+
+/** RFC 3339 with nanoseconds (microsecond resolution), like the kubelet's log timestamps. */
+export function nanoTimestamp(): string {
+  const ms = performance.timeOrigin + performance.now();
+  const whole = Math.floor(ms);
+  const iso = new Date(whole).toISOString().slice(0, 19);
+  const nanos = Math.min(999_999_999, (whole % 1000) * 1e6 + Math.round((ms - whole) * 1e6));
+  const frac = String(nanos).padStart(9, '0');
+  return `${iso}.${frac}Z`;
+}
+
+function safe(part: string): string {
+  if (!part || part === '.' || part === '..') throw new Error(`invalid log path element "${part}"`);
+  return encodeURIComponent(part);
+}
+
+/** Formats stored lines (`<ts> <text>`) per the read options; `now` is for sinceSeconds. */
+export function formatLines(lines: string[], opts: LogReadOptions, now = Date.now()): string {
+  let selected = lines;
+  const since = opts.sinceTime ? Date.parse(opts.sinceTime) : opts.sinceSeconds !== undefined ? now - opts.sinceSeconds * 1000 : undefined;
+  if (since !== undefined && !Number.isNaN(since)) selected = selected.filter((l) => Date.parse(l.slice(0, l.indexOf(' '))) >= since);
+  if (opts.tailLines !== undefined && opts.tailLines >= 0) selected = opts.tailLines === 0 ? [] : selected.slice(-opts.tailLines);
+  return selected.map((l) => (opts.timestamps ? l : l.slice(l.indexOf(' ') + 1)) + '\n').join('');
+}
+
+function clip(text: string, opts: LogReadOptions, sent: number): string {
+  if (opts.limitBytes === undefined) return text;
+  const room = opts.limitBytes - sent;
+  if (room <= 0) return '';
+  const buf = Buffer.from(text, 'utf8');
+  return buf.length <= room ? text : buf.subarray(0, room).toString('utf8');
+}
+
+/** The file-backed LogStore. */
+export class FileLogStore implements LogStore {
+  private readonly streams = new Map<string, Stream>();
+
+  constructor(private readonly dir: string) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
+
+  private stream(ns: string, pod: string, container: string): Stream {
+    const key = `${ns}/${pod}/${container}`;
+    let s = this.streams.get(key);
+    if (!s) {
+      const base = path.join(this.dir, safe(ns), safe(pod), safe(container));
+      s = { file: `${base}.log`, marker: `${base}.done`, partial: '', followers: new Set() };
+      this.streams.set(key, s);
+    }
+    return s;
+  }
+
+  append(ns: string, pod: string, container: string, chunk: string | Uint8Array): void {
+    const s = this.stream(ns, pod, container);
+    const text = s.partial + (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    const parts = text.split('\n');
+    s.partial = parts.pop() ?? '';
+    if (this.finishedStream(s)) {
+      fs.rmSync(s.marker, { force: true });
+      s.finished = false;
+    }
+    this.writeLines(s, parts);
+  }
+
+  finish(ns: string, pod: string, container: string): void {
+    const s = this.stream(ns, pod, container);
+    if (s.partial !== '') {
+      const last = s.partial;
+      s.partial = '';
+      this.writeLines(s, [last]);
+    }
+    fs.mkdirSync(path.dirname(s.file), { recursive: true });
+    fs.writeFileSync(s.marker, '');
+    s.finished = true;
+    for (const f of [...s.followers]) f.end();
+  }
+
+  isFinished(ns: string, pod: string, container: string): boolean {
+    return this.finishedStream(this.stream(ns, pod, container));
+  }
+
+  private finishedStream(s: Stream): boolean {
+    s.finished ??= fs.existsSync(s.marker);
+    return s.finished;
+  }
+
+  read(ns: string, pod: string, container: string, opts: LogReadOptions = {}): string {
+    return clip(formatLines(this.storedLines(this.stream(ns, pod, container)), opts), opts, 0);
+  }
+
+  follow(ns: string, pod: string, container: string, opts: LogReadOptions, onData: (text: string) => void): LogFollow {
+    const s = this.stream(ns, pod, container);
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    const f: Follower = { opts, sent: 0, onData, end: () => { s.followers.delete(f); resolve(); } };
+    s.followers.add(f);
+    this.deliver(f, formatLines(this.storedLines(s), opts));
+    if (this.isFinished(ns, pod, container)) f.end();
+    return { done, stop: f.end };
+  }
+
+  private storedLines(s: Stream): string[] {
+    let text: string;
+    try {
+      text = fs.readFileSync(s.file, 'utf8');
+    } catch {
+      return [];
+    }
+    const lines = text.split('\n');
+    lines.pop();
+    return lines;
+  }
+
+  private writeLines(s: Stream, lines: string[]): void {
+    if (lines.length === 0) return;
+    const stored = lines.map((l) => `${nanoTimestamp()} ${l.endsWith('\r') ? l.slice(0, -1) : l}`);
+    fs.mkdirSync(path.dirname(s.file), { recursive: true });
+    fs.appendFileSync(s.file, stored.map((l) => `${l}\n`).join(''));
+    for (const f of [...s.followers]) {
+      const fresh = { ...f.opts, tailLines: undefined, sinceSeconds: undefined, sinceTime: undefined };
+      this.deliver(f, formatLines(stored, fresh));
+    }
+  }
+
+  private deliver(f: Follower, text: string): void {
+    const out = clip(text, f.opts, f.sent);
+    if (out) {
+      f.sent += Buffer.byteLength(out);
+      f.onData(out);
+    }
+    if (f.opts.limitBytes !== undefined && f.sent >= f.opts.limitBytes) f.end();
+  }
+}
