@@ -1,0 +1,178 @@
+/**
+ * The CEL environment of the `cel` interceptor: variables `body`, `header`, `extensions`, `requestURL` and the
+ * functions Tekton Triggers documents (split, parseJSON, parseYAML, parseURL, compareSecret, header.match,
+ * header.canonical, truncate, marshalJSON, base64.decode/encode, lowerAscii/upperAscii, translate, first/last).
+ * Expressions are limited in size at parse time and in evaluation steps at run time (cost limit).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Environment } from '@marcbachmann/cel-js';
+import { parse as parseYaml } from 'yaml';
+import { canonicalHeaderKey } from '../event.js';
+import { constantTimeEqual } from './protocol.js';
+
+/** Per-evaluation state reachable from CEL functions (secrets, cost meter). */
+export interface CelScope {
+  /** Reads a Secret key (namespace defaults to the trigger's). */
+  secret(name: string, key: string, namespace?: string): Promise<Buffer>;
+  steps: number;
+  maxSteps: number;
+}
+
+/** Thrown when an evaluation exceeds its step budget. */
+export class CelCostError extends Error {
+  constructor(limit: number) {
+    super(`CEL evaluation exceeded its cost limit (${limit} steps)`);
+    this.name = 'CelCostError';
+  }
+}
+
+const scope = new AsyncLocalStorage<CelScope>();
+
+class Base64Namespace {}
+
+/** Runs `fn` (which evaluates CEL) with a scope for secrets and cost accounting. */
+export function withCelScope<T>(s: CelScope, fn: () => T): T {
+  return scope.run(s, fn);
+}
+
+/** Maximum expression length accepted (characters). */
+export const MAX_EXPRESSION_LENGTH = 16 * 1024;
+
+function createEnvironment(): Environment {
+  const env = new Environment({
+    homogeneousAggregateLiterals: false,
+    enableOptionalTypes: true,
+    limits: { maxAstNodes: 4000, maxDepth: 100, maxListElements: 1000, maxMapEntries: 1000, maxCallArguments: 16 },
+  });
+  env.registerVariable('body', 'dyn').registerVariable('header', 'map')
+    .registerVariable('extensions', 'map').registerVariable('requestURL', 'string');
+  env.registerType('Base64Namespace', Base64Namespace).registerConstant('base64', 'Base64Namespace', new Base64Namespace());
+  registerFunctions(env);
+  return env;
+}
+
+function registerFunctions(env: Environment): void {
+  env.registerFunction('Base64Namespace.decode(string): bytes', (_n: unknown, s: string) => new Uint8Array(Buffer.from(s, 'base64')));
+  env.registerFunction('Base64Namespace.encode(bytes): string', (_n: unknown, b: Uint8Array) => Buffer.from(b).toString('base64'));
+  env.registerFunction('Base64Namespace.encode(string): string', (_n: unknown, s: string) => Buffer.from(s, 'utf8').toString('base64'));
+  env.registerFunction('map.match(string, string): bool', (h: Record<string, unknown>, name: string, value: string) => firstHeader(h, name) === value);
+  env.registerFunction('map.canonical(string): string', (h: Record<string, unknown>, name: string) => firstHeader(h, name) ?? '');
+  env.registerFunction('string.truncate(int): string', (s: string, n: bigint) => truncateBytes(s, n));
+  env.registerFunction('string.parseJSON(): dyn', (s: string) => toCel(JSON.parse(s)));
+  env.registerFunction('string.parseYAML(): dyn', (s: string) => toCel(parseYaml(s)));
+  env.registerFunction('string.parseURL(): map', (s: string) => parseUrl(s));
+  env.registerFunction('map.marshalJSON(): string', (v: unknown) => JSON.stringify(fromCel(v)));
+  env.registerFunction('list.marshalJSON(): string', (v: unknown) => JSON.stringify(fromCel(v)));
+  env.registerFunction('string.translate(string, string): string', (s: string, re: string, repl: string) =>
+    s.replace(new RegExp(re, 'g'), repl.replace(/\$\{(\w+)\}/g, (_m, g: string) => (/^\d+$/.test(g) ? `$${g}` : `$<${g}>`))));
+  env.registerFunction('list.first(): dyn', (l: unknown[]) => listEnd(l, 0));
+  env.registerFunction('list.last(): dyn', (l: unknown[]) => listEnd(l, l.length - 1));
+  env.registerFunction('string.compareSecret(string, string): bool', (s: string, key: string, name: string) => compareSecret(s, key, name));
+  env.registerFunction('string.compareSecret(string, string, string): bool', (s: string, key: string, name: string, ns: string) => compareSecret(s, key, name, ns));
+}
+
+function firstHeader(h: Record<string, unknown>, name: string): string | undefined {
+  const v = h[canonicalHeaderKey(name)];
+  if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+function truncateBytes(s: string, n: bigint): string {
+  const b = Buffer.from(s, 'utf8');
+  const len = n < 0n ? 0 : Number(n > BigInt(b.length) ? BigInt(b.length) : n);
+  return b.subarray(0, len).toString('utf8');
+}
+
+function listEnd(l: unknown[], i: number): unknown {
+  if (l.length === 0) throw new Error('first/last on an empty list');
+  return l[i];
+}
+
+async function compareSecret(s: string, key: string, name: string, ns?: string): Promise<boolean> {
+  const sc = scope.getStore();
+  if (!sc) throw new Error('compareSecret: no secret access in this context');
+  const secret = await sc.secret(name, key, ns);
+  return constantTimeEqual(Buffer.from(s, 'utf8'), secret);
+}
+
+function parseUrl(s: string): Record<string, unknown> {
+  const u = new URL(s);
+  const queryStrings: Record<string, string[]> = {};
+  for (const [k, v] of u.searchParams) (queryStrings[k] ??= []).push(v);
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries(queryStrings)) query[k] = v.join(',');
+  return {
+    scheme: u.protocol.replace(/:$/, ''), host: u.host, path: decodeURIComponent(u.pathname), rawQuery: u.search.replace(/^\?/, ''),
+    fragment: decodeURIComponent(u.hash.replace(/^#/, '')), query, queryStrings,
+    auth: { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) },
+  };
+}
+
+/** JSON/YAML values into CEL values (integers stay doubles, as JSON numbers are in Tekton). */
+function toCel(v: unknown): unknown {
+  if (v === undefined) return null;
+  return v;
+}
+
+/** CEL values into JSON values: bigint → number, bytes → base64, Map → object, Date → RFC 3339. */
+export function fromCel(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), fromCel(x)]));
+  if (Array.isArray(v)) return v.map(fromCel);
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = fromCel(x);
+    return out;
+  }
+  return v;
+}
+
+/** Counts every node evaluation against the scope's budget, by hooking the environment's evaluator once. */
+function instrument(env: Environment): void {
+  const probe = env.parse('true') as unknown as { ast: { evaluate: (...a: unknown[]) => unknown } } & ((ctx?: unknown) => unknown);
+  const proto = Object.getPrototypeOf(probe.ast) as { evaluate: (...a: unknown[]) => unknown };
+  let evaluator: { run?: unknown } | undefined;
+  probe.ast.evaluate = function (this: unknown, ev: unknown, ast: unknown, ctx: unknown) {
+    evaluator = ev as { run?: unknown };
+    return proto.evaluate.call(this, ev, ast, ctx);
+  };
+  probe({});
+  if (!evaluator) throw new Error('CEL evaluator hook failed');
+  evaluator.run = function run(this: unknown, ast: { evaluate: (ev: unknown, a: unknown, c: unknown) => unknown }, ctx: unknown) {
+    const sc = scope.getStore();
+    if (sc && ++sc.steps > sc.maxSteps) throw new CelCostError(sc.maxSteps);
+    return ast.evaluate(this, ast, ctx);
+  };
+}
+
+let shared: Environment | undefined;
+
+/** The shared, instrumented CEL environment. */
+export function celEnvironment(): Environment {
+  if (!shared) {
+    shared = createEnvironment();
+    instrument(shared);
+  }
+  return shared;
+}
+
+/** A compiled expression. */
+export type CelProgram = (ctx: Record<string, unknown>) => unknown;
+
+const programs = new Map<string, CelProgram>();
+
+/** Parses and type-checks an expression once (cached). Throws on syntax, type or size errors. */
+export function compileCel(expr: string): CelProgram {
+  let p = programs.get(expr);
+  if (p) return p;
+  if (expr.length > MAX_EXPRESSION_LENGTH) throw new Error(`expression longer than ${MAX_EXPRESSION_LENGTH} characters`);
+  const parsed = celEnvironment().parse(expr) as unknown as CelProgram & { check(): { valid: boolean; error?: Error } };
+  const checked = parsed.check();
+  if (!checked.valid) throw checked.error ?? new Error('expression does not type-check');
+  p = parsed;
+  if (programs.size >= 1000) programs.clear();
+  programs.set(expr, p);
+  return p;
+}

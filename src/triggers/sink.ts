@@ -1,0 +1,155 @@
+/**
+ * The EventListener sink as an express app: `GET /live`, `GET /ready`, and every other request is an event.
+ * It answers only after every trigger of the event has been processed and what it created is stored:
+ * 202 with Tekton's fields plus per-trigger outcomes, 400 for a body that is not a JSON object, 413 over the
+ * size cap, 5xx (with `errorMessage`) when tektite failed — in which case nothing of the event was kept.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { EventListener, KubeObject } from '../api/types.js';
+import { canonicalHeaders } from './event.js';
+import { DEFAULT_CEL_MAX_STEPS } from './interceptors/cel.js';
+import { noRecorder, type OutcomeRecorder } from './k8s-events.js';
+import type { TriggerLookup } from './lookup.js';
+import { describeOutcome, type TriggerOutcome } from './outcome.js';
+import { processEvent, type EventResult } from './process.js';
+
+/** Default body size cap: 10 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** EventListener annotation that turns off the JSON-object body check (form-encoded senders). */
+export const PAYLOAD_VALIDATION = 'tekton.dev/payload-validation';
+
+/** A minimal structured logger (pino-compatible). Never give it secrets or header values. */
+export interface SinkLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+/** Everything the sink app needs. */
+export interface SinkAppOptions {
+  name: string;
+  namespace: string;
+  lookup: TriggerLookup;
+  create: (obj: KubeObject) => Promise<KubeObject>;
+  remove: (obj: KubeObject) => Promise<void>;
+  maxBodyBytes?: number;
+  githubApiUrl?: string;
+  httpTimeoutMs?: number;
+  celMaxSteps?: number;
+  /** Namespaces templates may name besides the trigger's own (`*` = any). */
+  allowNamespaces?: readonly string[];
+  recorder?: OutcomeRecorder;
+  logger?: SinkLogger;
+  newEventId?: () => string;
+}
+
+/** Builds the express app of one EventListener. */
+export function createSinkApp(opts: SinkAppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/live', (_req, res) => { res.type('text/plain').send('ok'); });
+  app.get('/ready', async (_req, res) => {
+    const el = await opts.lookup.get<EventListener>('EventListener', opts.namespace, opts.name).catch(() => undefined);
+    if (el) res.type('text/plain').send('ok');
+    else res.status(503).type('text/plain').send(`EventListener ${opts.namespace}/${opts.name} not found`);
+  });
+  app.use(express.raw({ type: () => true, limit: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
+  app.use((req, res, next) => { handleEvent(req, res, opts).catch(next); });
+  // express recognises error handlers by their four parameters
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => { sendError(err, req, res, opts); });
+  return app;
+}
+
+function base(opts: SinkAppOptions, el?: EventListener): Record<string, unknown> {
+  return { eventListener: opts.name, namespace: opts.namespace, eventListenerUID: el?.metadata.uid ?? '' };
+}
+
+function sendError(err: unknown, _req: Request, res: Response, opts: SinkAppOptions): void {
+  const e = err as { status?: number; type?: string; message?: string };
+  if (res.headersSent) return;
+  if (e.type === 'entity.too.large' || e.status === 413) {
+    res.status(413).json({ ...base(opts), errorMessage: `request body larger than ${opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes` });
+    return;
+  }
+  const status = typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 500;
+  opts.logger?.warn({ eventlistener: opts.name, namespace: opts.namespace, err: e.message }, 'request failed');
+  res.status(status).json({ ...base(opts), errorMessage: status === 500 ? `internal error: ${e.message ?? String(err)}` : (e.message ?? 'bad request') });
+}
+
+/** Parses the body per Tekton's payload validation; answers the parsed body or an error message. */
+export function parseBody(raw: Buffer, contentType: string | undefined, validate: boolean): { ok: true; body: unknown; raw: Buffer } | { ok: false; message: string } {
+  if (!validate && (contentType ?? '').startsWith('application/x-www-form-urlencoded')) {
+    const form: Record<string, string[]> = {};
+    for (const [k, v] of new URLSearchParams(raw.toString('utf8'))) (form[k] ??= []).push(v);
+    if (Object.keys(form).length > 1) return { ok: true, body: form, raw: Buffer.from(JSON.stringify(form)) };
+  }
+  const text = raw.toString('utf8');
+  let body: unknown;
+  try {
+    body = text.trim() === '' ? undefined : JSON.parse(text);
+  } catch (err) {
+    if (!validate) return { ok: true, body: null, raw };
+    return { ok: false, message: `Invalid event body format : ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (validate && (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body))) {
+    const what = body === undefined ? 'an empty body' : Array.isArray(body) ? 'a JSON array' : `a JSON ${body === null ? 'null' : typeof body}`;
+    return { ok: false, message: `Invalid event body format : the body must be a JSON object, got ${what}` };
+  }
+  return { ok: true, body: body ?? null, raw };
+}
+
+async function handleEvent(req: Request, res: Response, opts: SinkAppOptions): Promise<void> {
+  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  const el = await opts.lookup.get<EventListener>('EventListener', opts.namespace, opts.name);
+  if (!el) {
+    res.status(503).json({ ...base(opts), errorMessage: `EventListener ${opts.namespace}/${opts.name} not found` });
+    return;
+  }
+  const validate = el.metadata.annotations?.[PAYLOAD_VALIDATION] !== 'false';
+  const parsed = parseBody(raw, req.headers['content-type'], validate);
+  if (!parsed.ok) {
+    res.status(400).json({ ...base(opts, el), errorMessage: parsed.message });
+    return;
+  }
+  const eventId = (opts.newEventId ?? randomUUID)();
+  const header = canonicalHeaders(req.headersDistinct);
+  const eventUrl = `http://${req.headers.host ?? 'localhost'}${req.originalUrl}`;
+  const result = await processEvent(el, { eventId, eventUrl, rawBody: parsed.raw, parsedBody: parsed.body, header }, {
+    chain: {
+      lookup: opts.lookup, githubApiUrl: opts.githubApiUrl ?? 'https://api.github.com',
+      httpTimeoutMs: opts.httpTimeoutMs ?? 10_000, celMaxSteps: opts.celMaxSteps ?? DEFAULT_CEL_MAX_STEPS,
+    },
+    create: opts.create, remove: opts.remove, newUid: randomUUID, allowNamespaces: opts.allowNamespaces ?? [],
+  });
+  report(el, eventId, result, opts);
+  const body: Record<string, unknown> = { ...base(opts, el), eventID: eventId, triggers: result.outcomes.map(publicOutcome) };
+  if (result.httpStatus >= 500) body.errorMessage = errorMessage(result);
+  res.status(result.httpStatus).json(body);
+}
+
+function publicOutcome(o: TriggerOutcome): Omit<TriggerOutcome, 'httpStatus'> {
+  const copy = { ...o };
+  delete copy.httpStatus;
+  return copy;
+}
+
+function errorMessage(r: EventResult): string {
+  if (r.message) return r.message;
+  return r.outcomes.filter((o) => o.status === 'error').map(describeOutcome).join('; ');
+}
+
+function report(el: EventListener, eventId: string, r: EventResult, opts: SinkAppOptions): void {
+  const rec = opts.recorder ?? noRecorder;
+  const log = { eventlistener: opts.name, namespace: opts.namespace, eventlistenerUID: el.metadata.uid ?? '', '/triggers-eventid': eventId };
+  if (r.message) {
+    rec.recordFailure(el, eventId, 'SelectionFailed', r.message);
+    opts.logger?.warn(log, r.message);
+  }
+  for (const o of r.outcomes) {
+    rec.record(el, eventId, o);
+    const line = { ...log, '/trigger': o.trigger, status: o.status, reason: o.reason };
+    if (o.status === 'error' || o.status === 'failed') opts.logger?.warn(line, describeOutcome(o));
+    else opts.logger?.info(line, describeOutcome(o));
+  }
+}
