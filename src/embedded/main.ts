@@ -1,0 +1,93 @@
+/**
+ * Embedded mode: one process holding a Kubernetes-compatible API server, the same controllers that run on a
+ * cluster, a local kubelet that runs the Pods on this machine, and the EventListener sinks. `tkt up` and
+ * `tkt run` both start it through {@link startEmbedded}.
+ */
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { applyDefaults } from '../api/defaults.js';
+import type { KubeObject } from '../api/types.js';
+import { validateObject } from '../api/validate/index.js';
+import { runControllers, type RunningControllers } from '../controller/index.js';
+import type { ControllerConfig } from '../controller/config.js';
+import type { Logger } from '../controller/runtime/controller.js';
+import { KubeClient, loadKubeConfig } from '../kube/client.js';
+import { startApiServer } from './apiserver/index.js';
+import { startKubelet } from './kubelet/index.js';
+import { FileLogStore } from './logs.js';
+
+export type RuntimeName = 'host' | 'podman' | 'docker' | 'noop' | 'auto';
+
+export interface EmbeddedOptions {
+  /** Where objects (SQLite), logs and volumes live; absent = a temp dir removed on stop. */
+  dataDir?: string;
+  port?: number;
+  runtime?: RuntimeName;
+  controllers?: boolean;
+  eventListeners?: boolean;
+  /** Keep objects in memory instead of SQLite (throwaway runs). */
+  memory?: boolean;
+  log?: Logger;
+  controllerConfig?: Partial<ControllerConfig>;
+}
+
+export interface Embedded {
+  url: string;
+  kubeconfigPath: string;
+  client: KubeClient;
+  dataDir: string;
+  runtime: string;
+  stop(): Promise<void>;
+}
+
+/** The built static step helper (`npm run build` / `prepare`). */
+export function helperPath(): string {
+  const root = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
+  return process.env.TKT_ENTRYPOINT ?? join(root, 'dist', 'entrypoint', 'entrypoint');
+}
+
+function admission(obj: KubeObject, ctx: { unknownFields: 'Strict' | 'Warn' | 'Ignore' }) {
+  const r = validateObject(obj, { unknownFields: ctx.unknownFields });
+  return { ok: r.ok, errors: r.errors, warnings: r.warnings };
+}
+
+/** Starts embedded mode; resolves when the API server answers and the controllers' caches are synced. */
+export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedded> {
+  const temp = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ? resolve(opts.dataDir) : mkdtempSync(join(tmpdir(), 'tektite-'));
+  mkdirSync(dataDir, { recursive: true });
+  const logs = new FileLogStore(join(dataDir, 'logs'));
+  const api = await startApiServer({
+    ...(opts.memory ? {} : { dataDir }), port: opts.port ?? 0, logs,
+    admission, defaults: (o: KubeObject) => applyDefaults(o),
+  });
+  const kubeconfigPath = join(dataDir, 'kubeconfig');
+  api.writeKubeconfig(kubeconfigPath);
+  const client = new KubeClient(loadKubeConfig({ kubeconfig: kubeconfigPath }));
+  const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime ?? 'auto', helperPath: helperPath() });
+  let controllers: RunningControllers | undefined;
+  if (opts.controllers !== false) {
+    controllers = await runControllers({ client, log: opts.log, config: opts.controllerConfig });
+  }
+  const els = opts.eventListeners === false ? undefined : await startEventListeners(client);
+  return {
+    url: api.url, kubeconfigPath, client, dataDir, runtime: kubelet.runtime,
+    async stop() {
+      await els?.close();
+      await controllers?.stop();
+      await kubelet.stop();
+      await api.close();
+      if (temp) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Serves every EventListener in-process when the Triggers module is present. */
+async function startEventListeners(client: KubeClient): Promise<{ close(): Promise<void> } | undefined> {
+  const mod = (await import('../triggers/index.js').catch(() => undefined)) as
+    | { startEventListenerManager?: (o: { client: KubeClient }) => Promise<{ close(): Promise<void> }> }
+    | undefined;
+  return mod?.startEventListenerManager?.({ client });
+}
