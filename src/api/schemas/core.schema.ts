@@ -8,10 +8,10 @@ import { z } from 'zod';
 import { ObjectMetaSchema, StringMap } from './meta.schema.js';
 
 /** A Kubernetes quantity (`1`, `500m`, `1Gi`): YAML may give a number; it is kept as its string form. */
-export const Quantity = z.union([z.string(), z.number().transform((n) => String(n))]);
+export const Quantity = z.union([z.string(), z.number().transform((n) => String(n))], { error: 'must be a quantity such as 1, 500m or 1Gi' });
 
 /** An int-or-string port (`8080` or `http`). */
-export const IntOrString = z.union([z.number().int(), z.string()]);
+export const IntOrString = z.union([z.number().int(), z.string()], { error: 'must be a port number or name' });
 
 const KeyRef = z.strictObject({ name: z.string(), key: z.string(), optional: z.boolean().optional() });
 

@@ -15,7 +15,7 @@ export const ParamValueSchema = z.union([
   z.boolean().transform((b) => String(b)),
   z.array(z.string()),
   z.record(z.string(), z.string()),
-]);
+], { error: 'must be a string, a list of strings, or an object whose values are strings' });
 
 /** `string` | `array` | `object`. */
 export const ParamTypeSchema = z.enum(['string', 'array', 'object']);

@@ -22,7 +22,7 @@ export const OnErrorSchema = z.enum(['continue', 'stopAndFail']);
  * the engine substitutes params before anything reads the field.
  */
 export const StepOnErrorSchema = z
-  .union([OnErrorSchema, z.templateLiteral(['$(params', z.string(), ')'])])
+  .union([OnErrorSchema, z.templateLiteral(['$(params', z.string(), ')'])], { error: 'must be "continue" or "stopAndFail" (or a $(params.x) reference)' })
   .transform((v) => v as z.infer<typeof OnErrorSchema>);
 
 /** The container fields a Step and a StepTemplate share (Tekton's StepTemplate). */

@@ -82,6 +82,7 @@ function article(expected: string): string {
 
 /** A union failed on every branch: list what the branches wanted, e.g. for ParamValue. */
 function unionMessage(issue: z.core.$ZodIssueInvalidUnion): string {
+  if (issue.message && issue.message !== 'Invalid input') return `${issue.message}; got ${describe(issue.input)}`;
   const expected = new Set<string>();
   for (const branch of issue.errors) {
     const first = branch[0];
