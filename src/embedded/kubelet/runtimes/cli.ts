@@ -30,7 +30,7 @@ export function createEnv(launch: ContainerLaunch): NodeJS.ProcessEnv {
 
 /** True when `<engine> info` succeeds within the time. */
 export async function engineAnswers(bin: string, timeoutMs: number): Promise<boolean> {
-  const r = await runCapture([bin, 'info', '--format', '{{.Host.Arch}}{{.OSType}}'], { timeoutMs });
+  const r = await runCapture([bin, 'info'], { timeoutMs });
   return r.code === 0;
 }
 
