@@ -13,6 +13,18 @@ export function valueType(v: ParamValue): ParamType {
   return Array.isArray(v) ? 'array' : 'object';
 }
 
+/**
+ * A run's param as Tekton reads it: YAML scalars that are not strings (`value: 1`, `value: true`) become their
+ * text, as Go's ParamValue unmarshalling does, instead of failing type checks later.
+ */
+export function normalizeParam(p: Param): Param {
+  const v: unknown = p.value;
+  if (typeof v === 'number' || typeof v === 'boolean') return { name: p.name, value: String(v) };
+  if (Array.isArray(v)) return { name: p.name, value: v.map((x) => (typeof x === 'string' ? x : String(x))) };
+  if (v !== null && typeof v === 'object') return { name: p.name, value: Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : String(x)])) };
+  return { name: p.name, value: typeof v === 'string' ? v : '' };
+}
+
 /** The declared type of a ParamSpec, defaulted as Tekton's SetDefaults does (from default, then properties). */
 export function declaredType(spec: ParamSpec): ParamType {
   if (spec.type) return spec.type;

@@ -4,7 +4,7 @@
  * pure function, so the controller, the CLI and tests all see the same fully substituted spec.
  */
 import type { Param, ParamSpec, StepActionSpec, TaskRun, TaskSpec, WorkspaceBinding, WorkspaceDeclaration } from '../../api/types.js';
-import { paramReplacements, resolveParamValues, validateParams } from '../substitution/params.js';
+import { normalizeParam, paramReplacements, resolveParamValues, validateParams } from '../substitution/params.js';
 import { findReferences } from '../substitution/replace.js';
 import { applyToStep, applyToTaskSpec } from '../substitution/task-fields.js';
 import {
@@ -97,7 +97,7 @@ export function resolveTaskSpec(input: ResolveTaskSpecInput): ResolvedTaskSpec {
   const spec = structuredClone(input.taskSpec);
   const label = input.taskName ?? tr.metadata.name ?? '';
   const specs = spec.params ?? [];
-  const provided: Param[] = tr.spec.params ?? [];
+  const provided: Param[] = (tr.spec.params ?? []).map(normalizeParam);
   const values = resolveParamValues(specs, provided);
   const params = paramReplacements(specs, values);
   const withActions = applyStepActions(spec.steps ?? [], input.stepActions, params);

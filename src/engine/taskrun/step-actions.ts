@@ -5,7 +5,7 @@
  * (`$(steps.s.results.r)`) keeps pointing at it in every form (`[*]`, `[i]`, `.key`) for the entrypoint.
  */
 import type { Param, ParamSpec, ParamValue, Step, StepActionSpec } from '../../api/types.js';
-import { declaredType, paramReplacements, resolveParamValues, valueType } from '../substitution/params.js';
+import { declaredType, normalizeParam, paramReplacements, resolveParamValues, valueType } from '../substitution/params.js';
 import type { Replacements } from '../substitution/replace.js';
 import { findReferences, mergeReplacements, replaceString, replaceStringArray } from '../substitution/replace.js';
 import { applyToStep } from '../substitution/task-fields.js';
@@ -105,7 +105,7 @@ export function applyStepActions(steps: readonly Step[], stepActions: ReadonlyMa
     const key = stepActionKey(step, i);
     const sa = stepActions.get(key);
     if (!sa) return { ok: false, reason: 'TaskRunResolutionFailed', message: `StepAction "${key}" referenced by step "${step.name ?? i}" was not found` };
-    const params = (step.params ?? []).map((p) => ({ name: p.name, value: substituteValue(p.value, taskParams) }));
+    const params = (step.params ?? []).map(normalizeParam).map((p) => ({ name: p.name, value: substituteValue(p.value, taskParams) }));
     const refusal = checkParams(step, key, sa.params ?? [], params);
     if (refusal) return refusal;
     const values = resolveParamValues(sa.params ?? [], params);
