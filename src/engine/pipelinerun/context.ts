@@ -1,0 +1,138 @@
+/**
+ * Gathers what one plan works on: the checks Tekton does before starting anything (graph, task resolution,
+ * taskRunSpecs, workspaces, params), then the state of every pipeline task from the existing TaskRuns, with
+ * results of finished tasks added to the pipeline scope in dependency order.
+ */
+import type { PipelineRun, PipelineTask } from '../../api/types.js';
+import { type Dag, buildDag } from '../dag.js';
+import type { Replacements } from '../substitution/replace.js';
+import { fanOut, substituteMatrix } from './matrix.js';
+import {
+  type Failure, checkArrayIndexes, pipelineReplacements, resolveParamValues, runId,
+} from './params.js';
+import { PipelineRunReason } from './reasons.js';
+import { dagNodeOf, taskRefsOf } from './refs.js';
+import { addExecutionStatus, addTaskResults } from './results.js';
+import { type TaskState, groupRuns, isTerminal, outcomeOf } from './state.js';
+import { type Clock, type Timeouts, timeoutsOf } from './timeouts.js';
+import type { PipelineRunFacts, PlanAction } from './types.js';
+import { checkWorkspaceBindings } from './workspaces.js';
+
+/** The working state of one plan. */
+export interface Ctx {
+  facts: PipelineRunFacts;
+  pr: PipelineRun;
+  pipelineName: string;
+  dag: Dag;
+  dagTasks: TaskState[];
+  finallyTasks: TaskState[];
+  byName: Map<string, TaskState>;
+  /** Pipeline scope; grows as finished tasks' results and statuses are added. */
+  scope: Replacements;
+  timeouts: Timeouts;
+  clock: Clock;
+  actions: PlanAction[];
+  /** A failure found while planning (matrix, CEL, ...) that ends the run. */
+  failure?: Failure;
+}
+
+/** Runs the start-up checks and builds the context, or returns why the run cannot proceed. */
+export function buildContext(facts: PipelineRunFacts, clock: Clock): Ctx | Failure {
+  const { pipelineRun: pr, pipelineSpec: spec } = facts;
+  const pipelineName = facts.pipelineName ?? pr.metadata.name ?? '';
+  const all = [...(spec.tasks ?? []), ...(spec.finally ?? [])];
+  const refs = new Map(all.map((pt) => [pt.name, taskRefsOf(pt)]));
+  const built = buildDag((spec.tasks ?? []).map((pt) => dagNodeOf(pt, refs.get(pt.name) ?? [])));
+  if (!built.ok) {
+    return { reason: PipelineRunReason.InvalidGraph, message: `PipelineRun ${runId(pr)}'s Pipeline DAG is invalid: ${built.message}` };
+  }
+  const values = resolveParamValues(spec, pr);
+  if (!(values instanceof Map)) return values;
+  const early = checkArrayIndexes(spec, values, pr) ?? checkTasks(facts, all);
+  if (early) return early;
+  const groups = groupRuns(pr, facts.taskRuns);
+  const stateOf = (pt: PipelineTask, isFinally: boolean): TaskState => ({
+    pt, isFinally, entry: facts.tasks.get(pt.name), refs: refs.get(pt.name) ?? [], runs: groups.get(pt.name) ?? [],
+    created: [], outcome: 'pending', ignored: false,
+  });
+  const ctx: Ctx = {
+    facts, pr, pipelineName, dag: built.dag,
+    dagTasks: (spec.tasks ?? []).map((pt) => stateOf(pt, false)),
+    finallyTasks: (spec.finally ?? []).map((pt) => stateOf(pt, true)),
+    byName: new Map(), scope: pipelineReplacements(values, pr, spec, pipelineName),
+    timeouts: timeoutsOf(pr, facts.config.defaultTimeoutMinutes), clock, actions: [],
+  };
+  for (const s of [...ctx.dagTasks, ...ctx.finallyTasks]) ctx.byName.set(s.pt.name, s);
+  settleOutcomes(ctx);
+  return ctx;
+}
+
+/** In Tekton's order: workspace bindings, taskRunSpecs naming unknown tasks, unsupported or unresolved tasks. */
+function checkTasks(facts: PipelineRunFacts, all: readonly PipelineTask[]): Failure | undefined {
+  const pr = facts.pipelineRun;
+  const bindings = checkWorkspaceBindings(facts.pipelineSpec, pr);
+  if (bindings) return bindings;
+  const names = new Set(all.map((pt) => pt.name));
+  const wrong = (pr.spec.taskRunSpecs ?? []).find((s) => !names.has(s.pipelineTaskName));
+  if (wrong) {
+    return {
+      reason: PipelineRunReason.InvalidTaskRunSpecs,
+      message: `PipelineRun's taskrunSpecs defined wrong taskName: "${wrong.pipelineTaskName}", does not exist in Pipeline`,
+    };
+  }
+  for (const pt of all) {
+    if (pt.pipelineRef || pt.pipelineSpec) {
+      return { reason: PipelineRunReason.PipelineValidationFailed, message: `pipeline task "${pt.name}": Pipelines in Pipelines (pipelineRef/pipelineSpec) are not supported` };
+    }
+    const entry = facts.tasks.get(pt.name);
+    if (!entry) return { reason: PipelineRunReason.CouldntGetTask, message: `Pipeline task "${pt.name}" could not be resolved` };
+    if ('error' in entry) return { reason: entry.reason, message: entry.error };
+  }
+  return undefined;
+}
+
+/** Sets `context.pipelineTask.retries` for the task about to be substituted and returns the scope. */
+export function scopeFor(ctx: Ctx, pt: PipelineTask): Replacements {
+  ctx.scope.strings.set('context.pipelineTask.retries', String(pt.retries ?? 0));
+  return ctx.scope;
+}
+
+/**
+ * The combinations of a matrixed task at the current scope; undefined when the task has no matrix. Records a
+ * run failure on the context when the matrix is invalid or too large.
+ */
+export function matrixOf(ctx: Ctx, s: TaskState): ReturnType<typeof fanOut> | undefined {
+  if (!s.pt.matrix) return undefined;
+  const m = substituteMatrix(s.pt.matrix, scopeFor(ctx, s.pt));
+  if (!m.ok) {
+    ctx.failure ??= {
+      reason: PipelineRunReason.InvalidMatrixParameterTypes,
+      message: `PipelineRun ${runId(ctx.pr)}: matrix param "${m.param}" of pipeline task "${s.pt.name}" has the wrong type: matrix params must be arrays and include params strings`,
+    };
+    return [];
+  }
+  const combos = fanOut(m);
+  const max = ctx.facts.config.maxMatrixCombinations;
+  if (combos.length > max) {
+    ctx.failure ??= {
+      reason: PipelineRunReason.PipelineValidationFailed,
+      message: `PipelineRun ${runId(ctx.pr)}: pipeline task "${s.pt.name}" has a matrix of ${combos.length} combinations, more than the maximum of ${max} (default-max-matrix-combinations-count)`,
+    };
+  }
+  return combos;
+}
+
+/**
+ * Outcomes of every task, DAG tasks in dependency order so that a matrixed task can count its combinations
+ * from its parents' results; finished tasks' results and statuses join the scope.
+ */
+function settleOutcomes(ctx: Ctx): void {
+  const ordered = [...ctx.dag.order.map((n) => ctx.byName.get(n) as TaskState), ...ctx.finallyTasks];
+  for (const s of ordered) {
+    const expected = s.runs.length > 0 && s.pt.matrix ? Math.max(1, matrixOf(ctx, s)?.length ?? 1) : 1;
+    s.outcome = outcomeOf(s.runs, expected);
+    s.ignored = s.pt.onError === 'continue' && (s.outcome === 'failed' || s.outcome === 'cancelled' || s.outcome === 'timedOut');
+    if (isTerminal(s.outcome)) addTaskResults(ctx.scope, s);
+    if (!s.isFinally) addExecutionStatus(ctx.scope, s);
+  }
+}
