@@ -49,14 +49,14 @@ export async function processEvent(el: EventListener, ev: IncomingEvent, deps: P
     ...selection.triggers.map((t) => prepareTrigger(t, start, cx)),
     ...selection.groups.map((g) => prepareGroup(g, start, cx)),
   ])).flat();
-  const done = prepared.filter((p): p is Extract<Prepared, { kind: 'done' }> => p.kind === 'done').map((p) => p.outcome);
+  const done = prepared.flatMap((p) => (p.kind === 'done' ? [p.outcome] : []));
   const ready = prepared.filter((p): p is Extract<Prepared, { kind: 'ready' }> => p.kind === 'ready');
-  if (done.some((o) => o.status === 'error')) {
-    const aborted = ready.map((r) => abortedOutcome(r, 'not created: another trigger of this event failed'));
-    return { httpStatus: httpStatusOf(done), outcomes: [...done, ...aborted] };
-  }
-  const created = await createAll(ready, deps);
-  return { httpStatus: httpStatusOf([...done, ...created]), outcomes: [...done, ...created] };
+  const readyOutcomes = done.some((o) => o.status === 'error')
+    ? ready.map((r) => abortedOutcome(r, 'not created: another trigger of this event failed'))
+    : await createAll(ready, deps);
+  let next = 0;
+  const outcomes = prepared.map((p) => (p.kind === 'done' ? p.outcome : (readyOutcomes[next++] as TriggerOutcome)));
+  return { httpStatus: httpStatusOf(outcomes), outcomes };
 }
 
 function prepareContext(el: EventListener, ev: IncomingEvent, deps: ProcessDeps): PrepareContext {

@@ -1,0 +1,103 @@
+/**
+ * Serving sinks over HTTP: {@link startEventListenerSink} runs one EventListener's sink against a cluster (the
+ * entry point of `tkt eventlistener --name N --namespace NS`); {@link listenSink} is the shared building block
+ * the manager uses for each EventListener of embedded mode.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { KubeObject } from '../api/types.js';
+import type { KubeClient } from '../kube/client.js';
+import { outcomeRecorder, type OutcomeRecorder } from './k8s-events.js';
+import { cachedLookup, type TriggerLookup } from './lookup.js';
+import { createSinkApp, type SinkAppOptions, type SinkLogger } from './sink.js';
+
+/** Tuning shared by the entry points. */
+export interface SinkTuning {
+  /** Body size cap in bytes (default 10 MiB). */
+  maxBodyBytes?: number;
+  /** GitHub API base for addChangedFiles (default https://api.github.com). */
+  githubApiUrl?: string;
+  /** Timeout of each interceptor call (default 10 s). */
+  httpTimeoutMs?: number;
+  /** Step budget of one CEL evaluation (default 100,000). */
+  celMaxSteps?: number;
+  /** Namespaces templates may name besides the trigger's own (`*` = any). */
+  allowNamespaces?: readonly string[];
+  /** Write a Kubernetes Event per trigger outcome (default true). */
+  events?: boolean;
+  logger?: SinkLogger;
+}
+
+/** A listening sink. */
+export interface RunningSink {
+  url: string;
+  /** Stops accepting requests; resolves after in-flight events finished. */
+  close(): Promise<void>;
+}
+
+/** The create/remove functions the sink uses, over a KubeClient. */
+export function clientWriters(client: KubeClient): Pick<SinkAppOptions, 'create' | 'remove'> {
+  return {
+    create: (obj: KubeObject) => client.create(obj),
+    remove: (obj: KubeObject) => client.delete(obj, obj.metadata.namespace, obj.metadata.name ?? ''),
+  };
+}
+
+/** Serves one EventListener's sink on host:port with the given lookup and recorder. */
+export async function listenSink(opts: {
+  client: KubeClient; name: string; namespace: string; port: number; host: string;
+  lookup: TriggerLookup; recorder?: OutcomeRecorder; tuning?: SinkTuning;
+}): Promise<RunningSink> {
+  const t = opts.tuning ?? {};
+  const app = createSinkApp({
+    name: opts.name, namespace: opts.namespace, lookup: opts.lookup, ...clientWriters(opts.client),
+    maxBodyBytes: t.maxBodyBytes, githubApiUrl: t.githubApiUrl, httpTimeoutMs: t.httpTimeoutMs, celMaxSteps: t.celMaxSteps,
+    allowNamespaces: t.allowNamespaces, recorder: t.events === false ? undefined : opts.recorder, logger: t.logger,
+  });
+  const server = http.createServer(app);
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 120_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => { server.off('error', reject); resolve(); });
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address === '0.0.0.0' ? '127.0.0.1' : addr.address;
+  return {
+    url: `http://${host}:${addr.port}`,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    }),
+  };
+}
+
+/** Options of {@link startEventListenerSink}. */
+export interface EventListenerSinkOptions extends SinkTuning {
+  client: KubeClient;
+  name: string;
+  namespace: string;
+  /** Port to listen on (0 = ephemeral). */
+  port: number;
+  /** Listen address (default 0.0.0.0, as a sink in a pod must be reachable through its Service). */
+  host?: string;
+}
+
+/**
+ * Runs one EventListener's sink against the cluster of `client` (watch-backed caches of Triggers objects and
+ * Secrets, Kubernetes Events for outcomes). Resolves once listening.
+ */
+export async function startEventListenerSink(opts: EventListenerSinkOptions): Promise<RunningSink> {
+  const lookup = cachedLookup(opts.client);
+  const recorder = outcomeRecorder((obj) => opts.client.create(obj));
+  const sink = await listenSink({ ...opts, host: opts.host ?? '0.0.0.0', lookup, recorder, tuning: opts });
+  return {
+    url: sink.url,
+    async close() {
+      await sink.close();
+      await recorder.flush();
+      lookup.stop();
+    },
+  };
+}
