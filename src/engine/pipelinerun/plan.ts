@@ -134,7 +134,7 @@ function finish(ctx: Ctx, base: PipelineRunStatus, flags: SkipFlags, dagDone: bo
     return plan;
   }
   const done = completed(ctx, status);
-  if (done.invalid) return failed(done.status, done.invalid, now, ctx.actions);
+  if (done.invalid && cond.status === 'True') return failed(done.status, done.invalid, now, ctx.actions);
   return { status: setSucceeded(done.status, cond, now), actions: ctx.actions };
 }
 
@@ -150,8 +150,9 @@ function withLists(ctx: Ctx, base: PipelineRunStatus): PipelineRunStatus {
 }
 
 /**
- * Completion time and the Pipeline's results; a result whose task succeeded without producing it fails the
- * run with CouldntGetPipelineResult, as Tekton does.
+ * Completion time and the Pipeline's results; a result whose task succeeded without producing it fails an
+ * otherwise successful run with CouldntGetPipelineResult, as Tekton does (a run that already failed keeps
+ * its own reason).
  */
 function completed(ctx: Ctx, status: PipelineRunStatus): { status: PipelineRunStatus; invalid?: Failure } {
   const out = { ...status, completionTime: formatTime(ctx.facts.now) };
