@@ -44,7 +44,12 @@ function cancelMessage(tr: TaskRun): string {
 function withPodStates(f: TaskRunFacts, status: TaskRunStatus, spec: TaskSpec, pod: Pod | undefined): TaskRunStatus {
   if (!pod) return status;
   const fromPod = taskRunStatusFromPod({ taskRun: { ...f.taskRun, status }, spec, pod, now: f.now });
-  return { ...status, steps: fromPod.steps, sidecars: fromPod.sidecars };
+  const out: TaskRunStatus = { ...status };
+  for (const k of ['steps', 'sidecars'] as const) {
+    if (fromPod[k]) Object.assign(out, { [k]: fromPod[k] });
+    else delete out[k];
+  }
+  return out;
 }
 
 /** Fails the run; retries when allowed and the failure is retryable (not a cancellation or a bad spec). */
@@ -95,7 +100,9 @@ function requeue(f: TaskRunFacts, status: TaskRunStatus, timeoutMs: number): { r
 /** A run that has not started: take the start time and create the first (or next) pod. */
 function start(f: TaskRunFacts, status: TaskRunStatus, timeoutMs: number): TaskRunPlan {
   const name = podName(f.taskRun, status.retriesStatus?.length ?? 0);
-  const started: TaskRunStatus = { ...status, startTime: formatTime(f.now), podName: name, steps: [], sidecars: [] };
+  const started: TaskRunStatus = { ...status, startTime: formatTime(f.now), podName: name };
+  delete started.steps;
+  delete started.sidecars;
   const next = setSucceeded(started, { status: 'Unknown', reason: 'Pending', message: 'Pending' }, f.now);
   return { status: next, actions: [{ type: 'createPod', podName: name }], ...requeue(f, next, timeoutMs) };
 }

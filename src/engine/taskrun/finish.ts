@@ -64,9 +64,8 @@ export function retryTaskRun(taskRun: TaskRun, failed: TaskRunPlan, now: Date): 
   const archived: TaskRunStatus = structuredClone(failed.status);
   delete archived.retriesStatus;
   const retriesStatus = [...(failed.status.retriesStatus ?? []), archived];
-  const next: TaskRunStatus = { ...failed.status, retriesStatus, startTime: formatTime(now), podName: podName(taskRun, retriesStatus.length), steps: [], sidecars: [] };
-  delete next.completionTime;
-  delete next.results;
+  const next: TaskRunStatus = { ...failed.status, retriesStatus, startTime: formatTime(now), podName: podName(taskRun, retriesStatus.length) };
+  for (const k of ['completionTime', 'results', 'steps', 'sidecars'] as const) delete next[k];
   const message = getSucceeded(failed.status)?.message ?? '';
   const status = setSucceeded(next, { status: 'Unknown', reason: 'ToBeRetried', message }, now);
   return { status, actions: [...failed.actions, { type: 'createPod', podName: status.podName ?? '' }] };

@@ -135,8 +135,10 @@ export function taskRunStatusFromPod(input: StatusFromPodInput): TaskRunStatus {
   const stepStatuses = byPodOrder(pod, (pod.status?.containerStatuses ?? []).filter((s) => isStepContainer(s.name)));
   status.steps = stepStatuses.map((s) => stepState(s, spec, taskResults));
   status.sidecars = sidecarStates(pod);
+  if (status.steps.length === 0) delete status.steps;
+  if (status.sidecars.length === 0) delete status.sidecars;
   if (isDone(status)) {
-    const results = dedupeResults([...taskResults, ...resultsFromSteps(spec, status.steps)]);
+    const results = dedupeResults([...taskResults, ...resultsFromSteps(spec, status.steps ?? [])]);
     if (results.length > 0) status.results = results;
     status.completionTime ??= formatTime(now);
   }
