@@ -19,13 +19,13 @@ import { claimsToCreate } from './workspaces.js';
 /**
  * The DAG tasks that may start now: parents settled, not started, not skipped. Those whose needed results
  * are missing (and that are not eligible for a "Results were missing" skip) are marked invalid instead.
- * Returns the startable tasks, or none when one was found invalid (Tekton schedules nothing then).
+ * Returns the startable tasks in declaration order (as Tekton), or none when one was found invalid (Tekton
+ * schedules nothing then).
  */
 export function startableDagTasks(ctx: Ctx): TaskState[] {
   const settled = new Set(ctx.dagTasks.filter(isSettled).map((s) => s.pt.name));
-  const ready = candidates(ctx.dag, settled)
-    .map((n) => ctx.byName.get(n) as TaskState)
-    .filter((s) => s.runs.length === 0 && s.skip === undefined);
+  const next = new Set(candidates(ctx.dag, settled));
+  const ready = ctx.dagTasks.filter((s) => next.has(s.pt.name) && s.runs.length === 0 && s.skip === undefined);
   let invalid = false;
   for (const s of ready) {
     const missing = firstMissing(s.refs, scopeFor(ctx, s.pt));
