@@ -4,7 +4,8 @@
  */
 import type { Pod, TaskRun } from '../../api/types.js';
 import { setSucceeded } from '../../engine/conditions.js';
-import { decideTaskRun, resolveTaskSpec } from '../../engine/taskrun/index.js';
+import { decideTaskRun } from '../../engine/taskrun/decide.js';
+import { resolveTaskSpec } from '../../engine/taskrun/resolve.js';
 import type { KubeClient } from '../../kube/client.js';
 import { isAlreadyExists } from '../../kube/errors.js';
 import { builtinImageEntrypoints, buildPod } from '../../pod/index.js';
