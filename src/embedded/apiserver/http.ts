@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import YAML from 'yaml';
 import { badRequest, StatusError, type Status } from './errors.js';
+import { decodeProtobuf } from './protobuf.js';
 
 /** Kubernetes' request body limit. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -63,8 +64,9 @@ export function decodeBody(body: Buffer, type: string): unknown {
 
 /** Decodes a body that must be a JSON object (an object to create or replace). */
 export function decodeObject(body: Buffer, type: string): Record<string, unknown> {
+  if (type === 'application/vnd.kubernetes.protobuf') return decodeProtobuf(body);
   if (!['application/json', 'application/yaml', '*/*', ''].includes(type)) {
-    throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+    throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
   }
   const v = decodeBody(body, type);
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw badRequest('the request body must be a JSON object');

@@ -92,6 +92,7 @@ export function createObject(ctx: ServerContext, info: KindInfo, body: KubeObjec
   if (!meta.name && meta.generateName) meta.name = generatedName(meta.generateName);
   let obj: KubeObject = { ...body, metadata: meta };
   if (info.kind === 'Namespace') obj.spec = { finalizers: ['kubernetes'], ...(obj.spec as object | undefined) };
+  if (info.kind === 'Secret' && !obj.type) obj.type = 'Opaque';
   const status = initialStatus(info, obj);
   obj = { ...obj };
   if (status === undefined) delete obj.status;
