@@ -143,6 +143,9 @@ export function interceptorUrl(obj: Interceptor | ClusterInterceptor): string | 
   return `${tls ? 'https' : 'http'}://${svc.name}.${svc.namespace}.svc:${port}${svc.path ?? ''}`;
 }
 
+/** Headers that describe one connection or message, not the event: never forwarded or adopted. */
+const HOP_HEADERS = new Set(['Host', 'Content-Length', 'Transfer-Encoding', 'Connection', 'Keep-Alive', 'Expect', 'Upgrade', 'Te', 'Trailer', 'Proxy-Connection']);
+
 async function runLegacyWebhook(ic: TriggerInterceptor, ev: ChainEvent, cx: ChainContext, opts: ChainOptions): Promise<ChainEvent | ChainStop> {
   const wh = ic.webhook ?? {};
   const ref = wh.objectRef;
@@ -154,7 +157,8 @@ async function runLegacyWebhook(ic: TriggerInterceptor, ev: ChainEvent, cx: Chai
     setPath(merged, 'extensions', ev.extensions);
     body = Buffer.from(JSON.stringify(merged));
   }
-  const headers: Record<string, string | string[]> = { ...ev.header };
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(ev.header)) if (!HOP_HEADERS.has(k)) headers[k] = v;
   for (const h of wh.header ?? []) headers[h.name] = Array.isArray(h.value) ? h.value : String(h.value);
   const r = await send(url, { headers, body, timeoutMs: opts.httpTimeoutMs });
   if (r.status >= 500) return { kind: 'error', httpStatus: 502, message: `webhook interceptor ${url} answered HTTP ${r.status}` };
@@ -166,6 +170,6 @@ async function runLegacyWebhook(ic: TriggerInterceptor, ev: ChainEvent, cx: Chai
     return { kind: 'error', httpStatus: 502, message: `webhook interceptor ${url} answered a body that is not JSON` };
   }
   const header = canonicalHeaders(r.headers);
-  for (const hop of ['Content-Length', 'Transfer-Encoding', 'Connection', 'Keep-Alive', 'Date']) delete header[hop];
+  for (const hop of [...HOP_HEADERS, 'Date']) delete header[hop];
   return { rawBody: r.body, parsedBody: parsed, header, extensions: ev.extensions };
 }
