@@ -61,6 +61,8 @@ export interface ApiServer {
   store: Store;
   /** Ends streams, stops the collector, closes the listener and the store. */
   close(): Promise<void>;
+  /** Ends every open watch and log follow (clients reconnect and resume); for tests and load shedding. */
+  dropWatches(): void;
   /** Writes a kubeconfig for this server (context `tektite`, namespace `default` unless given). */
   writeKubeconfig(path: string, opts?: { namespace?: string }): void;
 }
@@ -116,6 +118,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const url = `https://${address}`;
   return {
     url, token, store, ca: tls.cert,
+    dropWatches: () => { for (const stop of [...streams]) stop(); },
     writeKubeconfig: (file, o = {}) => writeKubeconfigFile(file, { server: url, token, ca: tls.cert, namespace: o.namespace }),
     close: async () => {
       for (const stop of [...streams]) stop();
