@@ -65,17 +65,32 @@ export interface FoundString {
   value: string;
 }
 
-/** Lists every string leaf of `value` (objects and arrays walked), skipping keys in `skip`. */
-export function stringsIn(value: unknown, base = '', skip: ReadonlySet<string> = new Set()): FoundString[] {
+/**
+ * Lists the string leaves of `value` (objects and arrays walked), skipping keys in `skip`. With `onlyRefs`, only
+ * strings containing `$(` are listed (the walk then builds no paths for the rest, which keeps big pipelines fast).
+ */
+export function stringsIn(value: unknown, base = '', skip: ReadonlySet<string> = new Set(), onlyRefs = false): FoundString[] {
   const out: FoundString[] = [];
-  const walk = (v: unknown, keys: Segment[]): void => {
-    if (typeof v === 'string') out.push({ path: joinPath(base, ...keys), keys, value: v });
-    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...keys, i]));
-    else if (v !== null && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) if (!skip.has(k)) walk(x, [...keys, k]);
+  const keys: Segment[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (!onlyRefs || v.includes('$(')) out.push({ path: joinPath(base, ...keys), keys: [...keys], value: v });
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        keys.push(i);
+        walk(v[i]);
+        keys.pop();
+      }
+    } else if (v !== null && typeof v === 'object') {
+      for (const k in v) {
+        if (skip.has(k)) continue;
+        keys.push(k);
+        walk((v as Record<string, unknown>)[k]);
+        keys.pop();
+      }
     }
   };
-  walk(value, []);
+  walk(value);
   return out;
 }
 
@@ -88,7 +103,7 @@ export interface LocatedRef extends VarRef {
 
 /** Every reference in every string of `value`, located. */
 export function refsIn(value: unknown, base = '', skip?: ReadonlySet<string>): LocatedRef[] {
-  return stringsIn(value, base, skip).flatMap((f) => findRefs(f.value).map((r) => ({ ...r, path: f.path, keys: f.keys, value: f.value })));
+  return stringsIn(value, base, skip, true).flatMap((f) => findRefs(f.value).map((r) => ({ ...r, path: f.path, keys: f.keys, value: f.value })));
 }
 
 /** A reference to a task result: `$(tasks.<t>.results.<r>...)` or `$(finally.<t>.results.<r>...)`. */
