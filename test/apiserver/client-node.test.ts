@@ -43,7 +43,7 @@ describe('client-node 1.4', () => {
 
   it('runs an informer (list + watch): add, update, delete', async () => {
     const path = '/apis/tekton.dev/v1/namespaces/default/pipelineruns';
-    const informer = k8s.makeInformer<KubeObject>(kc, path, () => co.listNamespacedCustomObject(PR) as never);
+    const informer = k8s.makeInformer<KubeObject & k8s.KubernetesObject>(kc, path, () => co.listNamespacedCustomObject(PR) as never);
     const added = waitFor<KubeObject>(nameIs('inf-a'));
     const updated = waitFor<KubeObject>((o) => o.metadata.name === 'inf-a' && o.metadata.labels?.x === 'y');
     const deleted = waitFor<KubeObject>(nameIs('inf-a'));
@@ -68,7 +68,7 @@ describe('client-node 1.4', () => {
   it('recovers an informer after 410 Expired by relisting', async () => {
     const path = '/apis/tekton.dev/v1/namespaces/default/pipelineruns';
     let lists = 0;
-    const informer = k8s.makeInformer<KubeObject>(kc, path, () => { lists++; return co.listNamespacedCustomObject(PR) as never; });
+    const informer = k8s.makeInformer<KubeObject & k8s.KubernetesObject>(kc, path, () => { lists++; return co.listNamespacedCustomObject(PR) as never; });
     const first = waitFor<KubeObject>(nameIs('gone-a'));
     const second = waitFor<KubeObject>(nameIs('gone-b'));
     informer.on('add', first.cb);
@@ -140,7 +140,7 @@ describe('KubeClient over the written kubeconfig (HTTPS + token)', () => {
     const ref = { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun' };
     const events: string[] = [];
     const stop = await c.watch(ref, 'default', { labelSelector: 'kc=1' }, (type, o) => events.push(`${type} ${o.metadata.name}`), () => undefined);
-    const made = await c.create({ ...pipelineRun('kc-a'), metadata: { name: 'kc-a', labels: { kc: '1' } } } as KubeObject);
+    const made = await c.create({ ...pipelineRun('kc-a'), metadata: { name: 'kc-a', labels: { kc: '1' } } } as unknown as KubeObject);
     const withStatus = await c.updateStatus({ ...made, status: { podName: 'p' } });
     expect(withStatus.status).toEqual({ podName: 'p' });
     await expect(c.updateStatus({ ...made, status: { podName: 'q' } })).rejects.toSatisfy(isConflict);
