@@ -108,6 +108,9 @@ const cases: Case[] = [
   ['workspace binding with two sources', taskRun({ workspaces: [{ name: 'w', emptyDir: {}, configMap: { name: 'c' } }] }), 'spec.workspaces[0].configMap', 'sets emptyDir and configMap; use exactly one source'],
   ['workspace binding with no source', pipelineRun({ workspaces: [{ name: 'w' }] }), 'spec.workspaces[0]', 'needs exactly one source'],
   ['pipeline task binds an undeclared workspace', pipeline({ tasks: [pt('a', { workspaces: [{ name: 'src', workspace: 'nope' }] })] }), 'spec.tasks[0].workspaces[0].workspace', 'the pipeline does not declare'],
+  ['taskRunSpecs for a task the inline pipeline lacks', { ...pipelineRun({ taskRunSpecs: [{ pipelineTaskName: 'zz', timeout: '1m' }] }), spec: {
+    pipelineSpec: { tasks: [{ name: 'a', taskSpec: inline() }] }, taskRunSpecs: [{ pipelineTaskName: 'zz' }] } },
+    'spec.taskRunSpecs[0].pipelineTaskName', '"zz" is not a task of spec.pipelineSpec (tasks: a)'],
   // ---- pipeline results
   ['pipeline result from a param', pipeline({ tasks: [pt('a')], results: [{ name: 'r', value: '$(params.x)' }] }), 'spec.results[0].value', 'is not a task result reference'],
   ['pipeline result without references', pipeline({ tasks: [pt('a')], results: [{ name: 'r', value: 'constant' }] }), 'spec.results[0].value', 'expected pipeline results to be task result expressions'],
@@ -144,6 +147,10 @@ describe('unknown field policy and robustness', () => {
   });
   it('Ignore drops them', () => {
     expect(validateObject(bad, { unknownFields: 'Ignore' })).toEqual({ ok: true, errors: [], warnings: [] });
+  });
+  it('does not check status, which controllers own', () => {
+    const tr = { ...taskRun({}), status: { podName: 'p', taskSpec: { steps: [{ anything: true }] }, whatever: [1] } };
+    expect(validateObject(tr)).toEqual({ ok: true, errors: [], warnings: [] });
   });
   it('accepts core kinds without checking them', () => {
     expect(validateObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, anything: 1 }).ok).toBe(true);

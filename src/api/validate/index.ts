@@ -39,7 +39,7 @@ const TEKTON_GROUPS = new Set(['tekton.dev', 'triggers.tekton.dev']);
 
 /**
  * Validates one object. Kinds outside tekton.dev / triggers.tekton.dev (core kinds) are not checked and answer
- * `{ok: true}`; unknown kinds in the Tekton groups are errors. Unknown fields are errors under `Strict`
+ * `{ok: true}`; unknown kinds in the Tekton groups are errors; `status` is not checked (controllers own it). Unknown fields are errors under `Strict`
  * (default), warnings under `Warn`, ignored under `Ignore`.
  */
 export function validateObject(obj: unknown, opts: ValidateOptions = {}): ValidationResult {
@@ -70,7 +70,9 @@ function validateInto(errs: FieldErrors, obj: unknown, policy: UnknownFieldPolic
     }
     return;
   }
-  const data = parseShape(errs, schema, obj, policy);
+  // status is the controllers' (written through /status, ignored on spec writes): only user input is validated.
+  const { status: _status, ...input } = obj as Record<string, unknown>;
+  const data = parseShape(errs, schema, input, policy);
   if (data) validateSemantics(errs, kind, data);
 }
 

@@ -37,9 +37,19 @@ export function validatePipelineRunSpec(errs: FieldErrors, spec: PipelineRunSpec
   validateParams(errs, spec.params, 'spec.params');
   validateTimeouts(errs, spec.timeouts);
   validateBindings(errs, spec.workspaces, 'spec.workspaces');
+  validateTaskRunSpecs(errs, spec);
+}
+
+/** taskRunSpecs: one entry per pipeline task, timeouts parseable, names existing tasks when the spec is inline. */
+function validateTaskRunSpecs(errs: FieldErrors, spec: PipelineRunSpec): void {
   checkUnique(errs, spec.taskRunSpecs, 'spec.taskRunSpecs', 'pipelineTaskName', (s) => s.pipelineTaskName, 'taskRunSpecs entry for');
+  const ps = spec.pipelineSpec;
+  const names = ps ? new Set([...(ps.tasks ?? []), ...(ps.finally ?? [])].map((t) => t.name)) : undefined;
   (spec.taskRunSpecs ?? []).forEach((s, i) => {
     if (s.timeout !== undefined) addTimeoutProblem(errs, joinPath('spec.taskRunSpecs', i, 'timeout'), s.timeout);
+    if (names && !names.has(s.pipelineTaskName)) {
+      errs.add(joinPath('spec.taskRunSpecs', i, 'pipelineTaskName'), `"${s.pipelineTaskName}" is not a task of spec.pipelineSpec (tasks: ${[...names].join(', ')})`);
+    }
   });
 }
 
