@@ -71,7 +71,8 @@ function validateInto(errs: FieldErrors, obj: unknown, policy: UnknownFieldPolic
     return;
   }
   // status is the controllers' (written through /status, ignored on spec writes): only user input is validated.
-  const { status: _status, ...input } = obj as Record<string, unknown>;
+  const input: Record<string, unknown> = { ...obj };
+  delete input.status;
   const data = parseShape(errs, schema, input, policy);
   if (data) validateSemantics(errs, kind, data);
 }
