@@ -16,7 +16,7 @@ export interface DagNode {
 
 /** A built, acyclic graph with cached adjacency so that scheduling queries stay O(V + E). */
 export interface Dag {
-  /** The underlying graphlib graph (edges point from a dependency to its dependent). */
+  /** The graph as a graphlib Graph (edges point from a dependency to its dependent), built on first use. */
   readonly graph: Graph;
   /** Every node in a topological order (dependencies first; deterministic for a given declaration order). */
   readonly order: readonly string[];
@@ -114,12 +114,17 @@ function describeCycle(nodes: readonly DagNode[], prev: Map<string, string[]>, o
 }
 
 function makeDag(nodes: readonly DagNode[], prev: Map<string, string[]>, next: Map<string, string[]>, order: string[]): Dag {
-  const graph = new Graph();
-  for (const n of nodes) graph.setNode(n.name);
-  for (const n of nodes) for (const p of prev.get(n.name) ?? []) graph.setEdge(p, n.name);
+  let graph: Graph | undefined;
   const none: readonly string[] = [];
   return {
-    graph,
+    get graph(): Graph {
+      if (!graph) {
+        graph = new Graph();
+        for (const n of nodes) graph.setNode(n.name);
+        for (const n of nodes) for (const p of prev.get(n.name) ?? []) graph.setEdge(p, n.name);
+      }
+      return graph;
+    },
     order,
     prev: (name) => prev.get(name) ?? none,
     next: (name) => next.get(name) ?? none,

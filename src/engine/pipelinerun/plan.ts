@@ -28,7 +28,7 @@ export function isManagedByTektite(managedBy: string | undefined): boolean {
 /** Plans one reconcile of a PipelineRun. Pure: time comes from `facts.now`. */
 export function planPipelineRun(facts: PipelineRunFacts): PipelineRunPlan {
   const pr = facts.pipelineRun;
-  const prev: PipelineRunStatus = structuredClone(pr.status ?? {});
+  const prev: PipelineRunStatus = { ...(pr.status ?? {}) };
   if (!isManagedByTektite(pr.spec.managedBy) || isDone(prev)) return { status: prev, actions: [] };
   const now = facts.now;
   if (pr.spec.status === 'PipelineRunPending' && !prev.startTime && facts.taskRuns.length === 0) {
@@ -36,7 +36,7 @@ export function planPipelineRun(facts: PipelineRunFacts): PipelineRunPlan {
     return { status: setSucceeded(prev, { status: 'Unknown', reason: PipelineRunReason.Pending, message }, now), actions: [] };
   }
   const startTime = prev.startTime ?? formatTime(now);
-  const base: PipelineRunStatus = { ...prev, startTime, pipelineSpec: structuredClone(facts.pipelineSpec) };
+  const base: PipelineRunStatus = { ...prev, startTime, pipelineSpec: facts.pipelineSpec };
   const clock: Clock = {
     now: now.getTime(),
     start: Date.parse(startTime),
