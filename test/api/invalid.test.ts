@@ -54,10 +54,12 @@ const cases: Case[] = [
   // ---- shape
   ['misspelt step field', task({ steps: [{ name: 's', imag: 'busybox', script: 'true' }] }), 'spec.steps[0].imag', 'unknown field "imag"; did you mean "image"?'],
   ['v1beta1 PipelineRun serviceAccountName', { ...pipelineRun({ serviceAccountName: 'sa' }), apiVersion: 'tekton.dev/v1beta1' }, 'spec.serviceAccountName', 'spec.taskRunTemplate.serviceAccountName'],
+  ['v1beta1 PipelineRun timeout', { ...pipelineRun({ timeout: '1h' }), apiVersion: 'tekton.dev/v1beta1' }, 'spec.timeout', 'spec.timeouts.pipeline'],
+  ['misspelt metadata field', { ...task({}), metadata: { name: 't', lables: {} } }, 'metadata.lables', 'did you mean "labels"?'],
   ['v1beta1 step resources', task({ steps: [step({ resources: { limits: { cpu: '1' } } })] }), 'spec.steps[0].resources', '"computeResources"'],
   ['retries as a string', pipeline({ tasks: [pt('a', { retries: 'two' })] }), 'spec.tasks[0].retries', 'must be a number, not the string "two"'],
   ['steps not a list', { ...task({}), spec: { steps: { name: 's' } } }, 'spec.steps', 'must be a list, not an object'],
-  ['steps missing', { ...task({}), spec: {} }, 'spec.steps', 'required field is missing'],
+  ['steps missing', { ...task({}), spec: {} }, 'spec.steps', 'required field "steps" is missing: add it (a list)'],
   ['param value of the wrong shape', taskRun({ params: [{ name: 'p', value: [1, 2] }] }), 'spec.params[0].value', 'must be a string, a list of strings, or an object whose values are strings; got a list'],
   ['unsupported apiVersion', { ...task({}), apiVersion: 'tekton.dev/v2' }, 'apiVersion', 'must be one of "tekton.dev/v1", "tekton.dev/v1beta1"'],
   ['unknown tekton kind', { apiVersion: 'tekton.dev/v1', kind: 'ClusterTask', metadata: { name: 'x' }, spec: {} }, 'kind', '"ClusterTask" is not a tekton.dev kind'],
@@ -70,6 +72,9 @@ const cases: Case[] = [
   // ---- variables
   ['undeclared param in a Task step', task({ steps: [step({ script: 'echo $(params.missing)' })] }), 'spec.steps[0].script', 'refers to param "missing", which is not declared'],
   ['undeclared param in a Pipeline task', pipeline({ tasks: [pt('a', { params: [{ name: 'x', value: '$(params.nope)' }] })] }), 'spec.tasks[0].params[0].value', 'the pipeline does not declare'],
+  ['undeclared param in a Pipeline inline task', pipeline({ params: [{ name: 'known' }], tasks: [{ name: 'a', params: [{ name: 'passed', value: 'v' }],
+    taskSpec: { steps: [step({ script: 'echo $(params.known) $(params.passed) $(params.nope)' })] } }] }),
+    'spec.tasks[0].taskSpec.steps[0].script', 'refers to param "nope", which is not declared'],
   ['array param inside a script', task({ params: [{ name: 'a', type: 'array' }], steps: [step({ script: 'echo $(params.a[*])' })] }), 'spec.steps[0].script', 'array param "a" can only be used whole'],
   ['object param key not declared', task({ params: [{ name: 'o', type: 'object', properties: { url: {} } }], steps: [step({ args: ['$(params.o.nope)'] })] }),
     'spec.steps[0].args[0]', 'uses key "nope", which object param "o" does not declare'],

@@ -81,7 +81,9 @@ function validateTaskSource(errs: FieldErrors, t: PipelineTask, at: string, ctx:
   if (ts) {
     const custom = ts.apiVersion !== undefined || ts.kind !== undefined;
     if (custom && ts.steps && ts.steps.length > 0) errs.add(joinPath(at, 'taskSpec', ts.apiVersion !== undefined ? 'apiVersion' : 'kind'), 'taskSpec.apiVersion/kind (custom task) cannot be used together with taskSpec.steps');
-    if (!custom) validateTaskSpec(errs, { ...ts, steps: ts.steps ?? [] }, joinPath(at, 'taskSpec'), { inheritedParams: ctx.standalone ? params : undefined });
+    // Inline specs see the pipeline's params and the params this task passes (they propagate into the TaskRun).
+    const inherited = ctx.standalone ? new Set([...params, ...(t.params ?? []).map((p) => p.name)]) : undefined;
+    if (!custom) validateTaskSpec(errs, { ...ts, steps: ts.steps ?? [] }, joinPath(at, 'taskSpec'), { inheritedParams: inherited });
   }
   if (t.pipelineSpec) validatePipelineSpec(errs, t.pipelineSpec, joinPath(at, 'pipelineSpec'), { standalone: false });
 }

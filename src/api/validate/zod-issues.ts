@@ -6,18 +6,19 @@
 import type { z } from 'zod';
 import { type FieldError, joinPath, type Segment } from './field-errors.js';
 
-/** Known fields of older API versions that tektite does not accept, with what to write instead. */
-const FIELD_HINTS: Record<string, string> = {
-  resources: 'tekton.dev/v1 renamed a container\'s "resources" to "computeResources" (PipelineResources were removed)',
-  serviceAccountName: 'in a tekton.dev/v1 PipelineRun this is spec.taskRunTemplate.serviceAccountName',
-  podTemplate: 'in a tekton.dev/v1 PipelineRun this is spec.taskRunTemplate.podTemplate',
-  timeout: 'in a tekton.dev/v1 PipelineRun this is spec.timeouts.pipeline',
-  taskServiceAccountName: 'tekton.dev/v1 calls it "serviceAccountName"',
-  taskPodTemplate: 'tekton.dev/v1 calls it "podTemplate"',
-  bundle: 'Tekton bundles are referenced with the "bundles" resolver (resolver: bundles, params: bundle, name, kind)',
-  stepOverrides: 'tekton.dev/v1 calls it "stepSpecs"',
-  sidecarOverrides: 'tekton.dev/v1 calls it "sidecarSpecs"',
-};
+/** Known fields of older API versions that tektite does not accept, where they sit, and what to write instead. */
+const FIELD_HINTS: ReadonlyArray<{ key: string; where: RegExp; hint: string }> = [
+  { key: 'resources', where: /(steps|sidecars)\[\d+\]|stepTemplate/, hint: 'tekton.dev/v1 renamed a container\'s "resources" to "computeResources"' },
+  { key: 'resources', where: /^spec(\.|$)|taskSpec|pipelineSpec/, hint: 'PipelineResources were removed from Tekton; use workspaces and params' },
+  { key: 'serviceAccountName', where: /^spec$/, hint: 'in a tekton.dev/v1 PipelineRun this is spec.taskRunTemplate.serviceAccountName' },
+  { key: 'podTemplate', where: /^spec$/, hint: 'in a tekton.dev/v1 PipelineRun this is spec.taskRunTemplate.podTemplate' },
+  { key: 'timeout', where: /^spec$/, hint: 'in a tekton.dev/v1 PipelineRun this is spec.timeouts.pipeline' },
+  { key: 'taskServiceAccountName', where: /taskRunSpecs/, hint: 'tekton.dev/v1 calls it "serviceAccountName"' },
+  { key: 'taskPodTemplate', where: /taskRunSpecs/, hint: 'tekton.dev/v1 calls it "podTemplate"' },
+  { key: 'bundle', where: /Ref$/, hint: 'Tekton bundles are referenced with the "bundles" resolver (resolver: bundles, params: bundle, name, kind)' },
+  { key: 'stepOverrides', where: /./, hint: 'tekton.dev/v1 calls it "stepSpecs"' },
+  { key: 'sidecarOverrides', where: /./, hint: 'tekton.dev/v1 calls it "sidecarSpecs"' },
+];
 
 /** The issues of one parse, split by kind. */
 export interface ConvertedIssues {
@@ -32,7 +33,8 @@ export function convertIssues(issues: readonly z.core.$ZodIssue[], schema: z.Zod
     const path = issue.path.filter((p): p is Segment => typeof p !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeysAt(schema, path);
-      for (const key of issue.keys) out.unknownFields.push({ path: joinPath('', ...path, key), message: unknownFieldMessage(key, known) });
+      const parent = joinPath('', ...path);
+      for (const key of issue.keys) out.unknownFields.push({ path: joinPath(parent, key), message: unknownFieldMessage(key, parent, known) });
     } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       out.errors.push({ path: joinPath('', ...path), message: unionMessage(issue) });
     } else {
@@ -42,12 +44,12 @@ export function convertIssues(issues: readonly z.core.$ZodIssue[], schema: z.Zod
   return out;
 }
 
-function unknownFieldMessage(key: string, known: string[]): string {
-  const hint = FIELD_HINTS[key];
+function unknownFieldMessage(key: string, parent: string, known: string[]): string {
+  const hint = FIELD_HINTS.find((h) => h.key === key && h.where.test(parent))?.hint;
   const close = closest(key, known);
   let msg = `unknown field "${key}"`;
-  if (close) msg += `; did you mean "${close}"?`;
-  else if (hint) msg += `; ${hint}`;
+  if (hint) msg += `; ${hint}`;
+  else if (close) msg += `; did you mean "${close}"?`;
   else msg += known.length > 0 ? `; remove it (allowed here: ${known.join(', ')})` : '; remove it';
   return msg;
 }
@@ -63,7 +65,10 @@ function describe(input: unknown): string {
 function issueMessage(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.input === undefined) return `required field is missing: add it (${article(issue.expected)})`;
+      if (issue.input === undefined) {
+        const key = issue.path[issue.path.length - 1];
+        return typeof key === 'string' ? `required field "${key}" is missing: add it (${article(issue.expected)})` : `required value is missing (${article(issue.expected)})`;
+      }
       return `must be ${article(issue.expected)}, not ${describe(issue.input)}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}; got ${describe(issue.input)}`;
