@@ -15,7 +15,8 @@ const CONFIG_RETRY_MS = 1000;
 
 /** What a container run needs from its pod. */
 export interface ContainerRunContext {
-  pod: Pod;
+  /** The latest version of the pod (annotations may change while it runs). */
+  pod(): Pod;
   id: PodIdentity;
   runtime: ContainerRuntime;
   logs: LogSink;
@@ -58,7 +59,7 @@ async function waitEnv(ctx: ContainerRunContext, c: Container, rec: ContainerRec
   for (;;) {
     if (ctx.aborted()) return undefined;
     try {
-      return await resolveEnv(ctx.pod, c, ctx.sources, ctx.nodeName);
+      return await resolveEnv(ctx.pod(), c, ctx.sources, ctx.nodeName);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       const waiting = rec.state.waiting;
@@ -89,7 +90,7 @@ function terminate(rec: ContainerRecord, exitCode: number, startedAt: string, me
 
 async function startHandle(ctx: ContainerRunContext, c: Container, rec: ContainerRecord, env: Map<string, string>, onOutput: (s: string) => void): Promise<{ handle?: ContainerHandle; termFile?: string; error?: string }> {
   try {
-    const launch = await buildLaunch({ pod: ctx.pod, id: ctx.id, container: c, init: rec.init, env, volumes: ctx.volumes, helperPath: ctx.helperPath });
+    const launch = await buildLaunch({ pod: ctx.pod(), id: ctx.id, container: c, init: rec.init, env, volumes: ctx.volumes, helperPath: ctx.helperPath });
     if (ctx.aborted()) return {};
     return { handle: await ctx.runtime.start(launch, onOutput), termFile: launch.termination.hostPath };
   } catch (err) {

@@ -28,71 +28,92 @@ export interface Informer {
 
 type WatchEnd = 'ended' | 'relist';
 
-/** Starts the loop. */
-export function startInformer<T extends KubeObject>(opts: InformerOptions<T>): Informer {
-  let stopped = false;
-  let abort: (() => void) | undefined;
-  let wake: (() => void) | undefined;
-  let markSynced!: () => void;
-  const synced = new Promise<void>((r) => { markSynced = r; });
-  const sleep = (ms: number): Promise<void> => new Promise((r) => {
-    const t = setTimeout(r, ms);
-    wake = () => { clearTimeout(t); r(); };
-  });
+class ListWatch<T extends KubeObject> implements Informer {
+  readonly synced: Promise<void>;
+  private markSynced!: () => void;
+  private stopped = false;
+  private abort?: () => void;
+  private wake?: () => void;
 
-  const watchOnce = (rv: string, seen: (rv: string) => void): Promise<WatchEnd> => new Promise((resolve) => {
-    let end: WatchEnd = 'ended';
-    const onEvent = (type: WatchEventType, obj: T): void => {
-      if (type === 'ERROR') {
-        end = 'relist';
-        return;
-      }
-      if (obj?.metadata?.resourceVersion) seen(obj.metadata.resourceVersion);
-      if (type === 'BOOKMARK') return;
-      try {
-        opts.onEvent(type, obj);
-      } catch (err) {
-        opts.log.warn(`kubelet: ${opts.ref.kind} event: ${(err as Error).message}`);
-      }
-    };
-    const onDone = (err?: unknown): void => {
-      if (err && !stopped) opts.log.warn(`kubelet: watch ${opts.ref.kind}: ${(err as Error).message ?? String(err)}`);
-      resolve(err ? 'relist' : end);
-    };
-    opts.client.watch<T>(opts.ref, undefined, { resourceVersion: rv, allowWatchBookmarks: true }, onEvent, onDone)
-      .then((a) => { abort = a; if (stopped) a(); }, (err: unknown) => onDone(err ?? new Error('watch failed')));
-  });
+  constructor(private readonly opts: InformerOptions<T>) {
+    this.synced = new Promise<void>((r) => { this.markSynced = r; });
+    void this.loop();
+  }
 
-  const loop = async (): Promise<void> => {
+  stop(): void {
+    this.stopped = true;
+    this.abort?.();
+    this.wake?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((r) => {
+      const t = setTimeout(r, ms);
+      this.wake = () => { clearTimeout(t); r(); };
+    });
+  }
+
+  private async loop(): Promise<void> {
     let backoff = 100;
-    while (!stopped) {
+    while (!this.stopped) {
       try {
-        const list = await opts.client.list<T>(opts.ref);
-        await opts.onSync(list.items);
-        markSynced();
-        backoff = 100;
-        let rv = list.metadata.resourceVersion ?? '';
-        for (let quick = 0; !stopped;) {
-          const began = Date.now();
-          if ((await watchOnce(rv, (v) => { rv = v; })) === 'relist') break;
-          quick = Date.now() - began < 1000 ? quick + 1 : 0;
-          if (quick > 3) await sleep(Math.min(100 * quick, 2000));
+        const list = await this.opts.client.list<T>(this.opts.ref);
+        await this.opts.onSync(list.items);
+        this.markSynced();
+        const began = Date.now();
+        await this.watchFrom(list.metadata.resourceVersion ?? '');
+        if (Date.now() - began > 1000) backoff = 100;
+        else {
+          await this.sleep(backoff);
+          backoff = Math.min(backoff * 2, 5000);
         }
       } catch (err) {
-        if (stopped) break;
-        if (!isGone(err)) opts.log.warn(`kubelet: list ${opts.ref.kind}: ${(err as Error).message} (retrying in ${backoff} ms)`);
-        await sleep(backoff);
+        if (this.stopped) break;
+        if (!isGone(err)) this.opts.log.warn(`kubelet: list ${this.opts.ref.kind}: ${(err as Error).message} (retrying in ${backoff} ms)`);
+        await this.sleep(backoff);
         backoff = Math.min(backoff * 2, 5000);
       }
     }
-  };
-  void loop();
-  return {
-    synced,
-    stop() {
-      stopped = true;
-      abort?.();
-      wake?.();
-    },
-  };
+  }
+
+  /** Watches (resuming after clean ends) until a relist is needed. */
+  private async watchFrom(rv: string): Promise<void> {
+    for (let quick = 0; !this.stopped;) {
+      const began = Date.now();
+      if ((await this.watchOnce(rv, (v) => { rv = v; })) === 'relist') return;
+      quick = Date.now() - began < 1000 ? quick + 1 : 0;
+      if (quick > 3) await this.sleep(Math.min(100 * quick, 2000));
+    }
+  }
+
+  private deliver(type: WatchEventType, obj: T): void {
+    if (type === 'BOOKMARK' || type === 'ERROR') return;
+    try {
+      this.opts.onEvent(type, obj);
+    } catch (err) {
+      this.opts.log.warn(`kubelet: ${this.opts.ref.kind} event: ${(err as Error).message}`);
+    }
+  }
+
+  private watchOnce(rv: string, seen: (rv: string) => void): Promise<WatchEnd> {
+    return new Promise((resolve) => {
+      let end: WatchEnd = 'ended';
+      const onEvent = (type: WatchEventType, obj: T): void => {
+        if (type === 'ERROR') end = 'relist';
+        else if (obj?.metadata?.resourceVersion) seen(obj.metadata.resourceVersion);
+        this.deliver(type, obj);
+      };
+      const onDone = (err?: unknown): void => {
+        if (err && !this.stopped) this.opts.log.warn(`kubelet: watch ${this.opts.ref.kind}: ${(err as Error).message ?? String(err)}`);
+        resolve(err ? 'relist' : end);
+      };
+      this.opts.client.watch<T>(this.opts.ref, undefined, { resourceVersion: rv, allowWatchBookmarks: true }, onEvent, onDone)
+        .then((a) => { this.abort = a; if (this.stopped) a(); }, (err: unknown) => onDone(err ?? new Error('watch failed')));
+    });
+  }
+}
+
+/** Starts the loop. */
+export function startInformer<T extends KubeObject>(opts: InformerOptions<T>): Informer {
+  return new ListWatch(opts);
 }

@@ -88,6 +88,7 @@ export class NodeAgent {
     const phase = pod.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') {
       this.settled.add(uid);
+      void this.cleanup(pod);
       return;
     }
     if (existsSync(podDir(this.deps.dataDir, uid))) {

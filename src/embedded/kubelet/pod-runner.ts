@@ -41,6 +41,8 @@ export class PodRunner {
   private pod: Pod;
   private stopping?: StopReason;
   private readonly handles = new Map<string, ContainerHandle>();
+  /** Containers stopped because their image was replaced (Tekton's sidecar stop). */
+  private readonly replaced = new Set<string>();
   private readonly writer: StatusWriter;
   private readonly sources: SourceCache;
   private volumes = new Map<string, PreparedVolume>();
@@ -98,8 +100,6 @@ export class PodRunner {
     }
   }
 
-  private readonly replaced = new Set<string>();
-
   /** Tears the pod down: kills its processes; `deadline` also fails it with DeadlineExceeded. */
   async stop(reason: StopReason): Promise<void> {
     if (!this.stopping || reason !== 'deadline') this.stopping = reason;
@@ -120,7 +120,8 @@ export class PodRunner {
   private containerContext(): ContainerRunContext {
     const d = this.deps;
     return {
-      pod: this.pod, id: this.id, runtime: d.runtime, logs: d.logs, log: d.log, sources: this.sources,
+      pod: () => this.pod,
+      id: this.id, runtime: d.runtime, logs: d.logs, log: d.log, sources: this.sources,
       volumes: this.volumes, helperPath: d.helperPath, nodeName: d.nodeName,
       changed: () => this.writer.markDirty(),
       aborted: () => this.stopping !== undefined,
@@ -200,6 +201,9 @@ export class PodRunner {
   private async finish(): Promise<void> {
     await this.refreshing;
     if (this.stopping === 'shutdown') return;
+    for (const r of [...this.model.init, ...this.model.main]) {
+      if (!r.state.terminated) void this.deps.logs.finish(this.id.namespace, this.id.name, r.name);
+    }
     if (this.stopping !== 'deleted') {
       this.writer.markDirty();
       await this.writer.flush();

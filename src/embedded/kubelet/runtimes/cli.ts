@@ -7,8 +7,8 @@
  * containers of a pod reach each other on localhost and httpGet/tcpSocket probes reach them from here; pods
  * share the host's ports. Volumes are host directories (`-v dir:path[:ro]`), the step helper is bound at
  * /tektite/entrypoint, environment values are passed through the CLI's environment (`-e NAME`) so that they
- * never appear on a command line. Output is `<engine> start --attach` (stdout and stderr into one pipe), the
- * exit code comes from `<engine> wait`. Stopping is `<engine> stop -t 2` (SIGTERM, SIGKILL after 2 s; the
+ * never appear on a command line. Output is `<engine> logs -f` (which replays the engine's log file in order,
+ * stdout and stderr into one pipe), the exit code comes from `<engine> wait`. Stopping is `<engine> stop -t 2` (SIGTERM, SIGKILL after 2 s; the
  * step helper handles SIGTERM as PID 1).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -101,8 +101,10 @@ export class CliRuntime implements ContainerRuntime {
     }
     const id = created.stdout.trim().split('\n').pop() ?? name;
     const inspected = await runCapture(this.cmd('inspect', '--format', '{{.Image}}', id));
-    const attach = spawnMerged(this.cmd('start', '--attach', id), { env: process.env, onOutput });
-    const exited: Promise<ExitInfo> = attach.exited.then(() => this.exitOf(id));
+    const started = await runCapture(this.cmd('start', id));
+    if (started.code !== 0) onOutput(`${started.stderr.trim()}\n`);
+    const follow = spawnMerged(this.cmd('logs', '-f', id), { env: process.env, onOutput });
+    const exited: Promise<ExitInfo> = follow.exited.then(() => this.exitOf(id));
     return {
       containerID: `${this.name}://${id}`,
       imageID: inspected.stdout.trim(),
