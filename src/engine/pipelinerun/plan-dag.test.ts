@@ -96,6 +96,20 @@ describe('plain DAG', () => {
     expect(w.condition()).toEqual(['False', 'Failed', 'Tasks Completed: 3 (Failed: 1, Cancelled 0), Skipped: 1']);
   });
 
+  it('lets dependents of an onError: continue task run after it failed', () => {
+    const w = new World(diamond.replace('{ name: a, taskRef: { name: echo } }', '{ name: a, taskRef: { name: echo }, onError: continue }'), { tasks });
+    w.reconcile();
+    w.finish('a', 'FailureIgnored');
+    w.reconcile();
+    expect(w.created()).toEqual(['diamond-b', 'diamond-c']);
+    w.finish('b');
+    w.finish('c');
+    w.reconcile();
+    w.finish('d');
+    w.reconcile();
+    expect(w.condition()).toEqual(['True', 'Succeeded', 'Tasks Completed: 4 (Failed: 1 (Ignored: 1), Cancelled 0), Skipped: 0']);
+  });
+
   it('keeps the transition time when nothing changes and ignores foreign TaskRuns', () => {
     const w = new World(diamond, { tasks });
     w.reconcile();
