@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../api/types.js';
+import { openStore } from './store-sqlite.js';
+import { StoreError, type Store } from './store.js';
+
+const dirs: string[] = [];
+afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
+function tmp(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'tektite-store-'));
+  dirs.push(d);
+  return d;
+}
+
+const obj = (name: string, ns = 'default', labels: Record<string, string> = {}, extra: Partial<KubeObject['metadata']> = {}): KubeObject =>
+  ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, labels, uid: `uid-${ns}-${name}`, ...extra } });
+
+for (const backend of ['memory', 'sqlite'] as const) {
+  describe(`${backend} store`, () => {
+    const open = (dir?: string, window = 10): Store => openStore(backend === 'sqlite' ? (dir ?? tmp()) : undefined, { eventWindow: window });
+
+    it('creates, gets, updates with optimistic concurrency, removes; rv is monotonic', () => {
+      const s = open();
+      const a = s.create('/configmaps', obj('a'));
+      expect(a.metadata.resourceVersion).toBe('1');
+      expect(() => s.create('/configmaps', obj('a'))).toThrow(StoreError);
+      const b = s.update('/configmaps', { ...a, data: { x: '1' } }, '1');
+      expect(b.metadata.resourceVersion).toBe('2');
+      expect(() => s.update('/configmaps', a, '1')).toThrow(/stale/);
+      expect(Object.isFrozen(s.get('/configmaps', 'default', 'a')?.metadata)).toBe(true);
+      s.remove('/configmaps', 'default', 'a');
+      expect(s.get('/configmaps', 'default', 'a')).toBeUndefined();
+      expect(s.resourceVersion()).toBe(3);
+      s.close();
+    });
+
+    it('lists sorted, by namespace, by labels; indexes uids and owners', () => {
+      const s = open();
+      s.create('/configmaps', obj('b', 'ns2', { app: 'x' }));
+      s.create('/configmaps', obj('a', 'ns1', { app: 'x', tier: '1' }));
+      s.create('/configmaps', obj('c', 'ns1', { app: 'y' }, { ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'a', uid: 'uid-ns1-a' }] }));
+      expect(s.list('/configmaps').map((o) => o.metadata.name)).toEqual(['a', 'c', 'b']);
+      expect(s.list('/configmaps', 'ns1').map((o) => o.metadata.name)).toEqual(['a', 'c']);
+      expect(s.listByLabels('/configmaps', undefined, { app: 'x' }).map((o) => o.metadata.name)).toEqual(['a', 'b']);
+      expect(s.listByLabels('/configmaps', 'ns1', { app: 'x', tier: '1' }).map((o) => o.metadata.name)).toEqual(['a']);
+      expect(s.listByLabels('/configmaps', undefined, { app: 'z' })).toEqual([]);
+      expect(s.byUid('uid-ns2-b')?.object.metadata.name).toBe('b');
+      expect(s.dependents('uid-ns1-a').map((d) => d.object.metadata.name)).toEqual(['c']);
+      expect(s.resourcesIn('ns1')).toEqual(['/configmaps']);
+      s.remove('/configmaps', 'ns1', 'c');
+      expect(s.dependents('uid-ns1-a')).toEqual([]);
+      s.close();
+    });
+
+    it('keeps a bounded event window: resume inside it, undefined (410) before it', () => {
+      const s = open(undefined, 5);
+      const seen: number[] = [];
+      s.subscribe((ev) => seen.push(ev.rv));
+      for (let i = 0; i < 12; i++) s.create('/configmaps', obj(`o${i}`));
+      expect(seen).toHaveLength(12);
+      expect(s.eventsSince(11)?.map((e) => e.rv)).toEqual([12]);
+      expect(s.eventsSince(s.oldestResumableRv())?.length).toBeGreaterThanOrEqual(5);
+      expect(s.eventsSince(0)).toBeUndefined();
+      s.close();
+    });
+
+    if (backend === 'sqlite') {
+      it('finds every object after a restart; rvs and the event window continue', () => {
+        const dir = tmp();
+        const s1 = open(dir);
+        for (let i = 0; i < 5; i++) s1.create('/configmaps', obj(`o${i}`));
+        s1.remove('/configmaps', 'default', 'o0');
+        s1.close();
+        const s2 = open(dir);
+        expect(s2.list('/configmaps').map((o) => o.metadata.name)).toEqual(['o1', 'o2', 'o3', 'o4']);
+        expect(s2.resourceVersion()).toBe(6);
+        expect(s2.eventsSince(4)?.map((e) => e.type)).toEqual(['ADDED', 'DELETED']);
+        expect(s2.create('/configmaps', obj('new')).metadata.resourceVersion).toBe('7');
+        s2.close();
+      });
+    }
+  });
+}

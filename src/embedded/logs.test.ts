@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FileLogStore, formatLines, nanoTimestamp } from './logs.js';
+
+const dirs: string[] = [];
+afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
+function store(): { logs: FileLogStore; dir: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tektite-logs-'));
+  dirs.push(dir);
+  return { logs: new FileLogStore(dir), dir };
+}
+
+describe('FileLogStore', () => {
+  it('stores complete lines with RFC 3339 nanosecond timestamps; partial lines wait for their newline', () => {
+    const { logs, dir } = store();
+    logs.append('ns', 'pod', 'c', 'one\ntw');
+    expect(logs.read('ns', 'pod', 'c')).toBe('one\n');
+    logs.append('ns', 'pod', 'c', Buffer.from('o\n'));
+    expect(logs.read('ns', 'pod', 'c')).toBe('one\ntwo\n');
+    const stored = fs.readFileSync(path.join(dir, 'ns', 'pod', 'c.log'), 'utf8');
+    expect(stored).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z one\n/);
+    expect(logs.read('ns', 'pod', 'c', { timestamps: true })).toMatch(/^\S+Z one\n\S+Z two\n$/);
+    logs.append('ns', 'pod', 'c', 'tail without newline');
+    logs.finish('ns', 'pod', 'c');
+    expect(logs.read('ns', 'pod', 'c', { tailLines: 2 })).toBe('two\ntail without newline\n');
+    expect(logs.read('ns', 'pod', 'c', { limitBytes: 5 })).toBe('one\nt');
+    expect(logs.isFinished('ns', 'pod', 'c')).toBe(true);
+    expect(new FileLogStore(dir).isFinished('ns', 'pod', 'c')).toBe(true);
+    expect(logs.read('ns', 'pod', 'missing')).toBe('');
+  });
+
+  it('follows: existing lines, then new ones, until finish()', async () => {
+    const { logs } = store();
+    logs.append('ns', 'p', 'c', 'a\n');
+    const chunks: string[] = [];
+    const f = logs.follow('ns', 'p', 'c', {}, (t) => chunks.push(t));
+    logs.append('ns', 'p', 'c', 'b\nc\n');
+    logs.finish('ns', 'p', 'c');
+    await f.done;
+    expect(chunks.join('')).toBe('a\nb\nc\n');
+    const late: string[] = [];
+    await logs.follow('ns', 'p', 'c', { tailLines: 1 }, (t) => late.push(t)).done; // finished: ends at once
+    expect(late.join('')).toBe('c\n');
+  });
+
+  it('stops following at limitBytes or stop()', async () => {
+    const { logs } = store();
+    const got: string[] = [];
+    const f = logs.follow('ns', 'p', 'c', { limitBytes: 3 }, (t) => got.push(t));
+    logs.append('ns', 'p', 'c', 'abcdef\n');
+    await f.done;
+    expect(got.join('')).toBe('abc');
+    const g = logs.follow('ns', 'p', 'd', {}, () => undefined);
+    g.stop();
+    await g.done;
+  });
+
+  it('filters by sinceSeconds and formats timestamps', () => {
+    const now = Date.parse('2025-01-01T00:01:00Z');
+    const lines = ['2025-01-01T00:00:00.000000000Z old', '2025-01-01T00:00:50.000000000Z new'];
+    expect(formatLines(lines, { sinceSeconds: 30 }, now)).toBe('new\n');
+    expect(nanoTimestamp()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+  });
+});
