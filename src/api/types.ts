@@ -181,15 +181,14 @@ export interface Probe {
   successThreshold?: number;
 }
 
-export interface Container {
-  name: string;
+/** Fields shared by core containers and Tekton sidecars (no index signature, so Omit/extends keep them typed). */
+export interface ContainerFields {
   image?: string;
   command?: string[];
   args?: string[];
   workingDir?: string;
   env?: EnvVar[];
   envFrom?: EnvFromSource[];
-  resources?: ResourceRequirements;
   volumeMounts?: VolumeMount[];
   volumeDevices?: unknown[];
   ports?: Array<{ containerPort: number; name?: string; protocol?: string }>;
@@ -202,6 +201,11 @@ export interface Container {
   terminationMessagePolicy?: string;
   stdin?: boolean;
   tty?: boolean;
+}
+
+export interface Container extends ContainerFields {
+  name: string;
+  resources?: ResourceRequirements;
   [key: string]: unknown;
 }
 
@@ -354,7 +358,7 @@ export interface Step {
 
 export type StepTemplate = Omit<Step, 'name' | 'script' | 'ref' | 'params' | 'results' | 'when' | 'timeout' | 'onError'>;
 
-export interface Sidecar extends Omit<Container, 'resources' | 'name'> {
+export interface Sidecar extends ContainerFields {
   name?: string;
   computeResources?: ResourceRequirements;
   script?: string;

@@ -17,7 +17,7 @@ const SIDECAR_ONLY = ['name', 'script', 'workspaces', 'computeResources', 'resta
 
 /** Builds one sidecar container (Tekton fields minus script/workspaces; computeResources → resources). */
 export function sidecarContainer(sidecar: Sidecar, s: SidecarInput): Container {
-  const rest: Record<string, unknown> = structuredClone(sidecar);
+  const rest = structuredClone(sidecar) as Record<string, unknown>;
   for (const key of SIDECAR_ONLY) delete rest[key];
   let c: Container = { name: sidecarContainerName(sidecar.name, s.index), ...rest };
   if (s.script) c.command = [s.script.path];

@@ -82,7 +82,15 @@ export function resolveParamValues(specs: readonly ParamSpec[], provided: readon
     return value;
   };
   for (const s of specs) resolve(s.name);
+  for (const s of specs) {
+    const given = values.get(s.name);
+    if (isObjectValue(s.default) && isObjectValue(given)) values.set(s.name, { ...s.default, ...given });
+  }
   return values;
+}
+
+function isObjectValue(v: ParamValue | undefined): v is Record<string, string> {
+  return v !== undefined && typeof v === 'object' && !Array.isArray(v);
 }
 
 /**

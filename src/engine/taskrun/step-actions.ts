@@ -7,7 +7,7 @@
 import type { Param, ParamSpec, ParamValue, Step, StepActionSpec } from '../../api/types.js';
 import { declaredType, normalizeParam, paramReplacements, resolveParamValues, valueType } from '../substitution/params.js';
 import type { Replacements } from '../substitution/replace.js';
-import { findReferences, mergeReplacements, replaceString, replaceStringArray } from '../substitution/replace.js';
+import { findReferences, mergeReplacements, replaceString, replaceStringArray, wholeArrayOf, wholeObjectOf } from '../substitution/replace.js';
 import { applyToStep } from '../substitution/task-fields.js';
 
 /** A refusal, in the shape resolveTaskSpec returns. */
@@ -28,7 +28,7 @@ export function stepActionKey(step: Step, index: number): string {
 const STEP_RESULT_REF = /^\$\((steps\.[^()$]+\.results\.[^()$]+)\)$/;
 
 function substituteValue(v: ParamValue, r: Replacements): ParamValue {
-  if (typeof v === 'string') return replaceString(v, r);
+  if (typeof v === 'string') return wholeArrayOf(v, r) ?? wholeObjectOf(v, r) ?? replaceString(v, r);
   if (Array.isArray(v)) return replaceStringArray(v, r);
   return Object.fromEntries(Object.entries(v).map(([k, s]) => [k, replaceString(s, r)]));
 }
@@ -55,6 +55,18 @@ function checkParams(step: Step, key: string, specs: readonly ParamSpec[], param
     }
   }
   return undefined;
+}
+
+const WHOLE_REF = /^\$\([^()$]+\)$/;
+
+/**
+ * A step param whose value is still an unresolved whole reference (`$(params.x[*])` naming a param the run
+ * does not give as the declared type) is dropped so the StepAction's default applies, as Tekton does.
+ */
+function isUnresolvedMismatch(p: Param, specs: readonly ParamSpec[]): boolean {
+  const spec = specs.find((s) => s.name === p.name);
+  if (!spec || typeof p.value !== 'string' || !WHOLE_REF.test(p.value) || STEP_RESULT_REF.test(p.value)) return false;
+  return declaredType(spec) !== 'string';
 }
 
 /** Replacements that keep step-result params pointing at the step result in every reference form used. */
@@ -105,7 +117,8 @@ export function applyStepActions(steps: readonly Step[], stepActions: ReadonlyMa
     const key = stepActionKey(step, i);
     const sa = stepActions.get(key);
     if (!sa) return { ok: false, reason: 'TaskRunResolutionFailed', message: `StepAction "${key}" referenced by step "${step.name ?? i}" was not found` };
-    const params = (step.params ?? []).map(normalizeParam).map((p) => ({ name: p.name, value: substituteValue(p.value, taskParams) }));
+    const params = (step.params ?? []).map(normalizeParam).map((p) => ({ name: p.name, value: substituteValue(p.value, taskParams) }))
+      .filter((p) => !isUnresolvedMismatch(p, sa.params ?? []));
     const refusal = checkParams(step, key, sa.params ?? [], params);
     if (refusal) return refusal;
     const values = resolveParamValues(sa.params ?? [], params);
