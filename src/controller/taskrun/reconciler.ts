@@ -4,6 +4,7 @@
  */
 import type { Pod, TaskRun } from '../../api/types.js';
 import { setSucceeded } from '../../engine/conditions.js';
+import { claimNameForTemplate } from '../../engine/names.js';
 import { decideTaskRun } from '../../engine/taskrun/decide.js';
 import { resolveTaskSpec } from '../../engine/taskrun/resolve.js';
 import type { KubeClient } from '../../kube/client.js';
@@ -64,6 +65,7 @@ async function applyActions(deps: TaskRunReconcilerDeps, tr: TaskRun, resolved: 
   for (const action of plan.actions) {
     if (action.type === 'createPod') {
       if (!resolved.ok) continue;
+      await createWorkspacePvcs(deps.client, tr);
       const built = buildPod({
         taskRun: tr, spec: resolved.spec, podName: action.podName,
         config: {
@@ -88,6 +90,28 @@ async function applyActions(deps: TaskRunReconcilerDeps, tr: TaskRun, resolved: 
     }
   }
   return plan.status;
+}
+
+/** Creates the PVCs of volumeClaimTemplate workspaces, owned by the TaskRun (deleted with it), as Tekton. */
+async function createWorkspacePvcs(client: KubeClient, tr: TaskRun): Promise<void> {
+  for (const ws of tr.spec.workspaces ?? []) {
+    const tmpl = ws.volumeClaimTemplate;
+    if (!tmpl) continue;
+    const name = claimNameForTemplate(ws.name, tr.metadata.uid ?? '', tmpl.metadata?.name);
+    const pvc = {
+      apiVersion: 'v1', kind: 'PersistentVolumeClaim',
+      metadata: {
+        ...(tmpl.metadata ?? {}), name, namespace: tr.metadata.namespace,
+        ownerReferences: [{ apiVersion: 'tekton.dev/v1', kind: 'TaskRun', name: String(tr.metadata.name), uid: String(tr.metadata.uid), controller: true, blockOwnerDeletion: true }],
+      },
+      spec: tmpl.spec ?? {},
+    };
+    try {
+      await client.create(pvc);
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+    }
+  }
 }
 
 /** Switches every still-running sidecar to the nop image, as Tekton does; the kubelet stops such a container. */
