@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDefaults } from '../../src/api/defaults.js';
 import type { KubeObject } from '../../src/api/types.js';
@@ -194,6 +195,15 @@ describe('kubectl', () => {
       expect(out).toMatch(/^pipelinerun\.tekton\.dev\/create-a\s/m);
       expect(out).toMatch(/^pod\/pod-a\s+0\/2/m);
     }
+  });
+
+  it('applies crds/ twice and reports them Established', async () => {
+    const crds = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'crds');
+    expect(await ok(['apply', '-f', crds])).toContain('customresourcedefinition.apiextensions.k8s.io/pipelineruns.tekton.dev created');
+    const again = await ok(['apply', '-f', crds]);
+    expect(again).not.toContain('created');
+    expect(again).toContain('pipelineruns.tekton.dev unchanged');
+    expect(await ok(['wait', '--for=condition=Established', 'crd/pipelineruns.tekton.dev', '--timeout=30s'])).toContain('condition met');
   });
 
   it('manages namespaces: 404 in a missing one, delete empties it', async () => {

@@ -89,14 +89,18 @@ function listen(server: https.Server, host: string, port: number): Promise<Addre
   });
 }
 
+function makeContext(opts: ApiServerOptions, store: Store, holder: { gc?: GarbageCollector }): ServerContext {
+  return {
+    store, logs: opts.logs, admission: opts.admission, defaults: opts.defaults, convert: opts.convert ?? renameVersion,
+    now: opts.now ?? (() => new Date()), bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, kickGc: () => holder.gc?.kick(),
+  };
+}
+
 /** Starts the embedded API server. */
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const store = openStore(opts.dataDir, { eventWindow: opts.eventWindow });
   const holder: { gc?: GarbageCollector } = {};
-  const ctx: ServerContext = {
-    store, logs: opts.logs, admission: opts.admission, defaults: opts.defaults, convert: opts.convert ?? renameVersion,
-    now: opts.now ?? (() => new Date()), bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, kickGc: () => holder.gc?.kick(),
-  };
+  const ctx = makeContext(opts, store, holder);
   ensureNamespaces(ctx);
   const gc = new GarbageCollector(ctx);
   holder.gc = gc;
@@ -116,12 +120,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   });
   address = `${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
   const url = `https://${address}`;
+  const dropWatches = (): void => { for (const stop of [...streams]) stop(); };
   return {
-    url, token, store, ca: tls.cert,
-    dropWatches: () => { for (const stop of [...streams]) stop(); },
+    url, token, store, ca: tls.cert, dropWatches,
     writeKubeconfig: (file, o = {}) => writeKubeconfigFile(file, { server: url, token, ca: tls.cert, namespace: o.namespace }),
     close: async () => {
-      for (const stop of [...streams]) stop();
+      dropWatches();
       gc.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -55,6 +55,51 @@ function project(ev: StoreEvent, f: ObjectFilter): { type: string; object: KubeO
   return before ? { type: 'DELETED', object: ev.object } : undefined;
 }
 
+/** JSON of stored objects, shared by every watcher of the same event. */
+const jsonCache = new WeakMap<KubeObject, string>();
+
+function objectJson(obj: unknown): string {
+  if (!obj || typeof obj !== 'object') return JSON.stringify(obj);
+  let text = jsonCache.get(obj as KubeObject);
+  if (text === undefined) {
+    text = JSON.stringify(obj);
+    if (Object.isFrozen(obj)) jsonCache.set(obj as KubeObject, text);
+  }
+  return text;
+}
+
+type Send = (type: string, obj: unknown) => void;
+
+/** Renders store objects for this watch (version conversion, one-row Table when asked). */
+function emitter(ctx: ServerContext, route: ResourceRoute, q: URLSearchParams, table: boolean, send: Send): (type: string, obj: KubeObject) => void {
+  const include = includeObject(q);
+  return (type, obj) => {
+    const out = outgoing(ctx, route.info, route.version, obj);
+    send(type, table ? toTable(route.info, [out], { now: ctx.now(), include, metadata: { resourceVersion: out.metadata.resourceVersion } }) : out);
+  };
+}
+
+/** Subscribes for live events, bookmarks and the timeout; answers the function that ends the watch. */
+function goLive(ctx: ServerContext, route: ResourceRoute, spec: WatchSpec, send: Send, onEvent: (ev: StoreEvent) => void, end: () => void): () => void {
+  const bookmark = (annotations?: Record<string, string>): void => {
+    const apiVersion = route.info.group ? `${route.info.group}/${route.version}` : route.version;
+    send('BOOKMARK', { kind: route.info.kind, apiVersion, metadata: { resourceVersion: String(ctx.store.resourceVersion()), ...(annotations ? { annotations } : {}) } });
+  };
+  if (spec.initialEventsEnd && spec.bookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
+  const unsubscribe = ctx.store.subscribe(onEvent);
+  let stopped = false;
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    unsubscribe();
+    for (const t of timers) clearTimeout(t);
+    end();
+  };
+  const timers: NodeJS.Timeout[] = [setTimeout(stop, spec.timeoutMs)];
+  if (spec.bookmarks) timers.push(setInterval(() => bookmark(), ctx.bookmarkIntervalMs));
+  return stop;
+}
+
 /** Serves one watch request until the client leaves, the timeout fires or the server closes. */
 export function serveWatch(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, table: boolean, registry: Set<() => void>): void {
   const spec = parseWatch(route, q);
@@ -62,42 +107,24 @@ export function serveWatch(ctx: ServerContext, req: IncomingMessage, res: Server
   const backlog = spec.rv === undefined ? undefined : ctx.store.eventsSince(spec.rv);
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
-  const send = (type: string, obj: unknown): void => { res.write(`${JSON.stringify({ type, object: obj })}\n`); };
+  const send: Send = (type, obj) => { res.write(`{"type":${JSON.stringify(type)},"object":${objectJson(obj)}}\n`); };
   if (spec.rv !== undefined && backlog === undefined) {
     send('ERROR', expired(spec.rv, ctx.store.oldestResumableRv()).status);
     res.end();
     return;
   }
-  const include = includeObject(q);
-  const emit = (type: string, obj: KubeObject): void => {
-    const out = outgoing(ctx, route.info, route.version, obj);
-    send(type, table ? toTable(route.info, [out], { now: ctx.now(), include, metadata: { resourceVersion: out.metadata.resourceVersion } }) : out);
-  };
-  const relevant = (ev: StoreEvent): boolean => ev.resource === resource && (route.namespace === undefined || ev.namespace === route.namespace);
+  const emit = emitter(ctx, route, q, table, send);
   const onEvent = (ev: StoreEvent): void => {
-    if (!relevant(ev)) return;
+    if (ev.resource !== resource || (route.namespace !== undefined && ev.namespace !== route.namespace)) return;
     const p = project(ev, spec.filter);
     if (p) emit(p.type, p.object);
   };
   if (backlog) for (const ev of backlog) onEvent(ev);
   else for (const obj of selectObjects(ctx, route.info, route.namespace, q)) emit('ADDED', obj);
-  const bookmark = (annotations?: Record<string, string>): void => {
-    const apiVersion = route.info.group ? `${route.info.group}/${route.version}` : route.version;
-    send('BOOKMARK', { kind: route.info.kind, apiVersion, metadata: { resourceVersion: String(ctx.store.resourceVersion()), ...(annotations ? { annotations } : {}) } });
-  };
-  if (spec.initialEventsEnd && spec.bookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
-  const unsubscribe = ctx.store.subscribe(onEvent);
-  const timers: NodeJS.Timeout[] = [setTimeout(() => stop(), spec.timeoutMs)];
-  if (spec.bookmarks) timers.push(setInterval(() => bookmark(), ctx.bookmarkIntervalMs));
-  let stopped = false;
-  const stop = (): void => {
-    if (stopped) return;
-    stopped = true;
-    unsubscribe();
-    for (const t of timers) clearTimeout(t);
+  const stop = goLive(ctx, route, spec, send, onEvent, () => {
     registry.delete(stop);
     res.end();
-  };
+  });
   registry.add(stop);
   req.on('close', stop);
   res.on('close', stop);
