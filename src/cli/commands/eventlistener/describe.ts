@@ -1,0 +1,19 @@
+/** `tkt eventlistener describe <name>`. */
+import { Option, type Command } from 'commander';
+import { CliContext, type CliIO } from '../../context.js';
+import { describeEventListener, type EventListenerLike } from '../../output/eventlistener.js';
+import { formatObject, parseObjectFormat } from '../../output/objects.js';
+import { getOrFail, KIND } from '../common.js';
+
+/** Registers `describe` under `eventlistener`. */
+export function registerEventListenerDescribe(parent: Command, io: CliIO): void {
+  parent.command('describe').alias('desc').description('Describe an EventListener and its triggers')
+    .argument('<name>', 'EventListener name')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['json', 'yaml', 'name']))
+    .action(async (name: string, flags: { output?: string }, command: Command) => {
+      const ctx = CliContext.fromCommand(io, command);
+      const format = parseObjectFormat(flags.output);
+      const el = await getOrFail<EventListenerLike>(ctx.client(), KIND.EventListener, ctx.namespace(), name);
+      ctx.print(format ? formatObject(el, format) : describeEventListener(el, ctx.out));
+    });
+}

@@ -1,0 +1,23 @@
+/**
+ * `tkt eventlistener` (alias `el`): `list`, `describe`, and — with `--name` and no subcommand — the sink
+ * itself (`tkt eventlistener --name N -n NS --port 8080`).
+ */
+import type { Command } from 'commander';
+import { CliContext, type CliIO } from '../../context.js';
+import { registerEventListenerDescribe } from './describe.js';
+import { registerEventListenerList } from './list.js';
+import { serveEventListener } from './serve.js';
+
+/** Registers `eventlistener` and its subcommands. */
+export function registerEventListener(program: Command, io: CliIO): void {
+  const cmd = program.command('eventlistener').aliases(['el', 'eventlisteners'])
+    .description('List and describe EventListeners; with --name, serve one EventListener (sink mode)')
+    .option('--name <name>', 'serve this EventListener (sink mode)')
+    .option('--port <port>', 'sink port', '8080')
+    .action(async (flags: { name?: string; port: string }, command: Command) => {
+      if (!flags.name) return void command.help({ error: true });
+      await serveEventListener(CliContext.fromCommand(io, command), flags.name, flags.port);
+    });
+  registerEventListenerList(cmd, io);
+  registerEventListenerDescribe(cmd, io);
+}

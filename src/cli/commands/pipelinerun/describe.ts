@@ -1,0 +1,28 @@
+/** `tkt pipelinerun describe [name]`. */
+import { Option, type Command } from 'commander';
+import type { PipelineRun, TaskRun } from '../../../api/types.js';
+import { CliContext, type CliIO } from '../../context.js';
+import { formatObject, parseObjectFormat } from '../../output/objects.js';
+import { describePipelineRun } from '../../output/pipelinerun.js';
+import { KIND, resolveRun } from '../common.js';
+
+/** Registers `describe` under `pipelinerun`. */
+export function registerPipelineRunDescribe(parent: Command, io: CliIO): void {
+  parent.command('describe').alias('desc').description('Describe a PipelineRun (the latest one without a name)')
+    .argument('[name]', 'PipelineRun name')
+    .option('-L, --last', 'describe the most recent PipelineRun')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['json', 'yaml', 'name']))
+    .action(async (name: string | undefined, flags: { last?: boolean; output?: string }, command: Command) => {
+      const ctx = CliContext.fromCommand(io, command);
+      const format = parseObjectFormat(flags.output);
+      const client = ctx.client();
+      const ns = ctx.namespace();
+      const pr = await resolveRun<PipelineRun>(client, KIND.PipelineRun, ns, flags.last ? undefined : name);
+      if (format) {
+        ctx.print(formatObject(pr, format));
+        return;
+      }
+      const children = await client.list<TaskRun>(KIND.TaskRun, ns, { labelSelector: `tekton.dev/pipelineRun=${pr.metadata.name ?? ''}` });
+      ctx.print(describePipelineRun({ pipelineRun: pr, taskRuns: children.items, now: ctx.now(), theme: ctx.out }));
+    });
+}

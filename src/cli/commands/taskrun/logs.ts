@@ -1,0 +1,28 @@
+/** `tkt taskrun logs [name] [-f] [--last] [-s step...]`. */
+import type { Command } from 'commander';
+import type { TaskRun } from '../../../api/types.js';
+import { CliContext, type CliIO } from '../../context.js';
+import { taskRunLogs } from '../../logs/taskrun.js';
+import { KIND, resolveRun } from '../common.js';
+import { checkRunOutcome, collect, followContext, type LogsFlags } from '../logs-shared.js';
+
+/** Registers `logs` under `taskrun`. */
+export function registerTaskRunLogs(parent: Command, io: CliIO): void {
+  parent.command('logs').description('Show the logs of a TaskRun (the latest one without a name); -f follows it to the end')
+    .argument('[name]', 'TaskRun name')
+    .option('-f, --follow', 'follow the run to its end; exit 1 if it fails')
+    .option('-L, --last', 'the most recent TaskRun')
+    .option('-s, --step <name>', 'only this step (repeatable)', collect, [])
+    .option('-a, --all', 'include init containers')
+    .option('--sidecars', 'include sidecar containers')
+    .option('-t, --timestamps', 'show each line\'s timestamp (as tkn: -t is --timestamps here)')
+    .option('--no-prefix', 'do not prefix lines with [step]')
+    .option('-E, --exit-with-pipelinerun-error', 'exit 1 if the TaskRun failed, also without -f')
+    .action(async (name: string | undefined, flags: LogsFlags & { step: string[] }, command: Command) => {
+      const ctx = CliContext.fromCommand(io, command);
+      const tr = await resolveRun<TaskRun>(ctx.client(), KIND.TaskRun, ctx.namespace(), flags.last ? undefined : name);
+      const fc = followContext(ctx, flags, flags.step);
+      const final = await taskRunLogs(fc, tr.metadata.name ?? '', flags.follow === true);
+      checkRunOutcome(final, flags);
+    });
+}

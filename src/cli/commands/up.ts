@@ -1,0 +1,41 @@
+/**
+ * `tkt up`: the embedded cluster in the foreground (API server, controllers, kubelet, EventListener sinks)
+ * until SIGINT/SIGTERM. Prints `export KUBECONFIG=<dataDir>/kubeconfig` on stdout so that
+ * `eval "$(tkt up &)"`-style scripts and humans can point kubectl and tkt at it.
+ */
+import { Option, type Command } from 'commander';
+import { resolve } from 'node:path';
+import { CliContext, type CliIO } from '../context.js';
+import { parsePort, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
+import { waitForStop } from './wait.js';
+
+interface UpFlags {
+  dataDir: string;
+  port?: string;
+  runtime: RuntimeName;
+  controllers: boolean;
+  eventListeners: boolean;
+}
+
+/** Registers `up`. */
+export function registerUp(program: Command, io: CliIO): void {
+  program.command('up').description('Run an embedded cluster in the foreground (Ctrl-C stops it; a restart with the same --data-dir finds everything again)')
+    .option('--data-dir <dir>', 'where objects, logs and volumes are kept', './.tkt')
+    .option('--port <n>', 'API server port on 127.0.0.1 (default: a free port)')
+    .addOption(new Option('--runtime <name>', 'how pods run').choices(RUNTIMES).default('auto'))
+    .option('--no-controllers', 'API server and kubelet only (run `tkt controller` separately)')
+    .option('--no-event-listeners', 'do not serve EventListeners')
+    .action(async (flags: UpFlags, command: Command) => {
+      const ctx = CliContext.fromCommand(io, command);
+      const emb = await startEmbeddedMode({
+        dataDir: resolve(io.cwd, flags.dataDir), port: parsePort(flags.port), runtime: flags.runtime,
+        controllers: flags.controllers, eventListeners: flags.eventListeners,
+      });
+      ctx.print(`export KUBECONFIG=${emb.kubeconfigPath}\n`);
+      ctx.printErr(`tektite is up at ${emb.url} (runtime ${emb.runtime ?? flags.runtime}, data in ${emb.dataDir}${flags.controllers ? '' : ', no controllers'}). Ctrl-C stops it.\n`);
+      const sig = await waitForStop(ctx);
+      ctx.printErr(`${sig}: stopping...\n`);
+      await emb.stop();
+      ctx.printErr('stopped\n');
+    });
+}

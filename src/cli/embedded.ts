@@ -1,0 +1,55 @@
+/**
+ * Loads embedded mode (src/embedded/main.ts) on demand, so the resource commands work even in a build or
+ * checkout where embedded mode is broken or absent.
+ */
+import type { KubeClient } from '../kube/client.js';
+import { InfraError, UsageError } from './errors.js';
+import { importOptional } from './optional.js';
+
+/** The runtimes of the local kubelet. */
+export const RUNTIMES = ['host', 'podman', 'docker', 'noop', 'auto'] as const;
+export type RuntimeName = (typeof RUNTIMES)[number];
+
+/** Options of startEmbedded (the part the CLI uses). */
+export interface EmbeddedStartOptions {
+  dataDir?: string;
+  port?: number;
+  runtime?: RuntimeName;
+  controllers?: boolean;
+  eventListeners?: boolean;
+  quiet?: boolean;
+}
+
+/** A running embedded cluster. */
+export interface EmbeddedHandle {
+  url: string;
+  kubeconfigPath: string;
+  client: KubeClient;
+  dataDir: string;
+  runtime?: string;
+  stop(): Promise<void>;
+}
+
+interface EmbeddedModule {
+  startEmbedded?: (opts: EmbeddedStartOptions) => Promise<EmbeddedHandle>;
+}
+
+/** Starts embedded mode; a missing module or a failure to start is an infrastructure error (exit 3). */
+export async function startEmbeddedMode(opts: EmbeddedStartOptions): Promise<EmbeddedHandle> {
+  const { mod, error } = await importOptional<EmbeddedModule>('../embedded/main.js');
+  if (!mod?.startEmbedded) throw new InfraError(`embedded mode is not available in this build: ${error ?? 'src/embedded/main.ts has no startEmbedded'}`);
+  try {
+    return await mod.startEmbedded(opts);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new InfraError(`cannot start embedded mode: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Parses `--port`. */
+export function parsePort(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`invalid --port "${text}": expected 0-65535`);
+  return n;
+}

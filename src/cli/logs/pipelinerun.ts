@@ -1,0 +1,92 @@
+/**
+ * Logs of a PipelineRun. Live mode (`-f` on a running PipelineRun) watches its TaskRuns (label
+ * tekton.dev/pipelineRun) and follows each one as it appears, concurrently, so parallel tasks interleave line
+ * by line; it ends when the PipelineRun is done and every follower has read its pods to the end. Snapshot mode
+ * reads each TaskRun in turn, in execution order (start time, then pipeline order).
+ */
+import type { PipelineRun, TaskRun } from '../../api/types.js';
+import { KIND } from '../kinds.js';
+import { pipelineTaskOf } from '../output/pipelinerun.js';
+import { isDone, succeededCondition } from '../output/status.js';
+import type { FollowContext } from './pod.js';
+import { followTaskRunView, snapshotTaskRun, viewOf } from './taskrun.js';
+import { Watched } from './watch.js';
+
+/** Options of {@link pipelineRunLogs}. */
+export interface PipelineRunLogOptions {
+  follow: boolean;
+  /** Only these pipeline tasks. */
+  tasks?: string[];
+  /** Run name for prefixes when several runs are followed. */
+  run?: string;
+}
+
+function specOrder(pr: PipelineRun): string[] {
+  const spec = pr.status?.pipelineSpec ?? pr.spec.pipelineSpec;
+  return [...(spec?.tasks ?? []), ...(spec?.finally ?? [])].map((t) => t.name);
+}
+
+/** TaskRuns in execution order: start (or creation) time, then pipeline order, then name. */
+export function executionOrder(pr: PipelineRun, taskRuns: TaskRun[]): TaskRun[] {
+  const order = specOrder(pr);
+  const rank = (tr: TaskRun): number => {
+    const i = order.indexOf(pipelineTaskOf(pr, tr));
+    return i < 0 ? order.length : i;
+  };
+  const time = (tr: TaskRun): string => tr.status?.startTime ?? tr.metadata.creationTimestamp ?? '~';
+  return [...taskRuns].sort((a, b) => time(a).localeCompare(time(b)) || rank(a) - rank(b) || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+}
+
+function wanted(pr: PipelineRun, tr: TaskRun, opts: PipelineRunLogOptions): boolean {
+  return !opts.tasks?.length || opts.tasks.includes(pipelineTaskOf(pr, tr));
+}
+
+function reportRunFailure(fc: FollowContext, pr: PipelineRun | undefined): void {
+  const c = succeededCondition(pr?.status?.conditions);
+  if (c?.status === 'False' && c.message) fc.printer.error(c.message);
+}
+
+async function snapshot(fc: FollowContext, pr: PipelineRun, opts: PipelineRunLogOptions): Promise<PipelineRun> {
+  const list = await fc.client.list<TaskRun>(KIND.TaskRun, fc.namespace, { labelSelector: `tekton.dev/pipelineRun=${pr.metadata.name ?? ''}` });
+  for (const tr of executionOrder(pr, list.items)) {
+    if (!wanted(pr, tr, opts)) continue;
+    const task = pipelineTaskOf(pr, tr);
+    await snapshotTaskRun(fc, tr, { run: opts.run, task }, `task ${task}`);
+  }
+  reportRunFailure(fc, pr);
+  return pr;
+}
+
+async function live(fc: FollowContext, name: string, opts: PipelineRunLogOptions): Promise<PipelineRun | undefined> {
+  const prs = await Watched.one<PipelineRun>(fc.client, KIND.PipelineRun, fc.namespace, name);
+  const trs = await Watched.start<TaskRun>(fc.client, KIND.TaskRun, fc.namespace, { labelSelector: `tekton.dev/pipelineRun=${name}` });
+  const followers = new Map<string, Promise<unknown>>();
+  let last = prs.get(name);
+  const start = (tr: TaskRun): void => {
+    const trName = tr.metadata.name ?? '';
+    const pr = prs.get(name) ?? last;
+    if (followers.has(trName) || !pr || !wanted(pr, tr, opts)) return;
+    const task = pipelineTaskOf(pr, tr);
+    followers.set(trName, followTaskRunView(fc, viewOf(trs, trName), { run: opts.run, task }, `task ${task}`));
+  };
+  try {
+    trs.onChange(start);
+    await prs.waitUntil(() => prs.isDeleted(name) || isDone(prs.get(name)?.status?.conditions));
+    last = prs.get(name) ?? last;
+    await trs.relist();
+    for (const tr of trs.all()) start(tr);
+    await Promise.all(followers.values());
+    reportRunFailure(fc, last);
+    return last;
+  } finally {
+    prs.stop();
+    trs.stop();
+  }
+}
+
+/** `tkt pipelinerun logs`: answers the PipelineRun's last version (undefined if it was deleted meanwhile). */
+export async function pipelineRunLogs(fc: FollowContext, name: string, opts: PipelineRunLogOptions): Promise<PipelineRun | undefined> {
+  const pr = await fc.client.get<PipelineRun>(KIND.PipelineRun, fc.namespace, name);
+  if (!opts.follow || isDone(pr.status?.conditions)) return snapshot(fc, pr, opts);
+  return live(fc, name, opts);
+}

@@ -1,0 +1,110 @@
+/**
+ * Following the runs of `tkt run` to their end: their logs (as `logs -f`, run names in prefixes when there
+ * are several), the progress line on a terminal, `--timeout` and Ctrl-C (both cancel the runs, then wait for
+ * them to stop; a second Ctrl-C stops waiting), and the final state of every run for the summary.
+ */
+import type { KubeObject, PipelineRun, TaskRun } from '../../api/types.js';
+import type { CliContext } from '../context.js';
+import { KIND } from '../kinds.js';
+import { pipelineRunLogs } from '../logs/pipelinerun.js';
+import type { FollowContext } from '../logs/pod.js';
+import { taskRunLogs } from '../logs/taskrun.js';
+import { Watched } from '../logs/watch.js';
+import { isDone } from '../output/status.js';
+import { progressLine, type ProgressFooter } from './progress.js';
+import type { RunOutcome } from './summary.js';
+
+/** How a session ended. */
+export interface SessionResult {
+  outcomes: RunOutcome[];
+  /** Why the runs were cancelled, if they were. */
+  stopped?: 'timeout' | 'interrupt';
+}
+
+/** Inputs of {@link followRuns}. */
+export interface SessionInput {
+  ctx: CliContext;
+  base: FollowContext;
+  runs: KubeObject[];
+  /** `--timeout`: after `ms`, cancel the runs (`text` is the flag's value, for the message). */
+  timeout?: { ms: number; text: string };
+  footer?: ProgressFooter;
+  /** How long to wait for cancelled runs to stop before giving up on them. */
+  graceMs?: number;
+}
+
+function follow(base: FollowContext, run: KubeObject, several: boolean): Promise<unknown> {
+  const fc = { ...base, namespace: run.metadata.namespace ?? base.namespace };
+  const name = run.metadata.name ?? '';
+  const label = several ? name : undefined;
+  return run.kind === 'PipelineRun' ? pipelineRunLogs(fc, name, { follow: true, run: label }) : taskRunLogs(fc, name, true, label);
+}
+
+async function cancelAll(base: FollowContext, runs: KubeObject[]): Promise<void> {
+  for (const r of runs) {
+    const ref = r.kind === 'PipelineRun' ? KIND.PipelineRun : KIND.TaskRun;
+    const ns = r.metadata.namespace ?? base.namespace;
+    const current = await base.client.tryGet<PipelineRun | TaskRun>(ref, ns, r.metadata.name ?? '').catch(() => undefined);
+    if (!current || isDone(current.status?.conditions)) continue;
+    const status = r.kind === 'PipelineRun' ? 'Cancelled' : 'TaskRunCancelled';
+    await base.client.patch(ref, ns, r.metadata.name ?? '', { spec: { status } }).catch(() => undefined);
+  }
+}
+
+/** The final state of each run and its TaskRuns. */
+export async function collectOutcomes(base: FollowContext, runs: KubeObject[]): Promise<RunOutcome[]> {
+  const out: RunOutcome[] = [];
+  for (const r of runs) {
+    const ns = r.metadata.namespace ?? base.namespace;
+    const name = r.metadata.name ?? '';
+    const ref = r.kind === 'PipelineRun' ? KIND.PipelineRun : KIND.TaskRun;
+    const run = (await base.client.tryGet<KubeObject>(ref, ns, name)) ?? r;
+    const taskRuns = r.kind === 'PipelineRun' ? (await base.client.list<TaskRun>(KIND.TaskRun, ns, { labelSelector: `tekton.dev/pipelineRun=${name}` })).items : [];
+    out.push({ run, taskRuns });
+  }
+  return out;
+}
+
+async function startProgress(input: SessionInput): Promise<() => void> {
+  const { footer, base, runs } = input;
+  if (!footer) return () => undefined;
+  const names = new Set(runs.map((r) => r.metadata.name ?? ''));
+  const nss = [...new Set(runs.map((r) => r.metadata.namespace ?? base.namespace))];
+  const trs = await Promise.all(nss.map((ns) => Watched.start<TaskRun>(base.client, KIND.TaskRun, ns, {})));
+  const prs = await Promise.all(nss.map((ns) => Watched.start<PipelineRun>(base.client, KIND.PipelineRun, ns, {})));
+  const mine = (tr: TaskRun): boolean => names.has(tr.metadata.labels?.['tekton.dev/pipelineRun'] ?? '') || names.has(tr.metadata.name ?? '');
+  const redraw = (): void => footer.update(progressLine(trs.flatMap((w) => w.all()).filter(mine), prs.flatMap((w) => w.all()).filter((p) => names.has(p.metadata.name ?? ''))));
+  for (const w of trs) w.onChange(redraw);
+  for (const w of prs) w.onChange(redraw);
+  return () => {
+    for (const w of [...trs, ...prs]) w.stop();
+    footer.clear();
+  };
+}
+
+/** Follows every run to its end (or until abandoned after cancellation) and answers their final state. */
+export async function followRuns(input: SessionInput): Promise<SessionResult> {
+  const { base, runs, ctx } = input;
+  let stopped: SessionResult['stopped'];
+  let abandon: () => void = () => undefined;
+  const abandoned = new Promise<void>((resolve) => (abandon = resolve));
+  const stop = (why: 'timeout' | 'interrupt'): void => {
+    if (stopped) return abandon();
+    stopped = why;
+    base.printer.error(why === 'timeout' ? `timed out after ${input.timeout?.text ?? ''}: cancelling the runs` : 'interrupted: cancelling the runs (Ctrl-C again to stop waiting)');
+    void cancelAll(base, runs);
+    setTimeout(abandon, input.graceMs ?? 60_000).unref();
+  };
+  const timer = input.timeout ? setTimeout(() => stop('timeout'), input.timeout.ms) : undefined;
+  const offSignal = ctx.io.onSignal(() => stop('interrupt'));
+  const stopProgress = await startProgress(input);
+  try {
+    const followers = runs.map((r) => follow(base, r, runs.length > 1).catch((err: unknown) => base.printer.error(`cannot follow ${r.kind} ${r.metadata.name ?? ''}: ${err instanceof Error ? err.message : String(err)}`)));
+    await Promise.race([Promise.all(followers), abandoned]);
+  } finally {
+    if (timer) clearTimeout(timer);
+    offSignal();
+    stopProgress();
+  }
+  return { outcomes: await collectOutcomes(base, runs), stopped };
+}
