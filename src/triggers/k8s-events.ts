@@ -1,6 +1,7 @@
 /**
  * Writes each trigger outcome as a core/v1 Event whose involvedObject is the EventListener. Best effort: writes
- * run in the background with a bound on how many may be pending; a failed or dropped write is only counted.
+ * run in the background, a few at a time, with a bound on how many may wait; a failed or dropped write is only
+ * counted.
  */
 import { hostname } from 'node:os';
 import type { EventListener, KubeObject } from '../api/types.js';
@@ -38,20 +39,36 @@ export function eventObject(el: EventListener, o: { reason: string; message: str
   };
 }
 
-/** A recorder that creates Events through `create`; at most `maxPending` writes in flight. */
-export function outcomeRecorder(create: (obj: KubeObject) => Promise<unknown>, maxPending = 256): OutcomeRecorder {
-  const pending = new Set<Promise<void>>();
+/**
+ * A recorder that creates Events through `create`, at most `maxInFlight` at a time so that Event writes never
+ * crowd out run creation; up to `maxQueued` wait, further ones are dropped (counted), much as client-go's
+ * event recorder drops under its spam filter.
+ */
+export function outcomeRecorder(create: (obj: KubeObject) => Promise<unknown>, opts: { maxInFlight?: number; maxQueued?: number } = {}): OutcomeRecorder {
+  const maxInFlight = opts.maxInFlight ?? 4;
+  const maxQueued = opts.maxQueued ?? 1000;
+  const queue: KubeObject[] = [];
   const stats = { written: 0, failed: 0, dropped: 0 };
+  let inFlight = 0;
+  let idle: Array<() => void> = [];
+  const pump = (): void => {
+    while (inFlight < maxInFlight && queue.length > 0) {
+      const obj = queue.shift() as KubeObject;
+      inFlight += 1;
+      void create(obj).then(() => { stats.written += 1; }, () => { stats.failed += 1; }).finally(() => {
+        inFlight -= 1;
+        pump();
+      });
+    }
+    if (inFlight === 0 && queue.length === 0) for (const w of idle.splice(0)) w();
+  };
   const write = (obj: KubeObject): void => {
-    if (pending.size >= maxPending) {
+    if (queue.length >= maxQueued) {
       stats.dropped += 1;
       return;
     }
-    const p: Promise<void> = create(obj).then(
-      () => { stats.written += 1; },
-      () => { stats.failed += 1; },
-    ).finally(() => pending.delete(p));
-    pending.add(p);
+    queue.push(obj);
+    pump();
   };
   return {
     stats,
@@ -62,8 +79,9 @@ export function outcomeRecorder(create: (obj: KubeObject) => Promise<unknown>, m
     recordFailure(el, eventId, reason, message) {
       write(eventObject(el, { reason, message: `${message} (event ${eventId})`, warning: true }, new Date()));
     },
-    async flush() {
-      while (pending.size > 0) await Promise.allSettled([...pending]);
+    flush() {
+      if (inFlight === 0 && queue.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => { idle = [...idle, resolve]; });
     },
   };
 }

@@ -1,0 +1,211 @@
+/**
+ * Benchmark: signed GitHub webhooks through an EventListener (github interceptor with HMAC + eventTypes, CEL
+ * filter + overlay, TriggerBinding, TriggerTemplate, PipelineRun create) against the in-process API server
+ * (memory store, admission and defaults as in embedded mode). The load comes from a second process on loopback,
+ * bounded in count and time; a bare express handler (body read, 202 JSON) is measured the same way as the
+ * ceiling. Afterwards every accepted event must have exactly one PipelineRun. Prints the machine.
+ * DESIGN.md target: >= 2,000 webhooks/s, p99 < 25 ms. Run: npx tsx bench/triggers.ts [requests] [concurrency]
+ */
+import { fork } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { applyDefaults } from '../src/api/defaults.js';
+import type { EventListener, KubeObject } from '../src/api/types.js';
+import { validateObject } from '../src/api/validate/index.js';
+import { startApiServer } from '../src/embedded/apiserver/index.js';
+import { FileLogStore } from '../src/embedded/logs.js';
+import { KubeClient, loadKubeConfig } from '../src/kube/client.js';
+import { startEventListenerManager } from '../src/triggers/index.js';
+
+const SECRET = 'bench-secret';
+const here = fileURLToPath(import.meta.url);
+const fixture = resolve(here, '..', '..', '..', 'shared', 'fixtures', 'webhooks', 'github-pull_request.json');
+
+interface LoadSpec { url: string; body: string; headers: Record<string, string>; requests: number; concurrency: number; maxSeconds: number }
+interface LoadResult { sent: number; statuses: Record<string, number>; latenciesMs: number[]; seconds: number; eventIds: string[] }
+
+/** The load generator (child process): keep-alive HTTP, fixed concurrency, bounded count and time. */
+async function loadChild(spec: LoadSpec): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: spec.concurrency });
+  const u = new URL(spec.url);
+  const body = Buffer.from(spec.body);
+  const latenciesMs: number[] = [];
+  const statuses: Record<string, number> = {};
+  const eventIds: string[] = [];
+  let next = 0;
+  const start = performance.now();
+  const deadline = start + spec.maxSeconds * 1000;
+  const one = (): Promise<void> => new Promise((done) => {
+    const t0 = performance.now();
+    const req = http.request({ agent, host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { ...spec.headers, 'Content-Length': body.length } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        latenciesMs.push(performance.now() - t0);
+        statuses[String(res.statusCode)] = (statuses[String(res.statusCode)] ?? 0) + 1;
+        try { const id = (JSON.parse(Buffer.concat(chunks).toString()) as { eventID?: string }).eventID; if (id && res.statusCode === 202) eventIds.push(id); } catch { /* ceiling answers no id */ }
+        done();
+      });
+    });
+    req.on('error', () => { statuses.error = (statuses.error ?? 0) + 1; done(); });
+    req.end(body);
+  });
+  const worker = async (): Promise<void> => {
+    while (next < spec.requests && performance.now() < deadline) {
+      next += 1;
+      await one();
+    }
+  };
+  await Promise.all(Array.from({ length: spec.concurrency }, worker));
+  agent.destroy();
+  return { sent: next, statuses, latenciesMs, seconds: (performance.now() - start) / 1000, eventIds };
+}
+
+function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = fork(here, ['--load-child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (m) => { resolvePromise(m as LoadResult); child.kill(); });
+    child.once('error', reject);
+    child.send(spec);
+  });
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** One line: throughput, latency percentiles, and this process's CPU per request (sink + API server). */
+function report(name: string, r: LoadResult, cpu: NodeJS.CpuUsage): void {
+  const l = [...r.latenciesMs].sort((a, b) => a - b);
+  const cpuMs = (cpu.user + cpu.system) / 1000 / Math.max(1, r.sent);
+  console.log(`${name.padEnd(30)} ${(r.sent / r.seconds).toFixed(0).padStart(6)} req/s  p50 ${pct(l, 50).toFixed(2)} ms  p99 ${pct(l, 99).toFixed(2)} ms  server CPU ${cpuMs.toFixed(2)} ms/req (≈${(1000 / cpuMs).toFixed(0)}/s per core)  [${r.sent} in ${r.seconds.toFixed(1)} s, ${JSON.stringify(r.statuses)}]`);
+}
+
+const setup = (url: string) => `
+apiVersion: v1
+kind: Secret
+metadata: {name: gh, namespace: default}
+stringData: {token: ${SECRET}}
+---
+apiVersion: triggers.tekton.dev/v1beta1
+kind: TriggerBinding
+metadata: {name: pr, namespace: default}
+spec:
+  params:
+  - {name: revision, value: $(body.pull_request.head.sha)}
+  - {name: url, value: $(body.repository.clone_url)}
+  - {name: title, value: $(body.pull_request.title)}
+  - {name: short, value: $(extensions.short)}
+---
+apiVersion: triggers.tekton.dev/v1beta1
+kind: TriggerTemplate
+metadata: {name: pr, namespace: default}
+spec:
+  params: [{name: revision}, {name: url}, {name: title}, {name: short}]
+  resourcetemplates:
+  - apiVersion: tekton.dev/v1
+    kind: PipelineRun
+    metadata: {generateName: bench-$(tt.params.short)-}
+    spec:
+      pipelineRef: {name: ci}
+      params: [{name: revision, value: $(tt.params.revision)}, {name: url, value: $(tt.params.url)}, {name: title, value: $(tt.params.title)}]
+---
+apiVersion: triggers.tekton.dev/v1beta1
+kind: EventListener
+metadata: {name: bench, namespace: default}
+spec:
+  triggers:
+  - name: pr
+    interceptors:
+    - ref: {name: github}
+      params:
+      - {name: secretRef, value: {secretName: gh, secretKey: token}}
+      - {name: eventTypes, value: [pull_request]}
+    - ref: {name: cel}
+      params:
+      - {name: filter, value: "body.action in ['opened', 'edited', 'synchronize'] && header.match('X-GitHub-Event', 'pull_request')"}
+      - {name: overlays, value: [{key: short, expression: "body.pull_request.head.sha.truncate(7)"}]}
+    bindings: [{ref: pr}]
+    template: {ref: pr}
+# ${url}
+`;
+
+async function ceiling(): Promise<{ url: string; close(): Promise<void> }> {
+  const app = express();
+  app.use(express.raw({ type: () => true, limit: 10 * 1024 * 1024 }));
+  app.use((_req, res) => { res.status(202).json({ ok: true }); });
+  const server = http.createServer(app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise((r) => { server.close(() => r()); server.closeIdleConnections(); }) };
+}
+
+async function main(): Promise<void> {
+  const requests = Number(process.argv[2] ?? 5000);
+  const concurrency = Number(process.argv[3] ?? 32);
+  const maxSeconds = 60;
+  console.log(`machine: ${os.hostname()} — ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
+  const dir = mkdtempSync(join(os.tmpdir(), 'tkt-bench-triggers-'));
+  const api = await startApiServer({
+    logs: new FileLogStore(join(dir, 'logs')), port: 0,
+    admission: (obj, ctx) => { const r = validateObject(obj, { unknownFields: ctx.unknownFields }); return { ok: r.ok, errors: r.errors, warnings: r.warnings }; },
+    defaults: (o: KubeObject) => applyDefaults(o),
+  });
+  api.writeKubeconfig(join(dir, 'kubeconfig'));
+  const client = new KubeClient(loadKubeConfig({ kubeconfig: join(dir, 'kubeconfig') }));
+  const { parseAllDocuments } = await import('yaml');
+  for (const d of parseAllDocuments(setup(api.url))) if (d.toJS()) await client.create(d.toJS() as KubeObject);
+  const body = readFileSync(fixture, 'utf8');
+  const headers = { 'Content-Type': 'application/json', 'X-GitHub-Event': 'pull_request', 'X-Hub-Signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` };
+  console.log(`payload: ${fixture.split('/').pop()} (${body.length} bytes), ${requests} requests, concurrency ${concurrency}, at most ${maxSeconds} s each`);
+  const accepted: string[] = [];
+  for (const events of [true, false]) {
+    const manager = await startEventListenerManager({ client, events });
+    const url = await elUrl(client, manager.urlOf('default', 'bench'));
+    await runLoad({ url, body, headers, requests: Math.min(300, requests), concurrency, maxSeconds }); // warm-up
+    const cpu0 = process.cpuUsage();
+    const r = await runLoad({ url, body, headers, requests, concurrency, maxSeconds });
+    report(`EventListener, K8s Events ${events ? 'on ' : 'off'}`, r, process.cpuUsage(cpu0));
+    accepted.push(...r.eventIds);
+    await manager.close();
+  }
+  const top = await ceiling();
+  await runLoad({ url: top.url, body, headers, requests: 300, concurrency, maxSeconds });
+  const cpu0 = process.cpuUsage();
+  const r = await runLoad({ url: top.url, body, headers, requests, concurrency, maxSeconds });
+  report('bare express handler (ceiling)', r, process.cpuUsage(cpu0));
+  await top.close();
+  await verify(client, accepted);
+  await api.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Waits until the EventListener's status carries the URL the manager serves it on. */
+async function elUrl(client: KubeClient, served: string | undefined): Promise<string> {
+  for (;;) {
+    const url = (await client.get<EventListener>({ apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener' }, 'default', 'bench')).status?.address?.url;
+    if (url && url === served) return url;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Every 202 must have exactly one PipelineRun labelled with its event id. */
+async function verify(client: KubeClient, eventIds: string[]): Promise<void> {
+  const runs = (await client.list<KubeObject>({ apiVersion: 'tekton.dev/v1', kind: 'PipelineRun' }, 'default', { labelSelector: 'triggers.tekton.dev/eventlistener=bench' })).items;
+  const byEvent = new Map<string, number>();
+  for (const pr of runs) { const id = pr.metadata.labels?.['triggers.tekton.dev/triggers-eventid'] ?? ''; byEvent.set(id, (byEvent.get(id) ?? 0) + 1); }
+  const missing = eventIds.filter((id) => byEvent.get(id) !== 1).length;
+  console.log(`check: ${eventIds.length} accepted events, ${missing} without exactly one PipelineRun (${runs.length} PipelineRuns in total incl. warm-up)`);
+  if (missing > 0) process.exitCode = 1;
+}
+
+if (process.argv.includes('--load-child')) {
+  process.once('message', (spec) => { void loadChild(spec as LoadSpec).then((r) => process.send?.(r)); });
+} else {
+  main().catch((err: unknown) => { console.error(err); process.exit(1); });
+}
