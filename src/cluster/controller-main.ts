@@ -1,0 +1,161 @@
+/**
+ * The controller process for a real cluster (`tkt controller`, the image's default entry point): kubeconfig or
+ * in-cluster config, leader election on a Lease (only the holder reconciles), health and metrics endpoints,
+ * JSON logs. The leader runs the TaskRun/PipelineRun controllers, the EventListener controller and the run
+ * metrics' informers; losing the Lease stops them and the replica campaigns again.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { defaultControllerConfig, type ControllerConfig } from '../controller/config.js';
+import { runEventListenerController } from '../controller/eventlistener/index.js';
+import { runControllers } from '../controller/index.js';
+import { LeaderElector, type LeaderWork } from '../controller/leader/index.js';
+import { RunMetrics } from '../controller/metrics/index.js';
+import type { Logger } from '../controller/runtime/controller.js';
+import { KubeClient, loadKubeConfig } from '../kube/client.js';
+import { readConfigMaps } from './config-maps.js';
+import { listenHealth, listenMetrics, type Endpoint } from './http.js';
+import { createLogger } from './logger.js';
+
+/** The image tektite runs from when nothing else is said (controller, step helper, EventListener sinks). */
+export const DEFAULT_IMAGE = 'ghcr.io/tektite/tektite:latest';
+
+/** Options of {@link runClusterController}; every one has a default fit for the Deployment in config/. */
+export interface ClusterControllerOptions {
+  /** Kubeconfig file (default: $KUBECONFIG, ~/.kube/config, else in-cluster). */
+  kubeconfig?: string;
+  context?: string;
+  /** System namespace holding the Lease and the config maps (default $SYSTEM_NAMESPACE or tektite-pipelines). */
+  namespace?: string;
+  /** Reconcile only this namespace (default: all). */
+  watchNamespace?: string;
+  /** Port of /healthz and /readyz (default 8080; 0 = ephemeral). */
+  healthPort?: number;
+  /** Port of /metrics (default 9090; 0 = ephemeral). */
+  metricsPort?: number;
+  /** Listen address of both endpoints (default 0.0.0.0). */
+  host?: string;
+  /** Leader-election identity (default $POD_NAME, else host name + random suffix). */
+  identity?: string;
+  /** The tektite image: step helper for `prepare`, nop image, EventListener sinks (default $TEKTITE_IMAGE). */
+  image?: string;
+  /** Run the EventListener controller (default true). */
+  eventListeners?: boolean;
+  /** Lease timing; defaults 15 s lease, 10 s renew deadline, 2 s retry period. */
+  leaderElection?: { leaseName?: string; leaseDurationSeconds?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
+  /** Extra controller settings (override the config maps). */
+  config?: Partial<ControllerConfig>;
+  log?: Logger;
+}
+
+/** A running controller process. */
+export interface ClusterController {
+  identity: string;
+  healthUrl: string;
+  metricsUrl: string;
+  isLeader(): boolean;
+  /** Graceful shutdown: stops reconciling, releases the Lease, closes the endpoints. */
+  stop(): Promise<void>;
+}
+
+/** Name of the Lease the replicas compete for. */
+export const LEASE_NAME = 'tektite-pipelines-controller';
+
+/** Starts the controller process; resolves once its endpoints listen and the election loop runs. */
+export async function runClusterController(opts: ClusterControllerOptions = {}): Promise<ClusterController> {
+  const identity = opts.identity ?? process.env.POD_NAME ?? `${hostname()}_${randomUUID().slice(0, 8)}`;
+  const log = opts.log ?? createLogger({ base: { component: 'controller', identity } });
+  const client = new KubeClient(loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context }));
+  const systemNamespace = opts.namespace ?? process.env.SYSTEM_NAMESPACE ?? 'tektite-pipelines';
+  const image = opts.image ?? process.env.TEKTITE_IMAGE ?? DEFAULT_IMAGE;
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const runMetrics = new RunMetrics(registry);
+  let stopping = false;
+  const le = opts.leaderElection ?? {};
+  const elector = new LeaderElector({
+    client, namespace: systemNamespace, name: le.leaseName ?? LEASE_NAME, identity, log,
+    leaseDurationSeconds: le.leaseDurationSeconds, renewDeadlineMs: le.renewDeadlineMs, retryPeriodMs: le.retryPeriodMs,
+    startLeading: () => startLeaderWork({ client, opts, systemNamespace, image, log, runMetrics }),
+  });
+  const host = opts.host ?? '0.0.0.0';
+  const endpoints: Endpoint[] = [];
+  try {
+    endpoints.push(await listenHealth(host, opts.healthPort ?? 8080, {
+      alive: () => true,
+      ready: () => !stopping,
+      details: () => ({ identity, leader: elector.isLeader }),
+    }));
+    endpoints.push(await listenMetrics(host, opts.metricsPort ?? 9090, registry));
+  } catch (err) {
+    await Promise.all(endpoints.map((e) => e.close()));
+    throw err;
+  }
+  elector.start();
+  log.info({ server: client.server.href, lease: `${systemNamespace}/${le.leaseName ?? LEASE_NAME}`, health: endpoints[0]?.url, metrics: endpoints[1]?.url }, 'controller started; campaigning for leadership');
+  return {
+    identity,
+    healthUrl: endpoints[0]?.url ?? '',
+    metricsUrl: endpoints[1]?.url ?? '',
+    isLeader: () => elector.isLeader,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      log.info({}, 'shutting down');
+      await elector.stop({ release: true });
+      await Promise.all(endpoints.map((e) => e.close()));
+      log.info({}, 'stopped');
+    },
+  };
+}
+
+interface LeaderDeps {
+  client: KubeClient;
+  opts: ClusterControllerOptions;
+  systemNamespace: string;
+  image: string;
+  log: Logger;
+  runMetrics: RunMetrics;
+}
+
+/** What the leader runs: config maps → controllers, EventListener controller, metrics informers. */
+async function startLeaderWork(d: LeaderDeps): Promise<LeaderWork> {
+  const fromMaps = await readConfigMaps(d.client, d.systemNamespace).catch((err: unknown) => {
+    d.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not read config-defaults/feature-flags; using defaults');
+    return {};
+  });
+  const config = defaultControllerConfig({ entrypointImage: d.image, nopImage: d.image, ...fromMaps, ...d.opts.config });
+  const stops: Array<() => Promise<void> | void> = [];
+  try {
+    const metrics = await d.runMetrics.watch({ client: d.client, namespace: d.opts.watchNamespace });
+    stops.push(() => metrics.stop());
+    const controllers = await runControllers({ client: d.client, config, log: d.log, namespace: d.opts.watchNamespace });
+    stops.push(() => controllers.stop());
+    if (d.opts.eventListeners !== false) {
+      const els = await runEventListenerController({ client: d.client, image: d.image, log: d.log, namespace: d.opts.watchNamespace });
+      stops.push(() => els.stop());
+    }
+  } catch (err) {
+    for (const s of stops.reverse()) await s();
+    throw err;
+  }
+  d.log.info({ defaultTimeoutMinutes: config.defaultTimeoutMinutes, image: d.image }, 'controllers running');
+  return {
+    async stop() {
+      for (const s of [...stops].reverse()) await s();
+      d.log.info({}, 'controllers stopped');
+    },
+  };
+}
+
+/** Stops `running` on SIGTERM or SIGINT, then exits (for scripts; the CLI handles signals itself). */
+export function stopOnSignals(running: { stop(): Promise<void> }, exit: (code: number) => void = (c) => process.exit(c)): void {
+  const handler = (): void => {
+    process.off('SIGTERM', handler);
+    process.off('SIGINT', handler);
+    running.stop().then(() => exit(0), () => exit(1));
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}
