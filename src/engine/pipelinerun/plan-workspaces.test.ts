@@ -58,4 +58,25 @@ describe('workspaces', () => {
       { name: 'conf', configMap: { name: 'cm-sub' } },
     ]);
   });
+
+  it('propagates the run\'s workspaces into inline taskSpecs that use them (Tekton example propagating-workspaces)', () => {
+    const w = new World(`
+spec:
+  workspaces:
+    - { name: vault, secret: { secretName: pw } }
+    - { name: data, emptyDir: {} }
+  pipelineSpec:
+    tasks:
+      - name: a
+        workspaces: [{ name: data }]
+        taskSpec:
+          steps: [{ image: busybox, script: "cat $(workspaces.vault.path)/p > $(workspaces.data.path)/x; ls $(workspaces.nope.path)" }]
+      - { name: b, taskRef: { name: t }, workspaces: [{ name: out, workspace: data }] }
+`, { tasks });
+    w.reconcile();
+    const a = w.run('pr-a');
+    expect(a.spec.workspaces).toEqual([{ name: 'data', emptyDir: {} }, { name: 'vault', secret: { secretName: 'pw' } }]);
+    expect(a.spec.taskSpec?.workspaces).toEqual([{ name: 'data' }, { name: 'vault' }]);
+    expect(w.run('pr-b').spec.workspaces).toEqual([{ name: 'out', emptyDir: {} }]);
+  });
 });

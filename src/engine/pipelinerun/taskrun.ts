@@ -9,7 +9,7 @@ import type {
 import { type Replacements, addValue, mergeReplacements, replaceDeep } from '../substitution/replace.js';
 import { ON_ERROR_ANNOTATION } from './reasons.js';
 import { substituteParamValue } from './results.js';
-import { ownerRefTo, taskWorkspaces } from './workspaces.js';
+import { ownerRefTo, propagatedWorkspaces, taskWorkspaces } from './workspaces.js';
 
 /** What one TaskRun is built from. */
 export interface TaskRunInput {
@@ -32,7 +32,8 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** Builds the complete TaskRun object to create. */
 export function buildTaskRun(input: TaskRunInput): TaskRun {
-  const { pr, pt } = input;
+  const { pr } = input;
+  const pt = withPropagatedWorkspaces(pr, input.pt);
   const runSpec = taskRunSpecFor(pr, pt.name);
   const params = substitutedParams(pt, input.scope);
   const withCombination = input.combination ? withParams(input.scope, input.combination) : input.scope;
@@ -63,6 +64,20 @@ export function buildTaskRun(input: TaskRunInput): TaskRun {
     },
     spec,
   };
+}
+
+/**
+ * The pipeline task with propagated workspaces bound; its inline taskSpec declares every workspace the
+ * pipeline task binds, so the TaskRun validates.
+ */
+function withPropagatedWorkspaces(pr: PipelineRun, pt: PipelineTask): PipelineTask {
+  if (!pt.taskSpec) return pt;
+  const names = propagatedWorkspaces(pr, pt);
+  const bindings = [...(pt.workspaces ?? []), ...names.map((name) => ({ name }))];
+  const declared = new Set((pt.taskSpec.workspaces ?? []).map((w) => w.name));
+  const missing = bindings.filter((b) => !declared.has(b.name)).map((b) => ({ name: b.name }));
+  if (names.length === 0 && missing.length === 0) return pt;
+  return { ...pt, workspaces: bindings, taskSpec: { ...pt.taskSpec, workspaces: [...(pt.taskSpec.workspaces ?? []), ...missing] } };
 }
 
 /** The taskRunSpecs entry for a pipeline task, if any (the last one wins, as Tekton). */

@@ -8,8 +8,8 @@ import type {
   OwnerReference, PersistentVolumeClaim, PipelineRun, PipelineSpec, PipelineTask, WorkspaceBinding,
 } from '../../api/types.js';
 import { claimNameForTemplate } from '../names.js';
-import { type Replacements, replaceDeep, replaceString } from '../substitution/replace.js';
-import type { Failure } from './params.js';
+import { type Replacements, findReferences, replaceDeep, replaceString } from '../substitution/replace.js';
+import { type Failure, walkStrings } from './params.js';
 import { PipelineRunReason } from './reasons.js';
 
 /** Tekton's ValidateWorkspaceBindings. */
@@ -80,4 +80,23 @@ export function taskWorkspaces(pr: PipelineRun, pt: PipelineTask, r: Replacement
     out.push(binding);
   }
   return out.length > 0 ? out : undefined;
+}
+
+/**
+ * Tekton's propagated workspaces: workspaces of the run that an inline taskSpec uses (`$(workspaces.X...)`)
+ * without the pipeline task binding them. They are bound under the same name (and declared in the spec).
+ */
+export function propagatedWorkspaces(pr: PipelineRun, pt: PipelineTask): string[] {
+  if (!pt.taskSpec) return [];
+  const available = new Set((pr.spec.workspaces ?? []).map((b) => b.name));
+  const bound = new Set((pt.workspaces ?? []).map((w) => w.name));
+  const used = new Set<string>();
+  walkStrings(pt.taskSpec, (text) => {
+    if (!text.includes('$(workspaces.')) return;
+    for (const key of findReferences(text)) {
+      const m = /^workspaces\.([^.[\]]+)\./.exec(key);
+      if (m && available.has(m[1] as string) && !bound.has(m[1] as string)) used.add(m[1] as string);
+    }
+  });
+  return [...used];
 }
