@@ -19,9 +19,9 @@ describe('builtinImageEntrypoints', () => {
     ['alpine:3.20', { cmd: ['/bin/sh'] }],
     ['ubuntu:24.04', { cmd: ['/bin/bash'] }],
     ['debian:bookworm-slim', { cmd: ['bash'] }],
-    ['bash:5.2', { cmd: ['bash'] }],
+    ['bash:5.2', { entrypoint: expect.arrayContaining(['docker-entrypoint.sh']), cmd: ['bash'] }],
     ['index.docker.io/library/python:3.12-slim', { cmd: ['python3'] }],
-    ['node:20-alpine', { cmd: ['node'] }],
+    ['node:20-alpine', { entrypoint: expect.arrayContaining(['docker-entrypoint.sh']), cmd: ['node'] }],
     ['perl:5.40', { cmd: ['perl'] }],
   ])('%s', (image, want) => expect(builtinImageEntrypoints(image)).toEqual(want));
 
@@ -52,5 +52,18 @@ describe('imageCommand (Tekton rule)', () => {
   it('has no command when the image has neither', () => {
     expect(imageCommand({}, ['x'])).toBeUndefined();
     expect(imageCommand({ entrypoint: [], cmd: [] }, [])).toBeUndefined();
+  });
+});
+
+describe('docker-entrypoint.sh emulation', () => {
+  const run = (image: string, args: string[]): string[] => {
+    const info = builtinImageEntrypoints(image)!;
+    return imageCommand(info, args)!;
+  };
+  it('bash runs plain args as a command and puts bash before flags', () => {
+    const cmd = run('bash', ['echo', 'hi']);
+    expect(cmd.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(cmd.slice(-2)).toEqual(['echo', 'hi']);
+    expect(run('bash', []).slice(-1)).toEqual(['bash']);
   });
 });

@@ -13,17 +13,27 @@ export interface ImageEntrypoint {
 export type ImageEntrypointLookup = (image: string) => ImageEntrypoint | undefined;
 
 /*
- * Official Docker Hub images. `docker-entrypoint.sh` wrappers (bash, node) are left out: in the host runtime the
- * image is ignored and only the interpreter exists; for these images the wrapper only execs CMD anyway.
+ * The `docker-entrypoint.sh` of the official bash and node images, as a POSIX sh one-liner: with no args, or
+ * args that start with '-' (node: or that are not a command), the interpreter is put in front; otherwise the args
+ * run as given (`bash` image + `args: [echo, hi]` runs `echo hi`). Written inline because in the host runtime the
+ * image is not there, only the interpreter.
  */
+const BASH_ENTRYPOINT = ['/bin/sh', '-c', 'if [ "$#" -eq 0 ] || [ "${1#-}" != "$1" ]; then set -- bash "$@"; fi; exec "$@"', 'docker-entrypoint.sh'];
+const NODE_ENTRYPOINT = [
+  '/bin/sh', '-c',
+  'if [ "$#" -eq 0 ] || [ "${1#-}" != "$1" ] || [ -z "$(command -v "$1")" ] || { [ -f "$1" ] && ! [ -x "$1" ]; }; then set -- node "$@"; fi; exec "$@"',
+  'docker-entrypoint.sh',
+];
+
+/* Official Docker Hub images. */
 const BUILTIN: Record<string, ImageEntrypoint> = {
   busybox: { cmd: ['sh'] },
   alpine: { cmd: ['/bin/sh'] },
   ubuntu: { cmd: ['/bin/bash'] },
   debian: { cmd: ['bash'] },
-  bash: { cmd: ['bash'] },
+  bash: { entrypoint: BASH_ENTRYPOINT, cmd: ['bash'] },
   python: { cmd: ['python3'] },
-  node: { cmd: ['node'] },
+  node: { entrypoint: NODE_ENTRYPOINT, cmd: ['node'] },
   perl: { cmd: ['perl'] },
 };
 

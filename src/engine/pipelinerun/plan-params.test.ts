@@ -70,6 +70,24 @@ spec:
     expect(tr.spec.taskSpec?.params).toEqual([{ name: 'm' }, { name: 'greeting' }]);
   });
 
+  it('types StepAction params of inline steps (Tekton example stepaction-params)', () => {
+    const sa = new World(`
+spec:
+  params: [{ name: arr, value: [a, b] }, { name: obj, value: { k: v } }]
+  pipelineSpec:
+    tasks:
+      - name: t
+        taskSpec:
+          steps:
+            - ref: { name: action }
+              params: [{ name: a, value: "$(params.arr[*])" }, { name: o, value: "$(params.obj[*])" }, { name: s, value: "$(params.obj.k)" }]
+`);
+    sa.reconcile();
+    expect(sa.run('pr-t').spec.taskSpec?.steps[0]?.params).toEqual([
+      { name: 'a', value: ['a', 'b'] }, { name: 'o', value: { k: 'v' } }, { name: 's', value: 'v' },
+    ]);
+  });
+
   it('fails on an array index out of range', () => {
     const bad = new World(`
 spec:

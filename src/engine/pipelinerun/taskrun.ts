@@ -98,14 +98,20 @@ function withParams(r: Replacements, params: readonly Param[]): Replacements {
 /**
  * The inline taskSpec with pipeline-scope variables replaced (Tekton's propagateParams): where the pipeline
  * task passes a param that the pipeline also has, the task's value is used; params the pipeline does not
- * know stay as `$(params.x)` for the TaskRun to resolve.
+ * know stay as `$(params.x)` for the TaskRun to resolve. Step params (StepAction inputs) may turn into arrays
+ * or objects, as Tekton's applyOrCorrect does.
  */
 function embeddedSpec(pt: PipelineTask, r: Replacements, params: readonly Param[]): TaskSpec {
   const rest: Record<string, unknown> = { ...(pt.taskSpec ?? {}) };
   for (const key of ['metadata', 'apiVersion', 'kind', 'spec']) delete rest[key];
   const shadowing = params.filter((p) => r.strings.has(`params.${p.name}`) || r.arrays.has(`params.${p.name}`) || r.objects.has(`params.${p.name}`));
   const scope = shadowing.length > 0 ? withParams(r, shadowing) : r;
-  return replaceDeep({ steps: [], ...rest } as TaskSpec, scope);
+  const spec = replaceDeep({ steps: [], ...rest } as TaskSpec, scope);
+  spec.steps = spec.steps.map((step, i) => {
+    const raw = (rest.steps as TaskSpec['steps'] | undefined)?.[i]?.params;
+    return raw ? { ...step, params: raw.map((p) => ({ name: p.name, value: substituteParamValue(p.value, scope) })) } : step;
+  });
+  return spec;
 }
 
 function labelsFor(input: TaskRunInput, runSpec: PipelineRunTaskRunSpec | undefined): Record<string, string> {

@@ -67,8 +67,8 @@ export function nextDeadline(t: Timeouts, c: Clock, dagDone: boolean): number | 
 
 /**
  * The `spec.timeout` of a child TaskRun: the budget left (finally timeout from the finally start for finally
- * tasks, tasks timeout for DAG tasks, else the pipeline timeout; 1s when already spent), or PipelineTask.timeout
- * when shorter; a taskRunSpecs timeout wins over both.
+ * tasks, tasks timeout for DAG tasks, else the pipeline timeout; whole seconds, 1s when already spent), or
+ * PipelineTask.timeout when shorter; a taskRunSpecs timeout wins over both.
  */
 export function childTimeout(t: Timeouts, c: Clock, pt: PipelineTask, isFinally: boolean, specTimeout?: string): string {
   const override = ms(specTimeout);
@@ -77,7 +77,7 @@ export function childTimeout(t: Timeouts, c: Clock, pt: PipelineTask, isFinally:
   if (isFinally && t.finally) budget = t.finally - (c.now - (c.finallyStart ?? c.now));
   else if (!isFinally && t.tasks) budget = t.tasks - (c.now - c.start);
   else if (t.pipeline > 0) budget = t.pipeline - (c.now - c.start);
-  if (budget !== undefined && budget <= 0) budget = 1000;
+  if (budget !== undefined) budget = Math.max(1000, Math.floor(budget / 1000) * 1000);
   const own = ms(pt.timeout);
   if (own !== undefined && own > 0 && (budget === undefined || own < budget)) budget = own;
   return formatDuration(budget ?? 0);

@@ -103,6 +103,14 @@ export function paramReplacements(specs: readonly ParamSpec[], values: ReadonlyM
     if (s.default !== undefined && typeof s.default === 'object' && !Array.isArray(s.default)) addValue(r, `params.${s.name}`, s.default);
   }
   for (const [name, value] of values) addValue(r, `params.${name}`, value);
+  return withLegacyInputs(r);
+}
+
+/** Tekton still accepts the pre-v1 spelling `$(inputs.params.x)` for `$(params.x)` in Tasks. */
+function withLegacyInputs(r: Replacements): Replacements {
+  for (const m of [r.strings, r.arrays, r.objects] as Array<Map<string, unknown>>) {
+    for (const [k, v] of [...m]) if (k.startsWith('params.')) m.set(`inputs.${k}`, v);
+  }
   return r;
 }
 
