@@ -113,6 +113,11 @@ export class CliContext {
     return this.cachedClient;
   }
 
+  /** Fails fast (exit 3) when the API server does not answer `GET /version`. */
+  async ping(): Promise<void> {
+    await this.client().requestText('GET', '/version');
+  }
+
   /** Uses an existing client (embedded mode, tests). */
   useClient(client: KubeClient): void {
     this.cachedClient = client;

@@ -21,6 +21,7 @@ export function registerController(program: Command, io: CliIO): void {
       const { mod, error } = await importOptional<ControllerModule>('../controller/index.js');
       if (!mod?.runControllers) throw new InfraError(`this build has no controllers (src/controller/index.ts runControllers): ${error ?? 'not exported'}`);
       const client = ctx.client();
+      await ctx.ping();
       const running = await mod.runControllers({ client });
       ctx.printErr(`tektite controllers running against ${client.server.href}\n`);
       await waitForStop(ctx);

@@ -18,6 +18,13 @@ export function shortDescription(desc: string | undefined): string {
   return first.length > 20 ? `${first.slice(0, 17)}...` : first;
 }
 
+/** The latest run: newest creationTimestamp, then newest start time (runs never started last). */
+export function latestRun<T extends PipelineRun | TaskRun>(runs: T[]): T | undefined {
+  const byStart = sortRunsByStart(runs);
+  const started = (r: T): number => (r.status?.startTime ? 1 : 0);
+  return [...byStart].sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') || started(b) - started(a))[0];
+}
+
 /** Options shared by the definition tables. */
 export interface DefinitionTableOptions {
   now: Date;
@@ -34,7 +41,7 @@ export function formatPipelineTable(pipelines: Pipeline[], runs: PipelineRun[], 
   if (!opts.noHeaders) rows.push([...ns, 'NAME', 'AGE', 'LAST RUN', 'STARTED', 'DURATION', 'STATUS']);
   for (const p of [...pipelines].sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''))) {
     const mine = runs.filter((r) => r.metadata.labels?.['tekton.dev/pipeline'] === p.metadata.name && r.metadata.namespace === p.metadata.namespace);
-    const last = sortRunsByStart(mine)[0];
+    const last = latestRun(mine);
     const nsCell = opts.allNamespaces ? [p.metadata.namespace ?? ''] : [];
     const st = last?.status;
     rows.push([...nsCell, p.metadata.name ?? '', age(p.metadata.creationTimestamp, opts.now), last?.metadata.name ?? '---',

@@ -16,6 +16,7 @@ interface SinkModule {
 export async function serveEventListener(ctx: CliContext, name: string, portText: string): Promise<void> {
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port "${portText}"`);
+  await ctx.ping();
   const { mod, error } = await importOptional<SinkModule>('../triggers/index.js');
   if (!mod?.startEventListenerSink) throw new InfraError(`this build has no EventListener sink (src/triggers/index.ts startEventListenerSink): ${error ?? 'not exported'}`);
   const sink = await mod.startEventListenerSink({ client: ctx.client(), name, namespace: ctx.namespace(), port });
