@@ -6,6 +6,7 @@
  * (and pods share the host's ports).
  */
 import { existsSync } from 'node:fs';
+import { repositoryOf } from '../../../pod/index.js';
 import type { ContainerHandle, ContainerLaunch, ContainerRuntime, ExitInfo } from '../types.js';
 import { runCapture, spawnMerged } from './proc.js';
 
@@ -14,11 +15,33 @@ const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/b
 /** Host directories bound read-only when they exist (besides /usr and /etc). */
 const OPTIONAL_RO = ['/opt'];
 
+/** Appended to PATH: commands of common images that the host lacks (`ash`, from busybox). */
+const SHIM_BIN = '/tektite/bin';
+const BUSYBOX = '/usr/bin/busybox';
+
+/**
+ * Images whose /bin/sh is busybox ash (alpine and busybox, and `*-alpine` variants). Their scripts may use ash
+ * features dash lacks (`[ a == b ]`), so in those containers /bin/sh is busybox when the host has it.
+ */
+export function hasBusyboxShell(image: string): boolean {
+  const repo = repositoryOf(image);
+  const name = repo.replace(/^library\//, '');
+  const tag = image.split('@')[0]?.split('/').pop()?.split(':')[1] ?? '';
+  return name === 'alpine' || name === 'busybox' || tag.includes('alpine');
+}
+
+function imageShellArgs(launch: ContainerLaunch): string[] {
+  if (!existsSync(BUSYBOX)) return [];
+  const a = ['--symlink', BUSYBOX, `${SHIM_BIN}/ash`];
+  if (hasBusyboxShell(launch.image)) a.push('--ro-bind', BUSYBOX, '/usr/bin/sh');
+  return a;
+}
+
 /** The environment of the sandboxed command: the spec's variables plus PATH, HOME and HOSTNAME defaults. */
 export function hostEnv(launch: ContainerLaunch): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of launch.env) env[k] = v;
-  env.PATH ??= DEFAULT_PATH;
+  env.PATH = `${env.PATH ?? DEFAULT_PATH}:${SHIM_BIN}`;
   env.HOME ??= launch.runAsUser ? '/home' : '/root';
   env.HOSTNAME ??= hostnameOf(launch.pod.name);
   return env;
@@ -37,7 +60,7 @@ function fsArgs(launch: ContainerLaunch): string[] {
   for (const d of OPTIONAL_RO) if (existsSync(d)) a.push('--ro-bind', d, d);
   const mounted = new Set(launch.mounts.map((m) => m.containerPath));
   for (const d of ['/root', '/home']) if (!mounted.has(d)) a.push('--tmpfs', d);
-  a.push('--ro-bind', launch.helperPath, '/tektite/entrypoint');
+  a.push('--ro-bind', launch.helperPath, '/tektite/entrypoint', ...imageShellArgs(launch));
   for (const m of launch.mounts) a.push(m.readOnly ? '--ro-bind' : '--bind', m.hostPath, m.containerPath);
   a.push('--bind', launch.termination.hostPath, launch.termination.containerPath);
   return a;
@@ -83,15 +106,23 @@ export class HostRuntime implements ContainerRuntime {
       return settledHandle(id, launch.image, { exitCode: 128, startError });
     }
     const env = hostEnv(launch);
-    const child = spawnMerged([this.bwrap, ...bwrapArgs(launch, command)], { env, onOutput });
+    let sandboxPid = 0;
+    const onInfo = (text: string): void => {
+      const m = /"child-pid"\s*:\s*(\d+)/.exec(text);
+      if (m?.[1]) sandboxPid = Number(m[1]);
+    };
+    const child = spawnMerged([this.bwrap, '--info-fd', '3', ...bwrapArgs(launch, command)], { env, onOutput, onInfo });
     const exited: Promise<ExitInfo> = child.exited.then((exitCode) => ({ exitCode }));
     return {
       containerID: `${id}-${child.pid}`,
       imageID: launch.image,
       exited,
       kill: async () => {
+        // SIGTERM ends bwrap, whose sandbox then dies (--die-with-parent); killing the sandbox's PID 1 ends every
+        // process of its PID namespace even if that raced with bwrap's setup.
         child.signal('SIGTERM');
-        const t = setTimeout(() => child.signal('SIGKILL'), 2000);
+        killPid(sandboxPid);
+        const t = setTimeout(() => { child.signal('SIGKILL'); killPid(sandboxPid); }, 2000);
         await exited;
         clearTimeout(t);
       },
@@ -104,6 +135,15 @@ export class HostRuntime implements ContainerRuntime {
 
   async cleanupPod(): Promise<void> {
     // sandboxes die with their processes
+  }
+}
+
+function killPid(pid: number): void {
+  if (pid <= 0) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone
   }
 }
 
