@@ -72,18 +72,18 @@ export function outcomeRecorder(create: (obj: KubeObject) => Promise<unknown>, o
   };
   return {
     stats,
-    record(el, eventId, outcome) {
-      const warning = outcome.status !== 'created' && outcome.status !== 'skipped';
-      write(eventObject(el, { reason: outcome.reason, message: `${describeOutcome(outcome)} (event ${eventId})`, warning }, new Date()));
-    },
-    recordFailure(el, eventId, reason, message) {
-      write(eventObject(el, { reason, message: `${message} (event ${eventId})`, warning: true }, new Date()));
-    },
+    record: (el, eventId, o) => write(outcomeEvent(el, eventId, o)),
+    recordFailure: (el, eventId, reason, message) => write(eventObject(el, { reason, message: `${message} (event ${eventId})`, warning: true }, new Date())),
     flush() {
       if (inFlight === 0 && queue.length === 0) return Promise.resolve();
       return new Promise<void>((resolve) => { idle = [...idle, resolve]; });
     },
   };
+}
+
+function outcomeEvent(el: EventListener, eventId: string, o: TriggerOutcome): KubeObject {
+  const warning = o.status !== 'created' && o.status !== 'skipped';
+  return eventObject(el, { reason: o.reason, message: `${describeOutcome(o)} (event ${eventId})`, warning }, new Date());
 }
 
 /** A recorder that writes nothing. */

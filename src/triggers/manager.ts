@@ -7,8 +7,8 @@ import type { Condition, EventListener } from '../api/types.js';
 import { Informer, keyOf } from '../controller/runtime/informer.js';
 import type { KubeClient } from '../kube/client.js';
 import { isNotFound } from '../kube/errors.js';
-import { outcomeRecorder } from './k8s-events.js';
-import { cachedLookup, LOOKUP_REFS } from './lookup.js';
+import { outcomeRecorder, type OutcomeRecorder } from './k8s-events.js';
+import { cachedLookup, LOOKUP_REFS, type CachedLookup } from './lookup.js';
 import { listenSink, type RunningSink, type SinkTuning } from './server.js';
 
 /** Options of {@link startEventListenerManager}. */
@@ -58,59 +58,91 @@ function statusCurrent(el: EventListener, url: string): boolean {
   return ['Available', 'Deployment', 'Ready', 'Service'].every((t) => byType.get(t) === 'True');
 }
 
-/** Starts the manager; resolves once the existing EventListeners are being served. */
-export async function startEventListenerManager(opts: EventListenerManagerOptions): Promise<EventListenerManager> {
-  const { client } = opts;
-  const host = opts.host ?? '127.0.0.1';
-  const lookup = cachedLookup(client);
-  const recorder = outcomeRecorder((obj) => client.create(obj));
-  const sinks = new Map<string, RunningSink>();
-  const queues = new Map<string, Promise<void>>();
-  let closing = false;
+/** The sinks of every EventListener, with per-EventListener serialised start/stop. */
+class SinkSet {
+  private readonly sinks = new Map<string, RunningSink>();
+  private readonly queues = new Map<string, Promise<void>>();
+  private closing = false;
 
-  const serial = (key: string, fn: () => Promise<void>): void => {
-    const next = (queues.get(key) ?? Promise.resolve()).then(fn).catch((err: unknown) => opts.onError?.(err, key));
-    queues.set(key, next);
-    void next.finally(() => { if (queues.get(key) === next) queues.delete(key); });
-  };
+  constructor(
+    private readonly opts: EventListenerManagerOptions,
+    private readonly lookup: CachedLookup,
+    private readonly recorder: OutcomeRecorder,
+    private readonly latest: (key: string) => EventListener | undefined,
+  ) {}
 
-  const ensure = (el: EventListener): void => serial(keyOf(el), async () => {
-    if (closing) return;
-    const key = keyOf(el);
-    let sink = sinks.get(key);
-    if (!sink) {
-      sink = await listenSink({ client, name: el.metadata.name ?? '', namespace: el.metadata.namespace ?? 'default', port: 0, host, lookup, recorder, tuning: opts });
-      sinks.set(key, sink);
-    }
-    const latest = informer.get(key) ?? el;
-    if (statusCurrent(latest, sink.url)) return;
+  urlOf(namespace: string, name: string): string | undefined {
+    return this.sinks.get(`${namespace}/${name}`)?.url;
+  }
+
+  /** Serves the EventListener (once) and brings its status up to date. */
+  ensure(el: EventListener): void {
+    this.serial(keyOf(el), async () => {
+      if (this.closing) return;
+      const key = keyOf(el);
+      let sink = this.sinks.get(key);
+      if (!sink) {
+        sink = await listenSink({
+          client: this.opts.client, name: el.metadata.name ?? '', namespace: el.metadata.namespace ?? 'default',
+          port: 0, host: this.opts.host ?? '127.0.0.1', lookup: this.lookup, recorder: this.recorder, tuning: this.opts,
+        });
+        this.sinks.set(key, sink);
+      }
+      await this.writeStatus(this.latest(key) ?? el, sink.url);
+    });
+  }
+
+  private async writeStatus(el: EventListener, url: string): Promise<void> {
+    if (statusCurrent(el, url)) return;
     try {
-      await client.patch(LOOKUP_REFS.EventListener, latest.metadata.namespace, latest.metadata.name ?? '', { status: servedStatus(latest, sink.url, new Date()) }, { status: true, type: 'merge' });
+      await this.opts.client.patch(LOOKUP_REFS.EventListener, el.metadata.namespace, el.metadata.name ?? '', { status: servedStatus(el, url, new Date()) }, { status: true, type: 'merge' });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
-  });
+  }
 
-  const stop = (el: EventListener): void => serial(keyOf(el), async () => {
-    const key = keyOf(el);
-    const sink = sinks.get(key);
-    sinks.delete(key);
-    await sink?.close();
-  });
+  /** Stops the sink of a deleted EventListener. */
+  stop(el: EventListener): void {
+    this.serial(keyOf(el), async () => {
+      const sink = this.sinks.get(keyOf(el));
+      this.sinks.delete(keyOf(el));
+      await sink?.close();
+    });
+  }
 
-  const informer = new Informer<EventListener>(client, LOOKUP_REFS.EventListener, { onError: (err) => opts.onError?.(err, 'EventListener watch') });
-  informer.addHandlers({ onAdd: ensure, onUpdate: (el) => ensure(el), onDelete: stop });
+  /** Resolves when every queued start/stop has run. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.queues.values()]);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.settled();
+    await Promise.all([...this.sinks.values()].map((s) => s.close()));
+    this.sinks.clear();
+  }
+
+  private serial(key: string, fn: () => Promise<void>): void {
+    const next = (this.queues.get(key) ?? Promise.resolve()).then(fn).catch((err: unknown) => this.opts.onError?.(err, key));
+    this.queues.set(key, next);
+    void next.finally(() => { if (this.queues.get(key) === next) this.queues.delete(key); });
+  }
+}
+
+/** Starts the manager; resolves once the existing EventListeners are being served. */
+export async function startEventListenerManager(opts: EventListenerManagerOptions): Promise<EventListenerManager> {
+  const lookup = cachedLookup(opts.client);
+  const recorder = outcomeRecorder((obj) => opts.client.create(obj));
+  const informer = new Informer<EventListener>(opts.client, LOOKUP_REFS.EventListener, { onError: (err) => opts.onError?.(err, 'EventListener watch') });
+  const sinks = new SinkSet(opts, lookup, recorder, (key) => informer.get(key));
+  informer.addHandlers({ onAdd: (el) => sinks.ensure(el), onUpdate: (el) => sinks.ensure(el), onDelete: (el) => sinks.stop(el) });
   await informer.start();
-  await Promise.all([...queues.values()]);
-
+  await sinks.settled();
   return {
-    urlOf: (namespace, name) => sinks.get(`${namespace}/${name}`)?.url,
+    urlOf: (namespace, name) => sinks.urlOf(namespace, name),
     async close() {
-      closing = true;
       informer.stop();
-      await Promise.all([...queues.values()]);
-      await Promise.all([...sinks.values()].map((s) => s.close()));
-      sinks.clear();
+      await sinks.close();
       await recorder.flush();
       lookup.stop();
     },
