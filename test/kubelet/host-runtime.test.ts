@@ -64,7 +64,7 @@ describe('host runtime', () => {
       env: [['FOO', 'bar baz']], workingDir: '/some/dir',
     }));
     expect(r.out.split('\n')).toEqual([
-      'bar baz|/root|/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'test-pod', '/some/dir', 'home-writable', 'hidden', '',
+      'bar baz|/root|/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/tektite/bin', 'test-pod', '/some/dir', 'home-writable', 'hidden', '',
     ]);
   });
 

@@ -26,7 +26,10 @@ export class PodStatusModel {
   readonly main: ContainerRecord[];
   readonly startTime: string;
   initDone: boolean;
-  /** Set when the pod failed for a pod-level reason (deadline, init failure, unsupported volume, restart). */
+  /**
+   * Set when the pod fails for a pod-level reason (deadline, init failure, unsupported volume). The phase turns
+   * Failed once no container is running any more, so the final status always has the containers' end states.
+   */
   failure?: { reason?: string; message: string };
   private readonly transitions = new Map<string, { status: string; time: string }>();
 
@@ -48,7 +51,8 @@ export class PodStatusModel {
 
   /** The pod phase (restartPolicy Never semantics). */
   phase(): Phase {
-    if (this.failure) return 'Failed';
+    const running = [...this.init, ...this.main].some((r) => r.state.running);
+    if (this.failure && !running) return 'Failed';
     const done = this.main.every((r) => r.state.terminated);
     if (done) return this.main.every((r) => r.state.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
     if (this.initDone && this.main.some((r) => r.state.running || r.state.terminated)) return 'Running';
@@ -100,8 +104,10 @@ export class PodStatusModel {
     (s as Record<string, unknown>).hostIPs = [{ ip: '127.0.0.1' }];
     (s as Record<string, unknown>).podIPs = [{ ip: '127.0.0.1' }];
     if (this.init.length) s.initContainerStatuses = this.init.map(renderContainer);
-    if (this.failure?.reason) s.reason = this.failure.reason;
-    if (this.failure) s.message = this.failure.message;
+    if (this.failure && s.phase === 'Failed') {
+      if (this.failure.reason) s.reason = this.failure.reason;
+      s.message = this.failure.message;
+    }
     return s;
   }
 }

@@ -19,45 +19,66 @@ export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): 
   return 128 + (n ?? 9);
 }
 
+/** How long output may keep flowing after the process exited (descendants holding the pipe open). */
+const DRAIN_MS = 2000;
+
 /**
  * Starts `argv` in a new process group with stdout and stderr merged into one pipe (so their order is kept),
- * delivering decoded text to `onOutput`. The merge is done by `/bin/sh` which then execs the command.
+ * delivering decoded text to `onOutput`. The merge is done by `/bin/sh` which then execs the command. With
+ * `onInfo`, file descriptor 3 of the command is a pipe whose text is delivered there (bwrap's --info-fd).
+ * `exited` resolves once the process has exited and its output is drained (at most DRAIN_MS later, so a
+ * descendant that keeps the pipe open cannot hold it up).
  */
-export function spawnMerged(argv: string[], opts: { env: NodeJS.ProcessEnv; onOutput: (chunk: string) => void }): Spawned {
+export function spawnMerged(argv: string[], opts: { env: NodeJS.ProcessEnv; onOutput: (chunk: string) => void; onInfo?: (text: string) => void }): Spawned {
   const child = spawn('/bin/sh', ['-c', 'exec 2>&1; exec "$@"', 'sh', ...argv], {
     detached: true,
     env: opts.env,
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: opts.onInfo ? ['ignore', 'pipe', 'ignore', 'pipe'] : ['ignore', 'pipe', 'ignore'],
   });
   const decoder = new StringDecoder('utf8');
-  child.stdout.on('data', (b: Buffer) => {
+  const out = child.stdout;
+  out?.on('data', (b: Buffer) => {
     const s = decoder.write(b);
     if (s) opts.onOutput(s);
   });
+  const info = opts.onInfo ? child.stdio[3] : undefined;
+  if (info && opts.onInfo) {
+    let text = '';
+    const onInfo = opts.onInfo;
+    info.on('data', (b: Buffer) => { text += b.toString('utf8'); });
+    info.on('end', () => onInfo(text));
+    info.on('error', () => undefined);
+  }
   const exited = new Promise<number>((resolve) => {
     child.on('error', (err) => {
       opts.onOutput(`tektite: cannot start ${argv[0] ?? ''}: ${err.message}\n`);
       resolve(127);
     });
-    child.on('close', (code, sig) => {
-      const rest = decoder.end();
-      if (rest) opts.onOutput(rest);
-      resolve(exitCodeOf(code, sig));
+    child.on('exit', (code, sig) => {
+      let done = false;
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        const rest = decoder.end();
+        if (rest) opts.onOutput(rest);
+        resolve(exitCodeOf(code, sig));
+      };
+      if (!out || out.readableEnded || out.destroyed) return finish();
+      const t = setTimeout(() => { out.destroy(); finish(); }, DRAIN_MS);
+      out.once('close', () => { clearTimeout(t); finish(); });
     });
   });
-  const pid = child.pid ?? -1;
-  return {
-    pid,
-    exited,
-    signal(sig) {
-      if (pid <= 0) return;
-      try {
-        process.kill(-pid, sig);
-      } catch {
-        // already gone
-      }
-    },
-  };
+  return { pid: child.pid ?? -1, exited, signal: (sig) => signalGroup(child.pid ?? -1, sig) };
+}
+
+/** Signals a process group; ignores "no such process". */
+export function signalGroup(pid: number, sig: NodeJS.Signals): void {
+  if (pid <= 0) return;
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    // already gone
+  }
 }
 
 /** Result of {@link runCapture}. */
