@@ -3,6 +3,7 @@
  * kustomization covers every CRD, the controller Deployment is hardened, and `kubectl apply -k config/`
  * (dry run, then for real) works against the embedded API server.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- assertions read loosely typed YAML/JSON objects */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -3,6 +3,7 @@
  * the status it reports, updates for spec.resources.kubernetesResource, repair of a deleted Service, and no
  * writes when nothing changed.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- assertions read loosely typed YAML/JSON objects */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventListener } from '../../src/api/types.js';
 import { runEventListenerController, type Deployment, type Service } from '../../src/controller/eventlistener/index.js';

@@ -117,7 +117,7 @@ export class LeaderElector {
 
   private becomeLeader(): void {
     this.leading = true;
-    this.log.info({ lease: `${this.opts.namespace}/${this.opts.name}`, identity: this.opts.identity }, 'became leader');
+    this.log.info({ lease: `${this.opts.namespace}/${this.opts.name}` }, 'became leader');
     this.work = this.opts.startLeading().catch((err: unknown) => {
       this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'leader work failed to start');
       return undefined;
@@ -125,7 +125,7 @@ export class LeaderElector {
   }
 
   private async loseLeadership(why: string): Promise<void> {
-    this.log.warn({ lease: `${this.opts.namespace}/${this.opts.name}`, identity: this.opts.identity, why }, 'lost leadership; stopping controllers');
+    this.log.warn({ lease: `${this.opts.namespace}/${this.opts.name}`, why }, 'lost leadership; stopping controllers');
     await this.stopWork();
     this.opts.onLostLeadership?.();
   }

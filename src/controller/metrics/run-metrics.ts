@@ -5,7 +5,7 @@
  * started (so a restarted or newly elected controller does not count old runs again). Runs whose spec.managedBy
  * names another controller are not counted, as they are not reconciled here.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { KubeObject, PipelineRun, TaskRun } from '../../api/types.js';
 import type { KubeClient } from '../../kube/client.js';
 import { isManagedByUs } from '../config.js';
