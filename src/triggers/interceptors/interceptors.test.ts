@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject, TriggerInterceptor } from '../../api/types.js';
 import { canonicalHeaders } from '../event.js';
 import { memoryLookup } from '../lookup.js';
-import { runChain, type ChainResult } from './chain.js';
+import { interceptorUrl, runChain, type ChainResult } from './chain.js';
 
 const secret = (name: string, data: Record<string, string>, namespace = 'default'): KubeObject => ({
   apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace },
@@ -178,5 +178,17 @@ describe('cel interceptor', () => {
     ], body, headers);
     expect(r.kind).toBe('continue');
     expect(r.kind === 'continue' && r.event.extensions).toEqual({ short_sha: '28911bb', a: { b: ['refs', 'heads', 'main'] }, n: 4, i: 3 });
+  });
+});
+
+describe('interceptor addresses', () => {
+  const ci = (spec: Record<string, unknown>, status?: Record<string, unknown>) => ({ apiVersion: 'triggers.tekton.dev/v1alpha1', kind: 'ClusterInterceptor' as const, metadata: { name: 'x' }, spec: { clientConfig: spec }, ...(status ? { status } : {}) });
+  it('prefers status.address.url, then clientConfig.url, then the Service (https and 8443 with a caBundle)', () => {
+    expect(interceptorUrl(ci({ url: 'http://a/' }, { address: { url: 'https://status/' } }))).toBe('https://status/');
+    expect(interceptorUrl(ci({ url: 'http://a/' }))).toBe('http://a/');
+    expect(interceptorUrl(ci({ service: { name: 'svc', namespace: 'ns', path: '/cel' } }))).toBe('http://svc.ns.svc:80/cel');
+    expect(interceptorUrl(ci({ service: { name: 'svc', namespace: 'ns', port: 9443 }, caBundle: 'Zm9v' }))).toBe('https://svc.ns.svc:9443');
+    expect(interceptorUrl(ci({ service: { name: 'svc', namespace: 'ns' }, caBundle: 'Zm9v' }))).toBe('https://svc.ns.svc:8443');
+    expect(interceptorUrl(ci({}))).toBeUndefined();
   });
 });
