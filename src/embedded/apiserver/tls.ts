@@ -64,9 +64,9 @@ function extensions(hosts: string[], ips: string[]): Buffer {
   ));
 }
 
-function tbs(publicKey: KeyObject, now: Date, hosts: string[], ips: string[]): Buffer {
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] as number) & 0x7f;
+function tbs(publicKey: KeyObject, now: Date, hosts: string[], ips: string[], serialBytes: Buffer): Buffer {
+  const serial = Buffer.from(serialBytes);
+  serial[0] = ((serial[0] as number) & 0x7f) | 0x40; // positive, no leading zero (DER minimal INTEGER)
   const ecdsaSha256 = seq(oid('1.2.840.10045.4.3.2'));
   const notAfter = new Date(now.getTime() + 10 * 365 * 24 * 3600 * 1000);
   return seq(
@@ -81,10 +81,10 @@ function tbs(publicKey: KeyObject, now: Date, hosts: string[], ips: string[]): B
   );
 }
 
-/** Makes a self-signed certificate for localhost and the given IPv4 addresses. */
-export function makeServingCert(ips: string[] = ['127.0.0.1'], hosts: string[] = ['localhost']): ServingCert {
+/** Makes a self-signed certificate for localhost and the given IPv4 addresses (`serial`: 16 random bytes by default). */
+export function makeServingCert(ips: string[] = ['127.0.0.1'], hosts: string[] = ['localhost'], serial: Buffer = randomBytes(16)): ServingCert {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const toSign = tbs(createPublicKey(privateKey), new Date(), hosts, ips);
+  const toSign = tbs(createPublicKey(privateKey), new Date(), hosts, ips, serial);
   const signature = sign('sha256', toSign, { key: privateKey, dsaEncoding: 'der' });
   const der = seq(toSign, seq(oid('1.2.840.10045.4.3.2')), tlv(0x03, Buffer.from([0]), signature));
   const cert = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
