@@ -57,12 +57,16 @@ function podEnded(pod: Pod | undefined): boolean {
   return pod?.status?.phase === 'Succeeded' || pod?.status?.phase === 'Failed';
 }
 
-async function printContainer(fc: FollowContext, pod: string, container: string, src: Omit<LogSource, 'step'>, follow: boolean): Promise<void> {
+async function printContainer(fc: FollowContext, pod: string, container: string, src: Omit<LogSource, 'step'>, ended?: () => boolean): Promise<void> {
   const source: LogSource = { ...src, step: stepName(container) };
   const found = await readContainerLog(fc.client, fc.namespace, pod, container, {
-    follow, timestamps: fc.options.timestamps, onLine: (line) => fc.printer.line(source, line),
+    follow: ended !== undefined, ended, timestamps: fc.options.timestamps, onLine: (line) => fc.printer.line(source, line),
   });
   if (found) fc.printer.endOfStep();
+}
+
+function hasStopped(pod: Pod | undefined, container: string): boolean {
+  return !pod || podEnded(pod) || Boolean(statusOf(pod, container)?.state?.terminated);
 }
 
 /** Reads every container of a pod that has (or had) a log, without following. */
@@ -70,7 +74,7 @@ export async function snapshotPod(fc: FollowContext, podName: string, taskRun: T
   const pod = await fc.client.tryGet<Pod>(KIND.Pod, fc.namespace, podName);
   for (const container of logContainers(pod, taskRun, fc.options)) {
     if (pod && !hasStarted(pod, container) && !podEnded(pod)) continue;
-    await printContainer(fc, podName, container, src, false);
+    await printContainer(fc, podName, container, src);
   }
 }
 
@@ -88,7 +92,7 @@ export async function followPod(fc: FollowContext, podName: string, taskRun: Tas
       await w.waitUntil(() => w.isDeleted(podName) || hasStarted(w.get(podName), container) || podEnded(w.get(podName)));
       const now = w.get(podName);
       if (now && !hasStarted(now, container) && podEnded(now)) continue;
-      await printContainer(fc, podName, container, src, now !== undefined);
+      await printContainer(fc, podName, container, src, now ? () => w.isDeleted(podName) || hasStopped(w.get(podName), container) : undefined);
     }
   } finally {
     w.stop();
