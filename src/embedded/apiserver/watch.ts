@@ -16,6 +16,8 @@ import { includeObject, toTable } from './table.js';
 
 /** Default watch lifetime when the client gives no timeoutSeconds (kube-apiserver uses 30–60 min). */
 const DEFAULT_TIMEOUT_S = 1800;
+/** Unsent bytes a watch may pile up before it is cut (like kube-apiserver dropping slow watchers). */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 interface WatchSpec {
   filter: ObjectFilter;
@@ -107,7 +109,10 @@ export function serveWatch(ctx: ServerContext, req: IncomingMessage, res: Server
   const backlog = spec.rv === undefined ? undefined : ctx.store.eventsSince(spec.rv);
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
-  const send: Send = (type, obj) => { res.write(`{"type":${JSON.stringify(type)},"object":${objectJson(obj)}}\n`); };
+  const send: Send = (type, obj) => {
+    res.write(`{"type":${JSON.stringify(type)},"object":${objectJson(obj)}}\n`);
+    if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy(); // a client this far behind re-watches or relists
+  };
   if (spec.rv !== undefined && backlog === undefined) {
     send('ERROR', expired(spec.rv, ctx.store.oldestResumableRv()).status);
     res.end();
