@@ -67,13 +67,24 @@ export function failureMessage(pod: Pod): string {
   return 'build failed for unspecified reasons.';
 }
 
+/** What Tekton's entrypoint prints when the results do not fit in the termination message. */
+export const TOO_LARGE_TEXT = 'Termination message is above max allowed size 4096, caused by large task result.';
+
+function saysTooLarge(message: string | undefined): string | undefined {
+  if (!message) return undefined;
+  const entries = parseTerminationMessage(message);
+  // the plain text form (Tekton's entrypoint), or tektite's helper: internal Reason=TerminationMessageTooLarge
+  if (entries === undefined) return /above max allowed size/i.test(message) ? message.trim() : undefined;
+  const flagged = entries.some((e) => e.type === RESULT_TYPE.internal && e.key === 'Reason' && e.value === 'TerminationMessageTooLarge');
+  return flagged ? TOO_LARGE_TEXT : undefined;
+}
+
 /** The step whose termination message says its results were too large for it, with that text. */
 export function oversizedResults(pod: Pod): { container: string; exitCode: number; text: string } | undefined {
   for (const s of stepStatuses(pod)) {
     const term = s.state?.terminated;
-    if (term?.message && parseTerminationMessage(term.message) === undefined && /above max allowed size/i.test(term.message)) {
-      return { container: s.name, exitCode: term.exitCode, text: term.message.trim() };
-    }
+    const text = saysTooLarge(term?.message);
+    if (term && text) return { container: s.name, exitCode: term.exitCode, text };
   }
   return undefined;
 }
