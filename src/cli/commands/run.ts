@@ -96,7 +96,7 @@ async function execute(ctx: CliContext, flags: RunFlags): Promise<void> {
 /** Registers `run`. */
 export function registerRun(program: Command, io: CliIO): void {
   program.command('run').description('Run Tekton YAML on this machine: apply the files to an embedded cluster, follow the runs, print a summary')
-    .requiredOption('-f, --filename <path>', 'file or directory of YAML/JSON documents, or - for stdin (repeatable)', repeat, [])
+    .requiredOption('-f, --filename <path>', 'file or directory of YAML/JSON documents, or - for stdin (repeatable)', repeat)
     .option('-p, --param <name=value>', 'param of the run generated for a lone Pipeline or Task (repeatable)', repeat, [])
     .option('-w, --workspace <binding>', 'workspace of the generated run: <ws>=emptyDir, <ws>=dir=PATH, or tkn\'s name=<ws>,emptyDir= (repeatable)', repeat, [])
     .addOption(new Option('--runtime <name>', 'how pods run').choices(RUNTIMES).default('auto'))

@@ -56,7 +56,7 @@ export function formatSummary(outcomes: RunOutcome[], theme: Theme, note?: strin
     lines.push(runLine(o.run, theme));
     if (o.run.kind === 'PipelineRun') lines.push(...taskLines(o.run as PipelineRun, o.taskRuns, theme));
   }
-  return alignTabs(lines.map((l) => l.replace(/\t+$/, '')).join('\n') + '\n');
+  return alignTabs(`${lines.join('\n')}\n`).replace(/ +$/gm, '');
 }
 
 /** True when every run succeeded. */
