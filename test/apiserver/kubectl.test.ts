@@ -197,10 +197,10 @@ describe('kubectl', () => {
     }
   });
 
-  it('applies crds/ twice and reports them Established', async () => {
+  it('applies crds/ (kustomization) twice and reports them Established', async () => {
     const crds = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'crds');
-    expect(await ok(['apply', '-f', crds])).toContain('customresourcedefinition.apiextensions.k8s.io/pipelineruns.tekton.dev created');
-    const again = await ok(['apply', '-f', crds]);
+    expect(await ok(['apply', '-k', crds])).toContain('customresourcedefinition.apiextensions.k8s.io/pipelineruns.tekton.dev created');
+    const again = await ok(['apply', '-k', crds]);
     expect(again).not.toContain('created');
     expect(again).toContain('pipelineruns.tekton.dev unchanged');
     expect(await ok(['wait', '--for=condition=Established', 'crd/pipelineruns.tekton.dev', '--timeout=30s'])).toContain('condition met');
