@@ -1,5 +1,6 @@
 /** Deletion, activeDeadlineSeconds, probes, runAsUser, sidecar stop and kubelet restart (host runtime). */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bwrapWorks } from '../../src/embedded/kubelet/runtimes/host.js';
@@ -98,6 +99,33 @@ describe('kubelet lifecycle', () => {
   });
 });
 
+describe('kubelet network probes', () => {
+  it('marks containers ready after httpGet and tcpSocket probes pass (host network)', async (ctx) => {
+    if (!c) return ctx.skip();
+    const port = await freePort();
+    const pod = await createPod(c, 'netprobe', {
+      volumes: [{ name: 'e', emptyDir: {} }],
+      containers: [
+        {
+          name: 'web', command: ['sh', '-c', `while [ ! -f /e/go ]; do sleep 0.05; done; exec python3 -m http.server ${port} --bind 127.0.0.1`],
+          volumeMounts: [{ name: 'e', mountPath: '/e' }],
+          ports: [{ containerPort: port, name: 'http' }],
+          readinessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 1 },
+        },
+        { name: 'tcp', command: ['sleep', '300'], readinessProbe: { tcpSocket: { port }, periodSeconds: 1 } },
+      ],
+    });
+    const all = (p: { status?: { containerStatuses?: Array<{ ready: boolean; state?: { running?: unknown } }> } }, f: (s: { ready: boolean; state?: { running?: unknown } }) => boolean): boolean =>
+      (p.status?.containerStatuses ?? []).length === 2 && (p.status?.containerStatuses ?? []).every(f);
+    const early = await waitPod(c, 'netprobe', (p) => all(p, (s) => s.state?.running !== undefined));
+    expect(early.status?.containerStatuses?.some((s) => s.ready)).toBe(false);
+    writeFileSync(path.join(c.dataDir, 'pods', pod.metadata.uid ?? '', 'volumes', 'e', 'go'), '');
+    const ready = await waitPod(c, 'netprobe', (p) => all(p, (s) => s.ready));
+    expect(ready.status?.conditions?.find((x) => x.type === 'ContainersReady')?.status).toBe('True');
+    await c.client.delete(POD, 'default', 'netprobe');
+  });
+});
+
 describe('kubelet restart', () => {
   it('marks a pod that was running when the kubelet stopped as Failed (NodeRestarted)', async (ctx) => {
     if (!(await bwrapWorks())) return ctx.skip();
@@ -123,6 +151,16 @@ describe('kubelet restart', () => {
     }
   });
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
 
 /** Host pids whose command line is exactly `cmd` (space-separated). */
 function findProcs(cmd: string): number[] {
