@@ -1,6 +1,17 @@
 /**
  * The local kubelet of embedded mode: runs the Pods of the embedded API server on this machine and reports
- * their status and logs. See docs in kubelet.ts (deletion), restart.ts (restart semantics), runtimes/*.ts.
+ * their status and logs.
+ *
+ * Choices (details in the named files):
+ * - restartPolicy is always treated as Never (Tekton pods use Never); containers are never restarted.
+ * - Networking: host network in every runtime; the containers of a pod reach each other on localhost.
+ * - Deletion (kubelet.ts): a DELETED event or a deletionTimestamp kills the pod's processes and removes its
+ *   scratch dir; the kubelet issues no DELETE (our API server removes pods at once unless finalizers hold them).
+ * - Restart on the same data dir (restart.ts): pods that were running are marked Failed, reason NodeRestarted.
+ * - Watches (informer.ts) resume from the last resourceVersion after a clean end; 410 or errors relist.
+ * - Sidecar stop (pod-runner.ts): a running container whose image is replaced is stopped and reported
+ *   Completed (exit 0), which is how Tekton's controller stops sidecars.
+ * - Status (status-writer.ts): merge patches of /status, one in flight per pod, latest state wins.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
