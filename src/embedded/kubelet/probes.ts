@@ -1,5 +1,5 @@
 /**
- * Startup and readiness probes (exec, httpGet, tcpSocket). A container with neither is ready as soon as it runs;
+ * Startup and readiness probes (exec, httpGet, tcpSocket). A container with neither is ready shortly after it runs;
  * otherwise it becomes ready once its startup probe has passed and then its readiness probe passes, probed every
  * periodSeconds after initialDelaySeconds (Kubernetes defaults: period 10 s, timeout 1 s, thresholds 1/3).
  */
@@ -88,13 +88,21 @@ async function readinessLoop(c: Container, p: Probe, handle: ContainerHandle, st
   }
 }
 
-/** Starts the container's probes; `onReady` reports readiness changes (true at once when there are none). */
+/**
+ * A container without probes is reported ready this long after it starts. Kubernetes says ready at once, but on a
+ * cluster Tekton's sidecar gate then takes seconds (controller round trip, downward-API refresh); here it takes
+ * milliseconds, and sidecar scripts that prepare something in their first statement (Tekton's
+ * sidecar-ready-script example) would lose the race. See docs/differences.md.
+ */
+export const NO_PROBE_READY_DELAY_MS = 250;
+
+/** Starts the container's probes; `onReady` reports readiness changes (true shortly after start when there are none). */
 export function startProbes(c: Container, handle: ContainerHandle, log: KubeletLogger, onReady: (ready: boolean) => void): ProbeLoop {
   let stopped = false;
   const isStopped = (): boolean => stopped;
   if (!c.startupProbe && !c.readinessProbe) {
-    onReady(true);
-    return { stop: () => undefined };
+    const t = setTimeout(() => onReady(true), NO_PROBE_READY_DELAY_MS);
+    return { stop: () => clearTimeout(t) };
   }
   void (async () => {
     if (c.startupProbe) await untilPasses(c, c.startupProbe, handle, isStopped);
