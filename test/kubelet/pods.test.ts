@@ -79,7 +79,7 @@ describe('kubelet (host runtime)', () => {
   it('reports Running with a started, ready container while it runs', async (ctx) => {
     if (!c) return ctx.skip();
     await createPod(c, 'running', { containers: [{ name: 'sleeper', command: ['sh', '-c', 'sleep 300'] }] });
-    const pod = await waitPod(c, 'running', (p) => p.status?.phase === 'Running');
+    const pod = await waitPod(c, 'running', (p) => p.status?.phase === 'Running' && !!p.status?.containerStatuses?.[0]?.ready);
     const cs = pod.status?.containerStatuses?.[0];
     expect(cs?.state?.running?.startedAt).toBeTruthy();
     expect(cs?.ready).toBe(true);
