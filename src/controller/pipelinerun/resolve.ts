@@ -3,9 +3,10 @@
  * Pipeline) and the TaskSpec of every pipeline task (inline or the referenced Task). Missing references become
  * values the engine turns into Tekton's failure reasons; transient API errors are thrown and retried.
  */
-import type { PipelineRun, PipelineSpec, PipelineTask, TaskSpec } from '../../api/types.js';
+import type { Param, PipelineRun, PipelineSpec, PipelineTask, Ref, TaskSpec } from '../../api/types.js';
 import type { KubeClient } from '../../kube/client.js';
 import { isNotFound } from '../../kube/errors.js';
+import { resolveRef, substituteRunParams } from '../resolution/index.js';
 
 export type TaskEntry = { spec: TaskSpec; taskName?: string; kind?: string } | { error: string; reason: string };
 
@@ -20,9 +21,13 @@ const TASK = { apiVersion: 'tekton.dev/v1', kind: 'Task' };
 export async function fetchPipelineSpec(client: KubeClient, pr: PipelineRun): Promise<FetchedPipeline> {
   if (pr.spec.pipelineSpec) return { ok: true, spec: pr.spec.pipelineSpec };
   const ref = pr.spec.pipelineRef;
-  if (ref?.resolver) return { ok: false, reason: 'CouldntGetPipeline', message: `resolver "${ref.resolver}" is not supported yet for pipelineRef` };
-  if (!ref?.name) return { ok: false, reason: 'CouldntGetPipeline', message: 'PipelineRun has neither pipelineRef nor pipelineSpec' };
   const ns = pr.metadata.namespace ?? 'default';
+  if (ref?.resolver) {
+    const r = await resolveRef(client, { resolver: ref.resolver, params: substituteRunParams(ref.params ?? [], pr.spec.params), namespace: ns, kind: 'pipeline' });
+    if (!r.ok) return { ok: false, reason: 'CouldntGetPipeline', message: `Error retrieving pipeline for pipelinerun ${ns}/${pr.metadata.name ?? ''}: ${r.message}` };
+    return { ok: true, spec: r.object.spec as PipelineSpec, ...(r.name ? { pipelineName: r.name } : {}) };
+  }
+  if (!ref?.name) return { ok: false, reason: 'CouldntGetPipeline', message: 'PipelineRun has neither pipelineRef nor pipelineSpec' };
   try {
     const p = await client.get<{ apiVersion: string; kind: string; metadata: object; spec: PipelineSpec }>(PIPELINE, ns, ref.name);
     return { ok: true, spec: p.spec, pipelineName: ref.name };
@@ -34,22 +39,47 @@ export async function fetchPipelineSpec(client: KubeClient, pr: PipelineRun): Pr
   }
 }
 
-/** Fetches the TaskSpec of every DAG and finally task, keyed by pipeline task name. */
-export async function fetchTaskSpecs(client: KubeClient, ns: string, spec: PipelineSpec): Promise<Map<string, TaskEntry>> {
+/**
+ * Fetches the TaskSpec of every DAG and finally task, keyed by pipeline task name. `runParams` (the PipelineRun's
+ * params) fill `$(params.x)` in resolver params; the Pipeline's param defaults are used for the others.
+ */
+export async function fetchTaskSpecs(client: KubeClient, ns: string, spec: PipelineSpec, runParams?: readonly Param[]): Promise<Map<string, TaskEntry>> {
   const out = new Map<string, TaskEntry>();
   const byName = new Map<string, Promise<TaskEntry>>();
+  const params = pipelineParams(spec, runParams);
   const all: PipelineTask[] = [...(spec.tasks ?? []), ...(spec.finally ?? [])];
-  await Promise.all(all.map(async (pt) => out.set(pt.name, await taskEntry(client, ns, pt, byName))));
+  await Promise.all(all.map(async (pt) => out.set(pt.name, await taskEntry({ client, ns, params }, pt, byName))));
   return out;
 }
 
-function taskEntry(client: KubeClient, ns: string, pt: PipelineTask, cache: Map<string, Promise<TaskEntry>>): Promise<TaskEntry> {
+/** The Pipeline's param defaults overlaid with the run's values. */
+function pipelineParams(spec: PipelineSpec, runParams: readonly Param[] | undefined): Param[] {
+  const values = new Map<string, Param>();
+  for (const p of spec.params ?? []) if (p.default !== undefined) values.set(p.name, { name: p.name, value: p.default });
+  for (const p of runParams ?? []) values.set(p.name, p);
+  return [...values.values()];
+}
+
+interface Scope {
+  client: KubeClient;
+  ns: string;
+  params: Param[];
+}
+
+async function resolvedTask(scope: Scope, ref: Ref & { resolver: string }, ptName: string): Promise<TaskEntry> {
+  const r = await resolveRef(scope.client, { resolver: ref.resolver, params: substituteRunParams(ref.params ?? [], scope.params), namespace: scope.ns, kind: 'task' });
+  if (!r.ok) return { reason: 'CouldntGetTask', error: `Pipeline task "${ptName}": ${r.message}` };
+  return { spec: r.object.spec as TaskSpec, ...(r.name ? { taskName: r.name } : {}), kind: 'Task' };
+}
+
+function taskEntry(scope: Scope, pt: PipelineTask, cache: Map<string, Promise<TaskEntry>>): Promise<TaskEntry> {
+  const { client, ns } = scope;
   if (pt.taskSpec) {
     const { metadata: _m, apiVersion: _a, kind: _k, spec: _s, ...rest } = pt.taskSpec;
     return Promise.resolve({ spec: { steps: [], ...rest } as TaskSpec });
   }
   const ref = pt.taskRef;
-  if (ref?.resolver) return Promise.resolve({ reason: 'CouldntGetTask', error: `resolver "${ref.resolver}" is not supported yet (pipeline task "${pt.name}")` });
+  if (ref?.resolver) return resolvedTask(scope, { ...ref, resolver: ref.resolver }, pt.name);
   if (!ref?.name) return Promise.resolve({ reason: 'CouldntGetTask', error: `pipeline task "${pt.name}" has neither taskRef nor taskSpec` });
   const name = ref.name;
   let p = cache.get(name);

@@ -3,9 +3,11 @@
  * Task) and the StepActions its steps reference. Fetch failures become a resolution failure value, not a throw,
  * so the run fails with a message naming the reference.
  */
-import type { StepActionSpec, TaskRun, TaskSpec } from '../../api/types.js';
+import type { Param, Step, StepActionSpec, TaskRun, TaskSpec } from '../../api/types.js';
+import { stepActionKey } from '../../engine/taskrun/step-actions.js';
 import type { KubeClient } from '../../kube/client.js';
 import { ApiError, isNotFound } from '../../kube/errors.js';
+import { resolveRef, substituteRunParams } from '../resolution/index.js';
 
 export type Fetched =
   | { ok: true; spec: TaskSpec; taskName?: string; stepActions: Map<string, StepActionSpec> }
@@ -21,7 +23,11 @@ export async function fetchTaskSpec(client: KubeClient, tr: TaskRun): Promise<Fe
   let taskName: string | undefined;
   const ref = tr.spec.taskRef;
   if (!spec && ref) {
-    if (ref.resolver) return { ok: false, reason: 'TaskRunResolutionFailed', message: `resolver "${ref.resolver}" is not supported yet for taskRef of TaskRun "${tr.metadata.name}"` };
+    if (ref.resolver) {
+      const r = await resolveRef(client, { resolver: ref.resolver, params: substituteRunParams(ref.params ?? [], tr.spec.params), namespace: ns, kind: 'task' });
+      if (!r.ok) return { ok: false, reason: 'TaskRunResolutionFailed', message: `taskRef of TaskRun "${tr.metadata.name ?? ''}": ${r.message}` };
+      return fetchStepActions(client, ns, r.object.spec as TaskSpec, r.name);
+    }
     if (!ref.name) return { ok: false, reason: 'TaskRunResolutionFailed', message: 'taskRef has neither name nor resolver' };
     try {
       const task = await client.get<{ apiVersion: string; kind: string; metadata: { name?: string }; spec: TaskSpec }>(TASK, ns, ref.name);
@@ -38,10 +44,14 @@ export async function fetchTaskSpec(client: KubeClient, tr: TaskRun): Promise<Fe
 
 async function fetchStepActions(client: KubeClient, ns: string, spec: TaskSpec, taskName: string | undefined): Promise<Fetched> {
   const stepActions = new Map<string, StepActionSpec>();
-  for (const step of spec.steps ?? []) {
+  for (const [index, step] of (spec.steps ?? []).entries()) {
+    if (step.ref?.resolver) {
+      const failed = await resolveStepAction(client, ns, step, index, stepActions);
+      if (failed) return failed;
+      continue;
+    }
     const name = step.ref?.name;
     if (!name || stepActions.has(name)) continue;
-    if (step.ref?.resolver) return { ok: false, reason: 'TaskRunResolutionFailed', message: `resolver "${step.ref.resolver}" is not supported yet for step refs` };
     try {
       const sa = await client.get<{ apiVersion: string; kind: string; metadata: object; spec: StepActionSpec }>(STEP_ACTION, ns, name);
       stepActions.set(name, sa.spec);
@@ -53,4 +63,13 @@ async function fetchStepActions(client: KubeClient, ns: string, spec: TaskSpec, 
     }
   }
   return { ok: true, spec, ...(taskName ? { taskName } : {}), stepActions };
+}
+
+/** Resolves a step's remote StepAction ref into `stepActions` under the engine's key; answers a failure value, or undefined. */
+async function resolveStepAction(client: KubeClient, ns: string, step: Step, index: number, stepActions: Map<string, StepActionSpec>): Promise<Fetched | undefined> {
+  const ref = step.ref as { resolver: string; params?: Param[] };
+  const r = await resolveRef(client, { resolver: ref.resolver, params: ref.params ?? [], namespace: ns, kind: 'stepaction' });
+  if (!r.ok) return { ok: false, reason: 'TaskRunResolutionFailed', message: `ref of step "${step.name ?? index}": ${r.message}` };
+  stepActions.set(stepActionKey(step, index), r.object.spec as StepActionSpec);
+  return undefined;
 }
