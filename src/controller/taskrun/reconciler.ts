@@ -38,11 +38,15 @@ export function taskRunReconciler(deps: TaskRunReconcilerDeps): (key: string) =>
     const tr = deps.taskRuns.get(key);
     if (!tr || !isManagedByUs(tr.spec.managedBy)) return;
     if (isFinished(tr)) return;
-    const resolved = await resolve(deps, tr);
+    const fetched = await fetchTaskSpec(deps.client, tr);
+    const resolved = resolveFor(fetched, tr);
     const { namespace } = splitKey(key);
     const pod = tr.status?.podName ? deps.pods.get(`${namespace}/${tr.status.podName}`) : undefined;
     const plan = decideTaskRun({ taskRun: tr, resolved, pod, now: now(), defaultTimeoutMs: deps.config.defaultTimeoutMinutes * 60_000 });
-    const status = await applyActions(deps, tr, resolved, plan, now());
+    // a retry starts a new attempt: its pod sees the new $(context.task.retry-count), so resolve again for it
+    const forPod = retryCount(plan.status) === retryCount(tr.status) ? resolved : resolveFor(fetched, { ...tr, status: plan.status });
+    if (forPod !== resolved && forPod.ok && plan.status.taskSpec) plan.status.taskSpec = forPod.spec;
+    const status = await applyActions(deps, tr, forPod, plan, now());
     await writeStatus(deps.client, tr, status);
     return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs } : undefined;
   };
@@ -53,10 +57,13 @@ function isFinished(tr: TaskRun): boolean {
   return !!c && c.status !== 'Unknown' && !!tr.status?.completionTime;
 }
 
-async function resolve(deps: TaskRunReconcilerDeps, tr: TaskRun): Promise<Resolved> {
-  const fetched = await fetchTaskSpec(deps.client, tr);
+function resolveFor(fetched: Awaited<ReturnType<typeof fetchTaskSpec>>, tr: TaskRun): Resolved {
   if (!fetched.ok) return fetched;
   return resolveTaskSpec({ taskRun: tr, taskSpec: fetched.spec, taskName: fetched.taskName, stepActions: fetched.stepActions });
+}
+
+function retryCount(status: TaskRun['status']): number {
+  return status?.retriesStatus?.length ?? 0;
 }
 
 /** Carries out the plan's actions; answers the status to write (a pod that cannot be built fails the run). */
