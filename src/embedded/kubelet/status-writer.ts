@@ -1,8 +1,9 @@
 /**
  * Writes a pod's status through merge patches of `/status`, batched: at most one write in flight per pod; the
  * changes made while it is in flight go out together in the next write, which always carries the latest state.
- * So a container's termination is reported as soon as the previous write returns, and many containers starting
- * at once cost a couple of writes, not one each.
+ * A write starts COALESCE_MS after the first change it carries. So a container's termination is reported within
+ * milliseconds (plus the previous write's round trip), and many containers starting at once cost a couple of
+ * writes, not one each.
  */
 import type { PodStatus } from '../../api/types.js';
 import type { KubeClient } from '../../kube/client.js';
@@ -10,6 +11,9 @@ import { isNotFound } from '../../kube/errors.js';
 import type { KubeletLogger } from './types.js';
 
 const POD = { apiVersion: 'v1', kind: 'Pod' };
+
+/** Changes within this window after the first one go out in the same write. */
+const COALESCE_MS = 10;
 
 /** Batched status writes for one pod. */
 export class StatusWriter {
@@ -46,7 +50,7 @@ export class StatusWriter {
   }
 
   private async loop(): Promise<void> {
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, COALESCE_MS));
     let attempt = 0;
     while (this.dirty && !this.closed) {
       this.dirty = false;
