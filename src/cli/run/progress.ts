@@ -36,9 +36,11 @@ export class ProgressFooter {
 
   /** Changes the footer text and redraws it. */
   update(text: string): void {
-    const width = this.stream.columns ?? 120;
+    const width = this.stream.columns || 120;
     const cut = [...text].length > width - 1 ? `${[...text].slice(0, width - 2).join('')}…` : text;
-    this.text = this.theme.enabled ? this.theme.c.dim(cut) : cut;
+    const next = this.theme.enabled ? this.theme.c.dim(cut) : cut;
+    if (next === this.text && this.shown) return;
+    this.text = next;
     if (this.shown) this.stream.write(ERASE);
     this.draw();
   }
