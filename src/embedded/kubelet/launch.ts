@@ -75,6 +75,7 @@ export async function buildLaunch(input: {
     runAsUser: sc.runAsUser ?? psc.runAsUser,
     runAsGroup: sc.runAsGroup ?? psc.runAsGroup,
     helperPath: input.helperPath,
+    ...(c.imagePullPolicy ? { imagePullPolicy: c.imagePullPolicy } : {}),
     init: input.init,
   };
 }

@@ -99,7 +99,11 @@ describe('runtime argument builders', () => {
     expect(a).not.toContain('SECRET=s3');
     expect(a).toContain('PATH=/bin');
     expect(a).toContain('/h/ws:/workspace:ro');
-    expect(a.slice(-4)).toEqual(['["sh"]', 'alpine', '-c', 'true']);
+    expect(a.slice(-4)).toEqual(['sh', 'alpine', '-c', 'true']);
+    expect(a).toContain('--pull=missing');
+    const multi = createArgs({ ...launch, command: ['/bin/sh', '-c'], args: ['echo hi'], imagePullPolicy: 'Never' }, []);
+    expect(multi.slice(-5)).toEqual(['--entrypoint', '/bin/sh', 'alpine', '-c', 'echo hi']);
+    expect(multi).toContain('--pull=never');
     expect(createEnv(launch).SECRET).toBe('s3');
     expect(createEnv(launch).PATH).toBe(process.env.PATH);
   });

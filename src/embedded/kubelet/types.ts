@@ -46,6 +46,8 @@ export interface ContainerLaunch {
   runAsGroup?: number;
   /** The built step helper, bound read-only at /tektite/entrypoint. */
   helperPath: string;
+  /** The container's imagePullPolicy (Always, IfNotPresent, Never), for the engine runtimes. */
+  imagePullPolicy?: string;
   /** True for init containers (the podman runtime names and orders them). */
   init: boolean;
 }

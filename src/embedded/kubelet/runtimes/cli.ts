@@ -39,18 +39,27 @@ export function engineName(pod: PodIdentity, container: string): string {
   return `tkt-${pod.uid}-${container}`.replace(/[^a-zA-Z0-9_.-]/g, '-');
 }
 
+function pullPolicy(policy: string | undefined): string {
+  if (policy === 'Never') return 'never';
+  if (policy === 'Always') return 'always';
+  return 'missing';
+}
+
 /** The `<engine> create` arguments for a launch (without the engine binary). */
 export function createArgs(launch: ContainerLaunch, extra: string[]): string[] {
   const a = ['create', '--name', engineName(launch.pod, launch.name), '--label', `${LABEL}=${launch.pod.uid}`,
-    '--network', 'host', '--pull=missing', ...extra,
+    '--network', 'host', `--pull=${pullPolicy(launch.imagePullPolicy)}`, ...extra,
     '-v', `${launch.helperPath}:/tektite/entrypoint:ro`];
   for (const m of launch.mounts) a.push('-v', `${m.hostPath}:${m.containerPath}${m.readOnly ? ':ro' : ''}`);
   a.push('-v', `${launch.termination.hostPath}:${launch.termination.containerPath}`);
   for (const [k, v] of launch.env) a.push('-e', ENGINE_VARS.test(k) ? `${k}=${v}` : k);
   if (launch.workingDir) a.push('-w', launch.workingDir);
   if (launch.runAsUser !== undefined) a.push('--user', `${launch.runAsUser}${launch.runAsGroup !== undefined ? `:${launch.runAsGroup}` : ''}`);
-  if (launch.command) a.push('--entrypoint', JSON.stringify(launch.command));
-  a.push(launch.image, ...(launch.args ?? []));
+  // `--entrypoint` takes one program in docker (podman also accepts JSON): the rest of the command goes after the
+  // image, before the args. Overriding the entrypoint drops the image's CMD, as Kubernetes does.
+  const [program, ...rest] = launch.command ?? [];
+  if (program !== undefined) a.push('--entrypoint', program);
+  a.push(launch.image, ...rest, ...(launch.args ?? []));
   return a;
 }
 
