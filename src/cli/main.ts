@@ -79,6 +79,10 @@ function isEntryModule(): boolean {
 }
 
 if (isEntryModule()) {
+  process.on('unhandledRejection', (err) => {
+    process.stderr.write(`Error: ${exitCodeFor(err).message}\n`);
+    process.exit(EXIT.infra);
+  });
   const code = await main(process.argv.slice(2));
   process.stdout.write('', () => process.exit(code));
 }
