@@ -107,3 +107,20 @@ describe('leader election', () => {
     expect(work.active.size).toBe(0);
   });
 });
+
+describe('leader election when the work cannot start', () => {
+  it('steps down and lets another replica lead', async () => {
+    const work = new Work();
+    const broken = new LeaderElector({
+      client: t.client, namespace: 'default', name: 'tektite-controller', identity: 'broken', ...fast,
+      startLeading: async () => { throw new Error('cannot start'); },
+    });
+    electors.push(broken);
+    broken.start();
+    await waitFor('broken took the lease', async () => (await holder()) === 'broken');
+    const b = elector(work, 'b');
+    await waitFor('b leads', () => b.isLeader);
+    expect(broken.isLeader).toBe(false);
+    expect(work.starts).toEqual(['b']);
+  });
+});

@@ -44,6 +44,7 @@ export class LeaderElector {
   private leading = false;
   private lastRenew = 0;
   private work?: Promise<LeaderWork | undefined>;
+  private workFailed = false;
   private stopped = false;
   private wake?: () => void;
   private loopDone?: Promise<void>;
@@ -99,7 +100,9 @@ export class LeaderElector {
         client: this.opts.client, namespace: this.opts.namespace, name: this.opts.name, identity: this.opts.identity,
         leaseDurationSeconds: this.opts.leaseDurationSeconds ?? LEADER_DEFAULTS.leaseDurationSeconds, observer: this.observer, now: this.now,
       }), this.renewDeadline / 2);
-      if (out.held) {
+      if (out.held && this.workFailed) {
+        await this.giveUp();
+      } else if (out.held) {
         this.lastRenew = performance.now();
         if (!this.leading) this.becomeLeader();
       } else if (this.leading) {
@@ -119,9 +122,20 @@ export class LeaderElector {
     this.leading = true;
     this.log.info({ lease: `${this.opts.namespace}/${this.opts.name}` }, 'became leader');
     this.work = this.opts.startLeading().catch((err: unknown) => {
-      this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'leader work failed to start');
+      this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'leader work failed to start; giving the lease up');
+      this.workFailed = true;
+      this.wake?.();
       return undefined;
     });
+  }
+
+  /** The work could not start: step down and release the Lease so that another replica can try. */
+  private async giveUp(): Promise<void> {
+    await this.loseLeadership('the leader work failed to start');
+    this.workFailed = false;
+    const p = { client: this.opts.client, namespace: this.opts.namespace, name: this.opts.name, identity: this.opts.identity, now: this.now };
+    await releaseLease(p).catch(() => false);
+    await this.sleep(this.retryPeriod * 2);
   }
 
   private async loseLeadership(why: string): Promise<void> {
