@@ -73,7 +73,7 @@ export interface Cluster {
 }
 
 /** Starts the API server (memory store) and a kubelet with the given runtime. */
-export async function startCluster(runtime: 'host' | 'podman' | 'noop', opts: { dataDir?: string; persist?: boolean } = {}): Promise<Cluster> {
+export async function startCluster(runtime: 'host' | 'podman' | 'docker' | 'noop', opts: { dataDir?: string; persist?: boolean } = {}): Promise<Cluster> {
   const { startApiServer } = await import('../../src/embedded/apiserver/index.js');
   const { FileLogStore } = await import('../../src/embedded/logs.js');
   const { KubeClient, loadKubeConfig } = await import('../../src/kube/client.js');

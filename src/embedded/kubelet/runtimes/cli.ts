@@ -83,11 +83,13 @@ export class CliRuntime implements ContainerRuntime {
    * within this process's hard limits.
    */
   static create(bin: 'podman' | 'docker'): CliRuntime {
-    if (bin === 'docker') return new CliRuntime('docker', 'docker', [], []);
     const conf = existsSync('/etc/containers/containers.conf') ? readFileSync('/etc/containers/containers.conf', 'utf8') : '';
-    const global = !/^\s*runtime\s*=/m.test(conf) && (existsSync('/usr/sbin/runc') || existsSync('/usr/bin/runc')) ? ['--runtime', 'runc'] : [];
     const { nofile, nproc } = hardLimits();
-    const extra = /default_ulimits/.test(conf) || !Number.isFinite(nofile) ? [] : ['--ulimit', `nofile=${nofile}:${nofile}`, '--ulimit', `nproc=${nproc}:${nproc}`];
+    // Only on machines whose limits are below the engines' defaults (a docker CLI may talk to a podman service).
+    const constrained = nofile < 1048576 && !/default_ulimits/.test(conf);
+    const extra = constrained ? ['--ulimit', `nofile=${nofile}:${nofile}`, '--ulimit', `nproc=${nproc}:${nproc}`] : [];
+    if (bin === 'docker') return new CliRuntime('docker', 'docker', [], extra);
+    const global = !/^\s*runtime\s*=/m.test(conf) && (existsSync('/usr/sbin/runc') || existsSync('/usr/bin/runc')) ? ['--runtime', 'runc'] : [];
     return new CliRuntime('podman', 'podman', global, extra);
   }
 
