@@ -17,6 +17,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { KubeClient } from '../../kube/client.js';
 import type { LogStore } from '../logs.js';
+import { guardLogs } from './guard.js';
 import { NodeAgent } from './kubelet.js';
 import { LocalProvisioner } from './provisioner.js';
 import { selectRuntime, type RuntimeChoice } from './runtimes/select.js';
@@ -59,7 +60,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const provisioner = new LocalProvisioner(opts.client, dataDir, log);
   const agent = new NodeAgent({
     client: opts.client,
-    logs: opts.logs,
+    logs: guardLogs(opts.logs, log),
     runtime,
     dataDir,
     helperPath: path.resolve(opts.helperPath),

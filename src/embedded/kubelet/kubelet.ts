@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { KubeObject, PersistentVolumeClaim, Pod } from '../../api/types.js';
+import { quietly } from './guard.js';
 import { startInformer, type Informer } from './informer.js';
 import { PodRunner, podDir, type PodRunnerDeps } from './pod-runner.js';
 import type { LocalProvisioner } from './provisioner.js';
@@ -38,7 +39,7 @@ export class NodeAgent {
       client, log, ref: PVC,
       onSync: (items) => this.provisioner.sync(items),
       onEvent: (type, pvc) => {
-        if (type === 'DELETED') void this.provisioner.release(pvc);
+        if (type === 'DELETED') quietly(() => this.provisioner.release(pvc), log, `release claim ${pvc.metadata.name ?? ''}`);
         else if (!pvc.metadata.deletionTimestamp) this.provisioner.bindQuietly(pvc);
       },
     }));
@@ -79,7 +80,7 @@ export class NodeAgent {
     const runner = this.runners.get(uid);
     if (pod.metadata.deletionTimestamp) {
       if (runner) void runner.stop('deleted');
-      else void this.cleanup(pod);
+      else quietly(() => this.cleanup(pod), this.deps.log, `clean up pod ${pod.metadata.name ?? ''}`);
       this.settled.add(uid);
       return;
     }
@@ -88,7 +89,7 @@ export class NodeAgent {
     const phase = pod.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') {
       this.settled.add(uid);
-      void this.cleanup(pod);
+      quietly(() => this.cleanup(pod), this.deps.log, `clean up pod ${pod.metadata.name ?? ''}`);
       return;
     }
     if (existsSync(podDir(this.deps.dataDir, uid))) {
@@ -113,7 +114,7 @@ export class NodeAgent {
     const runner = this.runners.get(uid);
     this.settled.delete(uid);
     if (runner) void runner.stop('deleted');
-    else void this.cleanup(pod);
+    else quietly(() => this.cleanup(pod), this.deps.log, `clean up pod ${pod.metadata.name ?? ''}`);
   }
 
   private identity(pod: Pod): PodIdentity {
