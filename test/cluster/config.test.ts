@@ -82,8 +82,8 @@ describe('RBAC in config/', () => {
     expect(c.env.map((e: { name: string }) => e.name)).toEqual(expect.arrayContaining(['SYSTEM_NAMESPACE', 'POD_NAME', 'TEKTITE_IMAGE']));
   });
 
-  it('includes every CRD of crds/ through crds/kustomization.yml', () => {
-    const k = parseAllDocuments(fs.readFileSync(path.join(root, 'crds', 'kustomization.yml'), 'utf8'))[0]!.toJS() as { resources: string[] };
+  it('includes every CRD of crds/ through crds/Kustomization', () => {
+    const k = parseAllDocuments(fs.readFileSync(path.join(root, 'crds', 'Kustomization'), 'utf8'))[0]!.toJS() as { resources: string[] };
     const files = fs.readdirSync(path.join(root, 'crds')).filter((f) => f.endsWith('.yaml')).sort();
     expect([...k.resources].sort()).toEqual(files);
     expect(files.length).toBeGreaterThan(0);
