@@ -38,6 +38,8 @@ export interface LogStore {
   follow(ns: string, pod: string, container: string, opts: LogReadOptions, onData: (text: string) => void): LogFollow;
   /** True once finish() was called (and no output came after it). */
   isFinished(ns: string, pod: string, container: string): boolean;
+  /** Containers of a pod that have stored logs (also after the pod is deleted: logs outlive pods). */
+  containers(ns: string, pod: string): string[];
 }
 
 interface Follower {
@@ -135,6 +137,12 @@ export class FileLogStore implements LogStore {
 
   isFinished(ns: string, pod: string, container: string): boolean {
     return this.finishedStream(this.stream(ns, pod, container));
+  }
+
+  containers(ns: string, pod: string): string[] {
+    const dir = path.join(this.dir, safe(ns), safe(pod));
+    if (!fs.existsSync(dir)) return [];
+    return fs.readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => f.slice(0, -4));
   }
 
   private finishedStream(s: Stream): boolean {

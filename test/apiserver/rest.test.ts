@@ -187,3 +187,17 @@ describe('discovery and OpenAPI', () => {
     expect((await t.request('GET', '/openapi/v2')).status).toBe(404);
   });
 });
+
+describe('pods/log', () => {
+  it('keeps serving a container log after its pod is deleted (logs outlive pods), 404 for unknown pods', async () => {
+    expect((await t.request('POST', PODS, pod('gone'))).status).toBe(201);
+    t.logs.append('default', 'gone', 'c', 'line one\nline two\n');
+    t.logs.finish('default', 'gone', 'c');
+    expect((await t.request('DELETE', `${PODS}/gone`)).status).toBe(200);
+    const r = await t.request('GET', `${PODS}/gone/log?container=c`);
+    expect(r.status).toBe(200);
+    expect(r.text).toBe('line one\nline two\n');
+    expect((await t.request('GET', `${PODS}/gone/log?container=c&follow=true`)).text).toBe('line one\nline two\n');
+    expect((await t.request('GET', `${PODS}/never/log?container=c`)).status).toBe(404);
+  });
+});

@@ -52,9 +52,9 @@ export function servePodLog(ctx: ServerContext, req: IncomingMessage, res: Serve
   const ns = route.namespace ?? '';
   const podName = route.name ?? '';
   const pod = ctx.store.get(resourceKey(route.info), ns, podName);
-  if (!pod) throw notFound(route.info, podName);
-  const container = pickContainer(pod, q.get('container'));
   const opts = readOptions(q);
+  if (!pod) return serveKeptLog(ctx, res, { ns, podName, route, container: q.get('container'), opts });
+  const container = pickContainer(pod, q.get('container'));
   if (q.get('follow') !== 'true') {
     const text = ctx.logs.read(ns, podName, container, opts);
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
@@ -77,4 +77,17 @@ export function servePodLog(ctx: ServerContext, req: IncomingMessage, res: Serve
     registry.delete(stop);
     res.end();
   });
+}
+
+/**
+ * Logs of a pod that no longer exists: embedded mode keeps them under the data dir (Tekton's users lose them with
+ * the pod). A deleted pod's containers are finished, so following just answers what is stored.
+ */
+function serveKeptLog(ctx: ServerContext, res: ServerResponse, a: { ns: string; podName: string; route: ResourceRoute; container: string | null; opts: LogReadOptions }): void {
+  const kept = ctx.logs.containers(a.ns, a.podName);
+  const container = a.container ?? (kept.length === 1 ? kept[0] : undefined);
+  if (!container || !kept.includes(container)) throw notFound(a.route.info, a.podName);
+  const text = ctx.logs.read(a.ns, a.podName, container, a.opts);
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
 }
