@@ -15,7 +15,7 @@ import { RunMetrics } from '../controller/metrics/index.js';
 import type { Logger } from '../controller/runtime/controller.js';
 import { KubeClient, loadKubeConfig } from '../kube/client.js';
 import { readConfigMaps } from './config-maps.js';
-import { listenHealth, listenMetrics, type Endpoint } from './http.js';
+import { listenHealth, listenMetrics, type Endpoint, type HealthState } from './http.js';
 import { createLogger } from './logger.js';
 
 /** The image tektite runs from when nothing else is said (controller, step helper, EventListener sinks). */
@@ -72,42 +72,43 @@ export async function runClusterController(opts: ClusterControllerOptions = {}):
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const runMetrics = new RunMetrics(registry);
-  let stopping = false;
   const le = opts.leaderElection ?? {};
+  const lease = le.leaseName ?? LEASE_NAME;
   const elector = new LeaderElector({
-    client, namespace: systemNamespace, name: le.leaseName ?? LEASE_NAME, identity, log,
+    client, namespace: systemNamespace, name: lease, identity, log,
     leaseDurationSeconds: le.leaseDurationSeconds, renewDeadlineMs: le.renewDeadlineMs, retryPeriodMs: le.retryPeriodMs,
     startLeading: () => startLeaderWork({ client, opts, systemNamespace, image, log, runMetrics }),
   });
-  const host = opts.host ?? '0.0.0.0';
-  const endpoints: Endpoint[] = [];
-  try {
-    endpoints.push(await listenHealth(host, opts.healthPort ?? 8080, {
-      alive: () => true,
-      ready: () => !stopping,
-      details: () => ({ identity, leader: elector.isLeader }),
-    }));
-    endpoints.push(await listenMetrics(host, opts.metricsPort ?? 9090, registry));
-  } catch (err) {
-    await Promise.all(endpoints.map((e) => e.close()));
-    throw err;
-  }
+  const state = { stopping: false };
+  const [health, metrics] = await startEndpoints(opts, registry, {
+    alive: () => true, ready: () => !state.stopping, details: () => ({ identity, leader: elector.isLeader }),
+  });
   elector.start();
-  log.info({ server: client.server.href, lease: `${systemNamespace}/${le.leaseName ?? LEASE_NAME}`, health: endpoints[0]?.url, metrics: endpoints[1]?.url }, 'controller started; campaigning for leadership');
+  log.info({ server: client.server.href, lease: `${systemNamespace}/${lease}`, health: health.url, metrics: metrics.url }, 'controller started; campaigning for leadership');
   return {
-    identity,
-    healthUrl: endpoints[0]?.url ?? '',
-    metricsUrl: endpoints[1]?.url ?? '',
+    identity, healthUrl: health.url, metricsUrl: metrics.url,
     isLeader: () => elector.isLeader,
     async stop() {
-      if (stopping) return;
-      stopping = true;
+      if (state.stopping) return;
+      state.stopping = true;
       log.info({}, 'shutting down');
       await elector.stop({ release: true });
-      await Promise.all(endpoints.map((e) => e.close()));
+      await Promise.all([health.close(), metrics.close()]);
       log.info({}, 'stopped');
     },
   };
+}
+
+/** Opens the health and metrics endpoints (both or neither). */
+async function startEndpoints(opts: ClusterControllerOptions, registry: Registry, state: HealthState): Promise<[Endpoint, Endpoint]> {
+  const host = opts.host ?? '0.0.0.0';
+  const health = await listenHealth(host, opts.healthPort ?? 8080, state);
+  try {
+    return [health, await listenMetrics(host, opts.metricsPort ?? 9090, registry)];
+  } catch (err) {
+    await health.close();
+    throw err;
+  }
 }
 
 interface LeaderDeps {

@@ -110,61 +110,78 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+const holder = async () => (await client.tryGet<Lease>(LEASE, 'tektite-pipelines', 'tektite-pipelines-controller'))?.spec?.holderIdentity;
+
+/** `kubectl apply -k config/`: a server-side dry run, then the install. */
+async function installConfig(): Promise<void> {
+  expect((await kubectl(['create', 'namespace', 'tektite-pipelines'])).code).toBe(0);
+  const dry = await kubectl(['apply', '-k', 'config/', '--dry-run=server']);
+  expect(dry.code, dry.out).toBe(0);
+  const install = await kubectl(['apply', '-k', 'config/']);
+  expect(install.code, install.out).toBe(0);
+}
+
+/** Two replicas through the proxy; answers them once one leads. */
+async function startReplicas(): Promise<{ leader: Replica; standby: Replica }> {
+  const viaProxy = proxyKubeconfig();
+  const replicas = [startReplica('replica-a', viaProxy), startReplica('replica-b', viaProxy)];
+  await waitFor('both replicas listening', () => replicas.every((r) => r.healthUrl && r.metricsUrl), 60_000);
+  const leaderId = await waitFor('a leader', async () => (await holder()) || undefined, 60_000);
+  const leader = replicas.find((r) => r.id === leaderId)!;
+  const standby = replicas.find((r) => r.id !== leaderId)!;
+  await waitFor('leader health says leader', async () => JSON.parse((await httpGet(`${leader.healthUrl}/readyz`)).text).leader === true);
+  expect(JSON.parse((await httpGet(`${standby.healthUrl}/readyz`)).text)).toMatchObject({ ok: true, leader: false });
+  return { leader, standby };
+}
+
+/** Waits for the PipelineRun to finish; answers its Succeeded condition. */
+async function finished(name: string): Promise<{ status: string; reason?: string }> {
+  return waitFor('PipelineRun finished', async () => {
+    const pr = await client.get<PipelineRun>({ apiVersion: 'tekton.dev/v1', kind: 'PipelineRun' }, 'default', name);
+    const c = pr.status?.conditions?.find((x) => x.type === 'Succeeded');
+    return c && c.status !== 'Unknown' ? c : undefined;
+  }, 120_000, 200);
+}
+
+/** Exactly one TaskRun and one Pod per pipeline task. */
+async function expectOneChildEach(pr: string, tasks: string[]): Promise<void> {
+  const trs = (await client.list<TaskRun>({ apiVersion: 'tekton.dev/v1', kind: 'TaskRun' }, 'default', { labelSelector: `tekton.dev/pipelineRun=${pr}` })).items;
+  expect(trs.map((t) => t.metadata.labels?.['tekton.dev/pipelineTask']).sort()).toEqual(tasks);
+  const pods = (await client.list<Pod>({ apiVersion: 'v1', kind: 'Pod' }, 'default', { labelSelector: `tekton.dev/pipelineRun=${pr}` })).items;
+  expect(pods.map((p) => p.metadata.labels?.['tekton.dev/taskRun']).sort()).toEqual(tasks.map((t) => `${pr}-${t}`));
+}
+
+/** Every request the controllers made is allowed by config/'s RBAC. */
+function expectRbacCoversRequests(): void {
+  const allowed = permissionSet(CONTROLLER_PERMISSIONS);
+  const used = new Set(proxy.recorded.map((r) => r.permission));
+  expect([...used].filter((p) => !allowed.has(p)), 'requests not covered by RBAC').toEqual([]);
+  expect(used).toContain('coordination.k8s.io/leases:update');
+  expect(used).toContain('tekton.dev/taskruns:create');
+  expect(used).toContain('/pods:create');
+}
+
 describe('cluster topology: tkt up --no-controllers + two controller processes', () => {
   it('installs config/, survives the loss of the leader mid-pipeline, and creates no duplicate TaskRuns', { timeout: 180_000 }, async () => {
-    expect((await kubectl(['create', 'namespace', 'tektite-pipelines'])).code).toBe(0);
-    const dry = await kubectl(['apply', '-k', 'config/', '--dry-run=server']);
-    expect(dry.code, dry.out).toBe(0);
-    const install = await kubectl(['apply', '-k', 'config/']);
-    expect(install.code, install.out).toBe(0);
-
-    const viaProxy = proxyKubeconfig();
-    const replicas = [startReplica('replica-a', viaProxy), startReplica('replica-b', viaProxy)];
-    await waitFor('both replicas listening', () => replicas.every((r) => r.healthUrl && r.metricsUrl), 60_000);
-    const holder = async () => (await client.tryGet<Lease>(LEASE, 'tektite-pipelines', 'tektite-pipelines-controller'))?.spec?.holderIdentity;
-    const leaderId = await waitFor('a leader', async () => (await holder()) || undefined, 60_000);
-    const leader = replicas.find((r) => r.id === leaderId)!;
-    const standby = replicas.find((r) => r.id !== leaderId)!;
-    await waitFor('leader health says leader', async () => leader.healthUrl && JSON.parse((await httpGet(`${leader.healthUrl}/readyz`)).text).leader === true);
-    expect(JSON.parse((await httpGet(`${standby.healthUrl}/readyz`)).text)).toMatchObject({ ok: true, leader: false });
-
+    await installConfig();
+    const { leader, standby } = await startReplicas();
     await client.create<PipelineRun>({
       apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { name: 'handover', namespace: 'default' },
       spec: { pipelineSpec: { tasks: [task('a'), task('b', 'a'), task('c', 'b')] } },
     } as unknown as PipelineRun);
-    // Kill the leader once task a's pod runs: mid-run, with work in flight.
-    await waitFor('task a running', async () => {
-      const tr = await client.tryGet<TaskRun>({ apiVersion: 'tekton.dev/v1', kind: 'TaskRun' }, 'default', 'handover-a');
-      return tr?.status?.podName ? tr : undefined;
-    }, 60_000);
+    // Kill the leader once task a's pod exists: mid-run, with work in flight.
+    await waitFor('task a running', async () => (await client.tryGet<TaskRun>({ apiVersion: 'tekton.dev/v1', kind: 'TaskRun' }, 'default', 'handover-a'))?.status?.podName, 60_000);
     leader.proc.kill('SIGKILL');
     expect(await leader.exit).toBeNull();
 
-    const done = await waitFor('PipelineRun finished', async () => {
-      const pr = await client.get<PipelineRun>({ apiVersion: 'tekton.dev/v1', kind: 'PipelineRun' }, 'default', 'handover');
-      const c = pr.status?.conditions?.find((x) => x.type === 'Succeeded');
-      return c && c.status !== 'Unknown' ? pr : undefined;
-    }, 120_000, 200);
-    const cond = done.status?.conditions?.find((x) => x.type === 'Succeeded');
-    expect(cond?.status, `${JSON.stringify(cond)}\n${standby.logs.slice(-20).join('\n')}`).toBe('True');
+    const cond = await finished('handover');
+    expect(cond.status, `${JSON.stringify(cond)}\n${standby.logs.slice(-20).join('\n')}`).toBe('True');
     expect(await holder()).toBe(standby.id);
-
-    const trs = (await client.list<TaskRun>({ apiVersion: 'tekton.dev/v1', kind: 'TaskRun' }, 'default', { labelSelector: 'tekton.dev/pipelineRun=handover' })).items;
-    expect(trs.map((t) => t.metadata.labels?.['tekton.dev/pipelineTask']).sort()).toEqual(['a', 'b', 'c']);
-    const pods = (await client.list<Pod>({ apiVersion: 'v1', kind: 'Pod' }, 'default', { labelSelector: 'tekton.dev/pipelineRun=handover' })).items;
-    expect(pods.map((p) => p.metadata.labels?.['tekton.dev/taskRun']).sort()).toEqual(['handover-a', 'handover-b', 'handover-c']);
-
+    await expectOneChildEach('handover', ['a', 'b', 'c']);
     // The new leader counted the run it finished.
     const metrics = (await httpGet(`${standby.metricsUrl}/metrics`)).text;
     expect(sample(metrics, 'tekton_pipelines_controller_pipelinerun_total', { status: 'success' })).toBe(1);
-
-    // Every request the controllers made is allowed by config/'s RBAC.
-    const allowed = permissionSet(CONTROLLER_PERMISSIONS);
-    const used = new Set(proxy.recorded.map((r) => r.permission));
-    expect([...used].filter((p) => !allowed.has(p)), 'requests not covered by RBAC').toEqual([]);
-    expect(used).toContain('coordination.k8s.io/leases:update');
-    expect(used).toContain('tekton.dev/taskruns:create');
-    expect(used).toContain('/pods:create');
+    expectRbacCoversRequests();
 
     // Graceful shutdown: SIGTERM stops the survivor with exit 0 and releases the Lease.
     standby.proc.kill('SIGTERM');

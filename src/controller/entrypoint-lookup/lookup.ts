@@ -42,42 +42,53 @@ export interface RegistryLookupOptions {
   cacheSize?: number;
 }
 
-/** Builds the lookup. */
+/** ENTRYPOINT/CMD by `registry/repository@digest`, oldest entries dropped past `limit`. */
+class DigestCache {
+  private readonly map = new Map<string, ImageEntrypoint>();
+  constructor(private readonly limit: number) {}
+
+  get(ref: ImageReference, digest: string): ImageLookupResult | undefined {
+    const v = this.map.get(`${ref.registry}/${ref.repository}@${digest}`);
+    return v ? { ...copy(v), digest, pinned: pinnedReference(ref, digest) } : undefined;
+  }
+
+  set(ref: ImageReference, digest: string, value: ImageEntrypoint): void {
+    this.map.set(`${ref.registry}/${ref.repository}@${digest}`, copy(value));
+    if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value as string);
+  }
+}
+
+interface Deps { opts: RegistryLookupOptions; insecure: Set<string>; platform: Platform; cache: DigestCache }
+
+/** One lookup: cache by digest, else HEAD for a tag's digest, else manifest + config from the registry. */
+async function resolveImage(ref: ImageReference, ctx: LookupContext, d: Deps): Promise<ImageLookupResult> {
+  const pinnedHit = ref.digest ? d.cache.get(ref, ref.digest) : undefined;
+  if (pinnedHit) return pinnedHit;
+  const credentials = await credentialsFor(d.opts.client, ctx.namespace, ctx.serviceAccountName || 'default', ref.registry);
+  const session = new RegistrySession(ref, { insecure: d.insecure.has(ref.registry), credentials, timeoutMs: d.opts.timeoutMs });
+  if (!ref.digest) {
+    const digest = await session.headDigest();
+    const hit = digest ? d.cache.get(ref, digest) : undefined;
+    if (hit) return hit;
+  }
+  const { digest, manifest } = await session.resolveManifest(d.platform);
+  const configDigest = manifest.config?.digest;
+  if (!configDigest) throw new ImageLookupError('BadResponse', `image "${ref.registry}/${ref.repository}": manifest has no config`);
+  const config = (await session.config(configDigest)).config ?? {};
+  d.cache.set(ref, digest, {
+    ...(config.Entrypoint?.length ? { entrypoint: [...config.Entrypoint] } : {}),
+    ...(config.Cmd?.length ? { cmd: [...config.Cmd] } : {}),
+  });
+  return d.cache.get(ref, digest)!;
+}
+
+/** Builds the lookup (concurrent lookups of one image for one service account share a request). */
 export function makeRegistryLookup(opts: RegistryLookupOptions): RegistryLookup {
-  const insecure = new Set(opts.insecureRegistries ?? []);
-  const platform = opts.platform ?? { os: 'linux', architecture: 'amd64' };
-  const cache = new Map<string, ImageEntrypoint>();
-  const remember = (key: string, value: ImageEntrypoint): void => {
-    cache.set(key, value);
-    if (cache.size > (opts.cacheSize ?? 1000)) cache.delete(cache.keys().next().value as string);
+  const deps: Deps = {
+    opts, insecure: new Set(opts.insecureRegistries ?? []), platform: opts.platform ?? { os: 'linux', architecture: 'amd64' },
+    cache: new DigestCache(opts.cacheSize ?? 1000),
   };
   const inFlight = new Map<string, Promise<ImageLookupResult | undefined>>();
-
-  const lookupOnce = async (ref: ImageReference, ctx: LookupContext): Promise<ImageLookupResult> => {
-    const cacheKey = (digest: string) => `${ref.registry}/${ref.repository}@${digest}`;
-    const hit = (digest: string): ImageLookupResult | undefined => {
-      const v = cache.get(cacheKey(digest));
-      return v ? { ...copy(v), digest, pinned: pinnedReference(ref, digest) } : undefined;
-    };
-    if (ref.digest && hit(ref.digest)) return hit(ref.digest)!;
-    const credentials = await credentialsFor(opts.client, ctx.namespace, ctx.serviceAccountName || 'default', ref.registry);
-    const session = new RegistrySession(ref, { insecure: insecure.has(ref.registry), credentials, timeoutMs: opts.timeoutMs });
-    if (!ref.digest) {
-      const digest = await session.headDigest();
-      if (digest && hit(digest)) return hit(digest)!;
-    }
-    const { digest, manifest } = await session.resolveManifest(platform);
-    const configDigest = manifest.config?.digest;
-    if (!configDigest) throw new ImageLookupError('BadResponse', `image "${ref.registry}/${ref.repository}": manifest has no config`);
-    const config = (await session.config(configDigest)).config ?? {};
-    const value: ImageEntrypoint = {
-      ...(config.Entrypoint?.length ? { entrypoint: [...config.Entrypoint] } : {}),
-      ...(config.Cmd?.length ? { cmd: [...config.Cmd] } : {}),
-    };
-    remember(cacheKey(digest), value);
-    return { ...copy(value), digest, pinned: pinnedReference(ref, digest) };
-  };
-
   return (image, ctx) => {
     let ref: ImageReference;
     try {
@@ -88,7 +99,7 @@ export function makeRegistryLookup(opts: RegistryLookupOptions): RegistryLookup 
     const key = `${ctx.namespace}/${ctx.serviceAccountName ?? ''}/${image}`;
     let p = inFlight.get(key);
     if (!p) {
-      p = lookupOnce(ref, ctx).finally(() => inFlight.delete(key));
+      p = resolveImage(ref, ctx, deps).finally(() => inFlight.delete(key));
       inFlight.set(key, p);
     }
     return p;
