@@ -100,6 +100,54 @@ describe('timeouts', () => {
   });
 });
 
+describe('timeouts against second-precision start times', () => {
+  const single = (timeouts: string, timeout = '') => `
+spec:
+  timeouts: ${timeouts}
+  pipelineSpec:
+    tasks: [{ name: a, taskRef: { name: t }${timeout} }]
+    finally: [{ name: f, taskRef: { name: t } }]
+`;
+
+  it('counts the elapsed budget in whole seconds, so a child never times out before the run', () => {
+    const w = new World(run('{ pipeline: 2s }'), { tasks, now: '2025-01-01T00:00:00.600Z' });
+    w.reconcile();
+    expect(w.pr.status?.startTime).toBe('2025-01-01T00:00:00Z');
+    expect(w.run('pr-a').spec.timeout).toBe('2s');
+    w.tick(1000);
+    w.finish('a');
+    w.reconcile();
+    expect(w.run('pr-b').spec.timeout).toBe('1s');
+  });
+
+  it('a child that ran out of time at the tasks deadline counts as stopped by it: PipelineRunTimeout', () => {
+    const w = new World(single('{ pipeline: 1h, tasks: 10m }'), { tasks, now: '2025-01-01T00:00:00.600Z' });
+    w.reconcile();
+    expect(w.run('pr-a').spec.timeout).toBe('10m0s');
+    w.tick(10 * MIN);
+    w.finish('a', 'TaskRunTimeout');
+    w.run('pr-a').status!.completionTime = '2025-01-01T00:10:00Z';
+    w.reconcile();
+    expect(w.created()).toEqual(['pr-f']);
+    w.finish('f');
+    w.reconcile();
+    expect(w.condition()).toEqual(['False', 'PipelineRunTimeout', 'PipelineRun "pr" failed to finish within "10m0s"']);
+  });
+
+  it('a child that ran out of its own shorter time before the deadline fails the run: Failed', () => {
+    const w = new World(single('{ pipeline: 1h, tasks: 10m }', ', timeout: 5m'), { tasks });
+    w.reconcile();
+    w.tick(5 * MIN);
+    w.finish('a', 'TaskRunTimeout');
+    w.run('pr-a').status!.completionTime = '2025-01-01T00:05:00Z';
+    w.reconcile();
+    w.tick(6 * MIN);
+    w.finish('f');
+    w.reconcile();
+    expect(w.condition()).toEqual(['False', 'Failed', 'Tasks Completed: 2 (Failed: 1, Cancelled 0), Skipped: 0']);
+  });
+});
+
 describe('cancellation', () => {
   it('Cancelled: cancels children, runs no finally, Cancelled at once', () => {
     const w = new World(run('{ pipeline: 1h }'), { tasks });

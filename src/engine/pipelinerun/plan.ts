@@ -5,11 +5,11 @@
  * answer, and every action is idempotent, so a lost write or a restart costs nothing.
  */
 import type { PipelineRun, PipelineRunStatus } from '../../api/types.js';
-import { isDone, setSucceeded } from '../conditions.js';
+import { getSucceeded, isDone, setSucceeded } from '../conditions.js';
 import { formatTime } from '../durations.js';
 import { type Ctx, buildContext } from './context.js';
 import type { Failure } from './params.js';
-import { CANCELLED_MESSAGE, PipelineRunReason, SkipReason, TIMEOUT_MESSAGE } from './reasons.js';
+import { CANCELLED_MESSAGE, PipelineRunReason, SkipReason, TASKRUN_TIMEOUT, TIMEOUT_MESSAGE } from './reasons.js';
 import { pipelineResults } from './results.js';
 import {
   addClaims, cancelRuns, createRuns, incompleteMatrices, startableDagTasks, startableFinallyTasks,
@@ -104,11 +104,22 @@ function decide(ctx: Ctx, base: PipelineRunStatus): PipelineRunPlan {
   return finish(ctx, base, flags, dagDone);
 }
 
+/**
+ * A child that hit its own timeout at the deadline it was given (or later): its budget came from this run's
+ * timeout, which fired at the same moment, so the run's timeout is what stopped it.
+ */
+function ranOutAt(s: TaskState, deadline: number): boolean {
+  return s.runs.some((r) => getSucceeded(r.status)?.reason === TASKRUN_TIMEOUT && Date.parse(r.status?.completionTime ?? '') >= deadline);
+}
+
 /** The timeout (ms) that cancelled or skipped tasks of this run, if any did. */
 function firedTimeout(ctx: Ctx, flags: SkipFlags): number | undefined {
-  const hit = (s: TaskState, reason: string): boolean => s.outcome === 'timedOut' || s.skip === reason || (s.outcome === 'running');
-  if (flags.tasksTimedOut && ctx.dagTasks.some((s) => hit(s, SkipReason.TasksTimeout))) return ctx.timeouts.tasks;
-  if (flags.finallyTimedOut && ctx.finallyTasks.some((s) => hit(s, SkipReason.FinallyTimeout))) return ctx.timeouts.finally;
+  const { clock, timeouts } = ctx;
+  const hit = (s: TaskState, reason: string, deadline: number): boolean =>
+    s.outcome === 'timedOut' || s.skip === reason || s.outcome === 'running' || ranOutAt(s, deadline);
+  if (flags.tasksTimedOut && ctx.dagTasks.some((s) => hit(s, SkipReason.TasksTimeout, clock.start + (timeouts.tasks ?? 0)))) return timeouts.tasks;
+  const finallyDeadline = (clock.finallyStart ?? Infinity) + (timeouts.finally ?? 0);
+  if (flags.finallyTimedOut && ctx.finallyTasks.some((s) => hit(s, SkipReason.FinallyTimeout, finallyDeadline))) return timeouts.finally;
   const timedOut = (list: TaskState[]): boolean => list.some((s) => s.outcome === 'timedOut');
   if (timedOut(ctx.dagTasks) && ctx.timeouts.tasks) return ctx.timeouts.tasks;
   if (timedOut(ctx.finallyTasks) && ctx.timeouts.finally) return ctx.timeouts.finally;

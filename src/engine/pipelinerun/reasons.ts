@@ -54,6 +54,8 @@ export const CANCELLED_MESSAGE = 'TaskRun cancelled as the PipelineRun it belong
 export const TIMEOUT_MESSAGE = 'TaskRun cancelled as the PipelineRun it belongs to has timed out.';
 /** Reason a cancelled TaskRun reports. */
 export const TASKRUN_CANCELLED = 'TaskRunCancelled';
+/** Reason a TaskRun that ran out of time reports. */
+export const TASKRUN_TIMEOUT = 'TaskRunTimeout';
 /** Annotation telling the TaskRun side to mark a failure as FailureIgnored (PipelineTask onError: continue). */
 export const ON_ERROR_ANNOTATION = 'pipeline.tekton.dev/pipeline-task-on-error';
 

@@ -66,18 +66,28 @@ export function nextDeadline(t: Timeouts, c: Clock, dagDone: boolean): number | 
 }
 
 /**
+ * Time spent since `since`, in whole seconds of the wall clock. Status times are stored to the second, so a
+ * child TaskRun's start reads as the start of the second it began in; counting the budget the same way makes
+ * the child's own deadline fall at the PipelineRun's deadline or later, never before it (a child that timed
+ * out on its own a second early would end the run as Failed instead of PipelineRunTimeout).
+ */
+function elapsed(c: Clock, since: number): number {
+  return Math.floor(c.now / 1000) * 1000 - Math.floor(since / 1000) * 1000;
+}
+
+/**
  * The `spec.timeout` of a child TaskRun: the budget left (finally timeout from the finally start for finally
- * tasks, tasks timeout for DAG tasks, else the pipeline timeout; whole seconds, 1s when already spent), or
- * PipelineTask.timeout when shorter; a taskRunSpecs timeout wins over both.
+ * tasks, tasks timeout for DAG tasks, else the pipeline timeout; elapsed time counted in whole seconds, see
+ * {@link elapsed}; 1s when already spent), or PipelineTask.timeout when shorter; a taskRunSpecs timeout wins.
  */
 export function childTimeout(t: Timeouts, c: Clock, pt: PipelineTask, isFinally: boolean, specTimeout?: string): string {
   const override = ms(specTimeout);
   if (override !== undefined) return formatDuration(override);
   let budget: number | undefined;
-  if (isFinally && t.finally) budget = t.finally - (c.now - (c.finallyStart ?? c.now));
-  else if (!isFinally && t.tasks) budget = t.tasks - (c.now - c.start);
-  else if (t.pipeline > 0) budget = t.pipeline - (c.now - c.start);
-  if (budget !== undefined) budget = Math.max(1000, Math.floor(budget / 1000) * 1000);
+  if (isFinally && t.finally) budget = t.finally - elapsed(c, c.finallyStart ?? c.now);
+  else if (!isFinally && t.tasks) budget = t.tasks - elapsed(c, c.start);
+  else if (t.pipeline > 0) budget = t.pipeline - elapsed(c, c.start);
+  if (budget !== undefined) budget = Math.max(1000, budget);
   const own = ms(pt.timeout);
   if (own !== undefined && own > 0 && (budget === undefined || own < budget)) budget = own;
   return formatDuration(budget ?? 0);
