@@ -8,11 +8,12 @@
  *   2. noop runtime, one run in flight: the same hand-off and first-pod latencies without queueing.
  *   3. host runtime (bubblewrap), one run in flight, fewer runs: the same hand-off.
  * Run: npx tsx bench/pipelinerun.ts [--runs 1000] [--concurrency 50] [--shape chain|dag] [--solo-runs 100]
- *        [--host-runs 10] [--memory] [--workers N] [--skip-host] [--count-requests]
+ *        [--host-runs 10] [--memory] [--workers N] [--skip-host] [--count-requests] [--profile | --profile-out F]
  */
 import type { ControllerConfig } from '../src/controller/config.js';
 import { apply, closedLoop, NS, pipeline, pipelineRun, task, taskNames } from './lib/objects.js';
 import { Probe } from './lib/probe.js';
+import { areaLine, startProfile } from './lib/profile.js';
 import { countRequests, requestReport } from './lib/requests.js';
 import { figure, flag, hasFlag, machineLine, median, ms } from './lib/report.js';
 import { startBenchStack, type BenchStack } from './lib/stack.js';
@@ -25,6 +26,7 @@ const SHAPE = flag('shape', 'chain') === 'dag' ? 'dag' : 'chain';
 const TASKS = 5;
 const MEMORY = hasFlag('memory');
 const WORKERS = flag('workers', '');
+const PROFILE = hasFlag('profile') ? 'true' : flag('profile-out', '');
 const config: Partial<ControllerConfig> = WORKERS ? { workers: Number(WORKERS) } : {};
 
 /** Edges (A, B) of the pipeline: B runs after A. */
@@ -101,31 +103,46 @@ function printHandoffs(label: string, f: RunFigures): void {
   console.log(figure(`  ${label} PipelineRun duration (created → Succeeded)`, f.duration));
 }
 
+interface LoadResult { names: string[]; wall: number; cpu: NodeJS.CpuUsage; areas?: Map<string, number> }
+
+/** Runs the measured closed loop (after a warm-up), with CPU accounting and, with `--profile`, a CPU profile. */
+async function load(stack: BenchStack, probe: Probe): Promise<LoadResult> {
+  await closedLoop(stack.client, probe, 'pipelinerun', 20, 10, (i) => pipelineRun(`warm-${i}`, 'bench'));
+  const names = Array.from({ length: RUNS }, (_, i) => `load-${i}`);
+  const profile = PROFILE ? await startProfile() : undefined;
+  const cpu0 = process.cpuUsage();
+  const wall = await closedLoop(stack.client, probe, 'pipelinerun', RUNS, CONCURRENCY, (i) => pipelineRun(names[i] ?? '', 'bench'));
+  const cpu = process.cpuUsage(cpu0);
+  const areas = await profile?.stop(PROFILE === 'true' ? undefined : PROFILE);
+  return { names, wall, cpu, ...(areas ? { areas } : {}) };
+}
+
+function reportLoad(stack: BenchStack, probe: Probe, r: LoadResult): void {
+  const { names } = r;
+  const t0 = Math.min(...names.map((n) => probe.get('pipelinerun', n).created ?? Infinity));
+  const t1 = Math.max(...names.map((n) => probe.get('pipelinerun', n).done ?? -Infinity));
+  const rate = (RUNS * TASKS) / ((t1 - t0) / 1000);
+  console.log(`noop runtime, ${RUNS} PipelineRuns × ${TASKS} tasks (${SHAPE}), ${CONCURRENCY} in flight, ${stack.store.backend} store, ${config.workers ?? 'default'} workers:`);
+  console.log(`  ${verify(stack, probe, names)}`);
+  console.log(`  throughput: ${rate.toFixed(0)} TaskRuns/s (${(RUNS / (r.wall / 1000)).toFixed(1)} PipelineRuns/s, wall ${ms(r.wall)})   [target ≥ 200/s: ${rate >= 200 ? 'met' : 'NOT met'}]`);
+  const cpuPerTr = (r.cpu.user + r.cpu.system) / 1000 / (RUNS * TASKS);
+  console.log(`  CPU of this process: ${ms(cpuPerTr)} per TaskRun (user ${(r.cpu.user / 1e6).toFixed(1)} s, system ${(r.cpu.system / 1e6).toFixed(1)} s) → ≈ ${(1000 / cpuPerTr).toFixed(0)} TaskRuns/s if it had one core to itself`);
+  if (r.areas) console.log(`  where the time goes (profile shares × CPU per TaskRun): ${areaLine(r.areas, cpuPerTr, 'TaskRun')}`);
+  const per = tenths(probe, names, t0, t1);
+  console.log(`  TaskRuns/s per tenth of the run: ${per.map((x) => x.toFixed(0)).join(' ')} (min ${Math.min(...per).toFixed(0)}, ignoring the ramp-down tenth: ${Math.min(...per.slice(0, 9)).toFixed(0)})`);
+  const first = figures(probe, names.slice(0, 100)).duration;
+  const last = figures(probe, names.slice(-100)).duration;
+  console.log(`  flatness: run duration median first 100 ${ms(median(first))}, last 100 ${ms(median(last))}, ratio last/first ${(median(last) / median(first)).toFixed(2)}`);
+  printHandoffs('under load:', figures(probe, names));
+  if (hasFlag('count-requests')) console.log(['  API requests (CRUD, all clients in the process):', ...requestReport(RUNS * TASKS + 100, 'TaskRun')].join('\n'));
+  console.log(`  store writes: ${[...probe.writes].map(([res, n]) => `${res || 'core'} ${n}`).join(', ')}`);
+}
+
 async function throughput(): Promise<void> {
   const { stack, probe } = await setup('noop');
   try {
-    await closedLoop(stack.client, probe, 'pipelinerun', 20, 10, (i) => pipelineRun(`warm-${i}`, 'bench'));
-    const names = Array.from({ length: RUNS }, (_, i) => `load-${i}`);
-    const cpu0 = process.cpuUsage();
-    const wall = await closedLoop(stack.client, probe, 'pipelinerun', RUNS, CONCURRENCY, (i) => pipelineRun(names[i] ?? '', 'bench'));
-    const cpu = process.cpuUsage(cpu0);
-    const t0 = Math.min(...names.map((n) => probe.get('pipelinerun', n).created ?? Infinity));
-    const t1 = Math.max(...names.map((n) => probe.get('pipelinerun', n).done ?? -Infinity));
-    const rate = (RUNS * TASKS) / ((t1 - t0) / 1000);
-    console.log(`noop runtime, ${RUNS} PipelineRuns × ${TASKS} tasks (${SHAPE}), ${CONCURRENCY} in flight, ${stack.store.backend} store:`);
-    console.log(`  ${verify(stack, probe, names)}`);
-    console.log(`  throughput: ${rate.toFixed(0)} TaskRuns/s (${(RUNS / (wall / 1000)).toFixed(1)} PipelineRuns/s, wall ${ms(wall)})   [target ≥ 200/s: ${rate >= 200 ? 'met' : 'NOT met'}]`);
-    const cpuPerTr = (cpu.user + cpu.system) / 1000 / (RUNS * TASKS);
-    console.log(`  CPU of this process (API server + controllers + kubelet + bench): ${ms(cpuPerTr)} per TaskRun (user ${(cpu.user / 1e6).toFixed(1)} s, system ${(cpu.system / 1e6).toFixed(1)} s) → at most ${(1000 / cpuPerTr).toFixed(0)} TaskRuns/s on one idle core`);
-    const per = tenths(probe, names, t0, t1);
-    console.log(`  TaskRuns/s per tenth of the run: ${per.map((x) => x.toFixed(0)).join(' ')} (min ${Math.min(...per).toFixed(0)}, ignoring the ramp-down tenth: ${Math.min(...per.slice(0, 9)).toFixed(0)})`);
-    const first = figures(probe, names.slice(0, 100)).duration;
-    const last = figures(probe, names.slice(-100)).duration;
-    console.log(`  flatness: run duration median first 100 ${ms(median(first))}, last 100 ${ms(median(last))}, ratio last/first ${(median(last) / median(first)).toFixed(2)}`);
-    printHandoffs('under load:', figures(probe, names));
-    if (hasFlag('count-requests')) console.log(['  API requests (CRUD, all clients in the process):', ...requestReport(RUNS * TASKS + 100, 'TaskRun')].join('\n'));
-    console.log(`  store writes: ${[...probe.writes].map(([r, n]) => `${r || 'core'} ${n}`).join(', ')}`);
-    await solo(stack, probe, 'noop', SOLO);
+    reportLoad(stack, probe, await load(stack, probe));
+    if (SOLO > 0) await solo(stack, probe, 'noop', SOLO);
   } finally {
     probe.close();
     await stack.stop();

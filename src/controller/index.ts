@@ -1,12 +1,15 @@
 /**
  * Starts tektite's controllers against any API server (embedded or a real cluster): informers for
  * PipelineRuns, TaskRuns and Pods, and one controller per reconciled kind. Children enqueue their owner.
+ * Tasks, Pipelines and StepActions are read through informer caches too (a get per reconcile otherwise), and the
+ * reconcilers' own writes are fed back into the caches (see runtime/caches.ts).
  */
 import type { KubeObject, PipelineRun, Pod, TaskRun } from '../api/types.js';
-import type { KubeClient } from '../kube/client.js';
+import type { KindRef, KubeClient } from '../kube/client.js';
 import { defaultControllerConfig, type ControllerConfig } from './config.js';
+import { InformerCaches } from './runtime/caches.js';
 import { Controller, silentLogger, type Logger } from './runtime/controller.js';
-import { Informer, keyOf } from './runtime/informer.js';
+import { Informer, keyOf, labelIndex } from './runtime/informer.js';
 import { pipelineRunReconciler } from './pipelinerun/reconciler.js';
 import { taskRunReconciler } from './taskrun/reconciler.js';
 
@@ -22,19 +25,39 @@ export interface RunControllersOptions {
   namespace?: string;
 }
 
+const REFS = {
+  pipelineRun: { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun' },
+  taskRun: { apiVersion: 'tekton.dev/v1', kind: 'TaskRun' },
+  pod: { apiVersion: 'v1', kind: 'Pod' },
+  task: { apiVersion: 'tekton.dev/v1', kind: 'Task' },
+  pipeline: { apiVersion: 'tekton.dev/v1', kind: 'Pipeline' },
+  stepAction: { apiVersion: 'tekton.dev/v1beta1', kind: 'StepAction' },
+} satisfies Record<string, KindRef>;
+
+/** The informers of the controllers, registered as the client's read-through cache. */
+function makeInformers(opts: RunControllersOptions, log: Logger) {
+  const caches = new InformerCaches();
+  const make = <T extends KubeObject>(ref: KindRef, labelSelector?: string): Informer<T> => caches.add(ref, new Informer<T>(opts.client, ref, {
+    namespace: opts.namespace, labelSelector,
+    onError: (err: unknown) => log.warn({ kind: ref.kind, err: err instanceof Error ? err.message : String(err) }, 'informer error; relisting'),
+  }));
+  const informers = {
+    pipelineRuns: make<PipelineRun>(REFS.pipelineRun),
+    taskRuns: make<TaskRun>(REFS.taskRun),
+    pods: make<Pod>(REFS.pod, 'tekton.dev/taskRun'),
+    definitions: [make(REFS.task), make(REFS.pipeline), make(REFS.stepAction)],
+  };
+  informers.taskRuns.addIndex('tekton.dev/pipelineRun', labelIndex('tekton.dev/pipelineRun'));
+  return { ...informers, client: opts.client.withCache(caches) };
+}
+
 /** Starts the TaskRun and PipelineRun controllers; resolves once their caches are synced. */
 export async function runControllers(opts: RunControllersOptions): Promise<RunningControllers> {
   const config = defaultControllerConfig(opts.config);
   const log = opts.log ?? silentLogger;
-  const onError = (kind: string) => (err: unknown): void => log.warn({ kind, err: err instanceof Error ? err.message : String(err) }, 'informer error; relisting');
-  const informerOpts = (kind: string) => ({ namespace: opts.namespace, onError: onError(kind) });
-  const pipelineRuns = new Informer<PipelineRun>(opts.client, { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun' }, informerOpts('PipelineRun'));
-  const taskRuns = new Informer<TaskRun>(opts.client, { apiVersion: 'tekton.dev/v1', kind: 'TaskRun' }, informerOpts('TaskRun'));
-  const pods = new Informer<Pod>(opts.client, { apiVersion: 'v1', kind: 'Pod' }, { ...informerOpts('Pod'), labelSelector: 'tekton.dev/taskRun' });
-
-  const prController = new Controller({ name: 'pipelinerun', workers: config.workers, log, reconcile: pipelineRunReconciler({ client: opts.client, pipelineRuns, taskRuns, config }) });
-  const trController = new Controller({ name: 'taskrun', workers: config.workers, log, reconcile: taskRunReconciler({ client: opts.client, taskRuns, pods, config }) });
-
+  const { pipelineRuns, taskRuns, pods, definitions, client } = makeInformers(opts, log);
+  const prController = new Controller({ name: 'pipelinerun', workers: config.workers, log, reconcile: pipelineRunReconciler({ client, pipelineRuns, taskRuns, config }) });
+  const trController = new Controller({ name: 'taskrun', workers: config.workers, log, reconcile: taskRunReconciler({ client, taskRuns, pods, config }) });
   const self = (c: Controller) => (obj: KubeObject): void => c.enqueue(keyOf(obj));
   const owner = (c: Controller, label: string) => (obj: KubeObject): void => {
     const name = obj.metadata.labels?.[label];
@@ -45,13 +68,14 @@ export async function runControllers(opts: RunControllersOptions): Promise<Runni
   taskRuns.addHandlers(all(self(trController)));
   taskRuns.addHandlers(all(owner(prController, 'tekton.dev/pipelineRun')));
   pods.addHandlers(all(owner(trController, 'tekton.dev/taskRun')));
-
+  // definitions are a cache only: a miss falls back to a GET, so the controllers need not wait for them
+  for (const d of definitions) void d.start();
   await Promise.all([pods.start(), taskRuns.start(), pipelineRuns.start()]);
   prController.start();
   trController.start();
   return {
     async stop() {
-      for (const i of [pipelineRuns, taskRuns, pods]) i.stop();
+      for (const i of [pipelineRuns, taskRuns, pods, ...definitions]) i.stop();
       await Promise.all([prController.stop(), trController.stop()]);
     },
   };

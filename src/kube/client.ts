@@ -39,6 +39,16 @@ export interface KindRef {
   kind: string;
 }
 
+/**
+ * A read-through cache a client view consults (see {@link KubeClient.withCache}): `lookup` answers objects it
+ * holds (e.g. from informers) so that `get` needs no request; `observe` is told every object a write returned,
+ * so that caches see the client's own writes before their watch delivers them.
+ */
+export interface ClientCache {
+  lookup(ref: KindRef, namespace: string | undefined, name: string): KubeObject | undefined;
+  observe?(obj: KubeObject): void;
+}
+
 /** Loads a KubeConfig: an explicit file, else $KUBECONFIG / ~/.kube/config, else in-cluster. */
 export function loadKubeConfig(opts: { kubeconfig?: string; context?: string } = {}): KubeConfig {
   const kc = new KubeConfig();
@@ -76,15 +86,32 @@ export class KubeClient {
   readonly kc: KubeConfig;
   readonly server: URL;
   private readonly agent: http.Agent;
+  private readonly cache?: ClientCache;
   private authed?: Promise<https.RequestOptions>;
 
-  constructor(kc: KubeConfig) {
+  /** `opts.agent` shares another client's connections; `opts.cache` is consulted by get() (see withCache). */
+  constructor(kc: KubeConfig, opts: { agent?: http.Agent; cache?: ClientCache } = {}) {
     this.kc = kc;
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     this.server = new URL(cluster.server);
     const isHttps = this.server.protocol === 'https:';
-    this.agent = isHttps ? new https.Agent({ keepAlive: true, maxSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 64 });
+    this.agent = opts.agent ?? (isHttps ? new https.Agent({ keepAlive: true, maxSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 64 }));
+    this.cache = opts.cache;
+  }
+
+  /**
+   * A view of this client (same configuration and connections) whose get() answers from `cache` when it holds the
+   * object (a deep copy, so callers may change it) and asks the API server otherwise, and whose writes are passed
+   * to `cache.observe`. Other clients are unaffected.
+   */
+  withCache(cache: ClientCache): KubeClient {
+    return new KubeClient(this.kc, { agent: this.agent, cache });
+  }
+
+  private observed<T extends KubeObject>(obj: T): T {
+    if (this.cache?.observe && obj?.metadata) this.cache.observe(obj);
+    return obj;
   }
 
   /** The namespace of the current context, or `default`. */
@@ -144,6 +171,8 @@ export class KubeClient {
   }
 
   async get<T extends KubeObject>(ref: KindRef, namespace: string | undefined, name: string): Promise<T> {
+    const hit = this.cache?.lookup(ref, namespace, name);
+    if (hit) return structuredClone(hit) as T;
     return this.request<T>('GET', resourcePath(infoOf(ref), namespace, name));
   }
 
@@ -171,25 +200,26 @@ export class KubeClient {
     const info = infoOf(obj);
     const ns = info.namespaced ? (obj.metadata.namespace ?? this.defaultNamespace) : undefined;
     const body = { ...obj, apiVersion: apiVersionOf(info), metadata: { ...obj.metadata, ...(ns ? { namespace: ns } : {}) } };
-    return this.request<T>('POST', resourcePath(info, ns) + query({ dryRun: opts.dryRun ? 'All' : undefined }), body);
+    const created = await this.request<T>('POST', resourcePath(info, ns) + query({ dryRun: opts.dryRun ? 'All' : undefined }), body);
+    return opts.dryRun ? created : this.observed(created);
   }
 
   /** PUT of the whole object (optimistic concurrency on metadata.resourceVersion). */
   async update<T extends KubeObject>(obj: T): Promise<T> {
     const info = infoOf(obj);
-    return this.request<T>('PUT', resourcePath(info, obj.metadata.namespace, obj.metadata.name), obj);
+    return this.observed(await this.request<T>('PUT', resourcePath(info, obj.metadata.namespace, obj.metadata.name), obj));
   }
 
   /** PUT of the /status subresource. */
   async updateStatus<T extends KubeObject>(obj: T): Promise<T> {
     const info = infoOf(obj);
-    return this.request<T>('PUT', resourcePath(info, obj.metadata.namespace, obj.metadata.name, 'status'), obj);
+    return this.observed(await this.request<T>('PUT', resourcePath(info, obj.metadata.namespace, obj.metadata.name, 'status'), obj));
   }
 
   async patch<T extends KubeObject>(ref: KindRef, namespace: string | undefined, name: string, patch: unknown, opts: { type?: PatchType; status?: boolean } = {}): Promise<T> {
     const type = opts.type ?? 'merge';
     const path = resourcePath(infoOf(ref), namespace, name, opts.status ? 'status' : undefined);
-    return this.request<T>('PATCH', path, patch, patchContentType[type]);
+    return this.observed(await this.request<T>('PATCH', path, patch, patchContentType[type]));
   }
 
   /** Deletes an object; NotFound counts as done. */

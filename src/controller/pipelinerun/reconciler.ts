@@ -42,7 +42,7 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): (key: st
       return;
     }
     const tasks = await fetchTaskSpecs(deps.client, ns, fetched.spec);
-    const children = deps.taskRuns.list((tr) => tr.metadata.namespace === ns && tr.metadata.labels?.['tekton.dev/pipelineRun'] === pr.metadata.name);
+    const children = deps.taskRuns.byIndex('tekton.dev/pipelineRun', `${ns}/${pr.metadata.name ?? ''}`);
     const plan = planPipelineRun({
       pipelineRun: pr, pipelineName: fetched.pipelineName, pipelineSpec: fetched.spec, tasks, taskRuns: children, now: now(),
       config: { defaultTimeoutMinutes: deps.config.defaultTimeoutMinutes, maxMatrixCombinations: deps.config.maxMatrixCombinations, managedByLabel: deps.config.managedByLabel },

@@ -24,9 +24,50 @@ export function splitKey(key: string): { namespace: string | undefined; name: st
   return i < 0 ? { namespace: undefined, name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
 }
 
+/**
+ * Whether resourceVersion `a` is older than `b`. Versions are opaque in Kubernetes, but both etcd and the embedded
+ * store hand out increasing integers; anything else is never called older (the newest write wins as before).
+ */
+export function isOlder(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
+  return a.length !== b.length ? a.length < b.length : a < b;
+}
+
+/** Whether an object's labels satisfy a selector of `key`, `!key`, `key=value` and `key!=value` terms. */
+export function matchesLabels(labels: Record<string, string> | undefined, selector: string | undefined): boolean {
+  for (const term of (selector ?? '').split(',').map((t) => t.trim()).filter(Boolean)) {
+    const ne = term.indexOf('!=');
+    const eq = term.indexOf('=');
+    if (term.startsWith('!')) {
+      if (labels?.[term.slice(1)] !== undefined) return false;
+    } else if (ne > 0) {
+      if (labels?.[term.slice(0, ne)] === term.slice(ne + 2).replace(/^=/, '')) return false;
+    } else if (eq > 0) {
+      if (labels?.[term.slice(0, eq)] !== term.slice(eq + 1).replace(/^=/, '')) return false;
+    } else if (labels?.[term] === undefined) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Derives index values from an object (e.g. its owner's key); see {@link Informer.addIndex}. */
+export type IndexFn<T> = (obj: T) => string[];
+
+/** An index of objects by the value of a label, as `namespace/value` (e.g. children by their owner's key). */
+export function labelIndex<T extends KubeObject>(label: string): IndexFn<T> {
+  return (obj) => {
+    const v = obj.metadata.labels?.[label];
+    return v === undefined ? [] : [`${obj.metadata.namespace ?? ''}/${v}`];
+  };
+}
+
 /** List + watch of one kind (all namespaces unless given) with a local cache. */
 export class Informer<T extends KubeObject> {
   private readonly cache = new Map<string, T>();
+  private readonly indexes = new Map<string, { fn: IndexFn<T>; values: Map<string, Map<string, T>> }>();
+  /** resourceVersions of recent deletions, so that a late {@link observe} does not bring an object back. */
+  private readonly tombstones = new Map<string, string | undefined>();
   private readonly handlers: InformerHandlers<T>[] = [];
   private resourceVersion = '';
   private stopWatch?: () => void;
@@ -69,6 +110,32 @@ export class Informer<T extends KubeObject> {
     return this.cache.get(key);
   }
 
+  /** Maintains an index `name` of the cache by the values `fn` derives; call before start(). */
+  addIndex(name: string, fn: IndexFn<T>): void {
+    this.indexes.set(name, { fn, values: new Map() });
+  }
+
+  /** The cached objects whose index `name` holds `value` (without scanning the cache). */
+  byIndex(name: string, value: string): T[] {
+    const idx = this.indexes.get(name);
+    if (!idx) throw new Error(`informer has no index "${name}"`);
+    return [...(idx.values.get(value)?.values() ?? [])];
+  }
+
+  /**
+   * Takes in an object that a write of this process returned, so that reconciles see their own writes before the
+   * watch delivers them (client-go's mutation cache). Ignored when the cache already holds a newer version or the
+   * object is outside this informer's namespace or label selector; handlers run as for a watch event.
+   */
+  observe(obj: T): void {
+    if (obj.kind !== undefined && obj.kind !== this.ref.kind) return;
+    if (this.opts.namespace && obj.metadata.namespace !== this.opts.namespace) return;
+    if (!matchesLabels(obj.metadata.labels, this.opts.labelSelector)) return;
+    const key = keyOf(obj);
+    if (this.tombstones.has(key) && !isOlder(this.tombstones.get(key), obj.metadata.resourceVersion)) return;
+    this.upsert(key, obj);
+  }
+
   /** Every cached object, optionally filtered. */
   list(filter?: (obj: T) => boolean): T[] {
     const all = [...this.cache.values()];
@@ -98,13 +165,10 @@ export class Informer<T extends KubeObject> {
     for (const obj of list.items) {
       const key = keyOf(obj);
       seen.add(key);
-      this.upsert(key, obj);
+      this.upsert(key, obj, true);
     }
     for (const [key, old] of [...this.cache]) {
-      if (!seen.has(key)) {
-        this.cache.delete(key);
-        for (const h of this.handlers) h.onDelete?.(old);
-      }
+      if (!seen.has(key)) this.remove(key, old);
     }
     this.resourceVersion = list.metadata.resourceVersion ?? '';
     if (!this.synced) {
@@ -113,13 +177,38 @@ export class Informer<T extends KubeObject> {
     }
   }
 
-  private upsert(key: string, obj: T): void {
+  private upsert(key: string, obj: T, relist = false): void {
     const old = this.cache.get(key);
     if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion) return;
+    if (old && !relist && isOlder(obj.metadata.resourceVersion, old.metadata.resourceVersion)) return;
     this.cache.set(key, obj);
+    this.reindex(key, obj, old);
     for (const h of this.handlers) {
       if (old) h.onUpdate?.(obj, old);
       else h.onAdd?.(obj);
+    }
+  }
+
+  private remove(key: string, old: T): void {
+    if (this.tombstones.size >= 10_000) this.tombstones.clear();
+    this.tombstones.set(key, old.metadata.resourceVersion);
+    this.cache.delete(key);
+    this.reindex(key, undefined, old);
+    for (const h of this.handlers) h.onDelete?.(old);
+  }
+
+  private reindex(key: string, obj: T | undefined, old: T | undefined): void {
+    for (const { fn, values } of this.indexes.values()) {
+      for (const v of old ? fn(old) : []) {
+        const set = values.get(v);
+        set?.delete(key);
+        if (set?.size === 0) values.delete(v);
+      }
+      for (const v of obj ? fn(obj) : []) {
+        let set = values.get(v);
+        if (!set) values.set(v, (set = new Map()));
+        set.set(key, obj as T);
+      }
     }
   }
 
@@ -138,13 +227,8 @@ export class Informer<T extends KubeObject> {
         obj.apiVersion ??= this.ref.apiVersion;
         obj.kind ??= this.ref.kind;
         const key = keyOf(obj);
-        if (type === 'DELETED') {
-          const old = this.cache.get(key) ?? obj;
-          this.cache.delete(key);
-          for (const h of this.handlers) h.onDelete?.(old);
-        } else {
-          this.upsert(key, obj);
-        }
+        if (type === 'DELETED') this.remove(key, this.cache.get(key) ?? obj);
+        else this.upsert(key, obj);
       };
       const onDone = (err?: unknown): void => {
         this.stopWatch = undefined;
