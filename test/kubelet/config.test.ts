@@ -69,6 +69,19 @@ describe('kubelet config sources', () => {
     expect(c.logs.read('default', 'vols', 'main')).toBe('t0p\nbob\na=1\nconf\n400\nro\n');
   });
 
+  it('mounts a configMap key with subPath as a file in /etc and a volume nested in a read-only one', async (ctx) => {
+    if (!c) return ctx.skip();
+    await createPod(c, 'subfile', {
+      volumes: [{ name: 'm', configMap: { name: 'cfg' } }, { name: 'e', emptyDir: {} }],
+      containers: [{
+        name: 'main', ...sh('cat /etc/tektite-app.conf; echo x > /cfg/scratch/f && cat /cfg/scratch/f; cat /cfg/color'),
+        volumeMounts: [{ name: 'm', mountPath: '/etc/tektite-app.conf', subPath: 'app.conf' }, { name: 'm', mountPath: '/cfg' }, { name: 'e', mountPath: '/cfg/scratch' }],
+      }],
+    });
+    expect((await waitDone(c, 'subfile')).status?.phase).toBe('Succeeded');
+    expect(c.logs.read('default', 'subfile', 'main')).toBe('a=1\nx\nblue\n');
+  });
+
   it('writes downward API files and refreshes them when annotations change', async (ctx) => {
     if (!c) return ctx.skip();
     await createPod(c, 'downward', {

@@ -68,6 +68,23 @@ describe('host runtime', () => {
     ]);
   });
 
+  it('mounts volumes at paths missing inside the read-only /etc and /usr, keeping their other entries', async (ctx) => {
+    if (!available) return ctx.skip();
+    const dir = scratch();
+    const cfg = path.join(dir, 'cfg');
+    const out = path.join(dir, 'out');
+    mkdirSync(cfg);
+    mkdirSync(out);
+    writeFileSync(path.join(cfg, 'a.conf'), 'conf-a');
+    const r = await run(launchOf(dir, {
+      name: 'etc', command: ['sh', '-c', 'cat /etc/tektite-cfg/a.conf; echo; test -f /etc/passwd && echo passwd; echo w > /usr/local/tektite-out/f; pwd; touch /etc/x 2>/dev/null || echo etc-ro'],
+      workingDir: '/usr/share/tektite-wd',
+      mounts: [{ hostPath: cfg, containerPath: '/etc/tektite-cfg', readOnly: true }, { hostPath: out, containerPath: '/usr/local/tektite-out', readOnly: false }],
+    }));
+    expect(r.out).toBe('conf-a\npasswd\n/usr/share/tektite-wd\netc-ro\n');
+    expect(readFileSync(path.join(out, 'f'), 'utf8')).toBe('w\n');
+  });
+
   it('runs as another user with runAsUser', async (ctx) => {
     if (!available) return ctx.skip();
     const dir = scratch();

@@ -1,5 +1,5 @@
 /** Turns a pod's container spec into a runtime-neutral ContainerLaunch (mounts, env, command, user). */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container, Pod } from '../../api/types.js';
 import { expandVars } from './env.js';
@@ -12,6 +12,10 @@ export const DEFAULT_TERMINATION_PATH = '/dev/termination-log';
 /** The host file that receives a container's termination message. */
 export function terminationFile(pod: PodIdentity, name: string, init: boolean): string {
   return path.join(pod.dir, 'term', `${init ? 'init-' : ''}${name}`);
+}
+
+async function exists(p: string): Promise<boolean> {
+  return access(p).then(() => true, () => false);
 }
 
 function depth(p: string): number {
@@ -29,10 +33,33 @@ async function mountsOf(c: Container, volumes: Map<string, PreparedVolume>, env:
       throw new UnsupportedVolumeError(`container ${c.name}: invalid subPath "${sub}"`);
     }
     const hostPath = norm ? path.join(vol.hostPath, norm) : vol.hostPath;
-    if (norm) await mkdir(hostPath, { recursive: true, mode: 0o777 });
+    if (norm && !(await exists(hostPath))) await mkdir(hostPath, { recursive: true, mode: 0o777 });
     out.push({ hostPath, containerPath: path.posix.normalize(vm.mountPath), readOnly: vm.readOnly === true || vol.readOnly });
   }
-  return out.map((m, i) => ({ m, i })).sort((a, b) => depth(a.m.containerPath) - depth(b.m.containerPath) || a.i - b.i).map((x) => x.m);
+  const sorted = out.map((m, i) => ({ m, i })).sort((a, b) => depth(a.m.containerPath) - depth(b.m.containerPath) || a.i - b.i).map((x) => x.m);
+  await mountPointsInReadOnlyParents(sorted);
+  return sorted;
+}
+
+function isUnder(child: string, parent: string): boolean {
+  return child !== parent && child.startsWith(parent.replace(/\/$/, '') + '/');
+}
+
+/** A mount nested in a read-only mount needs its mount point to exist already: create it in the parent's dir. */
+async function mountPointsInReadOnlyParents(mounts: Mount[]): Promise<void> {
+  for (let i = 0; i < mounts.length; i++) {
+    const m = mounts[i];
+    if (!m) continue;
+    const parent = mounts.slice(0, i).reverse().find((p) => isUnder(m.containerPath, p.containerPath));
+    if (!parent?.readOnly) continue;
+    const point = path.join(parent.hostPath, path.posix.relative(parent.containerPath, m.containerPath));
+    if (await exists(point)) continue;
+    if ((await stat(m.hostPath)).isDirectory()) await mkdir(point, { recursive: true });
+    else {
+      await mkdir(path.dirname(point), { recursive: true });
+      await writeFile(point, '');
+    }
+  }
 }
 
 /** Creates the working directory on the host when it lies inside a writable volume. */

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { repositoryOf } from '../../../pod/index.js';
 import type { ContainerHandle, ContainerLaunch, ContainerRuntime, ExitInfo } from '../types.js';
+import { creatableArgs } from './host-fs.js';
 import { runCapture, spawnMerged } from './proc.js';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -58,12 +59,17 @@ function fsArgs(launch: ContainerLaunch): string[] {
   }
   a.push('--ro-bind', '/etc', '/etc', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
   for (const d of OPTIONAL_RO) if (existsSync(d)) a.push('--ro-bind', d, d);
+  const targets = [...launch.mounts.map((m) => m.containerPath), launch.termination.containerPath];
+  if (launch.workingDir) targets.push(launch.workingDir);
+  const creatable = creatableArgs(targets);
+  a.push(...creatable.before);
   const mounted = new Set(launch.mounts.map((m) => m.containerPath));
   for (const d of ['/root', '/home']) if (!mounted.has(d)) a.push('--tmpfs', d);
   a.push('--ro-bind', launch.helperPath, '/tektite/entrypoint', ...imageShellArgs(launch));
   for (const m of launch.mounts) a.push(m.readOnly ? '--ro-bind' : '--bind', m.hostPath, m.containerPath);
   a.push('--bind', launch.termination.hostPath, launch.termination.containerPath);
-  return a;
+  if (launch.workingDir && launch.workingDir !== '/') a.push('--dir', launch.workingDir);
+  return [...a, ...creatable.after];
 }
 
 /** The bwrap argument list (without the program name) that runs `command` for this container. */
@@ -73,9 +79,7 @@ export function bwrapArgs(launch: ContainerLaunch, command: string[]): string[] 
     a.push('--unshare-user', '--uid', String(launch.runAsUser), '--gid', String(launch.runAsGroup ?? 0));
   }
   a.push('--hostname', hostnameOf(launch.pod.name), ...fsArgs(launch));
-  const wd = launch.workingDir || '/';
-  if (wd !== '/') a.push('--dir', wd);
-  a.push('--chdir', wd, '--', ...command);
+  a.push('--chdir', launch.workingDir || '/', '--', ...command);
   return a;
 }
 
