@@ -2,14 +2,15 @@
  * The TaskRun reconciler: gather (TaskRun, its TaskSpec and StepActions, its Pod) → decide (pure engine plan)
  * → apply (create/delete/annotate pods, then write the status once).
  */
-import type { Pod, TaskRun } from '../../api/types.js';
+import type { Pod, TaskRun, TaskSpec } from '../../api/types.js';
 import { setSucceeded } from '../../engine/conditions.js';
 import { claimNameForTemplate } from '../../engine/names.js';
 import { decideTaskRun } from '../../engine/taskrun/decide.js';
 import { resolveTaskSpec } from '../../engine/taskrun/resolve.js';
 import type { KubeClient } from '../../kube/client.js';
 import { isAlreadyExists } from '../../kube/errors.js';
-import { builtinImageEntrypoints, buildPod } from '../../pod/index.js';
+import { builtinImageEntrypoints, buildPod, type ImageEntrypointLookup } from '../../pod/index.js';
+import { ImageLookupError, prefetchImageEntrypoints, type RegistryLookup } from '../entrypoint-lookup/index.js';
 import type { ControllerConfig } from '../config.js';
 import { isManagedByUs } from '../config.js';
 import type { Informer } from '../runtime/informer.js';
@@ -25,6 +26,8 @@ export interface TaskRunReconcilerDeps {
   taskRuns: Informer<TaskRun>;
   pods: Informer<Pod>;
   config: ControllerConfig;
+  /** Registry lookup of image ENTRYPOINT/CMD for steps without a command (cluster mode); else the built-in table. */
+  imageLookup?: RegistryLookup;
   now?: () => Date;
 }
 
@@ -73,11 +76,15 @@ async function applyActions(deps: TaskRunReconcilerDeps, tr: TaskRun, resolved: 
     if (action.type === 'createPod') {
       if (!resolved.ok) continue;
       await createWorkspacePvcs(deps.client, tr);
+      const images = await imageEntrypoints(deps, tr, resolved.spec);
+      if (!images.ok) {
+        return setSucceeded({ ...plan.status, completionTime: at.toISOString() }, { status: 'False', reason: 'PodCreationFailed', message: images.message }, at);
+      }
       const built = buildPod({
         taskRun: tr, spec: resolved.spec, podName: action.podName,
         config: {
           entrypointImage: deps.config.entrypointImage, awaitSidecarReadiness: deps.config.awaitSidecarReadiness,
-          managedBy: deps.config.managedByLabel, imageEntrypoint: builtinImageEntrypoints,
+          managedBy: deps.config.managedByLabel, imageEntrypoint: images.lookup,
         },
       });
       if (!built.ok) {
@@ -97,6 +104,18 @@ async function applyActions(deps: TaskRunReconcilerDeps, tr: TaskRun, resolved: 
     }
   }
   return plan.status;
+}
+
+/** The ENTRYPOINT/CMD lookup for this pod: registry answers fetched up front (cluster mode), else the built-in table. */
+async function imageEntrypoints(deps: TaskRunReconcilerDeps, tr: TaskRun, spec: TaskSpec): Promise<{ ok: true; lookup: ImageEntrypointLookup } | { ok: false; message: string }> {
+  if (!deps.imageLookup) return { ok: true, lookup: builtinImageEntrypoints };
+  try {
+    const ctx = { namespace: tr.metadata.namespace ?? 'default', serviceAccountName: tr.spec.serviceAccountName ?? deps.config.defaultServiceAccount };
+    return { ok: true, lookup: await prefetchImageEntrypoints(spec, deps.imageLookup, ctx) };
+  } catch (err) {
+    if (err instanceof ImageLookupError) return { ok: false, message: `failed to create task run pod "${tr.metadata.name}": ${err.message}` };
+    throw err;
+  }
 }
 
 /** Creates the PVCs of volumeClaimTemplate workspaces, owned by the TaskRun (deleted with it), as Tekton. */
