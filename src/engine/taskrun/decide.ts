@@ -9,7 +9,7 @@ import { formatDuration, formatTime, parseDuration } from '../durations.js';
 import { podName } from '../names.js';
 import type { TaskRunAction, TaskRunPlan } from './finish.js';
 import { failTaskRun, hasRetriesLeft, retryTaskRun } from './finish.js';
-import { imagePullFailure, isPodComplete, isStepContainer } from './pod-facts.js';
+import { imagePullFailure, isPodComplete, isStepContainer, wasDisrupted } from './pod-facts.js';
 import type { ResolvedTaskSpec } from './resolve.js';
 import { taskRunStatusFromPod } from './status.js';
 
@@ -84,7 +84,8 @@ function fromPod(f: TaskRunFacts, status: TaskRunStatus, spec: TaskSpec, pod: Po
   const pull = isPodComplete(pod) ? undefined : imagePullFailure(pod);
   if (pull) return fail(f, { ...next, conditions: status.conditions }, 'TaskRunImagePullFailed', pullFailureMessage(f.taskRun, pull), true);
   if (isDone(next)) {
-    if (getSucceeded(next)?.status === 'False' && hasRetriesLeft(f.taskRun, status)) return retryTaskRun(f.taskRun, { status: next, actions: [] }, f.now);
+    const again = wasDisrupted(pod) || hasRetriesLeft(f.taskRun, status);
+    if (getSucceeded(next)?.status === 'False' && again) return retryTaskRun(f.taskRun, { status: next, actions: [] }, f.now);
     return { status: next, actions: stopSidecarActions(pod) };
   }
   const actions: TaskRunAction[] = [];

@@ -7,6 +7,7 @@ import type { StepState, TaskRun, TaskRunStatus } from '../../api/types.js';
 import { getSucceeded, setSucceeded } from '../conditions.js';
 import { formatTime } from '../durations.js';
 import { podName } from '../names.js';
+import { NODE_RESTARTED } from './pod-facts.js';
 
 /** An action the controller applies after writing the status. */
 export type TaskRunAction =
@@ -23,9 +24,13 @@ export interface TaskRunPlan {
   requeueAfterMs?: number;
 }
 
-/** True when the run may start another attempt (`len(retriesStatus) < spec.retries`). */
+/**
+ * True when the run may start another attempt (`len(retriesStatus) < spec.retries`). Attempts lost to a node
+ * restart (reason NodeRestarted, see pod-facts.ts `wasDisrupted`) are on record but do not use up retries.
+ */
 export function hasRetriesLeft(taskRun: TaskRun, status: TaskRunStatus): boolean {
-  return (status.retriesStatus?.length ?? 0) < (taskRun.spec.retries ?? 0);
+  const used = (status.retriesStatus ?? []).filter((r) => getSucceeded(r)?.reason !== NODE_RESTARTED).length;
+  return used < (taskRun.spec.retries ?? 0);
 }
 
 /** Steps still running or waiting get a terminated state with the TaskRun's reason (Tekton: the pod was killed). */

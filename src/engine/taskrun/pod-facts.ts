@@ -35,6 +35,17 @@ export function isPodComplete(pod: Pod): boolean {
   return stepNames.length > 0 && stepNames.every((n) => statuses.get(n)?.state?.terminated !== undefined);
 }
 
+/** Pod reason the embedded kubelet gives a pod that was running when its process died (see kubelet/restart.ts). */
+export const NODE_RESTARTED = 'NodeRestarted';
+
+/**
+ * The pod failed because the node agent running it restarted, not because of anything in it: the attempt is
+ * lost to infrastructure (like a Job's pod disrupted by its node), so the TaskRun starts a new one.
+ */
+export function wasDisrupted(pod: Pod): boolean {
+  return pod.status?.phase === 'Failed' && pod.status.reason === NODE_RESTARTED;
+}
+
 /** Tekton's `DidTaskRunFail`: pod Failed, or a step exited non-zero or was OOM-killed. */
 export function didPodFail(pod: Pod): boolean {
   if (pod.status?.phase === 'Failed') return true;

@@ -16,8 +16,10 @@ import {
   isPodComplete,
   isSidecarContainer,
   isStepContainer,
+  NODE_RESTARTED,
   oversizedResults,
   waitingMessage,
+  wasDisrupted,
 } from './pod-facts.js';
 import { dedupeResults, parseTerminationMessage, readOutcome } from './termination.js';
 
@@ -40,6 +42,7 @@ type Cond = { status: 'True' | 'False' | 'Unknown'; reason: string; message: str
 
 function completedCondition(taskRun: TaskRun, pod: Pod): Cond {
   if (!didPodFail(pod)) return { status: 'True', reason: 'Succeeded', message: SUCCEEDED_MESSAGE };
+  if (wasDisrupted(pod)) return { status: 'False', reason: NODE_RESTARTED, message: pod.status?.message ?? 'the node restarted while the pod was running' };
   const big = oversizedResults(pod);
   if (big) return { status: 'False', reason: 'TaskRunResultLargerThanAllowedLimit', message: `"${big.container}" exited with code ${big.exitCode}: ${big.text}` };
   const ignored = taskRun.metadata.annotations?.[ON_ERROR_ANNOTATION] === 'continue';
