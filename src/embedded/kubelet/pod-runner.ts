@@ -153,7 +153,10 @@ export class PodRunner {
     for (;;) {
       if (this.stopping) return false;
       try {
+        const used = this.pod;
         this.volumes = await prepareVolumes(this.volumeContext());
+        // annotations that changed meanwhile (tekton.dev/ready) must reach the downward files
+        if (this.pod !== used) await refreshDownward(this.volumeContext(), this.volumes);
         break;
       } catch (err) {
         if (err instanceof UnsupportedVolumeError) {
