@@ -1,6 +1,7 @@
 /** Process helpers shared by the runtimes: merged-output children in their own process group, captured commands. */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 
 /** A child process started by {@link spawnMerged}. */
@@ -41,14 +42,8 @@ export function spawnMerged(argv: string[], opts: { env: NodeJS.ProcessEnv; onOu
     const s = decoder.write(b);
     if (s) opts.onOutput(s);
   });
-  const info = opts.onInfo ? child.stdio[3] : undefined;
-  if (info && opts.onInfo) {
-    let text = '';
-    const onInfo = opts.onInfo;
-    info.on('data', (b: Buffer) => { text += b.toString('utf8'); });
-    info.on('end', () => onInfo(text));
-    info.on('error', () => undefined);
-  }
+  const info = child.stdio[3];
+  if (info && opts.onInfo) readAll(info, opts.onInfo);
   const exited = new Promise<number>((resolve) => {
     child.on('error', (err) => {
       opts.onOutput(`tektite: cannot start ${argv[0] ?? ''}: ${err.message}\n`);
@@ -69,6 +64,13 @@ export function spawnMerged(argv: string[], opts: { env: NodeJS.ProcessEnv; onOu
     });
   });
   return { pid: child.pid ?? -1, exited, signal: (sig) => signalGroup(child.pid ?? -1, sig) };
+}
+
+function readAll(stream: Readable | Writable, done: (text: string) => void): void {
+  let text = '';
+  stream.on('data', (b: Buffer) => { text += b.toString('utf8'); });
+  stream.on('end', () => done(text));
+  stream.on('error', () => undefined);
 }
 
 /** Signals a process group; ignores "no such process". */
