@@ -26,7 +26,8 @@ const DRAIN_MS = 2000;
 /**
  * Starts `argv` in a new process group with stdout and stderr merged into one pipe (so their order is kept),
  * delivering decoded text to `onOutput`. The merge is done by `/bin/sh` which then execs the command. With
- * `onInfo`, file descriptor 3 of the command is a pipe whose text is delivered there (bwrap's --info-fd).
+ * `onInfo`, file descriptor 3 of the command is a pipe whose text so far is delivered there after each chunk
+ * (bwrap's --info-fd).
  * `exited` resolves once the process has exited and its output is drained (at most DRAIN_MS later, so a
  * descendant that keeps the pipe open cannot hold it up).
  */
@@ -66,10 +67,13 @@ export function spawnMerged(argv: string[], opts: { env: NodeJS.ProcessEnv; onOu
   return { pid: child.pid ?? -1, exited, signal: (sig) => signalGroup(child.pid ?? -1, sig) };
 }
 
-function readAll(stream: Readable | Writable, done: (text: string) => void): void {
+/** Delivers the text read so far after every chunk (the writer may keep the pipe open). */
+function readAll(stream: Readable | Writable, onText: (textSoFar: string) => void): void {
   let text = '';
-  stream.on('data', (b: Buffer) => { text += b.toString('utf8'); });
-  stream.on('end', () => done(text));
+  stream.on('data', (b: Buffer) => {
+    text += b.toString('utf8');
+    onText(text);
+  });
   stream.on('error', () => undefined);
 }
 
