@@ -1,5 +1,5 @@
 /** The host (bubblewrap) runtime, driven directly with ContainerLaunch values. */
-import { mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HostRuntime, bwrapWorks } from '../../src/embedded/kubelet/runtimes/host.js';
@@ -113,6 +113,14 @@ describe('host runtime', () => {
     expect(info.exitCode).toBeGreaterThan(128);
   });
 
+  it('kill() right after start (racing the sandbox setup) leaves no process behind', async (ctx) => {
+    if (!available) return ctx.skip();
+    const dir = scratch();
+    const handles = await Promise.all([0, 1, 2].map((i) => new HostRuntime().start(launchOf(dir, { name: `k${i}`, command: ['sleep', '3019'] }), () => undefined)));
+    await Promise.all(handles.map((h) => h.kill()));
+    await expect.poll(() => hostProcs('sleep 3019').length, { timeout: 10_000 }).toBe(0);
+  });
+
   it('exec runs a command with the same mounts', async (ctx) => {
     if (!available) return ctx.skip();
     const dir = scratch();
@@ -128,3 +136,17 @@ describe('host runtime', () => {
     }
   });
 });
+
+/** Host pids whose command line is exactly `cmd`. */
+function hostProcs(cmd: string): number[] {
+  const out: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ') === cmd) out.push(Number(e));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
