@@ -8,9 +8,10 @@
  *   2. noop runtime, one run in flight: the same hand-off and first-pod latencies without queueing.
  *   3. host runtime (bubblewrap), one run in flight, fewer runs: the same hand-off.
  * Run: npx tsx bench/pipelinerun.ts [--runs 1000] [--concurrency 50] [--shape chain|dag] [--solo-runs 100]
- *        [--host-runs 10] [--memory] [--workers N] [--skip-host] [--count-requests] [--profile | --profile-out F]
+ *        [--host-runs 10] [--memory] [--tmp-root DIR] [--workers N] [--skip-host] [--count-requests] [--profile | --profile-out F]
  */
 import type { ControllerConfig } from '../src/controller/config.js';
+import type { ControllerStats } from '../src/controller/runtime/controller.js';
 import { apply, closedLoop, NS, pipeline, pipelineRun, task, taskNames } from './lib/objects.js';
 import { Probe } from './lib/probe.js';
 import { areaLine, startProfile } from './lib/profile.js';
@@ -25,6 +26,7 @@ const HOST_RUNS = Number(flag('host-runs', '10'));
 const SHAPE = flag('shape', 'chain') === 'dag' ? 'dag' : 'chain';
 const TASKS = 5;
 const MEMORY = hasFlag('memory');
+const TMP_ROOT = flag('tmp-root', '') || undefined;
 const WORKERS = flag('workers', '');
 const PROFILE = hasFlag('profile') ? 'true' : flag('profile-out', '');
 const config: Partial<ControllerConfig> = WORKERS ? { workers: Number(WORKERS) } : {};
@@ -91,7 +93,7 @@ function tenths(probe: Probe, names: string[], t0: number, t1: number): number[]
 }
 
 async function setup(runtime: 'host' | 'noop'): Promise<{ stack: BenchStack; probe: Probe }> {
-  const stack = await startBenchStack({ runtime, memory: MEMORY, controllerConfig: config });
+  const stack = await startBenchStack({ runtime, memory: MEMORY, tmpRoot: TMP_ROOT, controllerConfig: config });
   const probe = new Probe(stack.store);
   await apply(stack.client, [task('bench-step', 1, () => '#!/bin/sh\ntrue\n'), pipeline('bench', 'bench-step', TASKS, SHAPE)]);
   return { stack, probe };
@@ -103,7 +105,7 @@ function printHandoffs(label: string, f: RunFigures): void {
   console.log(figure(`  ${label} PipelineRun duration (created → Succeeded)`, f.duration));
 }
 
-interface LoadResult { names: string[]; wall: number; cpu: NodeJS.CpuUsage; areas?: Map<string, number> }
+interface LoadResult { names: string[]; wall: number; cpu: NodeJS.CpuUsage; areas?: Map<string, number>; stats: Record<string, ControllerStats> }
 
 /** Runs the measured closed loop (after a warm-up), with CPU accounting and, with `--profile`, a CPU profile. */
 async function load(stack: BenchStack, probe: Probe): Promise<LoadResult> {
@@ -111,10 +113,16 @@ async function load(stack: BenchStack, probe: Probe): Promise<LoadResult> {
   const names = Array.from({ length: RUNS }, (_, i) => `load-${i}`);
   const profile = PROFILE ? await startProfile() : undefined;
   const cpu0 = process.cpuUsage();
+  const stats0 = stack.stats();
   const wall = await closedLoop(stack.client, probe, 'pipelinerun', RUNS, CONCURRENCY, (i) => pipelineRun(names[i] ?? '', 'bench'));
   const cpu = process.cpuUsage(cpu0);
   const areas = await profile?.stop(PROFILE === 'true' ? undefined : PROFILE);
-  return { names, wall, cpu, ...(areas ? { areas } : {}) };
+  const stats = stack.stats();
+  for (const [k, v] of Object.entries(stats)) {
+    const before = stats0[k];
+    if (before) for (const f of Object.keys(v) as Array<keyof ControllerStats>) v[f] -= before[f];
+  }
+  return { names, wall, cpu, stats, ...(areas ? { areas } : {}) };
 }
 
 function reportLoad(stack: BenchStack, probe: Probe, r: LoadResult): void {
@@ -128,6 +136,8 @@ function reportLoad(stack: BenchStack, probe: Probe, r: LoadResult): void {
   const cpuPerTr = (r.cpu.user + r.cpu.system) / 1000 / (RUNS * TASKS);
   console.log(`  CPU of this process: ${ms(cpuPerTr)} per TaskRun (user ${(r.cpu.user / 1e6).toFixed(1)} s, system ${(r.cpu.system / 1e6).toFixed(1)} s) → ≈ ${(1000 / cpuPerTr).toFixed(0)} TaskRuns/s if it had one core to itself`);
   if (r.areas) console.log(`  where the time goes (profile shares × CPU per TaskRun): ${areaLine(r.areas, cpuPerTr, 'TaskRun')}`);
+  const trs = RUNS * TASKS;
+  console.log(`  reconciles: ${Object.entries(r.stats).map(([k, v]) => `${k} ${(v.reconciles / trs).toFixed(2)}/TaskRun (${v.conflicts} conflicts, ${v.failures} failures)`).join(', ')}`);
   const per = tenths(probe, names, t0, t1);
   console.log(`  TaskRuns/s per tenth of the run: ${per.map((x) => x.toFixed(0)).join(' ')} (min ${Math.min(...per).toFixed(0)}, ignoring the ramp-down tenth: ${Math.min(...per.slice(0, 9)).toFixed(0)})`);
   const first = figures(probe, names.slice(0, 100)).duration;

@@ -7,7 +7,7 @@
  *      step i+1 (ms resolution, written right after its wait ends) minus step i's last print (helper hand-off),
  *      and step i+1's first print minus step i's last print (command to command, includes exec of bash).
  *   3. host runtime: a one-step TaskRun end to end (created → Succeeded), split at pod created and pod Succeeded.
- * Run: npx tsx bench/taskrun.ts [--runs 200] [--concurrency 20] [--host-runs 10] [--memory] [--skip-host]
+ * Run: npx tsx bench/taskrun.ts [--runs 200] [--concurrency 20] [--host-runs 10] [--memory] [--tmp-root DIR] [--skip-host]
  */
 import type { Pod } from '../src/api/types.js';
 import { parseTerminationMessage } from '../src/engine/taskrun/termination.js';
@@ -20,6 +20,7 @@ const RUNS = Number(flag('runs', '200'));
 const CONCURRENCY = Number(flag('concurrency', '20'));
 const HOST_RUNS = Number(flag('host-runs', '10'));
 const MEMORY = hasFlag('memory');
+const TMP_ROOT = flag('tmp-root', '') || undefined;
 const STEPS = 5;
 
 function createdToPod(probe: Probe, names: string[]): number[] {

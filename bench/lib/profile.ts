@@ -20,12 +20,12 @@ function post<T>(session: Session, method: string, params?: object): Promise<T> 
   return new Promise((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res as T))));
 }
 
-/** Starts the CPU profiler (100 µs sampling). */
+/** Starts the CPU profiler (500 µs sampling). */
 export async function startProfile(): Promise<ProfileHandle> {
   const session = new Session();
   session.connect();
   await post(session, 'Profiler.enable');
-  await post(session, 'Profiler.setSamplingInterval', { interval: 100 });
+  await post(session, 'Profiler.setSamplingInterval', { interval: 500 });
   await post(session, 'Profiler.start');
   return {
     async stop(saveTo) {

@@ -12,6 +12,7 @@ import type { KubeObject } from '../../src/api/types.js';
 import { validateObject } from '../../src/api/validate/index.js';
 import { runControllers } from '../../src/controller/index.js';
 import type { ControllerConfig } from '../../src/controller/config.js';
+import type { ControllerStats } from '../../src/controller/runtime/controller.js';
 import { startApiServer, type Store } from '../../src/embedded/apiserver/index.js';
 import { startKubelet } from '../../src/embedded/kubelet/index.js';
 import { FileLogStore } from '../../src/embedded/logs.js';
@@ -23,6 +24,8 @@ export interface BenchStack {
   client: KubeClient;
   store: Store;
   dataDir: string;
+  /** Reconcile counters per controller. */
+  stats(): Record<string, ControllerStats>;
   stop(): Promise<void>;
 }
 
@@ -30,12 +33,14 @@ export interface BenchStack {
 export interface BenchStackOptions {
   runtime: 'host' | 'noop';
   memory?: boolean;
+  /** Directory under which the data dir (SQLite file, pod dirs, logs) is made; default the OS temp dir. */
+  tmpRoot?: string;
   controllerConfig?: Partial<ControllerConfig>;
 }
 
 /** Starts API server, kubelet and controllers in this process, as startEmbedded does. */
 export async function startBenchStack(opts: BenchStackOptions): Promise<BenchStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tektite-bench-'));
+  const dataDir = mkdtempSync(join(opts.tmpRoot ?? tmpdir(), 'tektite-bench-'));
   const logs = new FileLogStore(join(dataDir, 'logs'));
   const api = await startApiServer({
     ...(opts.memory ? {} : { dataDir }), port: 0, logs,
@@ -51,7 +56,7 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime, helperPath: helperPath() });
   const controllers = await runControllers({ client, config: opts.controllerConfig });
   return {
-    client, store: api.store, dataDir,
+    client, store: api.store, dataDir, stats: () => controllers.stats(),
     async stop() {
       await controllers.stop();
       await kubelet.stop();

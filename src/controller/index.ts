@@ -8,13 +8,15 @@ import type { KubeObject, PipelineRun, Pod, TaskRun } from '../api/types.js';
 import type { KindRef, KubeClient } from '../kube/client.js';
 import { defaultControllerConfig, type ControllerConfig } from './config.js';
 import { InformerCaches } from './runtime/caches.js';
-import { Controller, silentLogger, type Logger } from './runtime/controller.js';
+import { Controller, silentLogger, type ControllerStats, type Logger } from './runtime/controller.js';
 import { Informer, keyOf, labelIndex } from './runtime/informer.js';
 import { pipelineRunReconciler } from './pipelinerun/reconciler.js';
 import { taskRunReconciler } from './taskrun/reconciler.js';
 
 export interface RunningControllers {
   stop(): Promise<void>;
+  /** Counters per controller (`pipelinerun`, `taskrun`). */
+  stats(): Record<string, ControllerStats>;
 }
 
 export interface RunControllersOptions {
@@ -74,6 +76,7 @@ export async function runControllers(opts: RunControllersOptions): Promise<Runni
   prController.start();
   trController.start();
   return {
+    stats: () => ({ pipelinerun: { ...prController.stats }, taskrun: { ...trController.stats } }),
     async stop() {
       for (const i of [pipelineRuns, taskRuns, pods, ...definitions]) i.stop();
       await Promise.all([prController.stop(), trController.stop()]);

@@ -30,9 +30,21 @@ export interface ControllerOptions {
   log?: Logger;
 }
 
+/** Counters of a controller since it started (for benchmarks and metrics). */
+export interface ControllerStats {
+  reconciles: number;
+  /** Reconciles that threw (other than NotFound), retried with backoff. */
+  failures: number;
+  /** Reconciles that hit a 409 Conflict and were retried at once. */
+  conflicts: number;
+  /** Wall time spent in reconcile (ms, summed over workers). */
+  busyMs: number;
+}
+
 /** Runs reconcile for queued keys with a fixed number of concurrent workers. */
 export class Controller {
   readonly queue = new WorkQueue();
+  readonly stats: ControllerStats = { reconciles: 0, failures: 0, conflicts: 0, busyMs: 0 };
   private readonly log: Logger;
   private running: Promise<void>[] = [];
 
@@ -68,6 +80,8 @@ export class Controller {
   }
 
   private async process(key: string): Promise<void> {
+    const t0 = performance.now();
+    this.stats.reconciles++;
     try {
       const result = await this.opts.reconcile(key);
       this.queue.forget(key);
@@ -78,11 +92,15 @@ export class Controller {
         return;
       }
       if (isConflict(err)) {
+        this.stats.conflicts++;
         this.queue.addAfter(key, 1);
         return;
       }
       this.log.warn({ controller: this.opts.name, key, err: err instanceof Error ? err.message : String(err) }, 'reconcile failed; retrying with backoff');
+      this.stats.failures++;
       this.queue.addRateLimited(key);
+    } finally {
+      this.stats.busyMs += performance.now() - t0;
     }
   }
 }

@@ -3,7 +3,6 @@
  * of /status carrying the resourceVersion the status was computed from, so a stale decision fails with 409 and
  * the key is reconciled again from fresh data.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../api/types.js';
 import type { KubeClient } from '../../kube/client.js';
 
@@ -13,8 +12,29 @@ export async function writeStatus<T extends KubeObject & { status?: unknown }>(c
   return client.updateStatus<T>({ ...obj, status });
 }
 
-/** Deep equality of two JSON values, ignoring key order and properties that are undefined. */
+/**
+ * Deep equality of two values as JSON would serialise them (key order ignored, properties that are undefined
+ * absent, undefined array items null), without serialising them: it runs on every reconcile.
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
-  const norm = (v: unknown): unknown => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
-  return isDeepStrictEqual(norm(a), norm(b));
+  const x = toJsonValue(a);
+  const y = toJsonValue(b);
+  if (x === y) return true;
+  if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') return false;
+  if (Array.isArray(x) || Array.isArray(y)) {
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+    return x.every((v, i) => jsonEqual(v === undefined ? null : v, y[i] === undefined ? null : y[i]));
+  }
+  const xo = x as Record<string, unknown>;
+  const yo = y as Record<string, unknown>;
+  const keys = (o: Record<string, unknown>): string[] => Object.keys(o).filter((k) => o[k] !== undefined && typeof o[k] !== 'function');
+  const xk = keys(xo);
+  if (xk.length !== keys(yo).length) return false;
+  return xk.every((k) => yo[k] !== undefined && jsonEqual(xo[k], yo[k]));
+}
+
+function toJsonValue(v: unknown): unknown {
+  if (typeof v === 'number' && !Number.isFinite(v)) return null;
+  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') return (v as { toJSON(): unknown }).toJSON();
+  return v;
 }
