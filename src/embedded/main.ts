@@ -3,7 +3,8 @@
  * cluster, a local kubelet that runs the Pods on this machine, and the EventListener sinks. `tkt up` and
  * `tkt run` both start it through {@link startEmbedded}.
  */
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +54,18 @@ function admission(obj: KubeObject, ctx: { unknownFields: 'Strict' | 'Warn' | 'I
   return { ok: r.ok, errors: r.errors, warnings: r.warnings };
 }
 
+/**
+ * The API server's bearer token, kept in the data dir so that kubeconfigs and clients stay valid across a
+ * restart of `tkt up` on the same dir (only the owner can read it).
+ */
+function persistentToken(dataDir: string): string {
+  const file = join(dataDir, 'token');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const token = randomBytes(24).toString('hex');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
 /** Starts embedded mode; resolves when the API server answers and the controllers' caches are synced. */
 export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedded> {
   const temp = opts.dataDir === undefined;
@@ -60,7 +73,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   mkdirSync(dataDir, { recursive: true });
   const logs = new FileLogStore(join(dataDir, 'logs'));
   const api = await startApiServer({
-    ...(opts.memory ? {} : { dataDir }), port: opts.port ?? 0, logs,
+    ...(opts.memory ? {} : { dataDir }), port: opts.port ?? 0, logs, token: persistentToken(dataDir),
     admission, defaults: (o: KubeObject) => applyDefaults(o),
   });
   const kubeconfigPath = join(dataDir, 'kubeconfig');
