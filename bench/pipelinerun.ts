@@ -5,14 +5,15 @@
  *      tenth of the run, latency flatness (run duration, first vs last 100), the task hand-off (task A's pod
  *      Succeeded → task B's pod created) and PipelineRun created → first pod created under that load, and
  *      checks that every run Succeeded with exactly 5 TaskRuns and 5 Pods.
- *   2. noop runtime, one run in flight: the same hand-off and first-pod latencies without queueing.
- *   3. host runtime (bubblewrap), one run in flight, fewer runs: the same hand-off.
- * Run: npx tsx bench/pipelinerun.ts [--runs 1000] [--concurrency 50] [--shape chain|dag] [--solo-runs 100]
+ *   2. noop runtime, open loop below capacity (`--rate` PipelineRuns/s): the same latencies under moderate load.
+ *   3. noop runtime, one run in flight: the same hand-off and first-pod latencies without queueing.
+ *   4. host runtime (bubblewrap), one run in flight, fewer runs: the same hand-off.
+ * Run: npx tsx bench/pipelinerun.ts [--runs 1000] [--concurrency 50] [--shape chain|dag] [--solo-runs 100] [--rate 4] [--rate-runs 100]
  *        [--host-runs 10] [--memory] [--tmp-root DIR] [--workers N] [--skip-host] [--count-requests] [--profile | --profile-out F]
  */
 import type { ControllerConfig } from '../src/controller/config.js';
 import type { ControllerStats } from '../src/controller/runtime/controller.js';
-import { apply, closedLoop, NS, pipeline, pipelineRun, task, taskNames } from './lib/objects.js';
+import { apply, closedLoop, NS, openLoop, pipeline, pipelineRun, task, taskNames } from './lib/objects.js';
 import { Probe } from './lib/probe.js';
 import { areaLine, startProfile } from './lib/profile.js';
 import { countRequests, requestReport } from './lib/requests.js';
@@ -22,6 +23,8 @@ import { startBenchStack, type BenchStack } from './lib/stack.js';
 const RUNS = Number(flag('runs', '1000'));
 const CONCURRENCY = Number(flag('concurrency', '50'));
 const SOLO = Number(flag('solo-runs', '100'));
+const RATE = Number(flag('rate', '4'));
+const RATE_RUNS = Number(flag('rate-runs', '100'));
 const HOST_RUNS = Number(flag('host-runs', '10'));
 const SHAPE = flag('shape', 'chain') === 'dag' ? 'dag' : 'chain';
 const TASKS = 5;
@@ -152,11 +155,23 @@ async function throughput(): Promise<void> {
   const { stack, probe } = await setup('noop');
   try {
     reportLoad(stack, probe, await load(stack, probe));
+    if (RATE_RUNS > 0) await paced(stack, probe);
     if (SOLO > 0) await solo(stack, probe, 'noop', SOLO);
   } finally {
     probe.close();
     await stack.stop();
   }
+}
+
+/** Open loop below capacity: PipelineRuns arrive at --rate per second whatever the completions. */
+async function paced(stack: BenchStack, probe: Probe): Promise<void> {
+  const names = Array.from({ length: RATE_RUNS }, (_, i) => `paced-${i}`);
+  const cpu0 = process.cpuUsage();
+  const wall = await openLoop(stack.client, probe, 'pipelinerun', RATE_RUNS, RATE, (i) => pipelineRun(names[i] ?? '', 'bench'));
+  const cpu = process.cpuUsage(cpu0);
+  const busy = (cpu.user + cpu.system) / 1000 / wall;
+  console.log(`noop runtime, ${RATE_RUNS} PipelineRuns arriving at ${RATE}/s (${RATE * TASKS} TaskRuns/s offered; process CPU ${(100 * busy).toFixed(0)}% of one core): ${verify(stack, probe, names)}`);
+  printHandoffs(`at ${RATE}/s:`, figures(probe, names));
 }
 
 async function solo(stack: BenchStack, probe: Probe, runtime: string, n: number): Promise<void> {

@@ -68,3 +68,21 @@ export async function closedLoop(client: KubeClient, probe: Probe, kind: 'pipeli
   }));
   return performance.now() - t0;
 }
+
+/**
+ * Creates runs `make(i)` for i in [0, n) at a fixed rate (open loop: arrivals do not wait for completions) and
+ * waits until every one is terminal. Answers the wall time in ms.
+ */
+export async function openLoop(client: KubeClient, probe: Probe, kind: 'pipelinerun' | 'taskrun', n: number, perSecond: number, make: (i: number) => KubeObject): Promise<number> {
+  const t0 = performance.now();
+  const done: Promise<unknown>[] = [];
+  for (let i = 0; i < n; i++) {
+    const due = t0 + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const obj = make(i);
+    done.push(client.create(obj).then(() => probe.whenDone(kind, String(obj.metadata.name))));
+  }
+  await Promise.all(done);
+  return performance.now() - t0;
+}
