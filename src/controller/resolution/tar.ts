@@ -8,6 +8,8 @@ import { gunzipSync } from 'node:zlib';
 export interface TarFile {
   name: string;
   data: Buffer;
+  /** Permission bits when writing (default 0644). */
+  mode?: number;
 }
 
 const BLOCK = 512;
@@ -61,10 +63,10 @@ export function readTar(archive: Buffer): TarFile[] {
   return files;
 }
 
-function header(name: string, size: number): Buffer {
+function header(name: string, size: number, mode: number): Buffer {
   const h = Buffer.alloc(BLOCK);
   h.write(name.slice(0, 100), 0, 'utf8');
-  h.write('0000644\0', 100);
+  h.write(`${mode.toString(8).padStart(7, '0')}\0`, 100);
   h.write('0000000\0', 108);
   h.write('0000000\0', 116);
   h.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
@@ -84,7 +86,7 @@ export function writeTar(files: readonly TarFile[]): Buffer {
   const parts: Buffer[] = [];
   for (const f of files) {
     if (Buffer.byteLength(f.name) > 100) throw new Error(`tar name too long: ${f.name}`);
-    parts.push(header(f.name, f.data.length), f.data, Buffer.alloc((BLOCK - (f.data.length % BLOCK)) % BLOCK));
+    parts.push(header(f.name, f.data.length, f.mode ?? 0o644), f.data, Buffer.alloc((BLOCK - (f.data.length % BLOCK)) % BLOCK));
   }
   parts.push(Buffer.alloc(BLOCK * 2));
   return Buffer.concat(parts);
