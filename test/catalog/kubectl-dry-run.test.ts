@@ -55,7 +55,7 @@ describe.skipIf(!!missing)('catalog kubectl-dry-run 0.1', () => {
     const f = await check('kdr-kustomize', { 'deploy/kustomization.yaml': KUSTOMIZATION, 'deploy/deployment.yaml': DEPLOYMENT, 'deploy/service.yaml': SERVICE }, [{ name: 'MANIFESTS', value: 'deploy' }]);
     expect(f.succeeded, explain(f)).toBe(true);
     expect(f.results.count).toBe('2');
-    expect(f.results.resources.split(',').sort()).toEqual(['deployment.apps/web', 'service/web']);
+    expect((f.results.resources ?? '').split(',').sort()).toEqual(['deployment.apps/web', 'service/web']);
     expect(f.logs).toContain('rendering deploy with kubectl kustomize');
   });
 
