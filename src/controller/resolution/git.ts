@@ -58,7 +58,7 @@ async function gitEnv(req: ResolveRequest, ctx: ResolverContext): Promise<NodeJS
 
 function failure(what: string, stderr: string): ResolutionError {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  const fatal = lines.filter((l) => /^(fatal|error):/.test(l)).pop() ?? lines.pop() ?? 'git failed';
+  const fatal = lines.find((l) => /^(fatal|error):/.test(l) && !/Could not read from remote repository/.test(l)) ?? lines.pop() ?? 'git failed';
   return new ResolutionError(redactUrl(`${what}: ${fatal}`));
 }
 

@@ -107,7 +107,8 @@ export class RegistryClient {
     try {
       return await fetch(url, { headers: all, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err instanceof Error ? err.message : String(err));
+      const c = (err as { cause?: { code?: string; message?: string } }).cause;
+      const cause = c?.code ?? c?.message ?? (err instanceof Error ? err.message : String(err));
       throw new ResolutionError(`cannot reach registry ${this.ref.registry}: ${cause}`);
     }
   }
