@@ -17,8 +17,24 @@ export type FetchedPipeline =
 const PIPELINE = { apiVersion: 'tekton.dev/v1', kind: 'Pipeline' };
 const TASK = { apiVersion: 'tekton.dev/v1', kind: 'Task' };
 
+/**
+ * The run params behind each PipelineSpec this module handed out, so {@link fetchTaskSpecs} can fill
+ * `$(params.x)` in resolver params even when its caller passes only the spec.
+ */
+const runParamsOf = new WeakMap<PipelineSpec, readonly Param[]>();
+
+function withRunParams(spec: PipelineSpec, pr: PipelineRun): PipelineSpec {
+  if (pr.spec.params) runParamsOf.set(spec, pr.spec.params);
+  return spec;
+}
+
 /** Fetches the PipelineSpec of a PipelineRun. */
 export async function fetchPipelineSpec(client: KubeClient, pr: PipelineRun): Promise<FetchedPipeline> {
+  const fetched = await fetchSpec(client, pr);
+  return fetched.ok ? { ...fetched, spec: withRunParams(fetched.spec, pr) } : fetched;
+}
+
+async function fetchSpec(client: KubeClient, pr: PipelineRun): Promise<FetchedPipeline> {
   if (pr.spec.pipelineSpec) return { ok: true, spec: pr.spec.pipelineSpec };
   const ref = pr.spec.pipelineRef;
   const ns = pr.metadata.namespace ?? 'default';
@@ -41,12 +57,13 @@ export async function fetchPipelineSpec(client: KubeClient, pr: PipelineRun): Pr
 
 /**
  * Fetches the TaskSpec of every DAG and finally task, keyed by pipeline task name. `runParams` (the PipelineRun's
- * params) fill `$(params.x)` in resolver params; the Pipeline's param defaults are used for the others.
+ * params; by default those of the PipelineRun the spec was fetched for) fill `$(params.x)` in resolver params;
+ * the Pipeline's param defaults are used for the others.
  */
 export async function fetchTaskSpecs(client: KubeClient, ns: string, spec: PipelineSpec, runParams?: readonly Param[]): Promise<Map<string, TaskEntry>> {
   const out = new Map<string, TaskEntry>();
   const byName = new Map<string, Promise<TaskEntry>>();
-  const params = pipelineParams(spec, runParams);
+  const params = pipelineParams(spec, runParams ?? runParamsOf.get(spec));
   const all: PipelineTask[] = [...(spec.tasks ?? []), ...(spec.finally ?? [])];
   await Promise.all(all.map(async (pt) => out.set(pt.name, await taskEntry({ client, ns, params }, pt, byName))));
   return out;
