@@ -58,8 +58,8 @@ export interface Finished<T> {
 export class Cluster {
   private constructor(readonly embedded: Embedded) {}
 
-  static async start(): Promise<Cluster> {
-    return new Cluster(await startEmbedded({ runtime: 'host', memory: true, eventListeners: false }));
+  static async start(opts: { eventListeners?: boolean } = {}): Promise<Cluster> {
+    return new Cluster(await startEmbedded({ runtime: 'host', memory: true, eventListeners: opts.eventListeners ?? false }));
   }
 
   get client() {
