@@ -60,6 +60,7 @@ describe.skipIf(!!missing)('resolution in the reconcilers', () => {
     await cluster.apply([
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shared' } },
       { apiVersion: 'tekton.dev/v1', kind: 'Task', metadata: { name: 'shared-task', namespace: 'shared' }, spec: { steps: [{ name: 's', image: 'busybox', script: 'echo hello-from-cluster' }] } },
+      { apiVersion: 'tekton.dev/v1beta1', kind: 'StepAction', metadata: { name: 'greet', namespace: 'shared' }, spec: { params: [{ name: 'who' }], image: 'busybox', env: [{ name: 'WHO', value: '$(params.who)' }], script: 'echo "step action says hi to $WHO"' } },
     ]);
   });
   afterAll(async () => {
@@ -92,6 +93,15 @@ describe.skipIf(!!missing)('resolution in the reconcilers', () => {
     expect(f.logs).toContain('hello-from-http');
     expect(f.logs).toContain('[remote-pr-from-hub/step-check] checking offline');
     expect(f.reason, explain(f)).toBe('Failed');
+  });
+
+  it('runs a step whose StepAction comes from another namespace (cluster resolver)', async () => {
+    const f = await cluster.runTask({
+      apiVersion: 'tekton.dev/v1', kind: 'TaskRun', metadata: { name: 'remote-step' },
+      spec: { taskSpec: { steps: [{ name: 'hi', ref: { resolver: 'cluster', params: [{ name: 'name', value: 'greet' }, { name: 'namespace', value: 'shared' }] }, params: [{ name: 'who', value: 'tektite' }] }] } },
+    });
+    expect(f.succeeded, explain(f)).toBe(true);
+    expect(f.logs).toContain('step action says hi to tektite');
   });
 
   it('fails a TaskRun with TaskRunResolutionFailed naming the reference', async () => {
