@@ -6,6 +6,7 @@ import { apiVersionOf, type KindInfo } from '../../api/registry.js';
 import type { KubeObject } from '../../api/types.js';
 import type { LogStore } from '../logs.js';
 import type { Store } from './store.js';
+import type { WriteQueue } from './write-queue.js';
 
 /** One field error or warning from admission. */
 export interface FieldIssue {
@@ -38,6 +39,8 @@ export interface ServerContext {
   bookmarkIntervalMs: number;
   /** Asks the garbage collector to look at the store again soon. */
   kickGc: () => void;
+  /** Where request handlers run their store writes (one transaction per event-loop turn). */
+  writes: WriteQueue;
 }
 
 /** The store resource of a kind: `tekton.dev/pipelineruns`, `/pods`. */

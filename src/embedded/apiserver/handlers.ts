@@ -7,14 +7,14 @@ import type { KubeObject } from '../../api/types.js';
 import { incoming, outgoing, resourceKey, type ServerContext } from './context.js';
 import { badRequest, methodNotAllowed, notFound, pathNotFound } from './errors.js';
 import { decodeBody, decodeObject, mediaType, negotiate, readBody, sendJson } from './http.js';
-import { deleteObject, parseDeleteOptions } from './lifecycle.js';
+import { deleteObject, parseDeleteOptions, type DeleteOpts } from './lifecycle.js';
 import { checkIdentity, clone } from './meta.js';
 import { applyPatch, patchKind } from './patch.js';
 import { servePodLog } from './podlog.js';
 import { getBody, listBody, selectObjects } from './read.js';
 import type { ResourceRoute } from './route.js';
 import { serveWatch } from './watch.js';
-import { checkResourceVersion, createObject, updateObject, writeOptions } from './write.js';
+import { checkResourceVersion, createObject, updateObject, writeOptions, type WriteOptions, type WriteResult } from './write.js';
 
 /** Long-running responses (watches, log follows) to end when the server closes. */
 export type StreamRegistry = Set<() => void>;
@@ -55,10 +55,10 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
   throw methodNotAllowed(method);
 }
 
-function handleCreate(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): void {
+async function handleCreate(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): Promise<void> {
   const opts = writeOptions(q);
   const obj = incoming(ctx, route.info, checkIdentity(route, decodeObject(raw, type)));
-  const r = createObject(ctx, route.info, obj, opts);
+  const r = await ctx.writes.submit(() => createObject(ctx, route.info, obj, opts));
   sendJson(res, 201, outgoing(ctx, route.info, route.version, r.obj), r.warnings);
 }
 
@@ -68,26 +68,32 @@ function stored(ctx: ServerContext, route: ResourceRoute): KubeObject {
   return old;
 }
 
-function handleUpdate(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): void {
+async function handleUpdate(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): Promise<void> {
   const opts = writeOptions(q);
   const body = checkIdentity(route, decodeObject(raw, type));
-  const old = stored(ctx, route);
-  checkResourceVersion(route.info, old, body.metadata.resourceVersion);
-  const r = updateObject(ctx, route.info, old, incoming(ctx, route.info, body), opts, route.sub);
+  const r = await ctx.writes.submit(() => {
+    const old = stored(ctx, route);
+    checkResourceVersion(route.info, old, body.metadata.resourceVersion);
+    return updateObject(ctx, route.info, old, incoming(ctx, route.info, body), opts, route.sub);
+  });
   sendJson(res, 200, outgoing(ctx, route.info, route.version, r.obj), r.warnings);
 }
 
-function handlePatch(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): void {
-  const kind = patchKind(type);
-  const opts = writeOptions(q);
-  const patch = decodeBody(raw, type);
+function patchOver(ctx: ServerContext, route: ResourceRoute, kind: ReturnType<typeof patchKind>, patch: unknown, opts: WriteOptions): WriteResult {
   const old = stored(ctx, route);
   const base = clone(outgoing(ctx, route.info, route.version, old));
   const patched = applyPatch(kind, base, patch);
   if (!patched || typeof patched !== 'object' || Array.isArray(patched)) throw badRequest('the patched object is not a JSON object');
   const obj = checkIdentity(route, patched as Record<string, unknown>);
   checkResourceVersion(route.info, old, obj.metadata.resourceVersion);
-  const r = updateObject(ctx, route.info, old, incoming(ctx, route.info, obj), opts, route.sub);
+  return updateObject(ctx, route.info, old, incoming(ctx, route.info, obj), opts, route.sub);
+}
+
+async function handlePatch(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): Promise<void> {
+  const kind = patchKind(type);
+  const opts = writeOptions(q);
+  const patch = decodeBody(raw, type);
+  const r = await ctx.writes.submit(() => patchOver(ctx, route, kind, patch, opts));
   sendJson(res, 200, outgoing(ctx, route.info, route.version, r.obj), r.warnings);
 }
 
@@ -95,14 +101,13 @@ function deleteBody(raw: Buffer): unknown {
   return raw.length > 0 && raw.toString('utf8').trim() !== '' ? decodeBody(raw, 'application/json') : undefined;
 }
 
-function handleDelete(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer): void {
+async function handleDelete(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer): Promise<void> {
   const opts = parseDeleteOptions(deleteBody(raw), q);
-  const obj = deleteObject(ctx, route.info, route.namespace ?? '', route.name ?? '', opts);
+  const obj = await ctx.writes.submit(() => deleteObject(ctx, route.info, route.namespace ?? '', route.name ?? '', opts));
   sendJson(res, 200, outgoing(ctx, route.info, route.version, obj));
 }
 
-function handleDeleteCollection(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer): void {
-  const opts = parseDeleteOptions(deleteBody(raw), q);
+function deleteSelected(ctx: ServerContext, route: ResourceRoute, q: URLSearchParams, opts: DeleteOpts): KubeObject[] {
   const items: KubeObject[] = [];
   for (const o of selectObjects(ctx, route.info, route.namespace, q)) {
     try {
@@ -111,6 +116,12 @@ function handleDeleteCollection(ctx: ServerContext, res: ServerResponse, route: 
       // deleted concurrently: skip
     }
   }
+  return items;
+}
+
+async function handleDeleteCollection(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer): Promise<void> {
+  const opts = parseDeleteOptions(deleteBody(raw), q);
+  const items = await ctx.writes.submit(() => deleteSelected(ctx, route, q, opts));
   const apiVersion = route.info.group ? `${route.info.group}/${route.version}` : route.version;
   sendJson(res, 200, { kind: `${route.info.kind}List`, apiVersion, metadata: { resourceVersion: String(ctx.store.resourceVersion()) }, items });
 }

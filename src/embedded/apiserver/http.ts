@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import YAML from 'yaml';
 import { badRequest, StatusError, type Status } from './errors.js';
 import { decodeProtobuf } from './protobuf.js';
+import { objectJson } from './store.js';
 
 /** Kubernetes' request body limit. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -78,9 +79,9 @@ export function warningHeaders(warnings: string[]): string[] {
   return warnings.map((w) => `299 - "${w.replace(/[\r\n]+/g, ' ').replace(/[\\"]/g, (c) => `\\${c}`).replace(/[^\x20-\x7e]/g, '?')}"`);
 }
 
-/** Sends a JSON answer. */
+/** Sends a JSON answer (a stored object's JSON is serialised once, see objectJson). */
 export function sendJson(res: ServerResponse, code: number, body: unknown, warnings: string[] = [], contentType = 'application/json'): void {
-  const text = JSON.stringify(body);
+  const text = objectJson(body);
   const headers: Record<string, string | string[] | number> = { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' };
   if (warnings.length > 0) headers.Warning = warningHeaders(warnings);
   res.writeHead(code, headers);

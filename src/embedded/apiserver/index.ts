@@ -18,6 +18,7 @@ import { openStore } from './store-sqlite.js';
 import type { Store } from './store.js';
 import { servingCert } from './tls.js';
 import { createObject } from './write.js';
+import { WriteQueue } from './write-queue.js';
 
 export type { AdmissionFn, ConvertFn, DefaultsFn, FieldIssue } from './context.js';
 export type { Store, StoreEvent, StoredRef } from './store.js';
@@ -93,6 +94,7 @@ function makeContext(opts: ApiServerOptions, store: Store, holder: { gc?: Garbag
   return {
     store, logs: opts.logs, admission: opts.admission, defaults: opts.defaults, convert: opts.convert ?? renameVersion,
     now: opts.now ?? (() => new Date()), bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, kickGc: () => holder.gc?.kick(),
+    writes: new WriteQueue(store),
   };
 }
 

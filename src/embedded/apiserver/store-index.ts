@@ -7,10 +7,14 @@ import type { KubeObject } from '../../api/types.js';
 import { EventLog } from './store-events.js';
 import { deepFreeze, objectKey, StoreError, type Store, type StoreEvent, type StoredRef } from './store.js';
 
-/** What a durable backend must do. `commit` runs one transaction and returns only after it is committed. */
+/**
+ * What a durable backend must do. `commit` runs one transaction and returns only after it is committed; inside
+ * `transaction(fn)` it joins that transaction instead, which commits when `fn` returns (and rolls back if it throws).
+ */
 export interface Persistence {
   load(): { objects: StoredRef[]; events: StoreEvent[]; rv: number };
   commit(ev: StoreEvent): void;
+  transaction<T>(fn: () => T): T;
   /** Drops persisted events with rv <= `rv`. */
   prune(rv: number): void;
   close(): void;
@@ -35,16 +39,23 @@ export class IndexedStore implements Store {
   private readonly log: EventLog;
   private readonly subscribers = new Set<(ev: StoreEvent) => void>();
   private closed = false;
+  /** Inside batch(): events wait here until the batch committed; `failed` once persisting went wrong. */
+  private batching?: { events: StoreEvent[]; failed?: unknown };
 
   constructor(private readonly persistence?: Persistence, opts: { eventWindow?: number } = {}) {
     this.backend = persistence ? 'sqlite' : 'memory';
     this.log = new EventLog(opts.eventWindow ?? 10_000);
-    if (persistence) {
-      const state = persistence.load();
-      for (const ref of state.objects) this.index(ref.resource, deepFreeze(ref.object));
-      this.rv = state.rv;
-      this.log.load(state.events.map((e) => deepFreeze(e)), state.rv);
-    }
+    this.load();
+  }
+
+  /** (Re)builds the in-memory state from persistence. */
+  private load(): void {
+    if (!this.persistence) return;
+    for (const m of [this.objects, this.uids, this.owners, this.labels, this.addrs, this.nsCounts]) m.clear();
+    const state = this.persistence.load();
+    for (const ref of state.objects) this.index(ref.resource, deepFreeze(ref.object));
+    this.rv = state.rv;
+    this.log.load(state.events.map((e) => deepFreeze(e)), state.rv);
   }
 
   resourceVersion(): number {
@@ -132,6 +143,34 @@ export class IndexedStore implements Store {
     return () => this.subscribers.delete(fn);
   }
 
+  batch<T>(fn: () => T): T {
+    if (this.batching) return fn();
+    const b: { events: StoreEvent[]; failed?: unknown } = { events: [] };
+    this.batching = b;
+    let out: { value: T } | { thrown: unknown };
+    try {
+      const run = (): typeof out => {
+        let r: typeof out;
+        try {
+          r = { value: fn() };
+        } catch (err) {
+          r = { thrown: err }; // fn's own error: keep what it wrote, then rethrow
+        }
+        if (b.failed !== undefined) throw b.failed; // persisting failed: roll everything back
+        return r;
+      };
+      out = this.persistence ? this.persistence.transaction(run) : run();
+    } catch (err) {
+      this.batching = undefined;
+      this.load(); // nothing of the batch was announced: go back to what is on disk
+      throw err;
+    }
+    this.batching = undefined;
+    for (const ev of b.events) this.notify(ev);
+    if ('thrown' in out) throw out.thrown;
+    return out.value;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -155,12 +194,30 @@ export class IndexedStore implements Store {
     const object = deepFreeze({ ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } });
     const { namespace, name } = addrOf(object);
     const ev: StoreEvent = { type, resource, namespace, name, rv, object, ...(old ? { old } : {}) };
-    this.persistence?.commit(ev);
+    this.persist(() => this.persistence?.commit(ev));
     this.rv = rv;
     if (old) this.unindex(resource, old);
     if (type !== 'DELETED') this.index(resource, object);
     const pruned = this.log.append(ev);
-    if (pruned !== undefined) this.persistence?.prune(pruned);
+    if (pruned !== undefined) this.persist(() => this.persistence?.prune(pruned));
+    if (this.batching) this.batching.events.push(ev);
+    else this.notify(ev);
+    return object;
+  }
+
+  /** Runs a persistence call; inside a batch, a failure dooms the whole batch (later writes fail at once). */
+  private persist(fn: () => void): void {
+    const b = this.batching;
+    if (b?.failed !== undefined) throw b.failed;
+    try {
+      fn();
+    } catch (err) {
+      if (b) b.failed = err;
+      throw err;
+    }
+  }
+
+  private notify(ev: StoreEvent): void {
     for (const fn of this.subscribers) {
       try {
         fn(ev);
@@ -168,7 +225,6 @@ export class IndexedStore implements Store {
         // a failing subscriber must not break writes
       }
     }
-    return object;
   }
 
   private index(resource: string, obj: KubeObject): void {

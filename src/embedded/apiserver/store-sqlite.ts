@@ -1,19 +1,21 @@
 /**
  * SQLite persistence for the indexed store (better-sqlite3, WAL, synchronous=NORMAL): an `objects` table and an
- * `events` table (the watch-resume window). Every write is one transaction, committed before it returns.
+ * `events` table (the watch-resume window). Every write, or every batch of writes (see Store.batch), is one
+ * transaction, committed before it returns. WAL checkpoints run in a worker thread (store-checkpoint.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../../api/types.js';
+import { Checkpointer } from './store-checkpoint.js';
 import { IndexedStore, type Persistence } from './store-index.js';
-import type { Store, StoreEvent, StoredRef } from './store.js';
+import { objectJson, type Store, type StoreEvent, type StoredRef } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS objects (
   resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL, data TEXT NOT NULL,
   PRIMARY KEY (resource, namespace, name)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS objects_rv ON objects (rv);
+DROP INDEX IF EXISTS objects_rv;
 CREATE TABLE IF NOT EXISTS events (
   rv INTEGER PRIMARY KEY, type TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
   data TEXT NOT NULL);
@@ -28,39 +30,65 @@ export class SqlitePersistence implements Persistence {
   private readonly upsert: Database.Statement;
   private readonly del: Database.Statement;
   private readonly insertEvent: Database.Statement;
-  private readonly tx: (ev: StoreEvent, data: string) => void;
+  private readonly tx: (ev: StoreEvent) => void;
+  private readonly batchTx: (fn: () => unknown) => unknown;
+  private readonly checkpointer: Checkpointer;
 
   constructor(file: string, private readonly eventWindow: number) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('wal_autocheckpoint = 0');
     this.db.exec(SCHEMA);
+    this.checkpointer = new Checkpointer(file, {
+      fallback: () => this.db.pragma('wal_autocheckpoint = 1000'),
+      checkpointHere: () => this.db.pragma('wal_checkpoint(PASSIVE)'),
+    });
     this.upsert = this.db.prepare('INSERT OR REPLACE INTO objects (resource, namespace, name, rv, data) VALUES (?, ?, ?, ?, ?)');
     this.del = this.db.prepare('DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?');
     this.insertEvent = this.db.prepare('INSERT INTO events (rv, type, resource, namespace, name, data) VALUES (?, ?, ?, ?, ?, ?)');
-    this.tx = this.db.transaction((ev: StoreEvent, data: string) => {
-      if (ev.type === 'DELETED') this.del.run(ev.resource, ev.namespace, ev.name);
-      else this.upsert.run(ev.resource, ev.namespace, ev.name, ev.rv, data);
-      this.insertEvent.run(ev.rv, ev.type, ev.resource, ev.namespace, ev.name, data);
-    });
+    this.tx = this.db.transaction((ev: StoreEvent) => this.apply(ev));
+    this.batchTx = this.db.transaction((fn: () => unknown) => fn());
+  }
+
+  private apply(ev: StoreEvent): void {
+    const data = objectJson(ev.object);
+    if (ev.type === 'DELETED') this.del.run(ev.resource, ev.namespace, ev.name);
+    else this.upsert.run(ev.resource, ev.namespace, ev.name, ev.rv, data);
+    this.insertEvent.run(ev.rv, ev.type, ev.resource, ev.namespace, ev.name, data);
   }
 
   load(): { objects: StoredRef[]; events: StoreEvent[]; rv: number } {
-    const rows = this.db.prepare('SELECT resource, data FROM objects').all() as { resource: string; data: string }[];
-    const objects = rows.map((r) => ({ resource: r.resource, object: JSON.parse(r.data) as KubeObject }));
+    const rows = this.db.prepare('SELECT resource, rv, data FROM objects').all() as { resource: string; rv: number; data: string }[];
+    let maxObj = 0;
+    const objects = rows.map((r) => {
+      maxObj = Math.max(maxObj, r.rv);
+      return { resource: r.resource, object: JSON.parse(r.data) as KubeObject };
+    });
     const evRows = this.db.prepare('SELECT rv, type, resource, namespace, name, data FROM events ORDER BY rv DESC LIMIT ?')
       .all(this.eventWindow) as { rv: number; type: StoreEvent['type']; resource: string; namespace: string; name: string; data: string }[];
     const events = evRows.reverse().map((r) => ({
       type: r.type, resource: r.resource, namespace: r.namespace, name: r.name, rv: r.rv, object: JSON.parse(r.data) as KubeObject,
     }));
-    const maxObj = (this.db.prepare('SELECT MAX(rv) AS m FROM objects').get() as { m: number | null }).m ?? 0;
     const maxEv = (this.db.prepare('SELECT MAX(rv) AS m FROM events').get() as { m: number | null }).m ?? 0;
     return { objects, events, rv: Math.max(maxObj, maxEv) };
   }
 
   commit(ev: StoreEvent): void {
-    this.tx(ev, JSON.stringify(ev.object));
+    if (this.db.inTransaction) {
+      this.apply(ev); // part of a batch: committed with it
+      return;
+    }
+    this.tx(ev);
+    this.checkpointer.committed();
+  }
+
+  transaction<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    const out = this.batchTx(fn) as T;
+    this.checkpointer.committed();
+    return out;
   }
 
   prune(rv: number): void {
@@ -68,6 +96,7 @@ export class SqlitePersistence implements Persistence {
   }
 
   close(): void {
+    this.checkpointer.close();
     if (this.db.open) this.db.close();
   }
 }

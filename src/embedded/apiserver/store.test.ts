@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../api/types.js';
-import { openStore } from './store-sqlite.js';
-import { StoreError, type Store } from './store.js';
+import { IndexedStore } from './store-index.js';
+import { openStore, SqlitePersistence, STORE_FILE } from './store-sqlite.js';
+import { StoreError, type Store, type StoreEvent } from './store.js';
 
 const dirs: string[] = [];
 afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
@@ -66,7 +67,78 @@ for (const backend of ['memory', 'sqlite'] as const) {
       s.close();
     });
 
+    it('batch: later writes see earlier ones, subscribers hear after the batch, an own error keeps what was written', () => {
+      const s = open();
+      const seen: string[] = [];
+      s.subscribe((ev) => seen.push(ev.name));
+      const out = s.batch(() => {
+        s.create('/configmaps', obj('a'));
+        expect(() => s.create('/configmaps', obj('a'))).toThrow(StoreError);
+        s.update('/configmaps', { ...obj('a'), data: { x: '1' } }, '1');
+        expect(seen).toEqual([]);
+        return s.create('/configmaps', obj('b')).metadata.resourceVersion;
+      });
+      expect(out).toBe('3');
+      expect(seen).toEqual(['a', 'a', 'b']);
+      expect(() => s.batch(() => {
+        s.create('/configmaps', obj('c'));
+        throw new Error('mine');
+      })).toThrow('mine');
+      expect(s.get('/configmaps', 'default', 'c')?.metadata.resourceVersion).toBe('4');
+      expect(seen).toEqual(['a', 'a', 'b', 'c']);
+      s.close();
+    });
+
     if (backend === 'sqlite') {
+      it('batch: a failed commit keeps nothing of the batch, announces nothing, and later writes go on', () => {
+        const dir = tmp();
+        const inner = new SqlitePersistence(path.join(dir, STORE_FILE), 10);
+        let failOn = '';
+        const flaky = Object.assign(Object.create(inner) as SqlitePersistence, {
+          commit: (ev: StoreEvent) => {
+            if (ev.name === failOn) throw new Error('disk full');
+            inner.commit(ev);
+          },
+        });
+        const s = new IndexedStore(flaky);
+        s.create('/configmaps', obj('before'));
+        const seen: string[] = [];
+        s.subscribe((ev) => seen.push(ev.name));
+        failOn = 'bad';
+        expect(() => s.batch(() => {
+          s.create('/configmaps', obj('ok'));
+          try {
+            s.create('/configmaps', obj('bad'));
+          } catch {
+            // a caller that swallows the failure does not save the batch
+          }
+          s.create('/configmaps', obj('later'));
+        })).toThrow('disk full');
+        expect(seen).toEqual([]);
+        expect(s.list('/configmaps').map((o) => o.metadata.name)).toEqual(['before']);
+        expect(s.resourceVersion()).toBe(1);
+        expect(s.create('/configmaps', obj('after')).metadata.resourceVersion).toBe('2');
+        s.close();
+        const again = open(dir);
+        expect(again.list('/configmaps').map((o) => o.metadata.name)).toEqual(['after', 'before']);
+        again.close();
+      });
+
+      it('checkpoints the WAL into the database file in the background', async () => {
+        const dir = tmp();
+        const s = open(dir);
+        const file = path.join(dir, STORE_FILE);
+        const before = fs.statSync(file).size;
+        for (let i = 0; i < 600; i++) s.create('/configmaps', { ...obj(`o${i}`), data: { text: 'x'.repeat(2000) } });
+        for (let i = 0; i < 200 && fs.statSync(file).size <= before; i++) await new Promise((r) => setTimeout(r, 25));
+        expect(fs.statSync(file).size).toBeGreaterThan(before);
+        s.close();
+        expect(fs.existsSync(`${file}-wal`)).toBe(false);
+        const again = open(dir);
+        expect(again.list('/configmaps')).toHaveLength(600);
+        again.close();
+      });
+
       it('finds every object after a restart; rvs and the event window continue', () => {
         const dir = tmp();
         const s1 = open(dir);

@@ -69,12 +69,33 @@ export interface Store {
   oldestResumableRv(): number;
   /** Calls `fn` synchronously after every committed write. Answers an unsubscribe function. */
   subscribe(fn: (ev: StoreEvent) => void): () => void;
+  /**
+   * Runs `fn` (which writes) as one transaction: its writes are visible to later writes inside `fn` at once, but
+   * subscribers hear of them only after the whole transaction committed. When persisting fails, nothing of `fn`
+   * is kept (the in-memory state is reloaded from disk) and the error is thrown. When `fn` throws, what it wrote
+   * is committed and announced, then its error is rethrown. Nested calls join the outer one.
+   */
+  batch<T>(fn: () => T): T;
   close(): void;
 }
 
 /** The storage key of an object. */
 export function objectKey(resource: string, namespace: string, name: string): string {
   return `${resource}\u0000${namespace}\u0000${name}`;
+}
+
+/** JSON text of stored (frozen) objects: serialised once, shared by persistence, responses and every watcher. */
+const jsonCache = new WeakMap<object, string>();
+
+/** The JSON text of a value; cached when it is a frozen object (a stored object never changes). */
+export function objectJson(value: unknown): string {
+  if (!value || typeof value !== 'object') return JSON.stringify(value);
+  let text = jsonCache.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    if (Object.isFrozen(value)) jsonCache.set(value, text);
+  }
+  return text;
 }
 
 /** Deep-freezes a JSON value in place and answers it. */

@@ -11,7 +11,7 @@ import { badRequest, expired } from './errors.js';
 import { selectObjects } from './read.js';
 import type { ResourceRoute } from './route.js';
 import { matchFilter, parseFilter, type ObjectFilter } from './selectors.js';
-import type { StoreEvent } from './store.js';
+import { objectJson, type StoreEvent } from './store.js';
 import { includeObject, toTable } from './table.js';
 
 /** Default watch lifetime when the client gives no timeoutSeconds (kube-apiserver uses 30–60 min). */
@@ -57,19 +57,6 @@ function project(ev: StoreEvent, f: ObjectFilter): { type: string; object: KubeO
   return before ? { type: 'DELETED', object: ev.object } : undefined;
 }
 
-/** JSON of stored objects, shared by every watcher of the same event. */
-const jsonCache = new WeakMap<KubeObject, string>();
-
-function objectJson(obj: unknown): string {
-  if (!obj || typeof obj !== 'object') return JSON.stringify(obj);
-  let text = jsonCache.get(obj as KubeObject);
-  if (text === undefined) {
-    text = JSON.stringify(obj);
-    if (Object.isFrozen(obj)) jsonCache.set(obj as KubeObject, text);
-  }
-  return text;
-}
-
 type Send = (type: string, obj: unknown) => void;
 
 /** Renders store objects for this watch (version conversion, one-row Table when asked). */
@@ -102,6 +89,23 @@ function goLive(ctx: ServerContext, route: ResourceRoute, spec: WatchSpec, send:
   return stop;
 }
 
+/** Writes watch events; those written in the same tick (a committed batch, a backlog) leave in one TLS record. */
+function eventWriter(res: ServerResponse): Send {
+  let corked = false;
+  return (type, obj) => {
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(() => {
+        corked = false;
+        res.uncork();
+      });
+    }
+    res.write(`{"type":"${type}","object":${objectJson(obj)}}\n`);
+    if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy(); // a client this far behind re-watches or relists
+  };
+}
+
 /** Serves one watch request until the client leaves, the timeout fires or the server closes. */
 export function serveWatch(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, table: boolean, registry: Set<() => void>): void {
   const spec = parseWatch(route, q);
@@ -109,10 +113,7 @@ export function serveWatch(ctx: ServerContext, req: IncomingMessage, res: Server
   const backlog = spec.rv === undefined ? undefined : ctx.store.eventsSince(spec.rv);
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
-  const send: Send = (type, obj) => {
-    res.write(`{"type":${JSON.stringify(type)},"object":${objectJson(obj)}}\n`);
-    if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy(); // a client this far behind re-watches or relists
-  };
+  const send = eventWriter(res);
   if (spec.rv !== undefined && backlog === undefined) {
     send('ERROR', expired(spec.rv, ctx.store.oldestResumableRv()).status);
     res.end();
