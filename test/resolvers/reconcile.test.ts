@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configureResolution } from '../../src/controller/resolution/index.js';
 import { Cluster, explain, hostRuntimeMissing } from '../catalog/harness.js';
 import { makeBareRepo, type BareRepo } from '../catalog/fixtures/git.js';
 import { taskYaml } from './api.js';
@@ -52,6 +53,8 @@ describe.skipIf(!!missing)('resolution in the reconcilers', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tkt-resolve-e2e-'));
+    // the controllers run in this process: keep their git mirrors in the test's temp dir (removed below)
+    configureResolution({ cacheDir: join(dir, 'resolution-cache') });
     repo = makeBareRepo(dir, 'defs', { 'tasks/hello.yaml': taskYaml('hello', 'hello-from-git'), 'pipeline.yaml': PIPELINE });
     server = createServer((req, res) => (req.url === '/task.yaml' ? res.end(taskYaml('http-task', 'hello-from-http')) : res.writeHead(404).end()));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
