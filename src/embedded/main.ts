@@ -16,6 +16,7 @@ import type { ControllerConfig } from '../controller/config.js';
 import type { Logger } from '../controller/runtime/controller.js';
 import { KubeClient, loadKubeConfig } from '../kube/client.js';
 import { startApiServer } from './apiserver/index.js';
+import { withHelperImage } from './kubelet/helper-image.js';
 import { startKubelet } from './kubelet/index.js';
 import { FileLogStore } from './logs.js';
 
@@ -82,7 +83,14 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime ?? 'auto', helperPath: helperPath() });
   let controllers: RunningControllers | undefined;
   if (opts.controllers !== false) {
-    controllers = await runControllers({ client, log: opts.log, config: opts.controllerConfig });
+    // podman/docker: the `prepare` init container's image must exist locally (a helper-only image made here)
+    const config = await withHelperImage(kubelet.runtime, helperPath(), opts.controllerConfig).catch(async (err: unknown) => {
+      await kubelet.stop();
+      await api.close();
+      if (temp) rmSync(dataDir, { recursive: true, force: true });
+      throw err;
+    });
+    controllers = await runControllers({ client, log: opts.log, config });
   }
   const els = opts.eventListeners === false ? undefined : await startEventListeners(client);
   return {
