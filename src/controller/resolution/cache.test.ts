@@ -56,4 +56,21 @@ describe('ResolutionCache', () => {
     for (const u of ['1', '2', '3']) await cache.lookup(req({ u }), config, counter().load);
     expect(cache.size).toBe(2);
   });
+
+  it('serves the last answer when fetching again fails (stale-if-error), and tries again after the TTL', async () => {
+    let now = 0;
+    const cache = new ResolutionCache(() => now);
+    let up = true;
+    let calls = 0;
+    const load = async () => { calls++; if (!up) throw new Error('server down'); return { data: `v${calls}`, source: { uri: 'x' } }; };
+    expect((await cache.lookup(req({ u: 's' }), config, load)).data).toBe('v1');
+    up = false;
+    now = 2000;
+    expect((await cache.lookup(req({ u: 's' }), config, load)).data).toBe('v1');
+    expect(calls).toBe(2);
+    up = true;
+    now = 4000;
+    expect((await cache.lookup(req({ u: 's' }), config, load)).data).toBe('v3');
+    await expect(cache.lookup(req({ u: 'never-worked' }), config, async () => { throw new Error('down'); })).rejects.toThrow('down');
+  });
 });

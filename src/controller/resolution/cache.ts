@@ -3,6 +3,8 @@
  * one run (and the TaskRuns of one PipelineRun) resolve a reference once. Concurrent lookups share one load;
  * failures are not kept. Tekton's `cache` param: `never` skips the cache, `always` keeps an entry as long as an
  * immutable one, `auto` (default) keeps immutable references (commit SHA, digest) longer than mutable ones.
+ * When a reference that resolved before cannot be fetched again, the last answer is served (stale-if-error), so a
+ * running run does not fail because its Task's server went away after the run started.
  */
 import type { ResolutionConfig } from './config.js';
 import type { ResolvedData, ResolveRequest } from './types.js';
@@ -36,7 +38,9 @@ export class ResolutionCache {
     const key = cacheKey(req);
     const hit = this.entries.get(key);
     if (hit && hit.expires > this.now()) return hit.value;
-    const entry: Entry = { expires: Number.POSITIVE_INFINITY, value: load() };
+    // an expired entry is a past success: if fetching again fails (the server is down mid-run), keep serving it
+    const value = hit ? load().catch(() => hit.value) : load();
+    const entry: Entry = { expires: Number.POSITIVE_INFINITY, value };
     this.entries.delete(key);
     this.entries.set(key, entry);
     entry.value.then(
