@@ -24,12 +24,15 @@ RUN node scripts/build-entrypoint.mjs --force \
 # --- runtime: node slim, non-root, read-only friendly -----------------------------------------------------
 FROM node:${NODE_VERSION}-bookworm-slim
 ENV NODE_ENV=production \
-    TKT_ENTRYPOINT=/tektite/entrypoint
+    TKT_ENTRYPOINT=/tektite/entrypoint \
+    TKT_CATALOG_DIR=/app/catalog
 WORKDIR /app
 COPY --from=build --chown=0:0 /src/package.json ./
 COPY --from=build --chown=0:0 /src/node_modules ./node_modules
 COPY --from=build --chown=0:0 /src/dist ./dist
 COPY --chown=0:0 bin ./bin
+# The catalog answers the `hub` resolver (TKT_CATALOG_DIR).
+COPY --chown=0:0 catalog ./catalog
 COPY --from=build --chown=0:0 --chmod=0555 /src/dist/entrypoint/entrypoint /tektite/entrypoint
 # 65532 = "nonroot" as in distroless; the files above are root-owned and not writable by it.
 USER 65532:65532

@@ -41,7 +41,7 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): (key: st
       await writeStatus(deps.client, pr, status);
       return;
     }
-    const tasks = await fetchTaskSpecs(deps.client, ns, fetched.spec);
+    const tasks = await fetchTaskSpecs(deps.client, ns, fetched.spec, pr.spec.params);
     const children = deps.taskRuns.byIndex('tekton.dev/pipelineRun', `${ns}/${pr.metadata.name ?? ''}`);
     const plan = planPipelineRun({
       pipelineRun: pr, pipelineName: fetched.pipelineName, pipelineSpec: fetched.spec, tasks, taskRuns: children, now: now(),
