@@ -1,10 +1,13 @@
 /**
  * Benchmark: signed GitHub webhooks through an EventListener (github interceptor with HMAC + eventTypes, CEL
  * filter + overlay, TriggerBinding, TriggerTemplate, PipelineRun create) against the in-process API server
- * (memory store, admission and defaults as in embedded mode). The load comes from a second process on loopback,
- * bounded in count and time; a bare express handler (body read, 202 JSON) is measured the same way as the
- * ceiling. Afterwards every accepted event must have exactly one PipelineRun. Prints the machine.
- * DESIGN.md target: >= 2,000 webhooks/s, p99 < 25 ms. Run: npx tsx bench/triggers.ts [requests] [concurrency]
+ * (SQLite as `tkt up` uses it, or memory with --memory; admission and defaults as in embedded mode). The load
+ * comes from a second process on loopback, bounded in count and time; a bare express handler (body read, 202
+ * JSON) is measured the same way as the ceiling. Each configuration runs `rounds` times and the medians are
+ * printed, with this process's CPU per webhook (sink + API server: what one idle core could do). Afterwards
+ * every accepted event must have exactly one PipelineRun. Prints the machine.
+ * DESIGN.md target: >= 2,000 webhooks/s, p99 < 25 ms.
+ * Run: npx tsx bench/triggers.ts [requests=5000] [concurrency=32] [rounds=3] [--memory]
  */
 import { fork } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -12,6 +15,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
@@ -80,11 +84,40 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-/** One line: throughput, latency percentiles, and this process's CPU per request (sink + API server). */
-function report(name: string, r: LoadResult, cpu: NodeJS.CpuUsage): void {
+interface Round { rate: number; p50: number; p99: number; cpuMs: number; loopP99: number; loopMax: number; statuses: Record<string, number> }
+
+function summarise(r: LoadResult, cpu: NodeJS.CpuUsage, loop: IntervalHistogram): Round {
   const l = [...r.latenciesMs].sort((a, b) => a - b);
-  const cpuMs = (cpu.user + cpu.system) / 1000 / Math.max(1, r.sent);
-  console.log(`${name.padEnd(30)} ${(r.sent / r.seconds).toFixed(0).padStart(6)} req/s  p50 ${pct(l, 50).toFixed(2)} ms  p99 ${pct(l, 99).toFixed(2)} ms  server CPU ${cpuMs.toFixed(2)} ms/req (≈${(1000 / cpuMs).toFixed(0)}/s per core)  [${r.sent} in ${r.seconds.toFixed(1)} s, ${JSON.stringify(r.statuses)}]`);
+  return {
+    rate: r.sent / r.seconds, p50: pct(l, 50), p99: pct(l, 99), cpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, r.sent),
+    loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6, statuses: r.statuses,
+  };
+}
+
+/** One line: medians over the rounds of throughput, latency percentiles and this process's CPU per request. */
+function report(name: string, rounds: Round[]): void {
+  const med = (f: (r: Round) => number): number => pct(rounds.map(f).sort((a, b) => a - b), 50);
+  const cpuMs = med((r) => r.cpuMs);
+  const statuses: Record<string, number> = {};
+  for (const r of rounds) for (const [k, v] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+  console.log(`${name.padEnd(38)} ${med((r) => r.rate).toFixed(0).padStart(5)} req/s  p50 ${med((r) => r.p50).toFixed(2)} ms  p99 ${med((r) => r.p99).toFixed(2)} ms  server CPU ${cpuMs.toFixed(3)} ms/req (≈${(1000 / cpuMs).toFixed(0)}/s per core)  event-loop delay p99 ${med((r) => r.loopP99).toFixed(1)} ms, max ${Math.max(...rounds.map((r) => r.loopMax)).toFixed(1)} ms  [rates ${rounds.map((r) => r.rate.toFixed(0)).join(', ')}; ${JSON.stringify(statuses)}]`);
+}
+
+/** Warm-up, then `rounds` measured runs against `url`. */
+async function measure(spec: Omit<LoadSpec, 'url'>, url: string, rounds: number, accepted?: string[]): Promise<Round[]> {
+  await runLoad({ ...spec, url, requests: Math.min(300, spec.requests) });
+  const out: Round[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const loop = monitorEventLoopDelay({ resolution: 1 });
+    loop.enable();
+    const cpu0 = process.cpuUsage();
+    const r = await runLoad({ ...spec, url });
+    const cpu = process.cpuUsage(cpu0);
+    loop.disable();
+    out.push(summarise(r, cpu, loop));
+    accepted?.push(...r.eventIds);
+  }
+  return out;
 }
 
 const setup = (url: string) => `
@@ -145,14 +178,23 @@ async function ceiling(): Promise<{ url: string; close(): Promise<void> }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise((r) => { server.close(() => r()); server.closeIdleConnections(); }) };
 }
 
+const CONFIGS = [
+  { name: 'EventListener, K8s Events on', events: true, inProcess: true },
+  { name: 'EventListener, K8s Events off', events: false, inProcess: true },
+  { name: 'EventListener over HTTPS, Events on', events: true, inProcess: false },
+];
+
 async function main(): Promise<void> {
-  const requests = Number(process.argv[2] ?? 5000);
-  const concurrency = Number(process.argv[3] ?? 32);
+  const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const requests = Number(args[0] ?? 5000);
+  const concurrency = Number(args[1] ?? 32);
+  const rounds = Number(args[2] ?? 3);
+  const memory = process.argv.includes('--memory');
   const maxSeconds = 60;
-  console.log(`machine: ${os.hostname()} — ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
+  console.log(`machine: ${os.hostname()} — ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const dir = mkdtempSync(join(os.tmpdir(), 'tkt-bench-triggers-'));
   const api = await startApiServer({
-    logs: new FileLogStore(join(dir, 'logs')), port: 0,
+    logs: new FileLogStore(join(dir, 'logs')), port: 0, ...(memory ? {} : { dataDir: join(dir, 'data') }),
     admission: (obj, ctx) => { const r = validateObject(obj, { unknownFields: ctx.unknownFields }); return { ok: r.ok, errors: r.errors, warnings: r.warnings }; },
     defaults: (o: KubeObject) => applyDefaults(o),
   });
@@ -162,23 +204,16 @@ async function main(): Promise<void> {
   for (const d of parseAllDocuments(setup(api.url))) if (d.toJS()) await client.create(d.toJS() as KubeObject);
   const body = readFileSync(fixture, 'utf8');
   const headers = { 'Content-Type': 'application/json', 'X-GitHub-Event': 'pull_request', 'X-Hub-Signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` };
-  console.log(`payload: ${fixture.split('/').pop()} (${body.length} bytes), ${requests} requests, concurrency ${concurrency}, at most ${maxSeconds} s each`);
+  const spec = { body, headers, requests, concurrency, maxSeconds };
+  console.log(`payload: ${fixture.split('/').pop()} (${body.length} bytes), ${requests} requests x ${rounds} rounds, concurrency ${concurrency}, at most ${maxSeconds} s each; store: ${memory ? 'memory' : 'SQLite (WAL, synchronous=NORMAL)'}`);
   const accepted: string[] = [];
-  for (const events of [true, false]) {
-    const manager = await startEventListenerManager({ client, events });
-    const url = await elUrl(client, manager.urlOf('default', 'bench'));
-    await runLoad({ url, body, headers, requests: Math.min(300, requests), concurrency, maxSeconds }); // warm-up
-    const cpu0 = process.cpuUsage();
-    const r = await runLoad({ url, body, headers, requests, concurrency, maxSeconds });
-    report(`EventListener, K8s Events ${events ? 'on ' : 'off'}`, r, process.cpuUsage(cpu0));
-    accepted.push(...r.eventIds);
+  for (const c of CONFIGS) {
+    const manager = await startEventListenerManager({ client, events: c.events, inProcess: c.inProcess });
+    report(c.name, await measure(spec, await elUrl(client, manager.urlOf('default', 'bench')), rounds, accepted));
     await manager.close();
   }
   const top = await ceiling();
-  await runLoad({ url: top.url, body, headers, requests: 300, concurrency, maxSeconds });
-  const cpu0 = process.cpuUsage();
-  const r = await runLoad({ url: top.url, body, headers, requests, concurrency, maxSeconds });
-  report('bare express handler (ceiling)', r, process.cpuUsage(cpu0));
+  report('bare express handler (ceiling)', await measure(spec, top.url, rounds));
   await top.close();
   await verify(client, accepted);
   await api.close();

@@ -27,12 +27,25 @@ export function canonicalHeaderKey(key: string): string {
   return out;
 }
 
+const canonicalCache = new Map<string, string>();
+
+/** canonicalHeaderKey, remembered for the header names seen most (a bounded cache). */
+function cachedCanonicalKey(key: string): string {
+  let c = canonicalCache.get(key);
+  if (c === undefined) {
+    c = canonicalHeaderKey(key);
+    if (canonicalCache.size >= 512) canonicalCache.clear();
+    canonicalCache.set(key, c);
+  }
+  return c;
+}
+
 /** Canonicalises a multi-valued header map (`{'x-a': ['1']}` → `{'X-A': ['1']}`), merging equal keys. */
 export function canonicalHeaders(raw: Record<string, readonly string[] | string | undefined>): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (v === undefined) continue;
-    const key = canonicalHeaderKey(k);
+    const key = cachedCanonicalKey(k);
     (out[key] ??= []).push(...(typeof v === 'string' ? [v] : v));
   }
   return out;

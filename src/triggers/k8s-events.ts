@@ -16,6 +16,8 @@ export interface OutcomeRecorder {
   readonly stats: { written: number; failed: number; dropped: number };
 }
 
+const HOST = hostname();
+
 /** Builds the Event object (pure). */
 export function eventObject(el: EventListener, o: { reason: string; message: string; warning: boolean }, now: Date): KubeObject {
   const ts = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -32,7 +34,7 @@ export function eventObject(el: EventListener, o: { reason: string; message: str
     type: o.warning ? 'Warning' : 'Normal',
     source: { component: 'eventlistener' },
     reportingComponent: 'tektite.dev/eventlistener',
-    reportingInstance: hostname(),
+    reportingInstance: HOST,
     firstTimestamp: ts,
     lastTimestamp: ts,
     count: 1,

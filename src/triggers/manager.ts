@@ -9,7 +9,7 @@ import type { KubeClient } from '../kube/client.js';
 import { isNotFound } from '../kube/errors.js';
 import { outcomeRecorder, type OutcomeRecorder } from './k8s-events.js';
 import { cachedLookup, LOOKUP_REFS, type CachedLookup } from './lookup.js';
-import { listenSink, type RunningSink, type SinkTuning } from './server.js';
+import { clientWriters, listenSink, type RunningSink, type SinkTuning } from './server.js';
 
 /** Options of {@link startEventListenerManager}. */
 export interface EventListenerManagerOptions extends SinkTuning {
@@ -132,7 +132,7 @@ class SinkSet {
 /** Starts the manager; resolves once the existing EventListeners are being served. */
 export async function startEventListenerManager(opts: EventListenerManagerOptions): Promise<EventListenerManager> {
   const lookup = cachedLookup(opts.client);
-  const recorder = outcomeRecorder((obj) => opts.client.create(obj));
+  const recorder = outcomeRecorder(clientWriters(opts.client, opts.inProcess).create);
   const informer = new Informer<EventListener>(opts.client, LOOKUP_REFS.EventListener, { onError: (err) => opts.onError?.(err, 'EventListener watch') });
   const sinks = new SinkSet(opts, lookup, recorder, (key) => informer.get(key));
   informer.addHandlers({ onAdd: (el) => sinks.ensure(el), onUpdate: (el) => sinks.ensure(el), onDelete: (el) => sinks.stop(el) });

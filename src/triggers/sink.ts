@@ -47,6 +47,7 @@ export interface SinkAppOptions {
 export function createSinkApp(opts: SinkAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.disable('etag'); // answers are per event: an ETag (a hash of every body) is never useful
   app.get('/live', (_req, res) => { res.type('text/plain').send('ok'); });
   app.get('/ready', async (_req, res) => {
     const el = await opts.lookup.get<EventListener>('EventListener', opts.namespace, opts.name).catch(() => undefined);
@@ -56,7 +57,6 @@ export function createSinkApp(opts: SinkAppOptions): express.Express {
   app.use(express.raw({ type: () => true, limit: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
   app.use((req, res, next) => { handleEvent(req, res, opts).catch(next); });
   // express recognises error handlers by their four parameters
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => { sendError(err, req, res, opts); });
   return app;
 }

@@ -26,6 +26,16 @@ export interface RenderOptions {
   oldEscapeQuotes?: boolean;
 }
 
+/** JSON of resourcetemplates, by object: templates come from watch caches and do not change in place. */
+const templateText = new WeakMap<object, string>();
+
+function templateJson(rt: unknown): string {
+  if (rt === null || typeof rt !== 'object') return JSON.stringify(rt);
+  let text = templateText.get(rt);
+  if (text === undefined) templateText.set(rt, (text = JSON.stringify(rt)));
+  return text;
+}
+
 /** Renders every resourcetemplate of a template spec with the resolved params. */
 export function renderTemplate(spec: TriggerTemplateSpec, params: ReadonlyMap<string, string>, opts: RenderOptions): RenderResult {
   const templates = spec.resourcetemplates ?? [];
@@ -38,7 +48,7 @@ export function renderTemplate(spec: TriggerTemplateSpec, params: ReadonlyMap<st
   }
   const objects: KubeObject[] = [];
   for (const [i, rt] of templates.entries()) {
-    const text = JSON.stringify(rt).replace(REF, (whole, name: string | undefined) => {
+    const text = templateJson(rt).replace(REF, (whole, name: string | undefined) => {
       if (name === undefined) return opts.uid;
       return escaped.get(name) ?? whole;
     });

@@ -13,6 +13,8 @@ import type { LogStore } from '../logs.js';
 import { renameVersion, resourceKey, type AdmissionFn, type ConvertFn, type DefaultsFn, type ServerContext } from './context.js';
 import { GarbageCollector } from './gc.js';
 import { writeKubeconfigFile } from './kubeconfig.js';
+import { registerLocalApi } from './local.js';
+import { localWrites } from './local-writes.js';
 import { requestHandler } from './server.js';
 import { openStore } from './store-sqlite.js';
 import type { Store } from './store.js';
@@ -25,6 +27,7 @@ export type { Store, StoreEvent, StoredRef } from './store.js';
 export { StoreError } from './store.js';
 export { openStore } from './store-sqlite.js';
 export { kubeconfigYaml } from './kubeconfig.js';
+export { localApiFor, type LocalApi } from './local.js';
 
 /** Options of {@link startApiServer}. */
 export interface ApiServerOptions {
@@ -122,11 +125,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   });
   address = `${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
   const url = `https://${address}`;
+  const unregister = registerLocalApi(url, token, localWrites(ctx));
   const dropWatches = (): void => { for (const stop of [...streams]) stop(); };
   return {
     url, token, store, ca: tls.cert, dropWatches,
     writeKubeconfig: (file, o = {}) => writeKubeconfigFile(file, { server: url, token, ca: tls.cert, namespace: o.namespace }),
     close: async () => {
+      unregister();
       dropWatches();
       gc.stop();
       await new Promise<void>((resolve) => {

@@ -92,14 +92,29 @@ function paramsOf(ic: TriggerInterceptor): Record<string, unknown> {
   return out;
 }
 
+/** An InterceptorRequest whose `body` (the raw body as text) is decoded only when read (HTTP interceptors). */
+class LazyRequest implements InterceptorRequest {
+  private text?: string;
+
+  constructor(
+    private readonly raw: Buffer,
+    readonly header: Record<string, string[]>,
+    readonly extensions: Record<string, unknown>,
+    readonly interceptor_params: Record<string, unknown>,
+    readonly context: InterceptorRequest['context'],
+  ) {}
+
+  get body(): string {
+    return (this.text ??= this.raw.toString('utf8'));
+  }
+
+  toJSON(): InterceptorRequest {
+    return { body: this.body, header: this.header, extensions: this.extensions, interceptor_params: this.interceptor_params, context: this.context };
+  }
+}
+
 function requestOf(ic: TriggerInterceptor, ev: ChainEvent, cx: ChainContext): InterceptorRequest {
-  return {
-    body: ev.rawBody.toString('utf8'),
-    header: ev.header,
-    extensions: ev.extensions,
-    interceptor_params: paramsOf(ic),
-    context: { event_url: cx.eventUrl, event_id: cx.eventId, trigger_id: cx.triggerId },
-  };
+  return new LazyRequest(ev.rawBody, ev.header, ev.extensions, paramsOf(ic), { event_url: cx.eventUrl, event_id: cx.eventId, trigger_id: cx.triggerId });
 }
 
 async function runRef(ic: TriggerInterceptor, ev: ChainEvent, cx: ChainContext, opts: ChainOptions, builtins: Record<string, BuiltinInterceptor>): Promise<InterceptorResponse | { httpStatus: number; message: string }> {

@@ -1,0 +1,62 @@
+/**
+ * The LocalApi of one server (see local.ts): the HTTP create and delete handlers' work without the HTTP layer.
+ * Objects pass through JSON on the way in, as they would over the wire; errors become the ApiError that
+ * KubeClient would have thrown for the same answer.
+ */
+import { apiVersionOf, kindFor, type KindInfo } from '../../api/registry.js';
+import type { KubeObject } from '../../api/types.js';
+import { ApiError } from '../../kube/errors.js';
+import { incoming, outgoing, type ServerContext } from './context.js';
+import { StatusError } from './errors.js';
+import { deleteObject } from './lifecycle.js';
+import type { LocalApi } from './local.js';
+import { checkIdentity } from './meta.js';
+import type { ResourceRoute } from './route.js';
+import { createObject } from './write.js';
+
+function infoOf(obj: KubeObject): KindInfo {
+  const info = kindFor(obj.apiVersion, obj.kind);
+  if (!info) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${obj.kind} in ${obj.apiVersion})`);
+  return info;
+}
+
+function asApiError(err: unknown, what: string): unknown {
+  if (err instanceof ApiError) return err;
+  if (err instanceof StatusError) return new ApiError(err.code, err.status.reason, err.status.message, { ...err.status });
+  const message = `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`;
+  return new ApiError(500, 'InternalError', message || `${what}: HTTP 500`);
+}
+
+async function create(ctx: ServerContext, obj: KubeObject, namespace: string): Promise<KubeObject> {
+  try {
+    const info = infoOf(obj);
+    const ns = info.namespaced ? (obj.metadata?.namespace ?? namespace) : undefined;
+    const route: ResourceRoute = { type: 'resource', info, version: info.version, ...(ns ? { namespace: ns } : {}) };
+    const wire = JSON.parse(JSON.stringify({ ...obj, apiVersion: apiVersionOf(info) })) as Record<string, unknown>;
+    const body = incoming(ctx, info, checkIdentity(route, wire));
+    const r = await ctx.writes.submit(() => createObject(ctx, info, body, { dryRun: false, fieldValidation: 'Warn' }));
+    return outgoing(ctx, info, info.version, r.obj);
+  } catch (err) {
+    throw asApiError(err, `POST ${obj.kind}`);
+  }
+}
+
+async function remove(ctx: ServerContext, obj: KubeObject, namespace: string): Promise<void> {
+  try {
+    const info = infoOf(obj);
+    const ns = info.namespaced ? (obj.metadata.namespace ?? namespace) : '';
+    await ctx.writes.submit(() => deleteObject(ctx, info, ns, obj.metadata.name ?? '', { propagationPolicy: 'Background', dryRun: false }));
+  } catch (err) {
+    const e = asApiError(err, `DELETE ${obj.kind}`);
+    if (e instanceof ApiError && e.code === 404) return;
+    throw e;
+  }
+}
+
+/** The in-process writes of the server behind `ctx`. */
+export function localWrites(ctx: ServerContext): LocalApi {
+  return {
+    create: (obj, namespace = 'default') => create(ctx, obj, namespace),
+    remove: (obj, namespace = 'default') => remove(ctx, obj, namespace),
+  };
+}
