@@ -146,6 +146,9 @@ function reportLoad(stack: BenchStack, probe: Probe, r: LoadResult): void {
   const first = figures(probe, names.slice(0, 100)).duration;
   const last = figures(probe, names.slice(-100)).duration;
   console.log(`  flatness: run duration median first 100 ${ms(median(first))}, last 100 ${ms(median(last))}, ratio last/first ${(median(last) / median(first)).toFixed(2)}`);
+  const tenth = Math.max(1, Math.floor(names.length / 10));
+  const byTenth = Array.from({ length: Math.ceil(names.length / tenth) }, (_, k) => median(figures(probe, names.slice(k * tenth, (k + 1) * tenth)).duration));
+  console.log(`  run duration median per tenth of the runs (creation order): ${byTenth.map((x) => (x / 1000).toFixed(2)).join(' ')} s`);
   printHandoffs('under load:', figures(probe, names));
   if (hasFlag('count-requests')) console.log(['  API requests (CRUD, all clients in the process):', ...requestReport(RUNS * TASKS + 100, 'TaskRun')].join('\n'));
   console.log(`  store writes: ${[...probe.writes].map(([res, n]) => `${res || 'core'} ${n}`).join(', ')}`);

@@ -30,17 +30,30 @@ describe('matchesLabels', () => {
   });
 });
 
+/** Delivers an object as the watch would (the informer's private event path). */
+const deliver = (inf: Informer<KubeObject>, obj: KubeObject): void => (inf as unknown as { upsert(k: string, o: KubeObject): void }).upsert(`ns/${obj.metadata.name}`, obj);
+
 describe('Informer.observe', () => {
-  it('takes in newer writes, runs handlers, and ignores older versions', () => {
+  it('takes in newer writes at once and runs handlers when the watch delivers them', () => {
     const inf = informer();
     const seen: string[] = [];
-    inf.addHandlers({ onAdd: (o) => seen.push(`add ${o.metadata.resourceVersion}`), onUpdate: (o) => seen.push(`update ${o.metadata.resourceVersion}`) });
+    inf.addHandlers({ onAdd: (o) => seen.push(`add ${o.metadata.resourceVersion}`), onUpdate: (o, old) => seen.push(`update ${old.metadata.resourceVersion}→${o.metadata.resourceVersion}`) });
     inf.observe(tr('x', '5'));
     inf.observe(tr('x', '7'));
     inf.observe(tr('x', '6'));
-    inf.observe(tr('x', '7'));
     expect(inf.get('ns/x')?.metadata.resourceVersion).toBe('7');
-    expect(seen).toEqual(['add 5', 'update 7']);
+    expect(seen).toEqual([]);
+    deliver(inf, tr('x', '5'));
+    deliver(inf, tr('x', '6'));
+    expect(seen).toEqual([]);
+    deliver(inf, tr('x', '7'));
+    deliver(inf, tr('x', '7'));
+    expect(seen).toEqual(['add 7']);
+    inf.observe(tr('x', '9'));
+    deliver(inf, tr('x', '8'));
+    deliver(inf, tr('x', '10'));
+    expect(seen).toEqual(['add 7', 'update 7→10']);
+    expect(inf.get('ns/x')?.metadata.resourceVersion).toBe('10');
   });
 
   it('ignores objects of other kinds, namespaces or outside the label selector', () => {

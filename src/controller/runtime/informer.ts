@@ -68,6 +68,8 @@ export class Informer<T extends KubeObject> {
   private readonly indexes = new Map<string, { fn: IndexFn<T>; values: Map<string, Map<string, T>> }>();
   /** resourceVersions of recent deletions, so that a late {@link observe} does not bring an object back. */
   private readonly tombstones = new Map<string, string | undefined>();
+  /** Keys taken in by observe() whose handlers wait for the watch event, with the version handlers last saw. */
+  private readonly unannounced = new Map<string, T | undefined>();
   private readonly handlers: InformerHandlers<T>[] = [];
   private resourceVersion = '';
   private stopWatch?: () => void;
@@ -123,17 +125,23 @@ export class Informer<T extends KubeObject> {
   }
 
   /**
-   * Takes in an object that a write of this process returned, so that reconciles see their own writes before the
-   * watch delivers them (client-go's mutation cache). Ignored when the cache already holds a newer version or the
-   * object is outside this informer's namespace or label selector; handlers run as for a watch event.
+   * Takes in an object that a write of this process returned, so that reconciles read their own writes before the
+   * watch delivers them (client-go's mutation cache): no 409 from a stale resourceVersion, no second create.
+   * Handlers are not run here but when the watch delivers that version (so events coalesce as before). Ignored
+   * when the cache holds this or a newer version, or the object is outside this informer's namespace or selector.
    */
   observe(obj: T): void {
     if (obj.kind !== undefined && obj.kind !== this.ref.kind) return;
     if (this.opts.namespace && obj.metadata.namespace !== this.opts.namespace) return;
     if (!matchesLabels(obj.metadata.labels, this.opts.labelSelector)) return;
     const key = keyOf(obj);
-    if (this.tombstones.has(key) && !isOlder(this.tombstones.get(key), obj.metadata.resourceVersion)) return;
-    this.upsert(key, obj);
+    const rv = obj.metadata.resourceVersion;
+    if (this.tombstones.has(key) && !isOlder(this.tombstones.get(key), rv)) return;
+    const old = this.cache.get(key);
+    if (old && (old.metadata.resourceVersion === rv || isOlder(rv, old.metadata.resourceVersion))) return;
+    if (!this.unannounced.has(key)) this.unannounced.set(key, old);
+    this.cache.set(key, obj);
+    this.reindex(key, obj, old);
   }
 
   /** Every cached object, optionally filtered. */
@@ -179,10 +187,25 @@ export class Informer<T extends KubeObject> {
 
   private upsert(key: string, obj: T, relist = false): void {
     const old = this.cache.get(key);
-    if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion) return;
+    if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion) {
+      if (this.unannounced.has(key)) this.notify(obj, this.announce(key));
+      return;
+    }
     if (old && !relist && isOlder(obj.metadata.resourceVersion, old.metadata.resourceVersion)) return;
+    const seen = this.unannounced.has(key) ? this.announce(key) : old;
     this.cache.set(key, obj);
     this.reindex(key, obj, old);
+    this.notify(obj, seen);
+  }
+
+  /** Forgets that a key's handlers are pending; answers the version they last saw. */
+  private announce(key: string): T | undefined {
+    const seen = this.unannounced.get(key);
+    this.unannounced.delete(key);
+    return seen;
+  }
+
+  private notify(obj: T, old: T | undefined): void {
     for (const h of this.handlers) {
       if (old) h.onUpdate?.(obj, old);
       else h.onAdd?.(obj);
@@ -192,6 +215,7 @@ export class Informer<T extends KubeObject> {
   private remove(key: string, old: T): void {
     if (this.tombstones.size >= 10_000) this.tombstones.clear();
     this.tombstones.set(key, old.metadata.resourceVersion);
+    this.unannounced.delete(key);
     this.cache.delete(key);
     this.reindex(key, undefined, old);
     for (const h of this.handlers) h.onDelete?.(old);
