@@ -57,6 +57,30 @@ describe('FileLogStore', () => {
     await g.done;
   });
 
+  it('seals a finished log (a container without output gets a marker); output after finish reopens it', () => {
+    const { logs, dir } = store();
+    logs.append('ns', 'p', 'c', 'a\n');
+    logs.finish('ns', 'p', 'c');
+    logs.finish('ns', 'p', 'quiet');
+    expect(fs.statSync(path.join(dir, 'ns', 'p', 'c.log')).mode & 0o777).toBe(0o444);
+    expect(fs.existsSync(path.join(dir, 'ns', 'p', 'quiet.done'))).toBe(true);
+    expect(logs.containers('ns', 'p')).toEqual(['c']);
+    const again = new FileLogStore(dir);
+    expect([again.isFinished('ns', 'p', 'c'), again.isFinished('ns', 'p', 'quiet'), again.isFinished('ns', 'p', 'other')]).toEqual([true, true, false]);
+    again.append('ns', 'p', 'c', 'b\n');
+    again.append('ns', 'p', 'quiet', 'now\n');
+    expect([again.isFinished('ns', 'p', 'c'), again.isFinished('ns', 'p', 'quiet')]).toEqual([false, false]);
+    expect(again.read('ns', 'p', 'c')).toBe('a\nb\n');
+    expect(fs.existsSync(path.join(dir, 'ns', 'p', 'quiet.done'))).toBe(false);
+  });
+
+  it('keeps every line when more containers run than log files are kept open', () => {
+    const { logs } = store();
+    for (let round = 0; round < 3; round++) for (let i = 0; i < 100; i++) logs.append('ns', `p${i}`, 'c', `line ${round}\n`);
+    for (let i = 0; i < 100; i++) logs.finish('ns', `p${i}`, 'c');
+    for (const i of [0, 63, 64, 99]) expect(logs.read('ns', `p${i}`, 'c')).toBe('line 0\nline 1\nline 2\n');
+  });
+
   it('filters by sinceSeconds and formats timestamps', () => {
     const now = Date.parse('2025-01-01T00:01:00Z');
     const lines = ['2025-01-01T00:00:00.000000000Z old', '2025-01-01T00:00:50.000000000Z new'];

@@ -1,7 +1,11 @@
 /**
  * Container logs of the embedded cluster: the kubelet appends output, the API server serves `pods/log`.
  * `FileLogStore` keeps `<dir>/<ns>/<pod>/<container>.log`, one line per stored line, each prefixed with its
- * RFC 3339 (nanosecond) timestamp and a space; `<container>.done` marks a finished container. Logs outlive pods.
+ * RFC 3339 (nanosecond) timestamp and a space. A finished container's log file is sealed read-only (mode 0444);
+ * one that wrote nothing gets an empty `<container>.done` marker instead (as every finished container did before).
+ * Logs outlive pods. The hot path stays cheap at high pod rates, where creating a file is the expensive part:
+ * directories are created once (remembered), a running container's log stays open so that an append is one
+ * write(2), and finish() seals the open file (fchmod) instead of creating a marker.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -50,9 +54,13 @@ interface Follower {
 }
 
 interface Stream {
+  key: string;
+  dir: string;
   file: string;
-  /** `<container>.done` */
+  /** `<container>.done`: the finished mark of a container without a log file. */
   marker: string;
+  /** The log file, open for appending while the container runs (see FileLogStore.openFds). */
+  fd?: number;
   /** Known finished state (read from the marker on first use). */
   finished?: boolean;
   partial: string;
@@ -91,9 +99,31 @@ function clip(text: string, opts: LogReadOptions, sent: number): string {
   return buf.length <= room ? text : buf.subarray(0, room).toString('utf8');
 }
 
+/** The mode of a finished container's log file, and of one still written. */
+const SEALED_MODE = 0o444;
+const OPEN_MODE = 0o644;
+
+/** True when the file exists and nobody may write it (a sealed log). */
+function isSealed(file: string): boolean {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  return st !== undefined && (st.mode & 0o222) === 0;
+}
+
+/** Writes the whole buffer (a short write to a regular file is rare, but possible). */
+function writeAll(fd: number, buf: Buffer): void {
+  for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off);
+}
+
+/** Log files kept open at most (least recently opened are closed first; a later append reopens). */
+const MAX_OPEN_LOGS = 64;
+
 /** The file-backed LogStore. */
 export class FileLogStore implements LogStore {
   private readonly streams = new Map<string, Stream>();
+  /** Directories known to exist. */
+  private readonly dirs = new Set<string>();
+  /** Streams with an open fd, oldest first. */
+  private readonly openFds = new Set<Stream>();
 
   constructor(private readonly dir: string) {
     fs.mkdirSync(dir, { recursive: true });
@@ -103,11 +133,49 @@ export class FileLogStore implements LogStore {
     const key = `${ns}/${pod}/${container}`;
     let s = this.streams.get(key);
     if (!s) {
-      const base = path.join(this.dir, safe(ns), safe(pod), safe(container));
-      s = { file: `${base}.log`, marker: `${base}.done`, partial: '', followers: new Set() };
+      const dir = path.join(this.dir, safe(ns), safe(pod));
+      const base = path.join(dir, safe(container));
+      s = { key, dir, file: `${base}.log`, marker: `${base}.done`, partial: '', followers: new Set() };
       this.streams.set(key, s);
     }
     return s;
+  }
+
+  /** Runs `fn` (which creates or opens a file in `s.dir`); creates the directory first time, or when it went away. */
+  private inDir<T>(s: Stream, fn: () => T): T {
+    if (!this.dirs.has(s.dir)) {
+      fs.mkdirSync(s.dir, { recursive: true });
+      this.dirs.add(s.dir);
+    }
+    try {
+      return fn();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.dirs.delete(s.dir);
+      fs.mkdirSync(s.dir, { recursive: true });
+      this.dirs.add(s.dir);
+      return fn();
+    }
+  }
+
+  private fdOf(s: Stream): number {
+    if (s.fd !== undefined) return s.fd;
+    const fd = this.inDir(s, () => fs.openSync(s.file, 'a'));
+    s.fd = fd;
+    this.openFds.add(s);
+    if (this.openFds.size > MAX_OPEN_LOGS) {
+      const oldest = this.openFds.values().next().value as Stream;
+      this.closeFd(oldest);
+    }
+    return fd;
+  }
+
+  private closeFd(s: Stream): void {
+    if (s.fd === undefined) return;
+    this.openFds.delete(s);
+    const fd = s.fd;
+    s.fd = undefined;
+    fs.closeSync(fd);
   }
 
   append(ns: string, pod: string, container: string, chunk: string | Uint8Array): void {
@@ -116,6 +184,8 @@ export class FileLogStore implements LogStore {
     const parts = text.split('\n');
     s.partial = parts.pop() ?? '';
     if (this.finishedStream(s)) {
+      // output after finish(): the container is running again
+      if (isSealed(s.file)) fs.chmodSync(s.file, OPEN_MODE);
       fs.rmSync(s.marker, { force: true });
       s.finished = false;
     }
@@ -129,10 +199,25 @@ export class FileLogStore implements LogStore {
       s.partial = '';
       this.writeLines(s, [last]);
     }
-    fs.mkdirSync(path.dirname(s.file), { recursive: true });
-    fs.writeFileSync(s.marker, '');
+    this.seal(s);
     s.finished = true;
     for (const f of [...s.followers]) f.end();
+    this.streams.delete(s.key); // all it holds now is on disk
+  }
+
+  /** Marks a stream finished on disk: seals its log file, or creates the marker when it has none. */
+  private seal(s: Stream): void {
+    if (s.fd !== undefined) {
+      fs.fchmodSync(s.fd, SEALED_MODE);
+      this.closeFd(s);
+      return;
+    }
+    try {
+      fs.chmodSync(s.file, SEALED_MODE);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.inDir(s, () => fs.closeSync(fs.openSync(s.marker, 'w')));
+    }
   }
 
   isFinished(ns: string, pod: string, container: string): boolean {
@@ -146,7 +231,7 @@ export class FileLogStore implements LogStore {
   }
 
   private finishedStream(s: Stream): boolean {
-    s.finished ??= fs.existsSync(s.marker);
+    s.finished ??= isSealed(s.file) || fs.existsSync(s.marker);
     return s.finished;
   }
 
@@ -180,8 +265,7 @@ export class FileLogStore implements LogStore {
   private writeLines(s: Stream, lines: string[]): void {
     if (lines.length === 0) return;
     const stored = lines.map((l) => `${nanoTimestamp()} ${l.endsWith('\r') ? l.slice(0, -1) : l}`);
-    fs.mkdirSync(path.dirname(s.file), { recursive: true });
-    fs.appendFileSync(s.file, stored.map((l) => `${l}\n`).join(''));
+    writeAll(this.fdOf(s), Buffer.from(stored.map((l) => `${l}\n`).join(''), 'utf8'));
     for (const f of [...s.followers]) {
       const fresh = { ...f.opts, tailLines: undefined, sinceSeconds: undefined, sinceTime: undefined };
       this.deliver(f, formatLines(stored, fresh));
