@@ -4,8 +4,10 @@
  * that), so the API server does not block on the disk for them. Commit durability is unchanged: with
  * synchronous=NORMAL a commit is durable against a crash of the process once its WAL frames are written, and
  * checkpoints only move committed pages. The worker starts on first need. If it cannot run, the writer goes back
- * to SQLite's automatic checkpoints; if the WAL still grows past a bound (a checkpoint racing steady writes never
- * completes), the writer finishes the remainder itself, which lets the next write restart the WAL.
+ * to SQLite's automatic checkpoints. The WAL restarts from its beginning only after a checkpoint that no write
+ * overlapped; under steady writes the worker's never is one, so once the WAL is past a bound the writer copies
+ * the remainder itself (the frames written since the worker's checkpoint began: a short pause, then the next
+ * write restarts the WAL).
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -46,25 +48,28 @@ interface Reply {
   checkpointed?: number;
 }
 
-/** Triggers WAL checkpoints in a worker thread every `every` commits. */
+/** Triggers WAL checkpoints in a worker thread every `every` commits, and once more when writes stop. */
 export class Checkpointer {
   private worker?: Worker;
   private readonly closed = new Int32Array(new SharedArrayBuffer(4));
   private inFlight = false;
   private pending = 0;
   private failed = false;
+  private stopped = false;
+  private idle?: NodeJS.Timeout;
 
-  /** `maxWalFrames`: beyond this many WAL frames the writer completes the checkpoint itself. */
-  constructor(private readonly file: string, private readonly host: CheckpointHost, private readonly every = 256, private readonly maxWalFrames = 16_384) {}
+  /** `maxWalFrames`: past this many WAL frames (4 KiB each) the writer completes a checkpoint itself. */
+  constructor(private readonly file: string, private readonly host: CheckpointHost, private readonly every = 256, private readonly maxWalFrames = 32_768) {}
 
   /** Counts one committed transaction. */
   committed(): void {
-    if (this.failed) return;
+    if (this.failed || this.stopped) return;
     this.pending += 1;
     if (this.pending >= this.every && !this.inFlight) this.request();
   }
 
   private request(): void {
+    clearTimeout(this.idle);
     this.pending = 0;
     this.inFlight = true;
     try {
@@ -86,25 +91,33 @@ export class Checkpointer {
 
   private onReply(m: Reply): void {
     this.inFlight = false;
+    if (this.stopped) return;
     if (!m.ok) {
       this.fail();
       return;
     }
-    if ((m.log ?? 0) > this.maxWalFrames && (m.checkpointed ?? 0) < (m.log ?? 0)) this.host.checkpointHere();
+    if ((m.log ?? 0) > this.maxWalFrames) this.host.checkpointHere();
     if (this.pending >= this.every) this.request();
+    else if (this.pending > 0) {
+      // writes overlapped this checkpoint: once they stop, one more lets the next write restart the WAL
+      this.idle = setTimeout(() => { if (!this.inFlight && !this.stopped) this.request(); }, 1000);
+      this.idle.unref();
+    }
   }
 
   private fail(): void {
     if (this.failed) return;
     this.failed = true;
     this.inFlight = false;
-    this.host.fallback();
+    if (!this.stopped) this.host.fallback();
     void this.worker?.terminate();
     this.worker = undefined;
   }
 
   /** Closes the worker's connection (waits up to 2 s for a running checkpoint), so the writer's close can remove the WAL. */
   close(): void {
+    this.stopped = true;
+    clearTimeout(this.idle);
     const w = this.worker;
     this.worker = undefined;
     if (!w || this.failed) return;

@@ -40,6 +40,7 @@ export class SqlitePersistence implements Persistence {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('wal_autocheckpoint = 0');
+    this.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`); // a restarted WAL is cut back to this size
     this.db.exec(SCHEMA);
     this.checkpointer = new Checkpointer(file, {
       fallback: () => this.db.pragma('wal_autocheckpoint = 1000'),

@@ -139,6 +139,17 @@ for (const backend of ['memory', 'sqlite'] as const) {
         again.close();
       });
 
+      it('closes cleanly while a background checkpoint is still answering', async () => {
+        const dir = tmp();
+        const s = open(dir);
+        for (let i = 0; i < 300; i++) s.create('/configmaps', obj(`o${i}`));
+        s.close();
+        await new Promise((r) => setTimeout(r, 300)); // a late answer of the worker must not touch the closed database
+        const again = open(dir);
+        expect(again.list('/configmaps')).toHaveLength(300);
+        again.close();
+      });
+
       it('finds every object after a restart; rvs and the event window continue', () => {
         const dir = tmp();
         const s1 = open(dir);
