@@ -39,4 +39,27 @@ describe('outcome recorder', () => {
     expect(maxConcurrent).toBe(2);
     expect(rec.stats).toEqual({ written: 5, failed: 0, dropped: 2 });
   });
+
+  it('combines similar outcomes past the first 10 into one Event a second, with their count', async () => {
+    const written: Array<KubeObject & { reason?: string; message?: string; count?: number; firstTimestamp?: string; lastTimestamp?: string }> = [];
+    let clock = Date.parse('2026-01-02T03:04:05Z');
+    const rec = outcomeRecorder(async (obj) => { written.push(obj); }, { now: () => new Date(clock), combineEveryMs: 60_000 });
+    for (let i = 0; i < 25; i++) {
+      rec.record(el, `e${i}`, { trigger: 't', namespace: 'ns', status: 'created', reason: 'Created', created: [] });
+      clock += 1000;
+    }
+    rec.record(el, 'x', { trigger: 't', namespace: 'ns', status: 'skipped', reason: 'InterceptorRejected', message: 'no' });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(written.map((e) => e.reason)).toEqual([...Array(10).fill('Created'), 'InterceptorRejected']);
+    await rec.flush();
+    const combined = written[11];
+    expect(combined).toMatchObject({ reason: 'Created', count: 15, firstTimestamp: '2026-01-02T03:04:15Z', lastTimestamp: '2026-01-02T03:04:29Z' });
+    expect(combined?.message).toMatch(/^\(combined from similar events\): trigger t created {2}\(event e24\)$/);
+    clock += 11 * 60_000; // a new window: one by one again
+    rec.record(el, 'later', { trigger: 't', namespace: 'ns', status: 'created', reason: 'Created', created: [] });
+    await rec.flush();
+    expect(written).toHaveLength(13);
+    expect(written[12]?.count).toBe(1);
+    expect(rec.stats).toEqual({ written: 13, failed: 0, dropped: 0 });
+  });
 });
