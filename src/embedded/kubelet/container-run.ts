@@ -25,8 +25,8 @@ export interface ContainerRunContext {
   volumes: Map<string, PreparedVolume>;
   helperPath: string;
   nodeName: string;
-  /** Called after every change of the record. */
-  changed(): void;
+  /** Called after every change of the record; `prompt` for changes the controllers act on (see StatusWriter). */
+  changed(prompt?: boolean): void;
   /** True once the pod is being torn down: do not start anything. */
   aborted(): boolean;
   /** Registers a running container so that the pod can kill it. */
@@ -65,7 +65,7 @@ async function waitEnv(ctx: ContainerRunContext, c: Container, rec: ContainerRec
       const waiting = rec.state.waiting;
       if (waiting?.reason !== 'CreateContainerConfigError' || waiting.message !== err.message) {
         rec.state = { waiting: { reason: 'CreateContainerConfigError', message: err.message } };
-        ctx.changed();
+        ctx.changed(true);
       }
       await new Promise((r) => setTimeout(r, CONFIG_RETRY_MS));
       ctx.sources.clear();
@@ -90,9 +90,10 @@ function terminate(rec: ContainerRecord, exitCode: number, startedAt: string, me
 
 async function startHandle(ctx: ContainerRunContext, c: Container, rec: ContainerRecord, env: Map<string, string>, onOutput: (s: string) => void): Promise<{ handle?: ContainerHandle; termFile?: string; error?: string }> {
   try {
-    const launch = await buildLaunch({ pod: ctx.pod(), id: ctx.id, container: c, init: rec.init, env, volumes: ctx.volumes, helperPath: ctx.helperPath });
+    const hostFiles = ctx.runtime.usesHostFiles !== false;
+    const launch = await buildLaunch({ pod: ctx.pod(), id: ctx.id, container: c, init: rec.init, env, volumes: ctx.volumes, helperPath: ctx.helperPath, hostFiles });
     if (ctx.aborted()) return {};
-    return { handle: await ctx.runtime.start(launch, onOutput), termFile: launch.termination.hostPath };
+    return { handle: await ctx.runtime.start(launch, onOutput), ...(hostFiles ? { termFile: launch.termination.hostPath } : {}) };
   } catch (err) {
     return { error: (err as Error).message };
   }
@@ -117,13 +118,13 @@ export async function runContainer(ctx: ContainerRunContext, c: Container, rec: 
     if (error === undefined) return undefined;
     terminate(rec, 128, startedAt, error, 'StartError');
     void ctx.logs.finish(ns, ctx.id.name, c.name);
-    ctx.changed();
+    ctx.changed(true);
     return 128;
   }
-  return await follow(ctx, c, rec, { handle, termFile: termFile ?? '', startedAt, tail: () => tail });
+  return await follow(ctx, c, rec, { handle, termFile, startedAt, tail: () => tail });
 }
 
-async function follow(ctx: ContainerRunContext, c: Container, rec: ContainerRecord, run: { handle: ContainerHandle; termFile: string; startedAt: string; tail: () => string }): Promise<number> {
+async function follow(ctx: ContainerRunContext, c: Container, rec: ContainerRecord, run: { handle: ContainerHandle; termFile?: string; startedAt: string; tail: () => string }): Promise<number> {
   const { handle } = run;
   ctx.track(c.name, handle);
   rec.containerID = handle.containerID;
@@ -133,7 +134,7 @@ async function follow(ctx: ContainerRunContext, c: Container, rec: ContainerReco
   const probes = rec.init ? undefined : startProbes(c, handle, ctx.log, (ready) => {
     if (rec.state.running && rec.ready !== ready) {
       rec.ready = ready;
-      ctx.changed();
+      ctx.changed(true);
     }
   });
   ctx.changed();
@@ -141,10 +142,11 @@ async function follow(ctx: ContainerRunContext, c: Container, rec: ContainerReco
   probes?.stop();
   ctx.track(c.name, undefined);
   void ctx.logs.finish(ctx.id.namespace, ctx.id.name, c.name);
-  let message = info.startError ?? await readMessage(run.termFile);
+  let message = info.startError ?? info.message ?? (run.termFile ? await readMessage(run.termFile) : '');
   if (!message && info.exitCode !== 0 && c.terminationMessagePolicy === 'FallbackToLogsOnError') message = tailOfLog(run.tail());
   const exitCode = ctx.replaced(c.name) ? 0 : info.exitCode;
   terminate(rec, exitCode, run.startedAt, message, info.startError ? 'StartError' : undefined);
-  ctx.changed();
+  // an init container that succeeded is followed by the next one: nobody waits for that write
+  ctx.changed(!rec.init || exitCode !== 0);
   return exitCode;
 }

@@ -22,7 +22,7 @@ function depth(p: string): number {
   return path.posix.normalize(p).split('/').filter(Boolean).length;
 }
 
-async function mountsOf(c: Container, volumes: Map<string, PreparedVolume>, env: ReadonlyMap<string, string>): Promise<Mount[]> {
+async function mountsOf(c: Container, volumes: Map<string, PreparedVolume>, env: ReadonlyMap<string, string>, hostFiles: boolean): Promise<Mount[]> {
   const out: Mount[] = [];
   for (const vm of c.volumeMounts ?? []) {
     const vol = volumes.get(vm.name);
@@ -33,11 +33,11 @@ async function mountsOf(c: Container, volumes: Map<string, PreparedVolume>, env:
       throw new UnsupportedVolumeError(`container ${c.name}: invalid subPath "${sub}"`);
     }
     const hostPath = norm ? path.join(vol.hostPath, norm) : vol.hostPath;
-    if (norm && !(await exists(hostPath))) await mkdir(hostPath, { recursive: true, mode: 0o777 });
+    if (hostFiles && norm && !(await exists(hostPath))) await mkdir(hostPath, { recursive: true, mode: 0o777 });
     out.push({ hostPath, containerPath: path.posix.normalize(vm.mountPath), readOnly: vm.readOnly === true || vol.readOnly });
   }
   const sorted = out.map((m, i) => ({ m, i })).sort((a, b) => depth(a.m.containerPath) - depth(b.m.containerPath) || a.i - b.i).map((x) => x.m);
-  await mountPointsInReadOnlyParents(sorted);
+  if (hostFiles) await mountPointsInReadOnlyParents(sorted);
   return sorted;
 }
 
@@ -75,18 +75,23 @@ async function ensureWorkingDir(wd: string | undefined, mounts: Mount[]): Promis
   await mkdir(path.join(best.hostPath, path.posix.relative(best.containerPath, target)), { recursive: true });
 }
 
-/** Everything the runtime needs to start container `c`; creates subPath dirs, workingDir and termination file. */
+/**
+ * Everything the runtime needs to start container `c`. With `hostFiles` (default) also creates its subPath dirs,
+ * workingDir and termination file (in the pod's `term` directory, which the pod runner creates); without, none.
+ */
 export async function buildLaunch(input: {
   pod: Pod; id: PodIdentity; container: Container; init: boolean; env: Map<string, string>;
-  volumes: Map<string, PreparedVolume>; helperPath: string;
+  volumes: Map<string, PreparedVolume>; helperPath: string; hostFiles?: boolean;
 }): Promise<ContainerLaunch> {
   const { pod, id, container: c, env } = input;
-  const mounts = await mountsOf(c, input.volumes, env);
-  await ensureWorkingDir(c.workingDir, mounts);
+  const hostFiles = input.hostFiles !== false;
+  const mounts = await mountsOf(c, input.volumes, env, hostFiles);
   const termHost = terminationFile(id, c.name, input.init);
-  await mkdir(path.dirname(termHost), { recursive: true });
-  await writeFile(termHost, '');
-  await chmod(termHost, 0o666);
+  if (hostFiles) {
+    await ensureWorkingDir(c.workingDir, mounts);
+    await writeFile(termHost, '');
+    await chmod(termHost, 0o666);
+  }
   const sc = c.securityContext ?? {};
   const psc = pod.spec.securityContext ?? {};
   return {

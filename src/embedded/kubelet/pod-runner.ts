@@ -105,7 +105,7 @@ export class PodRunner {
     if (!this.stopping || reason !== 'deadline') this.stopping = reason;
     if (reason === 'deadline') {
       this.model.failure = { reason: 'DeadlineExceeded', message: `Pod was active on the node longer than the specified deadline` };
-      this.writer.markDirty();
+      this.writer.markDirty(true);
     } else {
       this.writer.close();
     }
@@ -114,7 +114,10 @@ export class PodRunner {
   }
 
   private volumeContext(): VolumeContext {
-    return { pod: this.pod, podDir: this.id.dir, nodeName: this.deps.nodeName, sources: this.sources, claimDir: (ns, c) => this.deps.claimDir(ns, c) };
+    return {
+      pod: this.pod, podDir: this.id.dir, nodeName: this.deps.nodeName, sources: this.sources,
+      claimDir: (ns, c) => this.deps.claimDir(ns, c), hostFiles: this.deps.runtime.usesHostFiles !== false,
+    };
   }
 
   private containerContext(): ContainerRunContext {
@@ -123,7 +126,7 @@ export class PodRunner {
       pod: () => this.pod,
       id: this.id, runtime: d.runtime, logs: d.logs, log: d.log, sources: this.sources,
       volumes: this.volumes, helperPath: d.helperPath, nodeName: d.nodeName,
-      changed: () => this.writer.markDirty(),
+      changed: (prompt) => this.writer.markDirty(prompt === true || this.model.finished()),
       aborted: () => this.stopping !== undefined,
       track: (name, h) => (h ? this.handles.set(name, h) : this.handles.delete(name)),
       replaced: (name) => this.replaced.has(name),
@@ -131,7 +134,9 @@ export class PodRunner {
   }
 
   private async run(): Promise<void> {
-    await mkdir(this.id.dir, { recursive: true });
+    // the pod directory marks the pod as started here (see NodeAgent.seen); `term` holds termination messages
+    const hostFiles = this.deps.runtime.usesHostFiles !== false;
+    await mkdir(hostFiles ? path.join(this.id.dir, 'term') : this.id.dir, { recursive: true });
     this.writer.markDirty();
     this.armDeadline();
     try {
@@ -177,7 +182,7 @@ export class PodRunner {
     for (const r of [...this.model.init, ...this.model.main]) {
       if (r.state.waiting && r.state.waiting.message !== message) r.state = { waiting: { reason, message } };
     }
-    this.writer.markDirty();
+    this.writer.markDirty(true);
   }
 
   private async runContainers(): Promise<void> {
@@ -208,7 +213,7 @@ export class PodRunner {
       if (!r.state.terminated) void this.deps.logs.finish(this.id.namespace, this.id.name, r.name);
     }
     if (this.stopping !== 'deleted') {
-      this.writer.markDirty();
+      this.writer.markDirty(true);
       await this.writer.flush();
     }
     await this.deps.runtime.cleanupPod(this.id);

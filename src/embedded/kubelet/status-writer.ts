@@ -1,9 +1,11 @@
 /**
  * Writes a pod's status through merge patches of `/status`, batched: at most one write in flight per pod; the
  * changes made while it is in flight go out together in the next write, which always carries the latest state.
- * A write starts COALESCE_MS after the first change it carries. So a container's termination is reported within
- * milliseconds (plus the previous write's round trip), and many containers starting at once cost a couple of
- * writes, not one each.
+ *
+ * Two urgencies. A prompt change (a container terminated, readiness changed, the pod finished or failed) goes out
+ * PROMPT_MS after it was made (plus the previous write's round trip): the controllers act on those. Any other
+ * change (Pending, waiting reasons, a container running) waits up to SETTLE_MS, so a pod whose containers all
+ * finish quickly is written once, with its final state, instead of once per step of its life.
  */
 import type { PodStatus } from '../../api/types.js';
 import type { KubeClient } from '../../kube/client.js';
@@ -12,14 +14,20 @@ import type { KubeletLogger } from './types.js';
 
 const POD = { apiVersion: 'v1', kind: 'Pod' };
 
-/** Changes within this window after the first one go out in the same write. */
-const COALESCE_MS = 10;
+/** Prompt changes within this window after the first one go out in the same write. */
+export const PROMPT_MS = 10;
+/** Other changes wait at most this long for a prompt change to ride with. */
+export const SETTLE_MS = 100;
 
 /** Batched status writes for one pod. */
 export class StatusWriter {
   private dirty = false;
   private closed = false;
   private running?: Promise<void>;
+  /** When the pending changes must go out (ms, performance clock). */
+  private due = Infinity;
+  private timer?: NodeJS.Timeout;
+  private wake?: () => void;
 
   constructor(
     private readonly client: KubeClient,
@@ -29,31 +37,60 @@ export class StatusWriter {
     private readonly log: KubeletLogger,
   ) {}
 
-  /** Notes that the status changed; a write follows soon. */
-  markDirty(): void {
+  /** Notes that the status changed; a write follows within PROMPT_MS (`prompt`) or SETTLE_MS. */
+  markDirty(prompt = false): void {
     if (this.closed) return;
     this.dirty = true;
+    const due = performance.now() + (prompt ? PROMPT_MS : SETTLE_MS);
+    if (due < this.due) {
+      this.due = due;
+      if (this.wake) this.arm();
+    }
     this.running ??= this.loop().finally(() => {
       this.running = undefined;
-      if (this.dirty && !this.closed) this.markDirty();
+      if (this.dirty && !this.closed) this.markDirty(true);
     });
   }
 
   /** Resolves when everything marked so far has been written (or the writer was closed). */
   async flush(): Promise<void> {
+    this.due = 0;
+    if (this.wake) this.arm();
     while (this.running) await this.running;
+    if (!this.dirty) this.due = Infinity;
   }
 
   /** Stops writing (the pod is gone or the kubelet stops). */
   close(): void {
     this.closed = true;
+    this.wake?.();
+  }
+
+  /** (Re)starts the timer of the current wait for `due`. */
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    const wake = this.wake;
+    this.timer = setTimeout(() => wake?.(), Math.max(0, this.due - performance.now()));
+  }
+
+  private async waitDue(): Promise<void> {
+    if (this.due <= performance.now()) return;
+    await new Promise<void>((resolve) => {
+      this.wake = resolve;
+      this.arm();
+    });
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.wake = undefined;
   }
 
   private async loop(): Promise<void> {
-    await new Promise((r) => setTimeout(r, COALESCE_MS));
     let attempt = 0;
     while (this.dirty && !this.closed) {
+      await this.waitDue();
+      if (this.closed) return;
       this.dirty = false;
+      this.due = Infinity;
       try {
         await this.client.patch(POD, this.namespace, this.name, { status: this.render() }, { status: true });
         attempt = 0;
@@ -66,6 +103,7 @@ export class StatusWriter {
         attempt++;
         this.log.warn(`kubelet: status of pod ${this.namespace}/${this.name}: ${(err as Error).message} (retrying)`);
         await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
+        this.due = Math.min(this.due, performance.now());
       }
     }
   }

@@ -57,6 +57,8 @@ export interface ExitInfo {
   exitCode: number;
   /** Set when the runtime itself failed to start the command (reported as reason StartError). */
   startError?: string;
+  /** The termination message, from a runtime that reports it itself (no termination-message file). */
+  message?: string;
 }
 
 /** A started container. */
@@ -76,6 +78,11 @@ export interface ContainerHandle {
 export interface ContainerRuntime {
   /** `host`, `podman`, `docker` or `noop`. */
   readonly name: string;
+  /**
+   * False when the runtime never reads the pod's host files (volume directories, termination-message files,
+   * working directories): the kubelet then creates none of them (the noop runtime). Default true.
+   */
+  readonly usesHostFiles?: boolean;
   /** Called once per pod before its first container. */
   preparePod(pod: PodIdentity): Promise<void>;
   /** Starts a container; `onOutput` gets stdout and stderr merged, in order, as it arrives. */

@@ -34,6 +34,8 @@ export interface VolumeContext {
   sources: SourceCache;
   /** Binds (provisioning if needed) a claim; answers its host directory. */
   claimDir(namespace: string, claim: string): Promise<string>;
+  /** False when the runtime reads no host files: directories and files are computed but not created. */
+  hostFiles?: boolean;
 }
 
 function hasDownward(v: Volume): boolean {
@@ -53,9 +55,12 @@ export async function volumeFiles(v: Volume, ctx: VolumeContext): Promise<FileSe
 async function prepareOne(v: Volume, ctx: VolumeContext): Promise<PreparedVolume> {
   const dir = path.join(ctx.podDir, 'volumes', v.name);
   const base = { name: v.name, readOnly: false, downward: false };
+  const create = ctx.hostFiles !== false;
   if (v.emptyDir) {
-    await mkdir(dir, { recursive: true });
-    await chmod(dir, 0o777);
+    if (create) {
+      await mkdir(dir, { recursive: true });
+      await chmod(dir, 0o777);
+    }
     return { ...base, hostPath: dir };
   }
   if (v.persistentVolumeClaim) {
@@ -63,7 +68,7 @@ async function prepareOne(v: Volume, ctx: VolumeContext): Promise<PreparedVolume
     return { ...base, hostPath, readOnly: v.persistentVolumeClaim.readOnly === true };
   }
   if (v.hostPath) {
-    if (!v.hostPath.type || v.hostPath.type === 'DirectoryOrCreate') await mkdir(v.hostPath.path, { recursive: true });
+    if (create && (!v.hostPath.type || v.hostPath.type === 'DirectoryOrCreate')) await mkdir(v.hostPath.path, { recursive: true });
     return { ...base, hostPath: v.hostPath.path };
   }
   const files = await volumeFiles(v, ctx);
@@ -71,8 +76,10 @@ async function prepareOne(v: Volume, ctx: VolumeContext): Promise<PreparedVolume
     const kind = Object.keys(v).filter((k) => k !== 'name').join(', ') || 'unknown';
     throw new UnsupportedVolumeError(`volume "${v.name}": volume type ${kind} is not supported by the tektite kubelet`);
   }
-  await mkdir(dir, { recursive: true });
-  await writeFileSet(dir, files);
+  if (create) {
+    await mkdir(dir, { recursive: true });
+    await writeFileSet(dir, files);
+  }
   return { ...base, hostPath: dir, readOnly: true, downward: hasDownward(v) };
 }
 
@@ -85,6 +92,7 @@ export async function prepareVolumes(ctx: VolumeContext): Promise<Map<string, Pr
 
 /** Rewrites the downward API files of the pod's volumes (after its labels or annotations changed). */
 export async function refreshDownward(ctx: VolumeContext, prepared: Map<string, PreparedVolume>): Promise<void> {
+  if (ctx.hostFiles === false) return;
   for (const v of ctx.pod.spec.volumes ?? []) {
     const p = prepared.get(v.name);
     if (!p?.downward) continue;

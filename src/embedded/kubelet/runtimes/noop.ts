@@ -1,9 +1,9 @@
 /**
  * The `noop` runtime, for benchmarking the control plane: every container completes at once with exit code 0.
- * A Tekton step container (`step-*`) also gets the termination message its helper would write: every result
- * named in the helper's `-results` flag with value "" plus StartedAt.
+ * A Tekton step container (`step-*`) also reports the termination message its helper would write: every result
+ * named in the helper's `-results` flag with value "" plus StartedAt. It touches no host files, so the kubelet
+ * creates no volume directories or termination-message files for its pods.
  */
-import { writeFile } from 'node:fs/promises';
 import type { ContainerHandle, ContainerLaunch, ContainerRuntime } from '../types.js';
 
 /** The result names declared by a Tekton helper command line (`-results a,b`, `--results=a,b`). */
@@ -31,17 +31,18 @@ export function noopMessage(launch: ContainerLaunch, now = new Date()): string {
 /** Completes every container immediately. */
 export class NoopRuntime implements ContainerRuntime {
   readonly name = 'noop';
+  readonly usesHostFiles = false;
 
   async preparePod(): Promise<void> {
     // nothing to prepare
   }
 
   async start(launch: ContainerLaunch): Promise<ContainerHandle> {
-    if (launch.name.startsWith('step-')) await writeFile(launch.termination.hostPath, noopMessage(launch));
+    const message = launch.name.startsWith('step-') ? noopMessage(launch) : undefined;
     return {
       containerID: `noop://${launch.pod.uid}-${launch.name}`,
       imageID: launch.image,
-      exited: Promise.resolve({ exitCode: 0 }),
+      exited: Promise.resolve(message === undefined ? { exitCode: 0 } : { exitCode: 0, message }),
       kill: async () => undefined,
       exec: async () => 0,
     };
