@@ -14,7 +14,7 @@ import { validateObject } from '../api/validate/index.js';
 import { runControllers, type RunningControllers } from '../controller/index.js';
 import type { ControllerConfig } from '../controller/config.js';
 import type { Logger } from '../controller/runtime/controller.js';
-import { KubeClient, loadKubeConfig } from '../kube/client.js';
+import { KubeClient } from '../kube/client.js';
 import { startApiServer } from './apiserver/index.js';
 import { withHelperImage } from './kubelet/helper-image.js';
 import { startKubelet } from './kubelet/index.js';
@@ -79,7 +79,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   });
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   api.writeKubeconfig(kubeconfigPath);
-  const client = new KubeClient(loadKubeConfig({ kubeconfig: kubeconfigPath }));
+  const client = KubeClient.forServer({ server: api.url, token: api.token, ca: api.ca });
   const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime ?? 'auto', helperPath: helperPath() });
   let controllers: RunningControllers | undefined;
   if (opts.controllers !== false) {

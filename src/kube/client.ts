@@ -1,12 +1,14 @@
 /**
  * A small typed Kubernetes client for every kind in the registry, used by controllers, the kubelet, the CLI
- * and the EventListener sink. Configuration, authentication and TLS come from @kubernetes/client-node's
- * KubeConfig, and watches use its Watch; CRUD requests go straight over keep-alive HTTP so that any kind of the
- * registry (and its /status subresource) is one code path.
+ * and the EventListener sink. Kubeconfig files (contexts, auth plugins, in-cluster config, TLS) are read with
+ * @kubernetes/client-node's KubeConfig; requests and watches go straight over keep-alive HTTP(S) so that any kind
+ * of the registry (and its /status subresource) is one code path. client-node is loaded only when a kubeconfig is
+ * read: importing it costs about a second of CPU, which embedded mode (which knows its server) does not pay.
  */
+import { createRequire } from 'node:module';
 import http from 'node:http';
 import https from 'node:https';
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { apiVersionOf, kindFor, type KindInfo } from '../api/registry.js';
 import type { KubeObject } from '../api/types.js';
 import { ApiError } from './errors.js';
@@ -49,9 +51,44 @@ export interface ClientCache {
   observe?(obj: KubeObject): void;
 }
 
+/** How a client reaches its API server: URL, default namespace, and what each request needs (auth, TLS). */
+export interface Connection {
+  server: string;
+  namespace: string;
+  /** The bearer token, when the credentials are one (lets a same-process API server recognise its own client). */
+  token?: string;
+  applyToHTTPSOptions(o: https.RequestOptions): Promise<void>;
+}
+
+/** A connection made from a KubeConfig's current context. */
+export function connectionOf(kc: KubeConfig): Connection {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('kubeconfig has no current cluster');
+  return {
+    server: cluster.server,
+    namespace: kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default',
+    token: kc.getCurrentUser()?.token,
+    applyToHTTPSOptions: (o) => kc.applyToHTTPSOptions(o),
+  };
+}
+
+/** A connection to a known server with a bearer token and (for a self-signed server) its CA certificate. */
+export function directConnection(opts: { server: string; token: string; ca?: string; namespace?: string }): Connection {
+  return {
+    server: opts.server,
+    namespace: opts.namespace ?? 'default',
+    token: opts.token,
+    applyToHTTPSOptions: async (o) => {
+      o.headers = { ...(o.headers ?? {}), Authorization: `Bearer ${opts.token}` };
+      if (opts.ca) o.ca = opts.ca;
+    },
+  };
+}
+
 /** Loads a KubeConfig: an explicit file, else $KUBECONFIG / ~/.kube/config, else in-cluster. */
 export function loadKubeConfig(opts: { kubeconfig?: string; context?: string } = {}): KubeConfig {
-  const kc = new KubeConfig();
+  const { KubeConfig: KubeConfigClass } = createRequire(import.meta.url)('@kubernetes/client-node') as typeof import('@kubernetes/client-node');
+  const kc = new KubeConfigClass();
   if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
   else kc.loadFromDefault();
   if (opts.context) kc.setCurrentContext(opts.context);
@@ -83,21 +120,26 @@ function query(opts: Record<string, string | number | boolean | undefined>): str
 
 /** Typed access to the API server of one kubeconfig context. */
 export class KubeClient {
-  readonly kc: KubeConfig;
+  readonly connection: Connection;
   readonly server: URL;
   private readonly agent: http.Agent;
+  private readonly watchAgent: http.Agent;
   private readonly cache?: ClientCache;
   private authed?: Promise<https.RequestOptions>;
 
   /** `opts.agent` shares another client's connections; `opts.cache` is consulted by get() (see withCache). */
-  constructor(kc: KubeConfig, opts: { agent?: http.Agent; cache?: ClientCache } = {}) {
-    this.kc = kc;
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new Error('kubeconfig has no current cluster');
-    this.server = new URL(cluster.server);
+  constructor(config: KubeConfig | Connection, opts: { agent?: http.Agent; watchAgent?: http.Agent; cache?: ClientCache } = {}) {
+    this.connection = 'getCurrentCluster' in config ? connectionOf(config) : config;
+    this.server = new URL(this.connection.server);
     const isHttps = this.server.protocol === 'https:';
     this.agent = opts.agent ?? (isHttps ? new https.Agent({ keepAlive: true, maxSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 64 }));
+    this.watchAgent = opts.watchAgent ?? (isHttps ? new https.Agent({ keepAlive: false }) : new http.Agent({ keepAlive: false }));
     this.cache = opts.cache;
+  }
+
+  /** A client of a known server (embedded mode): no kubeconfig file, no client-node. */
+  static forServer(opts: { server: string; token: string; ca?: string; namespace?: string }): KubeClient {
+    return new KubeClient(directConnection(opts));
   }
 
   /**
@@ -106,7 +148,7 @@ export class KubeClient {
    * to `cache.observe`. Other clients are unaffected.
    */
   withCache(cache: ClientCache): KubeClient {
-    return new KubeClient(this.kc, { agent: this.agent, cache });
+    return new KubeClient(this.connection, { agent: this.agent, watchAgent: this.watchAgent, cache });
   }
 
   private observed<T extends KubeObject>(obj: T): T {
@@ -116,13 +158,13 @@ export class KubeClient {
 
   /** The namespace of the current context, or `default`. */
   get defaultNamespace(): string {
-    return this.kc.getContextObject(this.kc.getCurrentContext())?.namespace ?? 'default';
+    return this.connection.namespace;
   }
 
   private options(): Promise<https.RequestOptions> {
     this.authed ??= (async () => {
       const o: https.RequestOptions = {};
-      await this.kc.applyToHTTPSOptions(o);
+      await this.connection.applyToHTTPSOptions(o);
       return o;
     })();
     return this.authed;
@@ -262,10 +304,55 @@ export class KubeClient {
    * the stream ends or fails. Answers a function that stops the watch.
    */
   async watch<T extends KubeObject>(ref: KindRef, namespace: string | undefined, opts: ListOptions & { allowWatchBookmarks?: boolean; timeoutSeconds?: number }, onEvent: (type: WatchEventType, obj: T) => void, onDone: (err?: unknown) => void): Promise<() => void> {
-    const w = new Watch(this.kc);
-    const params: Record<string, string | number | boolean> = {};
-    for (const [k, v] of Object.entries(opts)) if (v !== undefined) params[k] = v;
-    const ctrl = await w.watch(resourcePath(infoOf(ref), namespace), params, (type: string, obj: T) => onEvent(type as WatchEventType, obj), (err: unknown) => onDone(err ?? undefined));
-    return () => ctrl.abort();
+    const base = await this.options();
+    const path = resourcePath(infoOf(ref), namespace) + query({ ...opts, watch: true });
+    let finished = false;
+    const finish = (err?: unknown): void => {
+      if (finished) return;
+      finished = true;
+      onDone(err);
+    };
+    const mod = this.server.protocol === 'https:' ? https : http;
+    const req = mod.request({
+      ...base, agent: this.watchAgent, protocol: this.server.protocol, hostname: this.server.hostname, port: this.server.port,
+      method: 'GET', path: this.server.pathname.replace(/\/$/, '') + path, headers: { ...(base.headers ?? {}), Accept: 'application/json' },
+    }, (res) => readWatchStream(res, `GET ${path}`, onEvent, finish));
+    req.on('error', (err) => finish(finished ? undefined : ApiError.unreachable(this.server.href, err)));
+    req.end();
+    return () => {
+      finish();
+      req.destroy();
+    };
   }
+}
+
+/** Reads a watch response: newline-delimited JSON events until the server ends the stream; non-2xx → ApiError. */
+function readWatchStream<T>(res: http.IncomingMessage, what: string, onEvent: (type: WatchEventType, obj: T) => void, finish: (err?: unknown) => void): void {
+  const status = res.statusCode ?? 0;
+  if (status >= 300) {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => finish(ApiError.fromResponse(status, Buffer.concat(chunks).toString('utf8'), what)));
+    return;
+  }
+  res.setEncoding('utf8');
+  let buf = '';
+  res.on('data', (chunk: string) => {
+    buf += chunk;
+    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (!line.trim()) continue;
+      let ev: { type?: WatchEventType; object?: T };
+      try {
+        ev = JSON.parse(line) as { type?: WatchEventType; object?: T };
+      } catch {
+        continue;
+      }
+      if (ev.type && ev.object) onEvent(ev.type, ev.object);
+    }
+  });
+  res.on('end', () => finish());
+  res.on('error', (err) => finish(err));
+  res.on('close', () => finish());
 }

@@ -46,7 +46,7 @@ export interface RunningSink {
  * this process with the client's token and `inProcess` is not false, through it directly (see LocalApi).
  */
 export function clientWriters(client: KubeClient, inProcess = true): Pick<SinkAppOptions, 'create' | 'remove'> {
-  const local = inProcess ? localApiFor(client.server.href, client.kc.getCurrentUser()?.token) : undefined;
+  const local = inProcess ? localApiFor(client.server.href, client.connection.token) : undefined;
   const ns = client.defaultNamespace;
   if (local) return { create: (obj: KubeObject) => local.create(obj, ns), remove: (obj: KubeObject) => local.remove(obj, ns) };
   return {
