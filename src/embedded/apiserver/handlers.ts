@@ -8,11 +8,12 @@ import { incoming, outgoing, resourceKey, type ServerContext } from './context.j
 import { badRequest, methodNotAllowed, notFound, pathNotFound } from './errors.js';
 import { decodeBody, decodeObject, mediaType, negotiate, readBody, sendJson } from './http.js';
 import { deleteObject, parseDeleteOptions, type DeleteOpts } from './lifecycle.js';
-import { checkIdentity, clone } from './meta.js';
+import { checkIdentity } from './meta.js';
 import { applyPatch, patchKind } from './patch.js';
 import { servePodLog } from './podlog.js';
 import { getBody, listBody, selectObjects } from './read.js';
 import type { ResourceRoute } from './route.js';
+import { objectJson } from './store.js';
 import { serveWatch } from './watch.js';
 import { checkResourceVersion, createObject, updateObject, writeOptions, type WriteOptions, type WriteResult } from './write.js';
 
@@ -81,7 +82,7 @@ async function handleUpdate(ctx: ServerContext, res: ServerResponse, route: Reso
 
 function patchOver(ctx: ServerContext, route: ResourceRoute, kind: ReturnType<typeof patchKind>, patch: unknown, opts: WriteOptions): WriteResult {
   const old = stored(ctx, route);
-  const base = clone(outgoing(ctx, route.info, route.version, old));
+  const base = JSON.parse(objectJson(outgoing(ctx, route.info, route.version, old))) as unknown; // a copy: the stored JSON is cached
   const patched = applyPatch(kind, base, patch);
   if (!patched || typeof patched !== 'object' || Array.isArray(patched)) throw badRequest('the patched object is not a JSON object');
   const obj = checkIdentity(route, patched as Record<string, unknown>);

@@ -106,8 +106,3 @@ export function specChanged(a: KubeObject, b: KubeObject): boolean {
   };
   return !jsonEqual(strip(a), strip(b));
 }
-
-/** A deep, mutable copy of a JSON value. */
-export function clone<T>(v: T): T {
-  return structuredClone(v);
-}
