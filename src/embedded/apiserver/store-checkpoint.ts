@@ -48,7 +48,7 @@ interface Reply {
   checkpointed?: number;
 }
 
-/** Triggers WAL checkpoints in a worker thread every `every` commits, and once more when writes stop. */
+/** Triggers WAL checkpoints in a worker thread every `every` written rows, and once more when writes stop. */
 export class Checkpointer {
   private worker?: Worker;
   private readonly closed = new Int32Array(new SharedArrayBuffer(4));
@@ -59,12 +59,12 @@ export class Checkpointer {
   private idle?: NodeJS.Timeout;
 
   /** `maxWalFrames`: past this many WAL frames (4 KiB each) the writer completes a checkpoint itself. */
-  constructor(private readonly file: string, private readonly host: CheckpointHost, private readonly every = 256, private readonly maxWalFrames = 32_768) {}
+  constructor(private readonly file: string, private readonly host: CheckpointHost, private readonly every = 512, private readonly maxWalFrames = 8192) {}
 
-  /** Counts one committed transaction. */
-  committed(): void {
+  /** Counts a committed transaction of `rows` written rows. */
+  committed(rows: number): void {
     if (this.failed || this.stopped) return;
-    this.pending += 1;
+    this.pending += rows;
     if (this.pending >= this.every && !this.inFlight) this.request();
   }
 
