@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import http from 'node:http';
 import https from 'node:https';
+import type * as ClientNode from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { apiVersionOf, kindFor, type KindInfo } from '../api/registry.js';
 import type { KubeObject } from '../api/types.js';
@@ -87,7 +88,7 @@ export function directConnection(opts: { server: string; token: string; ca?: str
 
 /** Loads a KubeConfig: an explicit file, else $KUBECONFIG / ~/.kube/config, else in-cluster. */
 export function loadKubeConfig(opts: { kubeconfig?: string; context?: string } = {}): KubeConfig {
-  const { KubeConfig: KubeConfigClass } = createRequire(import.meta.url)('@kubernetes/client-node') as typeof import('@kubernetes/client-node');
+  const { KubeConfig: KubeConfigClass } = createRequire(import.meta.url)('@kubernetes/client-node') as typeof ClientNode;
   const kc = new KubeConfigClass();
   if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
   else kc.loadFromDefault();
