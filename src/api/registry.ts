@@ -140,3 +140,35 @@ export function servedVersions(info: KindInfo): string[] {
   if (info.group === TRIGGERS) return info.version === 'v1alpha1' ? ['v1alpha1'] : ['v1beta1', 'v1alpha1'];
   return [info.version];
 }
+
+/** A `{apiVersion, kind}` reference to a registry kind, as clients take it. */
+export interface KindReference {
+  apiVersion: string;
+  kind: string;
+}
+
+function refOf(kind: string): KindReference {
+  const info = KINDS.find((k) => k.kind === kind);
+  if (!info) throw new Error(`kind ${kind} is not in the registry`);
+  return { apiVersion: apiVersionOf(info), kind };
+}
+
+/** References to the kinds the code reads and writes, taken from the registry so versions live in one place. */
+export const REF = {
+  Task: refOf('Task'),
+  TaskRun: refOf('TaskRun'),
+  Pipeline: refOf('Pipeline'),
+  PipelineRun: refOf('PipelineRun'),
+  StepAction: refOf('StepAction'),
+  EventListener: refOf('EventListener'),
+  Trigger: refOf('Trigger'),
+  TriggerBinding: refOf('TriggerBinding'),
+  ClusterTriggerBinding: refOf('ClusterTriggerBinding'),
+  TriggerTemplate: refOf('TriggerTemplate'),
+  Interceptor: refOf('Interceptor'),
+  ClusterInterceptor: refOf('ClusterInterceptor'),
+  Pod: refOf('Pod'),
+  Secret: refOf('Secret'),
+  ConfigMap: refOf('ConfigMap'),
+  PersistentVolumeClaim: refOf('PersistentVolumeClaim'),
+} as const;

@@ -1,12 +1,13 @@
 /** The kinds the CLI reads and writes, as client references. */
+import { REF } from '../api/registry.js';
 import type { KindRef } from '../kube/client.js';
 
 /** Kind references used by the CLI. */
 export const KIND = {
-  PipelineRun: { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun' },
-  TaskRun: { apiVersion: 'tekton.dev/v1', kind: 'TaskRun' },
-  Pipeline: { apiVersion: 'tekton.dev/v1', kind: 'Pipeline' },
-  Task: { apiVersion: 'tekton.dev/v1', kind: 'Task' },
-  Pod: { apiVersion: 'v1', kind: 'Pod' },
-  EventListener: { apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener' },
+  PipelineRun: REF.PipelineRun,
+  TaskRun: REF.TaskRun,
+  Pipeline: REF.Pipeline,
+  Task: REF.Task,
+  Pod: REF.Pod,
+  EventListener: REF.EventListener,
 } as const satisfies Record<string, KindRef>;

@@ -4,6 +4,7 @@
  * Tasks, Pipelines and StepActions are read through informer caches too (a get per reconcile otherwise), and the
  * reconcilers' own writes are fed back into the caches (see runtime/caches.ts).
  */
+import { REF } from '../api/registry.js';
 import type { KubeObject, PipelineRun, Pod, TaskRun } from '../api/types.js';
 import type { KindRef, KubeClient } from '../kube/client.js';
 import { defaultControllerConfig, type ControllerConfig } from './config.js';
@@ -28,12 +29,12 @@ export interface RunControllersOptions {
 }
 
 const REFS = {
-  pipelineRun: { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun' },
-  taskRun: { apiVersion: 'tekton.dev/v1', kind: 'TaskRun' },
-  pod: { apiVersion: 'v1', kind: 'Pod' },
-  task: { apiVersion: 'tekton.dev/v1', kind: 'Task' },
-  pipeline: { apiVersion: 'tekton.dev/v1', kind: 'Pipeline' },
-  stepAction: { apiVersion: 'tekton.dev/v1beta1', kind: 'StepAction' },
+  pipelineRun: REF.PipelineRun,
+  taskRun: REF.TaskRun,
+  pod: REF.Pod,
+  task: REF.Task,
+  pipeline: REF.Pipeline,
+  stepAction: REF.StepAction,
 } satisfies Record<string, KindRef>;
 
 /** The informers of the controllers, registered as the client's read-through cache. */

@@ -3,6 +3,7 @@
  * Secrets): a small getter interface so that trigger selection and processing take getters, not a client.
  * Three implementations: in-memory (tests), direct API calls, and watch-backed caches with a live fallback.
  */
+import { REF } from '../api/registry.js';
 import type { KubeObject, LabelSelector } from '../api/types.js';
 import { Informer } from '../controller/runtime/informer.js';
 import type { KindRef, KubeClient } from '../kube/client.js';
@@ -21,14 +22,14 @@ export interface TriggerLookup {
 
 /** apiVersion/kind of each lookup kind. */
 export const LOOKUP_REFS: Record<LookupKind, KindRef> = {
-  EventListener: { apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener' },
-  Trigger: { apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'Trigger' },
-  TriggerBinding: { apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'TriggerBinding' },
-  ClusterTriggerBinding: { apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'ClusterTriggerBinding' },
-  TriggerTemplate: { apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'TriggerTemplate' },
-  Interceptor: { apiVersion: 'triggers.tekton.dev/v1alpha1', kind: 'Interceptor' },
-  ClusterInterceptor: { apiVersion: 'triggers.tekton.dev/v1alpha1', kind: 'ClusterInterceptor' },
-  Secret: { apiVersion: 'v1', kind: 'Secret' },
+  EventListener: REF.EventListener,
+  Trigger: REF.Trigger,
+  TriggerBinding: REF.TriggerBinding,
+  ClusterTriggerBinding: REF.ClusterTriggerBinding,
+  TriggerTemplate: REF.TriggerTemplate,
+  Interceptor: REF.Interceptor,
+  ClusterInterceptor: REF.ClusterInterceptor,
+  Secret: REF.Secret,
 };
 
 const CLUSTER_SCOPED = new Set<LookupKind>(['ClusterTriggerBinding', 'ClusterInterceptor']);

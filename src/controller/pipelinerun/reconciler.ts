@@ -3,6 +3,7 @@
  * cache) → decide (the pure engine's plan) → apply (create PVCs and TaskRuns with deterministic names, cancel
  * children), then write the status once.
  */
+import { REF } from '../../api/registry.js';
 import type { PipelineRun, TaskRun } from '../../api/types.js';
 import { setSucceeded } from '../../engine/conditions.js';
 import { planPipelineRun } from '../../engine/pipelinerun/index.js';
@@ -15,7 +16,7 @@ import type { Informer } from '../runtime/informer.js';
 import { writeStatus } from '../runtime/status-writer.js';
 import { fetchPipelineSpec, fetchTaskSpecs } from './resolve.js';
 
-const TASKRUN = { apiVersion: 'tekton.dev/v1', kind: 'TaskRun' };
+const TASKRUN = REF.TaskRun;
 
 export interface PipelineRunReconcilerDeps {
   client: KubeClient;

@@ -3,6 +3,7 @@
  * Pipeline) and the TaskSpec of every pipeline task (inline or the referenced Task). Missing references become
  * values the engine turns into Tekton's failure reasons; transient API errors are thrown and retried.
  */
+import { REF } from '../../api/registry.js';
 import type { Param, PipelineRun, PipelineSpec, PipelineTask, Ref, TaskSpec } from '../../api/types.js';
 import type { KubeClient } from '../../kube/client.js';
 import { isNotFound } from '../../kube/errors.js';
@@ -14,8 +15,8 @@ export type FetchedPipeline =
   | { ok: true; spec: PipelineSpec; pipelineName?: string }
   | { ok: false; reason: string; message: string };
 
-const PIPELINE = { apiVersion: 'tekton.dev/v1', kind: 'Pipeline' };
-const TASK = { apiVersion: 'tekton.dev/v1', kind: 'Task' };
+const PIPELINE = REF.Pipeline;
+const TASK = REF.Task;
 
 /**
  * The run params behind each PipelineSpec this module handed out, so {@link fetchTaskSpecs} can fill

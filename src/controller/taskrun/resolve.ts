@@ -3,6 +3,7 @@
  * Task) and the StepActions its steps reference. Fetch failures become a resolution failure value, not a throw,
  * so the run fails with a message naming the reference.
  */
+import { REF } from '../../api/registry.js';
 import type { Param, Step, StepActionSpec, TaskRun, TaskSpec } from '../../api/types.js';
 import { stepActionKey } from '../../engine/taskrun/step-actions.js';
 import type { KubeClient } from '../../kube/client.js';
@@ -13,8 +14,8 @@ export type Fetched =
   | { ok: true; spec: TaskSpec; taskName?: string; stepActions: Map<string, StepActionSpec> }
   | { ok: false; reason: string; message: string };
 
-const TASK = { apiVersion: 'tekton.dev/v1', kind: 'Task' };
-const STEP_ACTION = { apiVersion: 'tekton.dev/v1beta1', kind: 'StepAction' };
+const TASK = REF.Task;
+const STEP_ACTION = REF.StepAction;
 
 /** Fetches the TaskSpec and StepActions of a TaskRun. Transient API errors are thrown (retried with backoff). */
 export async function fetchTaskSpec(client: KubeClient, tr: TaskRun): Promise<Fetched> {
