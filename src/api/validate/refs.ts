@@ -19,10 +19,15 @@ export interface VarRef {
 
 const REF = /\$\(([^()$]+)\)/g;
 
-/** Parses the inside of `$( )`; undefined when it is not a variable path (e.g. shell `$(date +%s)`). */
-export function parseExpr(expr: string): { segments: string[]; index?: string } | undefined {
-  const segments: string[] = [];
-  let index: string | undefined;
+/** One token of a variable path: a name segment, or an index (`*` or digits) in brackets. */
+export type ExprToken = { name: string } | { index: string };
+
+/**
+ * Splits the inside of `$( )` into tokens (`params['a.b'].c[0]` → a.b, c, [0]); undefined when it is not a
+ * variable path (e.g. shell `$(date +%s)`). Shared by validation and the engine's substitution keys.
+ */
+export function tokenizeExpr(expr: string): ExprToken[] | undefined {
+  const tokens: ExprToken[] = [];
   let i = 0;
   while (i < expr.length) {
     const ch = expr[i];
@@ -31,8 +36,8 @@ export function parseExpr(expr: string): { segments: string[]; index?: string } 
       if (close < 0) return undefined;
       const inner = expr.slice(i + 1, close);
       const quoted = /^(['"])(.*)\1$/.exec(inner);
-      if (quoted) segments.push(quoted[2] ?? '');
-      else if (inner === '*' || /^\d+$/.test(inner)) index = inner;
+      if (quoted) tokens.push({ name: quoted[2] ?? '' });
+      else if (inner === '*' || /^\d+$/.test(inner)) tokens.push({ index: inner });
       else return undefined;
       i = close + 1;
     } else if (ch === '.') {
@@ -40,9 +45,22 @@ export function parseExpr(expr: string): { segments: string[]; index?: string } 
     } else {
       const m = /^[^.[\]\s'"]+/.exec(expr.slice(i));
       if (!m) return undefined;
-      segments.push(m[0]);
+      tokens.push({ name: m[0] });
       i += m[0].length;
     }
+  }
+  return tokens;
+}
+
+/** Parses the inside of `$( )` into name segments and the (last) index; undefined when it is not a variable path. */
+export function parseExpr(expr: string): { segments: string[]; index?: string } | undefined {
+  const tokens = tokenizeExpr(expr);
+  if (!tokens) return undefined;
+  const segments: string[] = [];
+  let index: string | undefined;
+  for (const t of tokens) {
+    if ('name' in t) segments.push(t.name);
+    else index = t.index;
   }
   return segments.length > 0 ? { segments, index } : undefined;
 }

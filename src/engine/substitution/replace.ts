@@ -6,6 +6,7 @@
  * References are parsed into a canonical key so that `params.x`, `params['x']` and `params["x"]` are the same
  * variable: segments joined by '.', with `[N]` and `[*]` kept as suffixes (`params.a[1]`, `tasks.t.results.r[*]`).
  */
+import { tokenizeExpr } from '../../api/validate/refs.js';
 
 /** The values one substitution pass may insert. Keys are canonical (see {@link canonicalKey}). */
 export interface Replacements {
@@ -41,29 +42,9 @@ export const REFERENCE = /\$\(([^()$]+)\)/g;
  * `params['a.b'].c[0]` → `params.a.b.c[0]`; whitespace around the path is not allowed (as Tekton).
  */
 export function canonicalKey(expr: string): string | undefined {
-  const parts: string[] = [];
-  let i = 0;
-  while (i < expr.length) {
-    const ch = expr[i];
-    if (ch === '[') {
-      const close = expr.indexOf(']', i);
-      if (close < 0) return undefined;
-      const inner = expr.slice(i + 1, close);
-      const quoted = /^(['"])(.*)\1$/.exec(inner);
-      if (quoted) parts.push(`.${quoted[2]}`);
-      else if (inner === '*' || /^\d+$/.test(inner)) parts.push(`[${inner}]`);
-      else return undefined;
-      i = close + 1;
-    } else if (ch === '.') {
-      i += 1;
-    } else {
-      const m = /^[^.[\]\s'"]+/.exec(expr.slice(i));
-      if (!m) return undefined;
-      parts.push(`.${m[0]}`);
-      i += m[0].length;
-    }
-  }
-  const key = parts.join('').replace(/^\./, '');
+  const tokens = tokenizeExpr(expr);
+  if (!tokens) return undefined;
+  const key = tokens.map((t) => ('name' in t ? `.${t.name}` : `[${t.index}]`)).join('').replace(/^\./, '');
   return key === '' ? undefined : key;
 }
 
