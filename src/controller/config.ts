@@ -20,6 +20,56 @@ export interface ControllerConfig {
   maxMatrixCombinations: number;
   /** Reconcile workers per controller. */
   workers: number;
+  /** Tekton's `feature-flags` ConfigMap (tekton-pipelines namespace), parsed; Tekton's defaults when absent. */
+  features: FeatureFlags;
+}
+
+/**
+ * The keys of Tekton's `feature-flags` ConfigMap that tektite acts on (camelCase of the ConfigMap key).
+ * Shared by admission (gating of alpha/beta fields), the reconcilers and pod building: add a key here, with
+ * Tekton's default in `defaultFeatureFlags`, and parse it in src/cluster/config-maps.ts.
+ */
+export interface FeatureFlags {
+  /** enable-api-fields: which API stability level is accepted (Tekton default `beta`). */
+  enableApiFields: 'stable' | 'beta' | 'alpha';
+  /** results-from: `termination-message` (default) or `sidecar-logs`. */
+  resultsFrom: 'termination-message' | 'sidecar-logs';
+  /** max-result-size in bytes, used with results-from: sidecar-logs (Tekton default 4096). */
+  maxResultSize: number;
+  /** keep-pod-on-cancel (alpha). */
+  keepPodOnCancel: boolean;
+  /** disable-creds-init. */
+  disableCredsInit: boolean;
+  /** enable-artifacts (alpha). */
+  enableArtifacts: boolean;
+  /** enable-cel-in-whenexpression (alpha). */
+  enableCelInWhenExpression: boolean;
+  /** enable-param-enum (alpha). */
+  enableParamEnum: boolean;
+  /** enable-provenance-in-status (default true). */
+  enableProvenanceInStatus: boolean;
+  /** require-git-ssh-secret-known-hosts. */
+  requireGitSshSecretKnownHosts: boolean;
+  /** set-security-context. */
+  setSecurityContext: boolean;
+}
+
+/** Tekton's feature-flag defaults (the values of a cluster with no feature-flags ConfigMap). */
+export function defaultFeatureFlags(overrides: Partial<FeatureFlags> = {}): FeatureFlags {
+  return {
+    enableApiFields: 'beta',
+    resultsFrom: 'termination-message',
+    maxResultSize: 4096,
+    keepPodOnCancel: false,
+    disableCredsInit: false,
+    enableArtifacts: false,
+    enableCelInWhenExpression: false,
+    enableParamEnum: false,
+    enableProvenanceInStatus: true,
+    requireGitSshSecretKnownHosts: false,
+    setSecurityContext: false,
+    ...overrides,
+  };
 }
 
 /** Tekton's defaults. */
@@ -34,6 +84,7 @@ export function defaultControllerConfig(overrides: Partial<ControllerConfig> = {
     maxMatrixCombinations: 256,
     workers: 4,
     ...overrides,
+    features: defaultFeatureFlags(overrides.features),
   };
 }
 
