@@ -3,9 +3,11 @@
  * built Kubernetes client. Tests build a CliIO with captured streams and a fixed clock; the real one wraps
  * `process`.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { KubeClient, loadKubeConfig } from '../kube/client.js';
-import { UsageError } from './errors.js';
+import { InfraError, UsageError } from './errors.js';
 import { makeTheme, wantsColor, type Theme } from './output/theme.js';
 
 /** A writable text stream (process.stdout, or a capture in tests). */
@@ -93,11 +95,30 @@ export class CliContext {
     return this.io.now();
   }
 
-  /** The Kubernetes client of `--kubeconfig`/`--context` (or $KUBECONFIG, ~/.kube/config, in-cluster). */
+  /**
+   * The kubeconfig file to load: `--kubeconfig`, else a single-file $KUBECONFIG; with neither, a running `tkt up`'s
+   * `./.tkt/kubeconfig` when there is no ~/.kube/config and no in-cluster config. Undefined: client-node's default.
+   */
+  kubeconfigPath(): string | undefined {
+    const env = this.io.env.KUBECONFIG;
+    if (this.opts.kubeconfig) return this.opts.kubeconfig;
+    if (env) return env.includes(':') ? undefined : env;
+    const home = this.io.env.HOME;
+    if (home && existsSync(join(home, '.kube', 'config'))) return join(home, '.kube', 'config');
+    if (this.io.env.KUBERNETES_SERVICE_HOST) return undefined;
+    const local = join(this.io.cwd, '.tkt', 'kubeconfig');
+    if (existsSync(local)) return local;
+    throw new InfraError(
+      'no cluster configured: no --kubeconfig, no $KUBECONFIG, no ~/.kube/config and no ./.tkt/kubeconfig. ' +
+        'Start an embedded cluster with `npx tkt up` (in this directory, or export the KUBECONFIG it prints), ' +
+        'or point --kubeconfig/$KUBECONFIG at a cluster. `tkt run -f FILE` needs no cluster at all.',
+    );
+  }
+
+  /** The Kubernetes client of `--kubeconfig`/`--context` (or $KUBECONFIG, ~/.kube/config, ./.tkt, in-cluster). */
   client(): KubeClient {
     if (this.cachedClient) return this.cachedClient;
-    const env = this.io.env.KUBECONFIG;
-    const kubeconfig = this.opts.kubeconfig ?? (env && !env.includes(':') ? env : undefined);
+    const kubeconfig = this.kubeconfigPath();
     let kc;
     try {
       kc = loadKubeConfig({ kubeconfig, context: this.opts.context });

@@ -78,7 +78,17 @@ function isEntryModule(): boolean {
   }
 }
 
+/** A reader that went away (`tkt pr logs X | head`) ends the command quietly, as a shell pipeline expects. */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(EXIT.ok);
+    throw err;
+  });
+}
+
 if (isEntryModule()) {
+  exitQuietlyOnClosedPipe(process.stdout);
+  exitQuietlyOnClosedPipe(process.stderr);
   process.on('unhandledRejection', (err) => {
     process.stderr.write(`Error: ${exitCodeFor(err).message}\n`);
     process.exit(EXIT.infra);

@@ -59,10 +59,12 @@ function podEnded(pod: Pod | undefined): boolean {
 
 async function printContainer(fc: FollowContext, pod: string, container: string, src: Omit<LogSource, 'step'>, ended?: () => boolean): Promise<void> {
   const source: LogSource = { ...src, step: stepName(container) };
-  const found = await readContainerLog(fc.client, fc.namespace, pod, container, {
-    follow: ended !== undefined, ended, timestamps: fc.options.timestamps, onLine: (line) => fc.printer.line(source, line),
+  let lines = 0;
+  await readContainerLog(fc.client, fc.namespace, pod, container, {
+    follow: ended !== undefined, ended, timestamps: fc.options.timestamps, onLine: (line) => { lines++; fc.printer.line(source, line); },
   });
-  if (found) fc.printer.endOfStep();
+  // tkn ends each step's output with a blank line; a step that printed nothing prints nothing at all.
+  if (lines > 0) fc.printer.endOfStep();
 }
 
 function hasStopped(pod: Pod | undefined, container: string): boolean {

@@ -1,0 +1,90 @@
+/**
+ * What a newcomer meets first: `tkt ... | head` must end quietly (no EPIPE stack), `tkt` without KUBECONFIG finds a
+ * running `tkt up`'s ./.tkt/kubeconfig or says plainly what to do, and a step with no output prints no blank lines.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tkt } from './helpers/io.js';
+import { startCliServer, type CliTestServer } from './helpers/server.js';
+import { World } from './helpers/world.js';
+
+const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'tkt.js');
+let srv: CliTestServer;
+let dir: string;
+
+beforeAll(async () => {
+  srv = await startCliServer();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tkt-newcomer-'));
+  const w = new World(srv, 'big', ['many', 'quiet']);
+  await w.start();
+  await w.task('many', ['print']);
+  w.log('big-many-pod', 'print', Array.from({ length: 20_000 }, (_, i) => `line ${i}`).join('\n') + '\n');
+  await w.endStep('big-many-pod', 'print');
+  await w.endTask('big-many');
+  await w.task('quiet', ['nothing']);
+  await w.endStep('big-quiet-pod', 'nothing');
+  await w.endTask('big-quiet');
+  await w.end();
+});
+afterAll(async () => {
+  await srv?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a reader that goes away', () => {
+  it('`tkt pr logs X | head -1` exits 0 with nothing on stderr', async () => {
+    const child = spawn(process.execPath, [BIN, 'pr', 'logs', 'big', '--kubeconfig', srv.kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let first = '';
+    await new Promise<void>((resolve) => child.stdout.once('data', (d: Buffer) => { first = d.toString(); resolve(); }));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(first).toContain('[many : print] line 0');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});
+
+describe('empty step logs', () => {
+  it('print nothing for a step with no output (tkn ends a step that printed lines with one blank line)', async () => {
+    const r = await tkt(['pr', 'logs', 'big', '--kubeconfig', srv.kubeconfig]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.endsWith('[many : print] line 19999\n\n')).toBe(true);
+    expect(r.stdout).not.toContain('quiet');
+  });
+});
+
+describe('kubeconfig discovery', () => {
+  it('finds ./.tkt/kubeconfig of a running tkt up when nothing else is configured', async () => {
+    const cwd = path.join(dir, 'project');
+    fs.mkdirSync(path.join(cwd, '.tkt'), { recursive: true });
+    fs.copyFileSync(srv.kubeconfig, path.join(cwd, '.tkt', 'kubeconfig'));
+    const r = await tkt(['pr', 'list'], { env: { HOME: path.join(dir, 'home') }, cwd });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^big\s/m);
+  });
+
+  it('says what to do when no cluster is configured (exit 3, one line, no stack)', async () => {
+    const cwd = path.join(dir, 'empty');
+    fs.mkdirSync(cwd, { recursive: true });
+    const r = await tkt(['pr', 'list'], { env: { HOME: path.join(dir, 'home') }, cwd });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^Error: no cluster configured: .*`npx tkt up`.*--kubeconfig/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('prefers ~/.kube/config over ./.tkt (kubectl finds the same cluster)', async () => {
+    const home = path.join(dir, 'home2');
+    fs.mkdirSync(path.join(home, '.kube'), { recursive: true });
+    fs.copyFileSync(srv.kubeconfig, path.join(home, '.kube', 'config'));
+    const r = await tkt(['pr', 'list'], { env: { HOME: home }, cwd: path.join(dir, 'empty') });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^big\s/m);
+  });
+});
