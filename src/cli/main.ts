@@ -10,6 +10,7 @@ import { CommanderError } from 'commander';
 import { ApiError } from '../kube/errors.js';
 import { processIO, type CliIO } from './context.js';
 import { CliError, EXIT, type ExitCode } from './errors.js';
+import { normalizeBoolFlags } from './commands/logs-shared.js';
 import { buildProgram } from './program.js';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE']);
@@ -55,7 +56,7 @@ export function exitCodeFor(err: unknown): ErrorOutcome {
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const program = buildProgram(io);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(normalizeBoolFlags(argv), { from: 'user' });
     return EXIT.ok;
   } catch (err) {
     const { code, message } = exitCodeFor(err);

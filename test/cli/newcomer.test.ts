@@ -29,6 +29,17 @@ beforeAll(async () => {
   await w.endStep('big-quiet-pod', 'nothing');
   await w.endTask('big-quiet');
   await w.end();
+  const f = new World(srv, 'mixed', ['ok', 'broken']);
+  await f.start();
+  await f.task('ok', ['run']);
+  f.log('mixed-ok-pod', 'run', 'fine\n');
+  await f.endStep('mixed-ok-pod', 'run');
+  await f.endTask('mixed-ok');
+  await f.task('broken', ['run']);
+  f.log('mixed-broken-pod', 'run', 'boom\n');
+  await f.endStep('mixed-broken-pod', 'run', 1);
+  await f.endTask('mixed-broken', false, 'failed');
+  await f.end(false, 'Tasks Completed: 2 (Failed: 1, Cancelled 0), Skipped: 0');
 });
 afterAll(async () => {
   await srv?.close();
@@ -86,5 +97,37 @@ describe('kubeconfig discovery', () => {
     const r = await tkt(['pr', 'list'], { env: { HOME: home }, cwd: path.join(dir, 'empty') });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^big\s/m);
+  });
+});
+
+describe('tkn logs flags', () => {
+  it.each([
+    [['--prefix=false'], 'fine\n\nboom\n\n'],
+    [['--no-prefix'], 'fine\n\nboom\n\n'],
+    [['--prefix=true'], '[ok : run] fine\n\n[broken : run] boom\n\n'],
+    [['--prefix'], '[ok : run] fine\n\n[broken : run] boom\n\n'],
+  ])('%j', async (flags, out) => {
+    const r = await tkt(['pr', 'logs', ...flags, 'mixed', '--kubeconfig', srv.kubeconfig]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(out);
+  });
+
+  it('--prefix=maybe is a usage error', async () => {
+    const r = await tkt(['pr', 'logs', 'mixed', '--prefix=maybe', '--kubeconfig', srv.kubeconfig]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('invalid boolean value "maybe"');
+  });
+
+  it('--log-failed shows only the failed TaskRuns', async () => {
+    const r = await tkt(['pr', 'logs', 'mixed', '--log-failed', '--kubeconfig', srv.kubeconfig]);
+    expect(r.stdout).toBe('[broken : run] boom\n\n');
+    const none = await tkt(['pr', 'logs', 'big', '--log-failed', '--kubeconfig', srv.kubeconfig]);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain('no failed TaskRuns in PipelineRun big');
+  });
+
+  it('tr logs --prefix=false', async () => {
+    const r = await tkt(['tr', 'logs', 'mixed-ok', '--prefix=false', '--kubeconfig', srv.kubeconfig]);
+    expect(r.stdout).toBe('fine\n\n');
   });
 });

@@ -1,6 +1,7 @@
 /** Flags and wiring shared by `pipelinerun logs` and `taskrun logs`. */
+import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { RunFailedError } from '../errors.js';
+import { RunFailedError, UsageError } from '../errors.js';
 import type { FollowContext, StreamOptions } from '../logs/pod.js';
 import { LogPrinter } from '../logs/printer.js';
 import type { RunLike } from '../output/runs.js';
@@ -15,6 +16,32 @@ export interface LogsFlags {
   prefix?: boolean;
   sidecars?: boolean;
   exitWithPipelinerunError?: boolean;
+}
+
+/** Parses tkn's boolean flag values (`--prefix=false`, `--prefix false`, bare `--prefix`). */
+export function parseBoolFlag(value: string | undefined): boolean {
+  if (value === undefined || value === '' || /^(true|t|1|yes)$/i.test(value)) return true;
+  if (/^(false|f|0|no)$/i.test(value)) return false;
+  throw new UsageError(`invalid boolean value "${value}": use true or false`);
+}
+
+/** Adds tkn's `--prefix[=bool]` (default true) and tkt's `--no-prefix` to a logs command. */
+export function addPrefixFlags(cmd: Command, what: string): Command {
+  return cmd
+    .option('--prefix', `prefix each line with ${what} (default; tkn's --prefix=false drops it)`)
+    .option('--no-prefix', `do not prefix lines with ${what}`);
+}
+
+/**
+ * Rewrites cobra-style boolean flags with a value (`--prefix=false`) into commander's forms (`--no-prefix`), so
+ * `--prefix NAME` still leaves NAME as the run name, as in tkn.
+ */
+export function normalizeBoolFlags(argv: string[], flags: readonly string[] = ['prefix']): string[] {
+  return argv.map((arg) => {
+    const m = /^--([a-z-]+)=(.*)$/.exec(arg);
+    if (!m || !flags.includes(m[1] ?? '')) return arg;
+    return parseBoolFlag(m[2]) ? `--${m[1]}` : `--no-${m[1]}`;
+  });
 }
 
 /** Collects a repeatable option's values (`-t a -t b`, also `-t a,b`). */

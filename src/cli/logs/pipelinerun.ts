@@ -19,6 +19,8 @@ export interface PipelineRunLogOptions {
   tasks?: string[];
   /** Run name for prefixes when several runs are followed. */
   run?: string;
+  /** Only TaskRuns that failed (`--log-failed`; snapshot mode). */
+  failedOnly?: boolean;
 }
 
 function specOrder(pr: PipelineRun): string[] {
@@ -38,6 +40,7 @@ export function executionOrder(pr: PipelineRun, taskRuns: TaskRun[]): TaskRun[] 
 }
 
 function wanted(pr: PipelineRun, tr: TaskRun, opts: PipelineRunLogOptions): boolean {
+  if (opts.failedOnly && succeededCondition(tr.status?.conditions)?.status !== 'False') return false;
   return !opts.tasks?.length || opts.tasks.includes(pipelineTaskOf(pr, tr));
 }
 
@@ -48,8 +51,9 @@ function reportRunFailure(fc: FollowContext, pr: PipelineRun | undefined): void 
 
 async function snapshot(fc: FollowContext, pr: PipelineRun, opts: PipelineRunLogOptions): Promise<PipelineRun> {
   const list = await fc.client.list<TaskRun>(KIND.TaskRun, fc.namespace, { labelSelector: `tekton.dev/pipelineRun=${pr.metadata.name ?? ''}` });
-  for (const tr of executionOrder(pr, list.items)) {
-    if (!wanted(pr, tr, opts)) continue;
+  const shown = executionOrder(pr, list.items).filter((tr) => wanted(pr, tr, opts));
+  if (opts.failedOnly && shown.length === 0) fc.printer.info(`no failed TaskRuns in PipelineRun ${pr.metadata.name ?? ''}`);
+  for (const tr of shown) {
     const task = pipelineTaskOf(pr, tr);
     await snapshotTaskRun(fc, tr, { run: opts.run, task }, `task ${task}`);
   }

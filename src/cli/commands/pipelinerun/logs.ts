@@ -4,11 +4,11 @@ import type { PipelineRun } from '../../../api/types.js';
 import { CliContext, type CliIO } from '../../context.js';
 import { pipelineRunLogs } from '../../logs/pipelinerun.js';
 import { KIND, resolveRun } from '../common.js';
-import { checkRunOutcome, collect, followContext, type LogsFlags } from '../logs-shared.js';
+import { addPrefixFlags, checkRunOutcome, collect, followContext, type LogsFlags } from '../logs-shared.js';
 
 /** Registers `logs` under `pipelinerun`. */
 export function registerPipelineRunLogs(parent: Command, io: CliIO): void {
-  parent.command('logs').description('Show the logs of a PipelineRun (the latest one without a name); -f follows it to the end')
+  const cmd = parent.command('logs').description('Show the logs of a PipelineRun (the latest one without a name); -f follows it to the end')
     .argument('[name]', 'PipelineRun name')
     .option('-f, --follow', 'follow the run as its tasks start; exit 1 if it fails')
     .option('-L, --last', 'the most recent PipelineRun')
@@ -16,13 +16,15 @@ export function registerPipelineRunLogs(parent: Command, io: CliIO): void {
     .option('-a, --all', 'include init containers')
     .option('--sidecars', 'include sidecar containers')
     .option('--timestamps', 'show each line\'s timestamp')
-    .option('--no-prefix', 'do not prefix lines with [task : step]')
-    .option('-E, --exit-with-pipelinerun-error', 'exit 1 if the PipelineRun failed, also without -f')
-    .action(async (name: string | undefined, flags: LogsFlags & { task: string[] }, command: Command) => {
+    .option('--log-failed', 'only the TaskRuns that failed (the logs so far; does not follow)')
+    .option('-E, --exit-with-pipelinerun-error', 'exit 1 if the PipelineRun failed, also without -f');
+  addPrefixFlags(cmd, '[task : step]')
+    .action(async (name: string | undefined, flags: LogsFlags & { task: string[]; logFailed?: boolean }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
       const pr = await resolveRun<PipelineRun>(ctx.client(), KIND.PipelineRun, ctx.namespace(), flags.last ? undefined : name);
       const fc = followContext(ctx, flags);
-      const final = await pipelineRunLogs(fc, pr.metadata.name ?? '', { follow: flags.follow === true, tasks: flags.task });
+      const follow = flags.follow === true && !flags.logFailed;
+      const final = await pipelineRunLogs(fc, pr.metadata.name ?? '', { follow, tasks: flags.task, failedOnly: flags.logFailed });
       checkRunOutcome(final, flags);
     });
 }

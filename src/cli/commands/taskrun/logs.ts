@@ -4,11 +4,11 @@ import type { TaskRun } from '../../../api/types.js';
 import { CliContext, type CliIO } from '../../context.js';
 import { taskRunLogs } from '../../logs/taskrun.js';
 import { KIND, resolveRun } from '../common.js';
-import { checkRunOutcome, collect, followContext, type LogsFlags } from '../logs-shared.js';
+import { addPrefixFlags, checkRunOutcome, collect, followContext, type LogsFlags } from '../logs-shared.js';
 
 /** Registers `logs` under `taskrun`. */
 export function registerTaskRunLogs(parent: Command, io: CliIO): void {
-  parent.command('logs').description('Show the logs of a TaskRun (the latest one without a name); -f follows it to the end')
+  const cmd = parent.command('logs').description('Show the logs of a TaskRun (the latest one without a name); -f follows it to the end')
     .argument('[name]', 'TaskRun name')
     .option('-f, --follow', 'follow the run to its end; exit 1 if it fails')
     .option('-L, --last', 'the most recent TaskRun')
@@ -16,8 +16,8 @@ export function registerTaskRunLogs(parent: Command, io: CliIO): void {
     .option('-a, --all', 'include init containers')
     .option('--sidecars', 'include sidecar containers')
     .option('-t, --timestamps', 'show each line\'s timestamp (as tkn: -t is --timestamps here)')
-    .option('--no-prefix', 'do not prefix lines with [step]')
-    .option('-E, --exit-with-pipelinerun-error', 'exit 1 if the TaskRun failed, also without -f')
+    .option('-E, --exit-with-pipelinerun-error', 'exit 1 if the TaskRun failed, also without -f');
+  addPrefixFlags(cmd, '[step]')
     .action(async (name: string | undefined, flags: LogsFlags & { step: string[] }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
       const tr = await resolveRun<TaskRun>(ctx.client(), KIND.TaskRun, ctx.namespace(), flags.last ? undefined : name);
