@@ -13,9 +13,10 @@ import { registerRun } from './commands/run.js';
 import { registerTask } from './commands/task/index.js';
 import { registerTaskRun } from './commands/taskrun/index.js';
 import { registerUp } from './commands/up.js';
+import { registerVersion } from './commands/version.js';
+import { TKT_VERSION } from './version.js';
 
-/** The version printed by `tkt --version`. */
-export const TKT_VERSION = '0.1.0';
+export { TKT_VERSION } from './version.js';
 
 /** Builds the program; commands write through `io`. */
 export function buildProgram(io: CliIO): Command {
@@ -45,5 +46,6 @@ export function buildProgram(io: CliIO): Command {
   registerUp(program, io);
   registerController(program, io);
   registerCompletion(program, io);
+  registerVersion(program, io);
   return program;
 }
