@@ -1,6 +1,7 @@
 /** `tkt pipeline` (alias `p`): list, describe, start, delete. */
 import type { Command } from 'commander';
 import type { CliIO } from '../../context.js';
+import { registerPipelineLogs } from '../definition-logs.js';
 import { registerPipelineDelete } from './delete.js';
 import { registerPipelineDescribe } from './describe.js';
 import { registerPipelineList } from './list.js';
@@ -13,4 +14,5 @@ export function registerPipeline(program: Command, io: CliIO): void {
   registerPipelineDescribe(cmd, io);
   registerPipelineStart(cmd, io);
   registerPipelineDelete(cmd, io);
+  registerPipelineLogs(cmd, io);
 }

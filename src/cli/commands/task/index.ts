@@ -1,6 +1,7 @@
 /** `tkt task` (alias `t`): list, describe, start, delete. */
 import type { Command } from 'commander';
 import type { CliIO } from '../../context.js';
+import { registerTaskLogs } from '../definition-logs.js';
 import { registerTaskDelete } from './delete.js';
 import { registerTaskDescribe } from './describe.js';
 import { registerTaskList } from './list.js';
@@ -13,4 +14,5 @@ export function registerTask(program: Command, io: CliIO): void {
   registerTaskDescribe(cmd, io);
   registerTaskStart(cmd, io);
   registerTaskDelete(cmd, io);
+  registerTaskLogs(cmd, io);
 }
