@@ -142,6 +142,9 @@ describe('pipelinerun logs -f', () => {
     await w.end(true);
     expect(await done).toBe(0);
     expect(withPrefix(io.out.text, '[flaky : try] ')).toEqual(['attempt 1', 'attempt 2']);
+    expect(io.out.text).toBe('[flaky : try] attempt 1\n\n--- task flaky: retry 1 (pod retry-flaky-pod-retry1) ---\n[flaky : try] attempt 2\n\n');
+    const again = await tkt(['pr', 'logs', 'retry', '--kubeconfig', srv.kubeconfig]);
+    expect(again.stdout).toBe(io.out.text);
   });
 });
 

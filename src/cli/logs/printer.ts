@@ -74,6 +74,12 @@ export class LogPrinter {
     this.write(this.opts.out, '\n');
   }
 
+  /** A line of its own between attempts of a TaskRun (dim on a TTY), so retries' output is kept apart. */
+  separator(text: string): void {
+    const t = this.opts.theme;
+    this.write(this.opts.out, `${t.enabled ? t.c.dim(text) : text}\n`);
+  }
+
   /** An error or failure notice on stderr (red on a TTY). */
   error(message: string): void {
     const t = this.opts.errTheme;

@@ -27,9 +27,19 @@ function reportFailure(fc: FollowContext, tr: TaskRun, what: string): void {
   if (c?.status === 'False') fc.printer.error(`${what} has failed: ${c.message ?? c.reason ?? 'unknown reason'}`);
 }
 
+/** Announces attempt `index` (0 = the first, which needs no announcement) of a TaskRun. */
+function announceAttempt(fc: FollowContext, tr: TaskRun | undefined, index: number, pod: string, what: string): void {
+  if (index === 0) return;
+  const retries = tr?.spec.retries;
+  fc.printer.separator(`--- ${what}: retry ${index}${retries ? ` of ${retries}` : ''} (pod ${pod}) ---`);
+}
+
 /** Reads the logs of a TaskRun as they are now. */
 export async function snapshotTaskRun(fc: FollowContext, tr: TaskRun, src: Omit<LogSource, 'step'>, what: string): Promise<void> {
-  for (const pod of podsOf(tr)) await snapshotPod(fc, pod, tr, src);
+  for (const [i, pod] of podsOf(tr).entries()) {
+    announceAttempt(fc, tr, i, pod, what);
+    await snapshotPod(fc, pod, tr, src);
+  }
   reportFailure(fc, tr, what);
 }
 
@@ -41,6 +51,7 @@ export async function followTaskRunView(fc: FollowContext, view: TaskRunView, sr
     await view.waitUntil(() => view.gone() || isDone(view.current()?.status?.conditions) || nextPod() !== undefined);
     const pod = nextPod();
     if (pod) {
+      announceAttempt(fc, view.current(), streamed.size, pod, what);
       streamed.add(pod);
       const giveUp = view.waitUntil(() => view.gone() || isDone(view.current()?.status?.conditions));
       await followPod(fc, pod, view.current(), src, giveUp);
