@@ -16,5 +16,5 @@ export function addStartFlags(cmd: Command, runKind: string): Command {
     .option('-s, --serviceaccount <name>', 'service account of the run\'s pods')
     .option('--prefix-name <prefix>', `generate the ${runKind} name from this prefix instead of "<name>-run-"`)
     .option('--timeout <duration>', `timeout of the ${runKind} (e.g. 1h30m)`)
-    .addOption(new Option('-o, --output <format>', 'print the created run in this format').choices(['json', 'yaml', 'name']));
+    .addOption(new Option('-o, --output <format>', 'print the created run in this format: json, yaml, name, jsonpath=TEMPLATE'));
 }

@@ -1,17 +1,38 @@
 /** `-o json|yaml|name` printing of objects and lists, as kubectl and tkn print them. */
+import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../api/types.js';
 import { kindFor } from '../../api/registry.js';
 import { UsageError } from '../errors.js';
+import { compileJsonPathTemplate } from './jsonpath-template.js';
 
-/** The machine-readable output formats. */
-export type ObjectFormat = 'json' | 'yaml' | 'name';
+/** The machine-readable output formats (`jsonpath=TEMPLATE` as kubectl and tkn). */
+export type ObjectFormat = 'json' | 'yaml' | 'name' | `jsonpath=${string}`;
+
+const NAMED: readonly string[] = ['json', 'yaml', 'name'];
 
 /** Checks a `-o` value; undefined means the human table or describe output. */
-export function parseObjectFormat(value: string | undefined, allowed: readonly ObjectFormat[] = ['json', 'yaml', 'name']): ObjectFormat | undefined {
+export function parseObjectFormat(value: string | undefined): ObjectFormat | undefined {
   if (value === undefined || value === '') return undefined;
-  if ((allowed as readonly string[]).includes(value)) return value as ObjectFormat;
-  throw new UsageError(`unable to match a printer suitable for the output format "${value}", allowed formats are: ${allowed.join(',')}`);
+  if (NAMED.includes(value)) return value as ObjectFormat;
+  const file = /^jsonpath-file=(.+)$/.exec(value);
+  if (file) return parseObjectFormat(`jsonpath=${readTemplateFile(file[1] ?? '')}`);
+  if (value.startsWith('jsonpath=')) {
+    compileJsonPathTemplate(value.slice('jsonpath='.length));
+    return value as ObjectFormat;
+  }
+  if (/^(go-template|go-template-file|template|templatefile)=/.test(value)) {
+    throw new UsageError(`output format "${value.split('=')[0]}" (Go templates) is not supported by tkt: use -o jsonpath=TEMPLATE (kubectl's syntax), or -o json and jq`);
+  }
+  throw new UsageError(`unable to match a printer suitable for the output format "${value}", allowed formats are: ${[...NAMED, 'jsonpath', 'jsonpath-file'].join(',')}`);
+}
+
+function readTemplateFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read the jsonpath template file ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /** `pipelinerun.tekton.dev/name` for `-o name`. */
@@ -23,6 +44,7 @@ export function resourceName(obj: KubeObject): string {
 
 /** One object in the given format, ending in a newline. */
 export function formatObject(obj: KubeObject, format: ObjectFormat): string {
+  if (format.startsWith('jsonpath=')) return compileJsonPathTemplate(format.slice('jsonpath='.length))(obj);
   if (format === 'name') return `${resourceName(obj)}\n`;
   if (format === 'json') return `${JSON.stringify(obj, null, 4)}\n`;
   return stringify(obj, { lineWidth: 0 });

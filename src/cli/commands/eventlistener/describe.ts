@@ -9,7 +9,7 @@ import { getOrFail, KIND } from '../common.js';
 export function registerEventListenerDescribe(parent: Command, io: CliIO): void {
   parent.command('describe').alias('desc').description('Describe an EventListener and its triggers')
     .argument('<name>', 'EventListener name')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['json', 'yaml', 'name']))
+    .addOption(new Option('-o, --output <format>', 'output format: json, yaml, name, jsonpath=TEMPLATE, jsonpath-file=FILE'))
     .action(async (name: string, flags: { output?: string }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
       const format = parseObjectFormat(flags.output);

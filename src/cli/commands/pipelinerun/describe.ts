@@ -11,7 +11,7 @@ export function registerPipelineRunDescribe(parent: Command, io: CliIO): void {
   parent.command('describe').alias('desc').description('Describe a PipelineRun (the latest one without a name)')
     .argument('[name]', 'PipelineRun name')
     .option('-L, --last', 'describe the most recent PipelineRun')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['json', 'yaml', 'name']))
+    .addOption(new Option('-o, --output <format>', 'output format: json, yaml, name, jsonpath=TEMPLATE, jsonpath-file=FILE'))
     .action(async (name: string | undefined, flags: { last?: boolean; output?: string }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
       const format = parseObjectFormat(flags.output);

@@ -10,7 +10,7 @@ import { getOrFail, KIND } from '../common.js';
 export function registerTaskDescribe(parent: Command, io: CliIO): void {
   parent.command('describe').alias('desc').description('Describe a Task: params, results, workspaces, steps, latest runs')
     .argument('<name>', 'Task name')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['json', 'yaml', 'name']))
+    .addOption(new Option('-o, --output <format>', 'output format: json, yaml, name, jsonpath=TEMPLATE, jsonpath-file=FILE'))
     .action(async (name: string, flags: { output?: string }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
       const format = parseObjectFormat(flags.output);
