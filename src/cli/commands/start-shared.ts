@@ -1,15 +1,15 @@
 /** The action of `tkt pipeline start` and `tkt task start`. */
-import type { KubeObject, Pipeline, PipelineRun, Task, TaskRun } from '../../api/types.js';
+import type { KubeObject, PipelineRun, TaskRun } from '../../api/types.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { KIND } from '../kinds.js';
 import { pipelineRunLogs } from '../logs/pipelinerun.js';
 import { taskRunLogs } from '../logs/taskrun.js';
 import { formatObject, parseObjectFormat } from '../output/objects.js';
 import { buildPipelineRun, buildTaskRun, parseLabels } from '../start/build.js';
 import { resolveParams } from '../start/params.js';
 import { checkWorkspaces, parseWorkspaceFlag } from '../start/workspaces.js';
-import { getOrFail } from './common.js';
+import { definitionOf, embedDefinition, previousRun, readPodTemplate } from '../start/sources.js';
+import { applyPipelineRunExtras, applyTaskRunExtras, mergeByName, parseTaskServiceAccounts, previousParams, previousServiceAccount, previousWorkspaces } from '../start/reuse.js';
 import { checkRunOutcome, followContext } from './logs-shared.js';
 
 /** Flags of `start`. */
@@ -24,6 +24,15 @@ export interface StartFlags {
   prefixName?: string;
   timeout?: string;
   output?: string;
+  last?: boolean;
+  usePipelinerun?: string;
+  useTaskrun?: string;
+  filename?: string;
+  podTemplate?: string;
+  pipelineTimeout?: string;
+  tasksTimeout?: string;
+  finallyTimeout?: string;
+  taskServiceaccount?: string[];
 }
 
 function workspaceBindings(flags: StartFlags): ReturnType<typeof parseWorkspaceFlag>['binding'][] {
@@ -35,19 +44,30 @@ function workspaceBindings(flags: StartFlags): ReturnType<typeof parseWorkspaceF
 }
 
 /** Builds the run of a definition without creating it. */
-export async function buildRunFor(ctx: CliContext, kind: 'Pipeline' | 'Task', name: string, flags: StartFlags): Promise<PipelineRun | TaskRun> {
+export async function buildRunFor(ctx: CliContext, kind: 'Pipeline' | 'Task', name: string | undefined, flags: StartFlags): Promise<PipelineRun | TaskRun> {
   const ns = ctx.namespace();
-  const def = await getOrFail<Pipeline | Task>(ctx.client(), KIND[kind], ns, name);
-  const owner = `${kind} "${name}"`;
-  const params = resolveParams({ flags: flags.param, specs: def.spec.params ?? [], owner, useDefaults: flags.useParamDefaults });
-  const workspaces = workspaceBindings(flags);
+  const def = await definitionOf(ctx, kind, name, flags.filename);
+  const defName = def.metadata.name ?? name ?? '';
+  const previous = await previousRun(ctx, kind, defName, flags);
+  const owner = `${kind} "${defName}"`;
+  const params = resolveParams({ flags: flags.param, specs: def.spec.params ?? [], owner, useDefaults: flags.useParamDefaults, previous: previousParams(previous) });
+  const workspaces = mergeByName(previousWorkspaces(previous), workspaceBindings(flags));
   checkWorkspaces(workspaces, def.spec.workspaces ?? [], owner);
-  const input = { ref: name, namespace: ns, params, workspaces, serviceAccount: flags.serviceaccount, timeout: flags.timeout, prefixName: flags.prefixName, labels: parseLabels(flags.label) };
-  return kind === 'Pipeline' ? buildPipelineRun(input) : buildTaskRun(input);
+  const serviceAccount = flags.serviceaccount ?? previousServiceAccount(previous);
+  const input = { ref: defName, namespace: ns, params, workspaces, serviceAccount, timeout: flags.timeout, prefixName: flags.prefixName, labels: parseLabels(flags.label) };
+  const extras = {
+    podTemplate: flags.podTemplate ? readPodTemplate(flags.podTemplate) : undefined,
+    timeouts: { pipeline: flags.pipelineTimeout, tasks: flags.tasksTimeout, finally: flags.finallyTimeout },
+    taskServiceAccounts: parseTaskServiceAccounts(flags.taskServiceaccount ?? []),
+  };
+  const run = kind === 'Pipeline'
+    ? applyPipelineRunExtras(buildPipelineRun(input), extras, previous as PipelineRun | undefined)
+    : applyTaskRunExtras(buildTaskRun(input), extras, previous as TaskRun | undefined);
+  return flags.filename ? embedDefinition(run, def) : run;
 }
 
 /** Creates (or with --dry-run prints) the run, then prints how to follow it or, with --showlog, follows it. */
-export async function startRun(ctx: CliContext, kind: 'Pipeline' | 'Task', name: string, flags: StartFlags): Promise<void> {
+export async function startRun(ctx: CliContext, kind: 'Pipeline' | 'Task', name: string | undefined, flags: StartFlags): Promise<void> {
   const format = parseObjectFormat(flags.output);
   const run = await buildRunFor(ctx, kind, name, flags);
   if (flags.dryRun) return void ctx.print(formatObject(run, format ?? 'yaml'));

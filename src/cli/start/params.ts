@@ -50,12 +50,15 @@ export interface ParamFlagsInput {
   owner: string;
   /** Write the defaults of unset params into the run (`--use-param-defaults`). */
   useDefaults?: boolean;
+  /** Values of an earlier run (`start --last`): used where no flag gives one. */
+  previous?: Param[];
 }
 
 /** The run's params: the flags, typed; errors for unknown names and missing required params. */
 export function resolveParams(input: ParamFlagsInput): Param[] {
   const byName = new Map(input.specs.map((s) => [s.name, s]));
   const given = new Map<string, ParamValue>();
+  for (const p of input.previous ?? []) if (byName.has(p.name)) given.set(p.name, p.value);
   for (const flag of input.flags) {
     const [name, raw] = splitAssignment(flag, 'param');
     const spec = byName.get(name);

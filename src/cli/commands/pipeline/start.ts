@@ -7,8 +7,8 @@ import { addStartFlags } from '../start-flags.js';
 /** Registers `start` under `pipeline`. */
 export function registerPipelineStart(parent: Command, io: CliIO): void {
   const cmd = parent.command('start').description('Start a Pipeline: create a PipelineRun with the given params and workspaces')
-    .argument('<name>', 'Pipeline name');
-  addStartFlags(cmd, 'PipelineRun').action(async (name: string, flags: StartFlags, command: Command) => {
+    .argument('[name]', 'Pipeline name (optional with -f FILE)');
+  addStartFlags(cmd, 'PipelineRun').action(async (name: string | undefined, flags: StartFlags, command: Command) => {
     await startRun(CliContext.fromCommand(io, command), 'Pipeline', name, flags);
   });
 }

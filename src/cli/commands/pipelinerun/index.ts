@@ -1,6 +1,8 @@
 /** `tkt pipelinerun` (alias `pr`): list, describe, logs, cancel, delete. */
 import type { Command } from 'commander';
 import type { CliIO } from '../../context.js';
+import { registerPipelineRunExport } from '../export.js';
+import { registerPipelineRunRerun } from '../rerun.js';
 import { registerPipelineRunCancel } from './cancel.js';
 import { registerPipelineRunDelete } from './delete.js';
 import { registerPipelineRunDescribe } from './describe.js';
@@ -15,4 +17,6 @@ export function registerPipelineRun(program: Command, io: CliIO): void {
   registerPipelineRunLogs(cmd, io);
   registerPipelineRunCancel(cmd, io);
   registerPipelineRunDelete(cmd, io);
+  registerPipelineRunRerun(cmd, io);
+  registerPipelineRunExport(cmd, io);
 }

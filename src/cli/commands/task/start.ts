@@ -7,8 +7,8 @@ import { addStartFlags } from '../start-flags.js';
 /** Registers `start` under `task`. */
 export function registerTaskStart(parent: Command, io: CliIO): void {
   const cmd = parent.command('start').description('Start a Task: create a TaskRun with the given params and workspaces')
-    .argument('<name>', 'Task name');
-  addStartFlags(cmd, 'TaskRun').action(async (name: string, flags: StartFlags, command: Command) => {
+    .argument('[name]', 'Task name (optional with -f FILE)');
+  addStartFlags(cmd, 'TaskRun').action(async (name: string | undefined, flags: StartFlags, command: Command) => {
     await startRun(CliContext.fromCommand(io, command), 'Task', name, flags);
   });
 }

@@ -1,6 +1,8 @@
 /** `tkt taskrun` (alias `tr`): list, describe, logs, cancel, delete. */
 import type { Command } from 'commander';
 import type { CliIO } from '../../context.js';
+import { registerTaskRunExport } from '../export.js';
+import { registerTaskRunRerun } from '../rerun.js';
 import { registerTaskRunCancel } from './cancel.js';
 import { registerTaskRunDelete } from './delete.js';
 import { registerTaskRunDescribe } from './describe.js';
@@ -15,4 +17,6 @@ export function registerTaskRun(program: Command, io: CliIO): void {
   registerTaskRunLogs(cmd, io);
   registerTaskRunCancel(cmd, io);
   registerTaskRunDelete(cmd, io);
+  registerTaskRunRerun(cmd, io);
+  registerTaskRunExport(cmd, io);
 }

@@ -1,0 +1,48 @@
+/**
+ * `tkt pipelinerun export NAME` / `tkt taskrun export NAME` (as tkn): the run as YAML (or `-o json`) ready to
+ * `kubectl create -f` again: no status, none of the server's metadata (uid, resourceVersion, generation,
+ * creationTimestamp, managedFields, ownerReferences), none of the labels the controller adds.
+ */
+import type { Command } from 'commander';
+import type { PipelineRun, TaskRun } from '../../api/types.js';
+import type { KindRef } from '../../kube/client.js';
+import { CliContext, type CliIO } from '../context.js';
+import { formatObject, parseObjectFormat } from '../output/objects.js';
+import { KIND, getOrFail } from './common.js';
+
+const SERVER_FIELDS = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'ownerReferences', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'finalizers', 'selfLink'];
+
+/** The exported form of a run (pure). */
+export function exportOf<T extends PipelineRun | TaskRun>(run: T): T {
+  const metadata: Record<string, unknown> = { ...run.metadata };
+  for (const f of SERVER_FIELDS) delete metadata[f];
+  const labels = Object.fromEntries(Object.entries(run.metadata.labels ?? {}).filter(([k]) => !k.startsWith('tekton.dev/') && k !== 'app.kubernetes.io/managed-by'));
+  if (Object.keys(labels).length > 0) metadata.labels = labels;
+  else delete metadata.labels;
+  const annotations = Object.fromEntries(Object.entries(run.metadata.annotations ?? {}).filter(([k]) => k !== 'kubectl.kubernetes.io/last-applied-configuration'));
+  if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
+  else delete metadata.annotations;
+  return { apiVersion: run.apiVersion, kind: run.kind, metadata, spec: run.spec } as unknown as T;
+}
+
+function register(parent: Command, io: CliIO, ref: KindRef): void {
+  parent.command('export').description(`Print a ${ref.kind} without its status and server fields, ready to create again`)
+    .argument('<name>', `${ref.kind} name`)
+    .option('-o, --output <format>', 'yaml (default), json, or jsonpath=TEMPLATE')
+    .action(async (name: string, flags: { output?: string }, command: Command) => {
+      const ctx = CliContext.fromCommand(io, command);
+      const format = parseObjectFormat(flags.output) ?? 'yaml';
+      const run = await getOrFail<PipelineRun | TaskRun>(ctx.client(), ref, ctx.namespace(), name);
+      ctx.print(formatObject(exportOf(run), format));
+    });
+}
+
+/** Registers `export` under `pipelinerun`. */
+export function registerPipelineRunExport(parent: Command, io: CliIO): void {
+  register(parent, io, KIND.PipelineRun);
+}
+
+/** Registers `export` under `taskrun`. */
+export function registerTaskRunExport(parent: Command, io: CliIO): void {
+  register(parent, io, KIND.TaskRun);
+}
