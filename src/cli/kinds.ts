@@ -10,4 +10,7 @@ export const KIND = {
   Task: REF.Task,
   Pod: REF.Pod,
   EventListener: REF.EventListener,
+  TriggerTemplate: REF.TriggerTemplate,
+  TriggerBinding: REF.TriggerBinding,
+  ClusterTriggerBinding: REF.ClusterTriggerBinding,
 } as const satisfies Record<string, KindRef>;

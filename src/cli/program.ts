@@ -12,6 +12,7 @@ import { registerPipelineRun } from './commands/pipelinerun/index.js';
 import { registerRun } from './commands/run.js';
 import { registerTask } from './commands/task/index.js';
 import { registerTaskRun } from './commands/taskrun/index.js';
+import { registerTriggerResources } from './commands/triggers-resources.js';
 import { registerUp } from './commands/up.js';
 import { registerVersion } from './commands/version.js';
 import { TKT_VERSION } from './version.js';
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIO): Command {
   registerPipeline(program, io);
   registerTask(program, io);
   registerEventListener(program, io);
+  registerTriggerResources(program, io);
   registerRun(program, io);
   registerUp(program, io);
   registerController(program, io);

@@ -50,7 +50,7 @@ export function colorStatus(theme: Theme, word: string): string {
 const ICONS: Record<string, string> = {
   Status: '🌡️  ', Message: '💌 ', Params: '⚓ ', Results: '📝 ', Workspaces: '📂 ', Taskruns: '🗂  ',
   'Skipped Tasks': '⏭️  ', Steps: '🦶 ', Sidecars: '🚗 ', Tasks: '🗒  ', PipelineRuns: '⛩  ', TaskRuns: '🗂  ',
-  Timeouts: '⏱  ', Triggers: '🔗 ',
+  Timeouts: '⏱  ', Triggers: '🔗 ', ResourceTemplates: '📦 ',
 };
 
 /** A describe section title: `Status`, or `🌡️  ` + bold underlined `Status` with colours. */

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { CliContext, type CliIO } from '../../context.js';
+import { registerEventListenerDelete } from '../triggers-resources.js';
 import { registerEventListenerDescribe } from './describe.js';
 import { registerEventListenerList } from './list.js';
 import { serveEventListener } from './serve.js';
@@ -20,4 +21,5 @@ export function registerEventListener(program: Command, io: CliIO): void {
     });
   registerEventListenerList(cmd, io);
   registerEventListenerDescribe(cmd, io);
+  registerEventListenerDelete(cmd, io);
 }
