@@ -10,6 +10,7 @@ import { CommanderError } from 'commander';
 import { ApiError } from '../kube/errors.js';
 import { processIO, type CliIO } from './context.js';
 import { CliError, EXIT, type ExitCode } from './errors.js';
+import { completeWords } from './commands/complete-words.js';
 import { normalizeBoolFlags } from './commands/logs-shared.js';
 import { buildProgram } from './program.js';
 
@@ -55,6 +56,11 @@ export function exitCodeFor(err: unknown): ErrorOutcome {
 /** Runs `tkt` with the given arguments (without `node` and the script) and answers the exit code. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const program = buildProgram(io);
+  if (argv[0] === '__complete') {
+    const words = await completeWords(io, program, argv.slice(1)).catch(() => []);
+    if (words.length > 0) io.stdout.write(`${words.join('\n')}\n`);
+    return EXIT.ok;
+  }
   try {
     await program.parseAsync(normalizeBoolFlags(argv), { from: 'user' });
     return EXIT.ok;
