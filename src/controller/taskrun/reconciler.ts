@@ -17,6 +17,7 @@ import type { Informer } from '../runtime/informer.js';
 import { splitKey } from '../runtime/informer.js';
 import type { ReconcileResult } from '../runtime/controller.js';
 import { writeStatus } from '../runtime/status-writer.js';
+import { gatherCredentials } from './creds.js';
 import { fetchTaskSpec } from './resolve.js';
 
 const POD = { apiVersion: 'v1', kind: 'Pod' };
@@ -86,6 +87,7 @@ async function applyActions(deps: TaskRunReconcilerDeps, tr: TaskRun, resolved: 
           entrypointImage: deps.config.entrypointImage, awaitSidecarReadiness: deps.config.awaitSidecarReadiness,
           managedBy: deps.config.managedByLabel, imageEntrypoint: images.lookup,
         },
+        credentials: await gatherCredentials(deps.client, tr, deps.config),
       });
       if (!built.ok) {
         return setSucceeded({ ...plan.status, completionTime: at.toISOString() }, { status: 'False', reason: built.reason, message: built.message }, at);
