@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject, Pod, TaskRun } from '../../src/api/types.js';
+import type { ControllerConfig } from '../../src/controller/config.js';
 import { startEmbedded, type Embedded } from '../../src/embedded/main.js';
 import { repoRoot } from '../helpers/conformance.js';
 
@@ -58,8 +59,11 @@ export interface Finished<T> {
 export class Cluster {
   private constructor(readonly embedded: Embedded) {}
 
-  static async start(opts: { eventListeners?: boolean } = {}): Promise<Cluster> {
-    return new Cluster(await startEmbedded({ runtime: 'host', memory: true, eventListeners: opts.eventListeners ?? false }));
+  static async start(opts: { eventListeners?: boolean; controllerConfig?: Partial<ControllerConfig> } = {}): Promise<Cluster> {
+    return new Cluster(await startEmbedded({
+      runtime: 'host', memory: true, eventListeners: opts.eventListeners ?? false,
+      ...(opts.controllerConfig ? { controllerConfig: opts.controllerConfig } : {}),
+    }));
   }
 
   get client() {
