@@ -3,7 +3,9 @@
  * (spec.serviceAccountName, else config-defaults' default-service-account) and the Secrets its `secrets` list
  * names. Only names, types, annotations and whether `known_hosts` is present leave this file: the values reach
  * the pod as secret volumes, never the pod spec. A missing ServiceAccount or Secret means no credentials from it.
+ * The ServiceAccount comes from the controller's informer cache when it is there (controller/index.ts).
  */
+import { REF } from '../../api/registry.js';
 import type { KubeObject, TaskRun } from '../../api/types.js';
 import type { KubeClient } from '../../kube/client.js';
 import type { CredSecret, CredsInput } from '../../pod/creds.js';
@@ -12,8 +14,8 @@ import type { ControllerConfig } from '../config.js';
 type ServiceAccount = KubeObject & { secrets?: Array<{ name?: string }> };
 type Secret = KubeObject & { type?: string; data?: Record<string, string>; stringData?: Record<string, string> };
 
-const SA = { apiVersion: 'v1', kind: 'ServiceAccount' };
-const SECRET = { apiVersion: 'v1', kind: 'Secret' };
+const SA = REF.ServiceAccount;
+const SECRET = REF.Secret;
 
 /** The ServiceAccount a TaskRun runs as. */
 export function serviceAccountOf(tr: TaskRun, config: ControllerConfig): string {
