@@ -5,13 +5,15 @@
  * Secret listed by the ServiceAccount. Steps see ~/.gitconfig, ~/.git-credentials, ~/.ssh and
  * ~/.docker/config.json, and $(credentials.path). disable-creds-init and require-git-ssh-secret-known-hosts act.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/types.js';
 import { defaultFeatureFlags } from '../../src/controller/config.js';
-import { Cluster, explain, hostRuntimeMissing, loadYaml } from './harness.js';
+import { stringify } from 'yaml';
+import { tkt } from '../cli/helpers/io.js';
+import { Cluster, explain, hostRuntimeMissing, loadYaml, repoRoot } from './harness.js';
 import { makeBareRepo } from './fixtures/git.js';
 import { startGitHttp, type GitHttpServer } from './fixtures/git-http.js';
 import { sshdMissing, startSshd, type Sshd } from './fixtures/sshd.js';
@@ -113,6 +115,32 @@ describe.skipIf(!!missing)('credentials from the ServiceAccount', () => {
     expect(f.logs).toContain(`.gitconfig: [credential "${http.url}"]`);
     expect(f.logs).toContain(`.git-credentials: http://${USER}:s3cret%3Atoken@${http.url.slice('http://'.length)}`);
     expect(f.logs).toContain('.docker/config.json: {"auths":{"registry.local:5000":{"auth":"dTpw"}}}');
+  });
+
+  it('tkt run: a PipelineRun with taskRunTemplate.serviceAccountName clones with the Secret from the same files', async () => {
+    const file = join(dir, 'pipeline.yaml');
+    writeFileSync(file, [
+      stringify(secret('git-basic', 'kubernetes.io/basic-auth', { 'tekton.dev/git-0': http.url }, { username: USER, password: PASSWORD })),
+      stringify(serviceAccount('git-bot', ['git-basic'])),
+      stringify({
+        apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { name: 'clone-private' },
+        spec: {
+          taskRunTemplate: { serviceAccountName: 'git-bot' },
+          workspaces: [{ name: 'src', volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } }],
+          pipelineSpec: {
+            workspaces: [{ name: 'src' }],
+            tasks: [
+              { name: 'fetch', taskRef: { name: 'git-clone' }, params: [{ name: 'url', value: `${http.url}/private.git` }], workspaces: [{ name: 'output', workspace: 'src' }] },
+              { name: 'show', runAfter: ['fetch'], workspaces: [{ name: 'src', workspace: 'src' }],
+                taskSpec: { workspaces: [{ name: 'src' }], steps: [{ name: 'cat', image: 'alpine', script: 'cat $(workspaces.src.path)/README.md' }] } },
+            ],
+          },
+        },
+      }),
+    ].join('---\n'));
+    const r = await tkt(['run', '--runtime', 'host', '-f', join(repoRoot, 'catalog/task/git-clone/0.1/git-clone.yaml'), '-f', file]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('[show : cat] private readme');
   });
 
   it.skipIf(!!noSshd)('clones over SSH with an ssh-auth Secret (private key and known_hosts) on the ServiceAccount', async () => {
