@@ -90,7 +90,7 @@ export function credsPlan(input: CredsInput): { ok: true; plan: CredsPlan } | Fa
     if (secret.type === SSH && input.requireKnownHosts && !secret.hasKnownHosts) {
       return {
         ok: false, reason: 'TaskRunValidationFailed',
-        message: `TaskRun validation failed. Git SSH Secret must have "known_hosts" included when feature flag "require-git-ssh-secret-known-hosts" is set to true (Secret "${secret.name}": add a known_hosts key)`,
+        message: 'TaskRun validation failed. Git SSH Secret must have "known_hosts" included when feature flag "require-git-ssh-secret-known-hosts" is set to true',
       };
     }
     const flags = secretFlags(secret);
