@@ -1,9 +1,10 @@
 /**
- * imagePullSecrets in the podman runtime (embedded mode, real controllers and kubelet): a step image lives only in
- * a docker-registry on loopback that demands htpasswd basic auth. The pull succeeds with the ServiceAccount's
- * imagePullSecrets, and with the TaskRun's podTemplate.imagePullSecrets; the registry refuses anonymous pulls.
+ * imagePullSecrets in the podman and docker runtimes (embedded mode, real controllers and kubelet): a step image lives
+ * only in a docker-registry on loopback that demands htpasswd basic auth. The pull succeeds with the ServiceAccount's
+ * imagePullSecrets, and with the TaskRun's podTemplate.imagePullSecrets; the registry refuses anonymous pulls. The
+ * docker runtime is the docker CLI against podman's Docker-compatible service (as test/kubelet/docker.test.ts).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,8 @@ const PASSWORD = 'pull-s3cret';
 const SOURCE = `localhost/tektite-pull-src:${process.pid}`;
 
 let world: Embedded | undefined;
+let dockerWorld: Embedded | undefined;
+let service: ChildProcess | undefined;
 let registry: Registry | undefined;
 let dir = '';
 let skipReason: string | undefined;
@@ -41,7 +44,7 @@ async function setUp(): Promise<string | undefined> {
   const conf = path.join(dir, 'registries.conf');
   writeFileSync(conf, `[[registry]]\nlocation = "${registry.host}"\ninsecure = true\n`);
   process.env.CONTAINERS_REGISTRIES_CONF = conf;
-  for (const repo of ['creds/sa', 'creds/template']) {
+  for (const repo of ['creds/sa', 'creds/template', 'creds/docker']) {
     const target = `${registry.host}/${repo}:v1`;
     const r = run(['podman', 'push', '--tls-verify=false', '--creds', `${USER}:${PASSWORD}`, SOURCE, `docker://${target}`]);
     if (!r.ok) return `podman push to the test registry failed: ${r.out}`;
@@ -59,6 +62,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await world?.stop();
+  await dockerWorld?.stop();
+  if (service?.pid) service.kill('SIGTERM');
+  delete process.env.DOCKER_HOST;
   await registry?.stop();
   removeImages(SOURCE, ...pulled);
   if (savedConf === undefined) delete process.env.CONTAINERS_REGISTRIES_CONF;
@@ -99,5 +105,35 @@ describe('imagePullSecrets (podman runtime)', () => {
       expect(succeeded(tr), JSON.stringify(tr.status)).toMatchObject({ status: 'True' });
       expect(await logsOf(client, NS, `${name}-pod`, 'step-hello')).toBe('pulled with credentials\n');
     }
+  }, 240_000);
+});
+
+/** podman's Docker-compatible service on a socket in the test dir, and an embedded world with the docker runtime. */
+async function startDocker(): Promise<string | undefined> {
+  if (!run(['docker', '--version']).ok) return 'the docker CLI is missing';
+  const url = `unix://${path.join(dir, 'podman.sock')}`;
+  service = spawn('podman', ['--runtime', 'runc', 'system', 'service', '--time=0', url], { stdio: 'ignore' });
+  process.env.DOCKER_HOST = url;
+  for (let i = 0; !(await engineAnswers('docker', 2000)); i++) {
+    if (i > 50) return 'podman system service did not answer on its socket';
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  dockerWorld = await startEmbedded({ runtime: 'docker', memory: true, eventListeners: false });
+  return undefined;
+}
+
+describe('imagePullSecrets (docker runtime)', () => {
+  it('pulls a private image with the ServiceAccount\'s imagePullSecrets through DOCKER_CONFIG', async (ctx) => {
+    const why = world && registry ? await startDocker() : skipReason;
+    if (why || !dockerWorld || !registry) {
+      console.warn(`SKIP imagePullSecrets docker test: ${why ?? 'no docker world'}`);
+      return ctx.skip();
+    }
+    const { client } = dockerWorld;
+    for (const o of objects(registry.host)) await client.create(o);
+    await client.create(taskRun('pull-docker', `${registry.host}/creds/docker:v1`, { serviceAccountName: 'puller' }));
+    const tr = await waitForRun(client, 'TaskRun', NS, 'pull-docker', { timeoutMs: 150_000 });
+    expect(succeeded(tr), JSON.stringify(tr.status)).toMatchObject({ status: 'True' });
+    expect(await logsOf(client, NS, 'pull-docker-pod', 'step-hello')).toBe('pulled with credentials\n');
   }, 240_000);
 });
