@@ -143,6 +143,22 @@ describe.skipIf(!!missing)('credentials from the ServiceAccount', () => {
     expect(r.stdout).toContain('[show : cat] private readme');
   });
 
+  it('mounts only the credentials the ServiceAccount provides (an ssh-auth Secret: no docker or basic-auth files)', async () => {
+    await cluster.apply([
+      secret('phony-ssh', 'kubernetes.io/ssh-auth', { 'tekton.dev/git-0': 'localhost' }, { 'ssh-privatekey': 'not a key\n', known_hosts: 'localhost ssh-ed25519 AAAA\n' }),
+      serviceAccount('phony-ssh-bot', ['phony-ssh']),
+    ]);
+    const f = await cluster.runTask({
+      apiVersion: 'tekton.dev/v1', kind: 'TaskRun', metadata: { name: 'only-provided' },
+      spec: {
+        serviceAccountName: 'phony-ssh-bot',
+        taskSpec: { steps: [{ name: 'check', image: 'alpine', script: '#!/bin/sh\nset -xe\ntest -f $HOME/.ssh/id_phony-ssh\ngrep -q "Host localhost" $HOME/.ssh/config\n' +
+          'test ! -d $HOME/.docker\ntest ! -f $HOME/.git-credentials\ntest ! -f $HOME/.gitconfig\n' }] },
+      },
+    });
+    expect(f.succeeded, explain(f)).toBe(true);
+  });
+
   it.skipIf(!!noSshd)('clones over SSH with an ssh-auth Secret (private key and known_hosts) on the ServiceAccount', async () => {
     const url = `ssh://${sshd?.user ?? 'root'}@127.0.0.1:${sshd?.port ?? 0}${dir}/private.git`;
     const { f, out } = await clone('ssh-with-sa', url, 'ssh-bot');
