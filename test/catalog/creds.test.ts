@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../src/api/types.js';
+import type { KubeObject, Pod } from '../../src/api/types.js';
 import { defaultFeatureFlags } from '../../src/controller/config.js';
 import { stringify } from 'yaml';
 import { tkt } from '../cli/helpers/io.js';
@@ -115,6 +115,12 @@ describe.skipIf(!!missing)('credentials from the ServiceAccount', () => {
     expect(f.logs).toContain(`.gitconfig: [credential "${http.url}"]`);
     expect(f.logs).toContain(`.git-credentials: http://${USER}:s3cret%3Atoken@${http.url.slice('http://'.length)}`);
     expect(f.logs).toContain('.docker/config.json: {"auths":{"registry.local:5000":{"auth":"dTpw"}}}');
+    // Tekton's pod shape: secret volumes and flags, never the values
+    const pod = await cluster.client.get<Pod>({ apiVersion: 'v1', kind: 'Pod' }, 'default', f.run.status?.podName ?? '');
+    expect(JSON.stringify(pod)).not.toContain(PASSWORD);
+    expect(pod.spec.volumes).toContainEqual({ name: 'tekton-creds-init-home-0', emptyDir: { medium: 'Memory' } });
+    expect(pod.spec.volumes?.filter((v) => v.secret).map((v) => v.secret?.secretName)).toEqual(['git-basic', 'registry']);
+    expect(pod.spec.containers[0]?.args).toEqual(expect.arrayContaining([`-basic-git=git-basic=${http.url}`, '-docker-config=registry']));
   });
 
   it('tkt run: a PipelineRun with taskRunTemplate.serviceAccountName clones with the Secret from the same files', async () => {
