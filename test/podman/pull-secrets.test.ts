@@ -1,5 +1,6 @@
 /**
- * imagePullSecrets in the podman and docker runtimes (embedded mode, real controllers and kubelet): a step image lives
+ * imagePullSecrets in the podman and docker runtimes, and creds-init in a real image (embedded mode, real controllers
+ * and kubelet). A step image lives
  * only in a docker-registry on loopback that demands htpasswd basic auth. The pull succeeds with the ServiceAccount's
  * imagePullSecrets, and with the TaskRun's podTemplate.imagePullSecrets; the registry refuses anonymous pulls. The
  * docker runtime is the docker CLI against podman's Docker-compatible service (as test/kubelet/docker.test.ts).
@@ -105,6 +106,26 @@ describe('imagePullSecrets (podman runtime)', () => {
       expect(succeeded(tr), JSON.stringify(tr.status)).toMatchObject({ status: 'True' });
       expect(await logsOf(client, NS, `${name}-pod`, 'step-hello')).toBe('pulled with credentials\n');
     }
+  }, 240_000);
+});
+
+describe('creds-init in a real image (podman runtime)', () => {
+  it('copies the ServiceAccount\'s git credentials into $HOME of a busybox step', async (ctx) => {
+    if (!world) {
+      console.warn(`SKIP creds-init podman test: ${skipReason}`);
+      return ctx.skip();
+    }
+    const { client } = world;
+    await client.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'git-basic', namespace: NS, annotations: { 'tekton.dev/git-0': 'https://git.example' } },
+      type: 'kubernetes.io/basic-auth', stringData: { username: 'u', password: 'p' } } as KubeObject);
+    await client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'git-bot', namespace: NS }, secrets: [{ name: 'git-basic' }] } as KubeObject);
+    await client.create({
+      apiVersion: 'tekton.dev/v1', kind: 'TaskRun', metadata: { name: 'creds-podman', namespace: NS },
+      spec: { serviceAccountName: 'git-bot', taskSpec: { steps: [{ name: 'show', image: SOURCE, command: ['sh', '-c', 'echo "$HOME"; cat "$HOME/.git-credentials"'] }] } },
+    } as KubeObject);
+    const tr = await waitForRun(client, 'TaskRun', NS, 'creds-podman', { timeoutMs: 150_000 });
+    expect(succeeded(tr), JSON.stringify(tr.status)).toMatchObject({ status: 'True' });
+    expect(await logsOf(client, NS, 'creds-podman-pod', 'step-show')).toBe('/root\nhttps://u:p@git.example\n');
   }, 240_000);
 });
 
