@@ -1,9 +1,9 @@
 /**
  * imagePullSecrets in the podman and docker runtimes, and creds-init in a real image (embedded mode, real controllers
- * and kubelet). A step image lives
- * only in a docker-registry on loopback that demands htpasswd basic auth. The pull succeeds with the ServiceAccount's
- * imagePullSecrets, and with the TaskRun's podTemplate.imagePullSecrets; the registry refuses anonymous pulls. The
- * docker runtime is the docker CLI against podman's Docker-compatible service (as test/kubelet/docker.test.ts).
+ * and kubelet). A step image lives only in a docker-registry on loopback that demands htpasswd basic auth. The pull
+ * succeeds with the ServiceAccount's imagePullSecrets, and with the TaskRun's podTemplate.imagePullSecrets; the
+ * registry refuses anonymous pulls. The docker runtime is the docker CLI against podman's Docker-compatible service
+ * (as test/kubelet/docker.test.ts).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
