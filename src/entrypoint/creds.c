@@ -282,9 +282,11 @@ static void copy_to_home(void) {
 
 /* Writes the credentials named by the flags into creds_dir, then copies creds_dir into $HOME. */
 void creds_init(void) {
+  /* each writer on its own, as Tekton's builders: one failing leaves the others' files */
   if (write_docker_config(n_basic_docker, basic_docker, n_docker_config, docker_config, n_docker_cfg, docker_cfg,
-                          creds_dir) != 0 ||
-      write_basic_git() != 0 || write_ssh_git() != 0)
-    warnx_("Error initializing credentials in %s: %s", creds_dir, strerror(errno));
+                          creds_dir) != 0)
+    warnx_("Error initializing credentials: docker config in %s", creds_dir);
+  if (write_basic_git() != 0) warnx_("Error initializing credentials: git basic-auth in %s", creds_dir);
+  if (write_ssh_git() != 0) warnx_("Error initializing credentials: git ssh in %s", creds_dir);
   copy_to_home();
 }

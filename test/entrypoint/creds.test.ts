@@ -94,6 +94,16 @@ describe('creds-init in the step helper', () => {
     expect(existsSync(home())).toBe(false);
   });
 
+  it('reports a malformed docker config Secret and still writes the git credentials', async () => {
+    secret('json', { '.dockerconfigjson': '{"auths": {"reg.io": ' });
+    secret('basic', { username: 'u', password: 'p' });
+    const o = await run(['-docker-config=json', '-basic-git=basic=https://h'], ['sh', '-c', 'cat "$HOME/.git-credentials"']);
+    expect(o.code).toBe(0);
+    expect(o.stderr).toContain('.dockerconfigjson is not a JSON object');
+    expect(o.stdout).toBe('https://u:p@h\n');
+    expect(existsSync(join(dir, 'creds', '.docker'))).toBe(false);
+  });
+
   it('refuses malformed and duplicate flags as Tekton does', async () => {
     secret('a', { username: 'u', password: 'p' });
     const bad = await run(['-basic-git=no-url']);
