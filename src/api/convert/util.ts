@@ -1,0 +1,101 @@
+/**
+ * Small pure helpers of the conversion module: JSON-shaped objects, key renames that keep key order, and the
+ * metadata annotations Tekton uses to stash fields one version has and the other lacks.
+ */
+
+/** A JSON object. */
+export type Obj = Record<string, unknown>;
+
+export function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A copy of `o` with key `from` renamed to `to` (same position), its value passed through `fn`. */
+export function renameKey(o: Obj, from: string, to: string, fn: (v: unknown) => unknown = (v) => v): Obj {
+  if (!(from in o)) return o;
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (k === from) out[to] = fn(v);
+    else if (k !== to) out[k] = v;
+  }
+  return out;
+}
+
+/** A copy of `o` with `key` mapped through `fn` when present (undefined drops it). */
+export function mapKey(o: Obj, key: string, fn: (v: unknown) => unknown): Obj {
+  if (!(key in o)) return o;
+  const out: Obj = { ...o };
+  const v = fn(o[key]);
+  if (v === undefined) delete out[key];
+  else out[key] = v;
+  return out;
+}
+
+/** Maps every element of an array value (other values are returned as they are). */
+export function mapList(v: unknown, fn: (item: Obj, i: number) => Obj): unknown {
+  return Array.isArray(v) ? v.map((item, i) => (isObj(item) ? fn(item, i) : item)) : v;
+}
+
+/** A copy without the given keys. */
+export function omit(o: Obj, keys: readonly string[]): Obj {
+  const out: Obj = { ...o };
+  for (const k of keys) delete out[k];
+  return out;
+}
+
+/** Is a value "set" in Go's sense (not the zero value: empty string, false, empty list, null)? */
+export function isSet(v: unknown): boolean {
+  if (v === undefined || v === null || v === '' || v === false || v === 0) return false;
+  return !(Array.isArray(v) && v.length === 0);
+}
+
+/** The stash: metadata annotations read and written while one object is converted. */
+export class Annotations {
+  private readonly map: Record<string, string>;
+
+  constructor(meta: unknown) {
+    const a = isObj(meta) && isObj(meta.annotations) ? meta.annotations : {};
+    this.map = { ...(a as Record<string, string>) };
+  }
+
+  /** Stores `value` as JSON under `key` (Tekton's version.SerializeToMetadata). */
+  put(key: string, value: unknown): void {
+    this.map[key] = JSON.stringify(value);
+  }
+
+  /** Reads and removes `key` (Tekton's DeserializeFromMetadata); undefined when absent or not JSON (then kept). */
+  take(key: string): unknown {
+    const raw = this.map[key];
+    if (raw === undefined) return undefined;
+    try {
+      const v = JSON.parse(raw) as unknown;
+      delete this.map[key];
+      return v;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Reads `key` without removing it. */
+  peek(key: string): unknown {
+    const raw = this.map[key];
+    if (raw === undefined) return undefined;
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+
+  remove(key: string): void {
+    delete this.map[key];
+  }
+
+  /** Metadata with the annotations as they are now (none: the key is dropped, as Go leaves a nil map). */
+  apply(meta: unknown): Obj {
+    const m: Obj = isObj(meta) ? { ...meta } : {};
+    if (Object.keys(this.map).length === 0) delete m.annotations;
+    else m.annotations = { ...this.map };
+    return m;
+  }
+}
