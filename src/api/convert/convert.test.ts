@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { convertObject, TASK_DEPRECATIONS, RESOURCES, CLOUD_EVENTS, RESOURCES_RESULT, RESOURCES_STATUS } from './index.js';
 import { pipelineRun, pipelineSpec, taskRun, taskSpec } from './fixtures.js';
 
-type O = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type O = Record<string, any>;
 
 const V1 = 'tekton.dev/v1';
 const B1 = 'tekton.dev/v1beta1';

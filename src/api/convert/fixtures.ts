@@ -2,6 +2,8 @@
  * v1beta1 objects that set every field of Tekton's v1beta1 types (pkg/apis/pipeline/v1beta1/*_types.go), for
  * the round-trip tests. Used by convert.test.ts and paths.test.ts.
  */
+type Loose = Record<string, any>;
+
 const container = {
   image: 'alpine', command: ['sh'], args: ['-c', 'true'], workingDir: '/w',
   envFrom: [{ configMapRef: { name: 'cm' } }], env: [{ name: 'A', value: 'a' }],
@@ -80,7 +82,7 @@ const terminated = { terminated: { exitCode: 0, reason: 'Completed', startedAt: 
 const provenance = { refSource: { uri: 'git+https://x', digest: { sha1: 'abc' }, entryPoint: 'task.yaml' }, featureFlags: { enableAPIFields: 'beta' } };
 
 /** A v1beta1 TaskRun with every spec and status field. */
-export function taskRun(): Record<string, unknown> {
+export function taskRun(): Loose {
   return {
     apiVersion: 'tekton.dev/v1beta1', kind: 'TaskRun',
     metadata: { name: 'tr', namespace: 'default', labels: { a: 'b' }, annotations: { keep: 'me' } },
@@ -109,7 +111,7 @@ export function taskRun(): Record<string, unknown> {
 }
 
 /** A v1beta1 PipelineRun with every spec and status field. */
-export function pipelineRun(): Record<string, unknown> {
+export function pipelineRun(): Loose {
   return {
     apiVersion: 'tekton.dev/v1beta1', kind: 'PipelineRun',
     metadata: { name: 'pr', namespace: 'default' },

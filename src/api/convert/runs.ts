@@ -55,7 +55,7 @@ export function taskRunToV1(obj: Obj): Obj {
   const { annotations, name } = meta(obj);
   const spec = isObj(obj.spec) ? obj.spec : undefined;
   stashResources(spec, annotations);
-  let out: Obj = { ...obj };
+  const out: Obj = { ...obj };
   if (isObj(obj.status)) {
     const st = obj.status;
     if (st.cloudEvents != null) annotations.put(CLOUD_EVENTS, st.cloudEvents);
