@@ -5,6 +5,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { convertObject, needsConversion, V1 } from '../../api/convert/index.js';
 import { kindFor } from '../../api/registry.js';
 import type { KubeObject } from '../../api/types.js';
 import { UsageError } from '../errors.js';
@@ -77,7 +78,8 @@ export function loadObjects(files: Array<{ name: string; text: string }>, tools:
       const v = tools.validateObject?.(obj);
       for (const e of v?.errors ?? []) errors.push(`${where}: ${describe(obj)}: ${e.path ? `${e.path}: ` : ''}${e.message}`);
       for (const w of v?.warnings ?? []) warn(`${where}: ${describe(obj)}: warning: ${w.path ? `${w.path}: ` : ''}${w.message}`);
-      if (!v || v.ok) out.push({ obj, where });
+      // v1beta1 documents run as their v1 conversion (validated above as written, as Tekton's webhook does).
+      if (!v || v.ok) out.push({ obj: needsConversion(obj) ? convertObject(obj, V1) : obj, where });
     });
   }
   if (errors.length > 0) throw new UsageError(`invalid input, nothing was run:\n  ${errors.join('\n  ')}`);

@@ -17,13 +17,17 @@ export interface FieldIssue {
 /** The admission hook (schemas + semantic validation, like Tekton's webhook). */
 export type AdmissionFn = (
   obj: KubeObject,
-  ctx: { operation: 'CREATE' | 'UPDATE'; unknownFields: 'Strict' | 'Warn' | 'Ignore'; oldObject?: KubeObject },
+  ctx: {
+    operation: 'CREATE' | 'UPDATE'; unknownFields: 'Strict' | 'Warn' | 'Ignore'; oldObject?: KubeObject;
+    /** The object as the client wrote it, when that was another version than the stored one (before conversion). */
+    original?: KubeObject;
+  },
 ) => { ok: boolean; errors: FieldIssue[]; warnings: FieldIssue[] };
 
 /** The defaulting hook (pure; answers a copy). */
 export type DefaultsFn = (obj: KubeObject) => KubeObject;
 
-/** Converts an object to another served apiVersion of its kind (default: rewrites apiVersion only). */
+/** Converts an object to another served apiVersion of its kind (default: src/api/convert's convertObject). */
 export type ConvertFn = (obj: KubeObject, apiVersion: string) => KubeObject;
 
 /** Everything a handler needs. */
