@@ -97,14 +97,14 @@ export class Cluster {
 
   /** Creates a TaskRun and waits for its end. */
   async runTask(tr: KubeObject, timeoutMs = 180_000): Promise<Finished<TaskRun>> {
-    const created = await this.client.create({ ...tr, apiVersion: 'tekton.dev/v1', kind: 'TaskRun', metadata: { namespace: 'default', ...tr.metadata } });
+    const created = await this.client.create({ ...tr, apiVersion: tr.apiVersion || 'tekton.dev/v1', kind: 'TaskRun', metadata: { namespace: 'default', ...tr.metadata } });
     const run = await this.waitDone<TaskRun>(TASKRUN, created.metadata.name ?? '', timeoutMs);
     return this.finished(run, [run]);
   }
 
   /** Creates a PipelineRun and waits for its end; logs of all its TaskRuns. */
   async runPipeline(pr: KubeObject, timeoutMs = 300_000): Promise<Finished<KubeObject>> {
-    const created = await this.client.create({ ...pr, apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { namespace: 'default', ...pr.metadata } });
+    const created = await this.client.create({ ...pr, apiVersion: pr.apiVersion || 'tekton.dev/v1', kind: 'PipelineRun', metadata: { namespace: 'default', ...pr.metadata } });
     const name = created.metadata.name ?? '';
     const run = await this.waitDone<KubeObject>(PIPELINERUN, name, timeoutMs);
     const trs = (await this.client.list<TaskRun>(TASKRUN, 'default', { labelSelector: `tekton.dev/pipelineRun=${name}` })).items;
