@@ -99,6 +99,7 @@ describe.skipIf(!!missing)('v1beta1 PipelineRun', () => {
       expect((await kubectl(['api-versions'])).stdout).toMatch(/^tekton\.dev\/v1\n(.*\n)*tekton\.dev\/v1beta1$/m);
       // kubectl wait at v1beta1 watches the v1beta1 form
       await kubectl(['wait', '--for=condition=Succeeded', 'pipelineruns.v1beta1.tekton.dev/b1-run', '--timeout=60s']);
+      expect((await kubectl(['get', 'pipelineruns.v1beta1.tekton.dev'])).stdout).toMatch(/NAME\s+SUCCEEDED\s+REASON\s+STARTTIME\s+COMPLETIONTIME\nb1-run\s+True\s+Succeeded/);
       const b1 = JSON.parse((await kubectl(['get', 'pipelineruns.v1beta1.tekton.dev', 'b1-run', '-o', 'json'])).stdout) as { apiVersion: string; spec: Record<string, unknown> };
       expect(b1.apiVersion).toBe('tekton.dev/v1beta1');
       expect(b1.spec.serviceAccountName).toBe('builder');

@@ -219,3 +219,33 @@ describe('other kinds and versions', () => {
     expect(convertObject(t, B1)).toBe(t);
   });
 });
+
+/** Every JSON field name of Tekton's v1beta1 types (task, container, pipeline, pipelinerun, taskrun, param, result,
+ * workspace, when, matrix, resolver, taskref, pipelineref, provenance and artifact _types.go at tektoncd/pipeline
+ * v1.15+), less `items` (of List kinds). */
+const TEKTON_V1BETA1_FIELDS = `annotations apiVersion args beforeSteps breakpoints buildOutput bundle cel childReferences cloudEvents command
+  completionTime computeResources condition configMap configSource container csi debug default description digest displayName emptyDir
+  entryPoint enum env envFrom featureFlags finally finallyStartTime image imageID imagePullPolicy include input inputs kind labels
+  lifecycle livenessProbe managedBy matrix message metadata mountPath name onError onFailure operator optional outputs params path
+  persistentVolumeClaim pipeline pipelineRef pipelineResults pipelineSpec pipelineTaskName podName podTemplate ports projected properties
+  provenance readOnly readinessProbe reason ref refSource resolver resources resourcesResult restartPolicy results retries retriesStatus
+  retryCount runAfter runs script secret securityContext sentAt serviceAccountName sidecarOverrides sidecars skippedTasks spanContext spec
+  startTime startupProbe status statusMessage stderrConfig stdin stdinOnce stdoutConfig stepOverrides stepTemplate steps subPath target
+  taskPodTemplate taskRef taskResults taskRunSpecs taskRuns taskServiceAccountName taskSpec tasks terminationMessagePath
+  terminationMessagePolicy timeout timeouts tty type uri value values volumeClaimTemplate volumeDevices volumeMounts volumes when
+  whenExpressions workingDir workspace workspaces`.split(/\s+/);
+
+function keysOf(v: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(v)) v.forEach((x) => keysOf(x, out));
+  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) { out.add(k); keysOf(x, out); }
+  return out;
+}
+
+describe('coverage of the round-trip fixtures', () => {
+  it('every field of Tekton\'s v1beta1 types appears in a round-tripped fixture or a dedicated test above', () => {
+    const seen = keysOf([task(), pipeline(), taskRun(), pipelineRun()]);
+    const dedicated = ['bundle', 'taskRuns', 'runs', 'timeout']; // bundle refs, old embedded statuses, PipelineRun timeout: tests above
+    for (const k of dedicated) seen.add(k);
+    expect(TEKTON_V1BETA1_FIELDS.filter((f) => !seen.has(f))).toEqual([]);
+  });
+});

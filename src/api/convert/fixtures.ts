@@ -68,6 +68,8 @@ export function pipelineSpec(): Record<string, unknown> {
       pt,
       { name: 'remote', taskRef: { resolver: 'git', params: [param] } },
       { name: 'custom', taskRef: { apiVersion: 'example.dev/v0', kind: 'Wait', name: 'w' } },
+      { name: 'child', pipelineRef: { name: 'sub' } },
+      { name: 'inline-child', pipelineSpec: { tasks: [{ name: 'x', taskSpec: { steps: [{ name: 's', image: 'alpine', resources: { limits: { cpu: '1' } } }] } }] } },
     ],
     params: [{ name: 's', type: 'string', default: 'x' }, { name: 'arr', type: 'array' }],
     workspaces: [{ name: 'shared', description: 's', optional: true }],
@@ -79,7 +81,7 @@ export function pipelineSpec(): Record<string, unknown> {
 const podTemplate = { nodeSelector: { disk: 'ssd' }, securityContext: { runAsNonRoot: true }, env: [{ name: 'E', value: 'e' }] };
 const condition = { type: 'Succeeded', status: 'True', reason: 'Succeeded', message: 'ok', lastTransitionTime: '2024-01-01T00:00:00Z' };
 const terminated = { terminated: { exitCode: 0, reason: 'Completed', startedAt: '2024-01-01T00:00:00Z', finishedAt: '2024-01-01T00:00:01Z', containerID: 'c' } };
-const provenance = { refSource: { uri: 'git+https://x', digest: { sha1: 'abc' }, entryPoint: 'task.yaml' }, featureFlags: { enableAPIFields: 'beta' } };
+const provenance = { configSource: { uri: 'git+https://x', digest: { sha1: 'abc' }, entryPoint: 'task.yaml' }, refSource: { uri: 'git+https://x', digest: { sha1: 'abc' }, entryPoint: 'task.yaml' }, featureFlags: { enableAPIFields: 'beta' } };
 
 /** A v1beta1 TaskRun with every spec and status field. */
 export function taskRun(): Loose {
@@ -99,7 +101,7 @@ export function taskRun(): Loose {
     },
     status: {
       conditions: [condition], observedGeneration: 1, annotations: { s: 'a' }, podName: 'tr-pod', startTime: '2024-01-01T00:00:00Z', completionTime: '2024-01-01T00:01:00Z',
-      steps: [{ name: 'one', container: 'step-one', imageID: 'docker.io/alpine@sha256:1', ...terminated, results: [{ name: 'r', type: 'string', value: 'x' }], provenance, inputs: [{ name: 'in', values: [{ uri: 'u', digest: { sha256: 'd' } }] }], outputs: [{ name: 'out', values: [] }] }],
+      steps: [{ name: 'one', container: 'step-one', imageID: 'docker.io/alpine@sha256:1', ...terminated, results: [{ name: 'r', type: 'string', value: 'x' }], provenance, inputs: [{ name: 'in', values: [{ uri: 'u', digest: { sha256: 'd' } }] }], outputs: [{ name: 'out', buildOutput: true, values: [] }] }],
       cloudEvents: [{ target: 'http://sink', status: { condition: 'Sent', sentAt: '2024-01-01T00:00:00Z', message: '', retryCount: 1 } }],
       retriesStatus: [{ conditions: [condition], podName: 'tr-pod-retry1', taskResults: [{ name: 'r', type: 'string', value: 'y' }] }],
       resourcesResult: [{ key: 'digest', value: 'sha', resourceName: 'img' }],
