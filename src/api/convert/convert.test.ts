@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { convertObject, TASK_DEPRECATIONS, RESOURCES, CLOUD_EVENTS, RESOURCES_RESULT, RESOURCES_STATUS } from './index.js';
+import { convertObject, withoutNulls, TASK_DEPRECATIONS, RESOURCES, CLOUD_EVENTS, RESOURCES_RESULT, RESOURCES_STATUS } from './index.js';
 import { pipelineRun, pipelineSpec, taskRun, taskSpec } from './fixtures.js';
 
 type O = Record<string, any>;
@@ -247,5 +247,14 @@ describe('coverage of the round-trip fixtures', () => {
     const dedicated = ['bundle', 'taskRuns', 'runs', 'timeout']; // bundle refs, old embedded statuses, PipelineRun timeout: tests above
     for (const k of dedicated) seen.add(k);
     expect(TEKTON_V1BETA1_FIELDS.filter((f) => !seen.has(f))).toEqual([]);
+  });
+});
+
+describe('withoutNulls', () => {
+  it('drops null fields as Tekton\'s Go types decode them, but keeps raw extensions', () => {
+    const t = { apiVersion: B1, kind: 'Pipeline', metadata: { name: 'p', labels: null }, spec: {
+      params: [{ name: 'x', default: null }], tasks: [{ name: 'c', taskSpec: { apiVersion: 'x/v1', kind: 'W', spec: { keep: null } } }] } };
+    expect(withoutNulls(t)).toEqual({ apiVersion: B1, kind: 'Pipeline', metadata: { name: 'p' }, spec: {
+      params: [{ name: 'x' }], tasks: [{ name: 'c', taskSpec: { apiVersion: 'x/v1', kind: 'W', spec: { keep: null } } }] } });
   });
 });

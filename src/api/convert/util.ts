@@ -99,3 +99,21 @@ export class Annotations {
     return m;
   }
 }
+
+/** Keys whose value is kept verbatim (Go `runtime.RawExtension`): an embedded custom task's spec. */
+const RAW_UNDER = new Set(['taskSpec', 'customSpec']);
+
+/**
+ * The object without null-valued fields, as Tekton's Go types decode it (`null` leaves a field at its zero value,
+ * so `default:` with nothing after it is no default). Raw extensions (an embedded custom task's `spec`) are kept.
+ */
+export function withoutNulls<T>(v: T, parent = ''): T {
+  if (Array.isArray(v)) return v.map((x) => withoutNulls(x)) as T;
+  if (!isObj(v)) return v;
+  const out: Obj = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (x === null) continue;
+    out[k] = k === 'spec' && RAW_UNDER.has(parent) ? x : withoutNulls(x, k);
+  }
+  return out as T;
+}
