@@ -69,4 +69,17 @@ describe('tekton.dev/v1beta1 beside the stored v1', () => {
     const rl = (await t.request('GET', '/apis/tekton.dev/v1beta1')).json();
     expect(rl.resources.map((r: { name: string }) => r.name)).toEqual(expect.arrayContaining(['tasks', 'taskruns', 'pipelines', 'pipelineruns', 'stepactions']));
   });
+
+  it('kubectl apply of a v1beta1 Task twice: the second apply patches at v1beta1 and the store keeps v1', async () => {
+    const task = (cpu: string) => `apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata: {name: applied, namespace: default}\nspec:\n  steps:\n    - name: s\n      image: alpine\n      resources: {limits: {cpu: "${cpu}"}}\n      ports: [{containerPort: 80}]\n`;
+    expect((await t.kubectl(['apply', '-f', '-'], task('1'))).stdout).toContain('task.tekton.dev/applied created');
+    const second = await t.kubectl(['apply', '-f', '-'], task('2'));
+    expect(second.stdout + second.stderr).toContain('task.tekton.dev/applied configured');
+    const stored = t.api.store.get('tekton.dev/tasks', 'default', 'applied') as { apiVersion: string; spec: { steps: Array<Record<string, unknown>> } } | undefined;
+    expect(stored?.apiVersion).toBe('tekton.dev/v1');
+    expect(stored?.spec.steps[0]).toEqual({ name: 's', image: 'alpine', computeResources: { limits: { cpu: '2' } } });
+    const b1 = JSON.parse((await t.kubectl(['get', 'tasks.v1beta1.tekton.dev', 'applied', '-o', 'json'])).stdout) as { spec: { steps: Array<Record<string, unknown>> }; metadata: { annotations: Record<string, string> } };
+    expect(b1.spec.steps[0]).toEqual({ name: 's', image: 'alpine', resources: { limits: { cpu: '2' } }, ports: [{ containerPort: 80 }] });
+    expect(b1.metadata.annotations).not.toHaveProperty('tekton.dev/v1beta1.task-deprecations');
+  });
 });

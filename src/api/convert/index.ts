@@ -23,6 +23,7 @@ export { TASK_DEPRECATIONS, RESOURCES } from './task.js';
 export { CLOUD_EVENTS, RESOURCES_RESULT, RESOURCES_STATUS } from './runs.js';
 export { checkV1beta1, v1beta1Path } from './paths.js';
 export { withoutNulls } from './util.js';
+export { answerConversionReview, type ConversionReview } from './review.js';
 
 export const V1 = 'tekton.dev/v1';
 export const V1BETA1 = 'tekton.dev/v1beta1';
