@@ -6,7 +6,7 @@
  * must see the pod template's env. Pods run for real (host runtime).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -51,6 +51,28 @@ function expectConverted(build: TaskRun, other: TaskRun): void {
     expect(ms).toBeLessThanOrEqual(2 * 60 * 60_000);
   }
 }
+
+describe('tkt run: v1beta1 input errors (exit 2, nothing started)', () => {
+  it('names the v1beta1 field paths as written, with Tekton\'s messages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tkt-b1e-'));
+    try {
+      const f = join(dir, 'old.yaml');
+      writeFileSync(f, [
+        'apiVersion: tekton.dev/v1beta1', 'kind: Task', 'metadata: {name: old}', 'spec:', '  resources: {inputs: [{name: src, type: git}]}',
+        '  steps: [{name: s, image: alpine, script: "true"}]', '---',
+        'apiVersion: tekton.dev/v1beta1', 'kind: PipelineRun', 'metadata: {name: r}', 'spec:', '  pipelineRef: {name: p}', '  timeout: 1 hour',
+        '  taskRunSpecs: [{pipelineTaskName: t, taskPodTemplate: {nodeSelectr: {}}}]', '',
+      ].join('\n'));
+      const r = await tkt(['run', '-f', f]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/old\.yaml: document 1 \(line \d+\): Task "old": spec\.resources: must not set the field\(s\)/);
+      expect(r.stderr).toMatch(/old\.yaml: document 2 \(line \d+\): PipelineRun "r": spec\.timeout: .*not a duration/);
+      expect(r.stderr).toMatch(/PipelineRun "r": spec\.taskRunSpecs\[0\]\.taskPodTemplate\.nodeSelectr: unknown field/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe.skipIf(!!missing)('v1beta1 PipelineRun', () => {
   it('runs through tkt run with the converted service account, timeout and pod template', async () => {
