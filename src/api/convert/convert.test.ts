@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { convertObject, withoutNulls, TASK_DEPRECATIONS, RESOURCES, CLOUD_EVENTS, RESOURCES_RESULT, RESOURCES_STATUS } from './index.js';
+import { convertObject, objectWithoutNulls, withoutNulls, TASK_DEPRECATIONS, RESOURCES, CLOUD_EVENTS, RESOURCES_RESULT, RESOURCES_STATUS } from './index.js';
 import { pipelineRun, pipelineSpec, taskRun, taskSpec } from './fixtures.js';
 
 type O = Record<string, any>;
@@ -256,5 +256,12 @@ describe('withoutNulls', () => {
       params: [{ name: 'x', default: null }], tasks: [{ name: 'c', taskSpec: { apiVersion: 'x/v1', kind: 'W', spec: { keep: null } } }] } };
     expect(withoutNulls(t)).toEqual({ apiVersion: B1, kind: 'Pipeline', metadata: { name: 'p' }, spec: {
       params: [{ name: 'x' }], tasks: [{ name: 'c', taskSpec: { apiVersion: 'x/v1', kind: 'W', spec: { keep: null } } }] } });
+  });
+
+  it('objectWithoutNulls cleans metadata and spec, leaves status, and answers the same object when there is no null', () => {
+    const o = { apiVersion: V1, kind: 'TaskRun', metadata: { name: 'x' }, spec: { timeout: null }, status: { podName: null } };
+    expect(objectWithoutNulls(o)).toEqual({ apiVersion: V1, kind: 'TaskRun', metadata: { name: 'x' }, spec: {}, status: { podName: null } });
+    const clean = taskRun();
+    expect(objectWithoutNulls(clean)).toBe(clean);
   });
 });

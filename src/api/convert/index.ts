@@ -22,7 +22,7 @@ import { Annotations, isObj, type Obj } from './util.js';
 export { TASK_DEPRECATIONS, RESOURCES } from './task.js';
 export { CLOUD_EVENTS, RESOURCES_RESULT, RESOURCES_STATUS } from './runs.js';
 export { checkV1beta1, v1beta1Path } from './paths.js';
-export { withoutNulls } from './util.js';
+export { objectWithoutNulls, withoutNulls } from './util.js';
 export { answerConversionReview, type ConversionReview } from './review.js';
 
 export const V1 = 'tekton.dev/v1';

@@ -107,13 +107,39 @@ const RAW_UNDER = new Set(['taskSpec', 'customSpec']);
  * The object without null-valued fields, as Tekton's Go types decode it (`null` leaves a field at its zero value,
  * so `default:` with nothing after it is no default). Raw extensions (an embedded custom task's `spec`) are kept.
  */
-export function withoutNulls<T>(v: T, parent = ''): T {
-  if (Array.isArray(v)) return v.map((x) => withoutNulls(x)) as T;
+export function withoutNulls<T>(v: T): T {
+  return hasNull(v, '') ? dropNulls(v, '') : v; // the common case (no null) allocates nothing
+}
+
+function hasNull(v: unknown, parent: string): boolean {
+  if (Array.isArray(v)) return v.some((x) => hasNull(x, ''));
+  if (!isObj(v)) return false;
+  for (const k in v) {
+    const x = v[k];
+    if (x === null) return true;
+    if (typeof x === 'object' && !(k === 'spec' && RAW_UNDER.has(parent)) && hasNull(x, k)) return true;
+  }
+  return false;
+}
+
+function dropNulls<T>(v: T, parent: string): T {
+  if (Array.isArray(v)) return v.map((x) => dropNulls(x, '')) as T;
   if (!isObj(v)) return v;
   const out: Obj = {};
   for (const [k, x] of Object.entries(v)) {
     if (x === null) continue;
-    out[k] = k === 'spec' && RAW_UNDER.has(parent) ? x : withoutNulls(x, k);
+    out[k] = k === 'spec' && RAW_UNDER.has(parent) ? x : dropNulls(x, k);
   }
   return out as T;
+}
+
+/**
+ * {@link withoutNulls} over what users write (metadata and spec); status is the controllers' and is left as it
+ * is, which keeps this off the cost of their frequent status writes.
+ */
+export function objectWithoutNulls<T extends { metadata?: unknown; spec?: unknown }>(obj: T): T {
+  const metadata = withoutNulls(obj.metadata);
+  const spec = withoutNulls(obj.spec);
+  if (metadata === obj.metadata && spec === obj.spec) return obj;
+  return { ...obj, ...(obj.metadata !== undefined ? { metadata } : {}), ...(obj.spec !== undefined ? { spec } : {}) };
 }

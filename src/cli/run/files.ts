@@ -5,7 +5,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { convertObject, needsConversion, V1, withoutNulls } from '../../api/convert/index.js';
+import { convertObject, needsConversion, objectWithoutNulls, V1 } from '../../api/convert/index.js';
 import { kindFor } from '../../api/registry.js';
 import type { KubeObject } from '../../api/types.js';
 import { UsageError } from '../errors.js';
@@ -73,7 +73,7 @@ export function loadObjects(files: Array<{ name: string; text: string }>, tools:
     errors.push(...parsed.errors);
     parsed.objects.forEach((raw, i) => {
       const src = tools.sourceOf?.(raw);
-      const obj = raw.apiVersion?.startsWith('tekton.dev/') ? withoutNulls(raw) : raw; // as Tekton's Go types decode it
+      const obj = raw.apiVersion?.startsWith('tekton.dev/') ? objectWithoutNulls(raw) : raw; // as Tekton's Go types decode it
       const where = src ? `${src.file}: document ${src.document} (line ${src.line})` : `${f.name}: object ${i + 1}`;
       if (!kindFor(obj.apiVersion ?? '', obj.kind ?? '')) return void errors.push(`${where}: unknown kind ${obj.kind ?? '(none)'} in apiVersion ${obj.apiVersion ?? '(none)'}`);
       const v = tools.validateObject?.(obj);

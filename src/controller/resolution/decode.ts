@@ -3,7 +3,7 @@
  * Task, Pipeline or StepAction of the expected kind, valid (as admission would check it), with Tekton's defaults.
  */
 import { parseAllDocuments } from 'yaml';
-import { convertObject, needsConversion, V1, withoutNulls } from '../../api/convert/index.js';
+import { convertObject, needsConversion, objectWithoutNulls, V1 } from '../../api/convert/index.js';
 import { applyDefaults } from '../../api/defaults.js';
 import type { KubeObject } from '../../api/types.js';
 import { validateObject } from '../../api/validate/index.js';
@@ -29,7 +29,7 @@ export function decodeResolved(text: string, expected: ExpectedKind): KubeObject
   if (group !== 'tekton.dev' || obj.kind !== want) {
     throw new ResolutionError(`the resolved object is ${String(obj.apiVersion ?? '?')} ${String(obj.kind ?? '?')}, expected a tekton.dev ${want}`);
   }
-  const withMeta = withoutNulls({ ...obj, metadata: obj.metadata ?? {} }) as KubeObject;
+  const withMeta = objectWithoutNulls({ ...obj, metadata: obj.metadata ?? {} }) as KubeObject;
   const result = validateObject(withMeta, { unknownFields: 'Warn' });
   if (!result.ok) {
     const shown = result.errors.slice(0, 3).map((e) => `${e.path}: ${e.message}`).join('; ');

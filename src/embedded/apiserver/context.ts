@@ -2,7 +2,7 @@
  * The shared state of one API server instance, handed to every handler, plus the small helpers that tie a
  * registry kind to its store resource and to the API version a request asked for.
  */
-import { withoutNulls } from '../../api/convert/index.js';
+import { objectWithoutNulls } from '../../api/convert/index.js';
 import { apiVersionOf, type KindInfo } from '../../api/registry.js';
 import type { KubeObject } from '../../api/types.js';
 import type { LogStore } from '../logs.js';
@@ -65,7 +65,7 @@ export function outgoing(ctx: ServerContext, info: KindInfo, version: string, ob
 /** The object in the storage version, with kind and apiVersion set. */
 export function incoming(ctx: ServerContext, info: KindInfo, obj: KubeObject): KubeObject {
   const stored = apiVersionOf(info);
-  const decoded = info.group === 'tekton.dev' ? withoutNulls(obj) : obj; // nulls are absent fields to Tekton's Go types
+  const decoded = info.group === 'tekton.dev' ? objectWithoutNulls(obj) : obj; // nulls are absent fields to Tekton's Go types
   const converted = decoded.apiVersion && decoded.apiVersion !== stored ? ctx.convert(decoded, stored) : decoded;
   return { ...converted, apiVersion: stored, kind: info.kind };
 }
