@@ -22,6 +22,7 @@ import { Annotations, isObj, type Obj } from './util.js';
 export { TASK_DEPRECATIONS, RESOURCES } from './task.js';
 export { CLOUD_EVENTS, RESOURCES_RESULT, RESOURCES_STATUS } from './runs.js';
 export { checkV1beta1, v1beta1Path } from './paths.js';
+export { v1NamesInV1beta1 } from './v1-names.js';
 export { objectWithoutNulls, withoutNulls } from './util.js';
 export { answerConversionReview, type ConversionReview } from './review.js';
 

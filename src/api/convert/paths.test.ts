@@ -63,4 +63,19 @@ describe('validateObject on v1beta1 documents', () => {
     const r = validateObject(t);
     expect(r.errors).toEqual([expect.objectContaining({ path: 'spec.resources', message: expect.stringMatching(/^must not set the field\(s\)/) })]);
   });
+
+  it('reports tekton.dev/v1 names in a v1beta1 document as unknown fields (Tekton decodes v1beta1 strictly)', () => {
+    const pr = {
+      apiVersion: 'tekton.dev/v1beta1', kind: 'PipelineRun', metadata: { name: 'x' },
+      spec: { pipelineRef: { name: 'p' }, taskRunTemplate: { serviceAccountName: 'sa' }, taskRunSpecs: [{ pipelineTaskName: 't', stepSpecs: [] }] },
+    };
+    const strict = validateObject(pr);
+    expect(strict.errors.map((e) => e.path)).toEqual(['spec.taskRunTemplate', 'spec.taskRunSpecs[0].stepSpecs']);
+    expect(strict.errors[1]?.message).toBe('unknown field "stepSpecs"; tekton.dev/v1beta1 calls it "stepOverrides" ("stepSpecs" is its tekton.dev/v1 name)');
+    const warn = validateObject(pr, { unknownFields: 'Warn' });
+    expect(warn.ok).toBe(true);
+    expect(warn.warnings).toHaveLength(2);
+    const task = { apiVersion: 'tekton.dev/v1beta1', kind: 'Task', metadata: { name: 't' }, spec: { steps: [{ name: 's', image: 'x', computeResources: {} }] } };
+    expect(validateObject(task).errors.map((e) => e.path)).toEqual(['spec.steps[0].computeResources']);
+  });
 });

@@ -4,7 +4,7 @@
  * semantic checks Tekton's webhook makes, returning every problem with its field path. Never throws.
  */
 import type { z } from 'zod';
-import { checkV1beta1, convertObject, needsConversion, V1, v1beta1Path } from '../convert/index.js';
+import { checkV1beta1, convertObject, needsConversion, V1, v1beta1Path, v1NamesInV1beta1 } from '../convert/index.js';
 import { KINDS } from '../registry.js';
 import { schemaForKind } from '../schemas/index.js';
 import type * as T from '../types.js';
@@ -70,8 +70,11 @@ function validateV1beta1(obj: Record<string, unknown>, original: Record<string, 
   const converted = obj === original ? convertObject(obj, V1) : obj;
   const inner = validateObject(converted, { unknownFields: opts.unknownFields ?? 'Strict' });
   const rename = (e: FieldError): FieldError => ({ path: v1beta1Path(e.path, original), message: e.message });
-  const errors = [...checkV1beta1(original), ...inner.errors.map(rename)];
-  return { ok: errors.length === 0, errors, warnings: inner.warnings.map(rename) };
+  const policy = opts.unknownFields ?? 'Strict';
+  const v1Names = policy === 'Ignore' ? [] : v1NamesInV1beta1(original);
+  const errors = [...checkV1beta1(original), ...(policy === 'Strict' ? v1Names : []), ...inner.errors.map(rename)];
+  const warnings = [...(policy === 'Warn' ? v1Names : []), ...inner.warnings.map(rename)];
+  return { ok: errors.length === 0, errors, warnings };
 }
 
 function validateInto(errs: FieldErrors, obj: unknown, policy: UnknownFieldPolicy): void {
