@@ -17,6 +17,7 @@ import { FileLogStore } from '../../src/embedded/logs.js';
 import { startEmbedded, type Embedded } from '../../src/embedded/main.js';
 import { parseDuration } from '../../src/engine/durations.js';
 import { tkt } from '../cli/helpers/io.js';
+import { startCliServer } from '../cli/helpers/server.js';
 import { repoRoot } from '../helpers/conformance.js';
 import { applyYaml, childTaskRun, ensureHelper, listByLabels, NS, PIPELINERUN, waitFor, waitForRun } from './helpers.js';
 
@@ -69,6 +70,25 @@ describe('tkt run: v1beta1 input errors (exit 2, nothing started)', () => {
       expect(r.stderr).toMatch(/old\.yaml: document 2 \(line \d+\): PipelineRun "r": spec\.timeout: .*not a duration/);
       expect(r.stderr).toMatch(/PipelineRun "r": spec\.taskRunSpecs\[0\]\.taskPodTemplate\.nodeSelectr: unknown field/);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('tkt task start -f with a v1beta1 Task file', () => {
+  it('embeds the v1 conversion of its spec', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tkt-b1s-'));
+    const srv = await startCliServer();
+    try {
+      const f = join(dir, 'task.yaml');
+      writeFileSync(f, 'apiVersion: tekton.dev/v1beta1\nkind: Task\nmetadata: {name: hello}\nspec:\n  steps: [{name: s, image: busybox, script: "echo hi", resources: {limits: {cpu: "1"}}}]\n');
+      const r = await tkt(['task', 'start', '-f', f, '--dry-run', '-o', 'json', '--kubeconfig', srv.kubeconfig]);
+      expect(r.stderr).toBe('');
+      const tr = JSON.parse(r.stdout) as TaskRun;
+      expect(tr.apiVersion).toBe('tekton.dev/v1');
+      expect(tr.spec.taskSpec?.steps[0]).toEqual({ name: 's', image: 'busybox', script: 'echo hi', computeResources: { limits: { cpu: '1' } } });
+    } finally {
+      await srv.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
