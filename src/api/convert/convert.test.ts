@@ -206,6 +206,14 @@ describe('PipelineRun v1beta1 <-> v1', () => {
   });
 });
 
+describe('v1 -> v1beta1 -> v1 (a v1 object read and written back at v1beta1, e.g. kubectl edit)', () => {
+  it.each([['Task', task], ['Pipeline', pipeline], ['TaskRun', taskRun], ['PipelineRun', pipelineRun]] as const)('%s comes back unchanged', (_kind, make) => {
+    const v1 = convertObject(make() as O, V1);
+    const again = convertObject(convertObject(structuredClone(v1), B1), V1);
+    expect(again).toEqual(v1);
+  });
+});
+
 describe('other kinds and versions', () => {
   it('renames the apiVersion of kinds whose versions share one shape', () => {
     const sa: O = { apiVersion: 'tekton.dev/v1alpha1', kind: 'StepAction', metadata: { name: 's' }, spec: { image: 'alpine' } };
