@@ -3,6 +3,8 @@
  * update at v1beta1 see and write the v1beta1 form while the store keeps v1; discovery lists both versions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PipelineRun } from '../../src/api/types.js';
+import { KubeClient } from '../../src/kube/client.js';
 import { startTestServer, streamLines, type TestServer } from './helpers.js';
 
 let t: TestServer;
@@ -81,5 +83,14 @@ describe('tekton.dev/v1beta1 beside the stored v1', () => {
     const b1 = JSON.parse((await t.kubectl(['get', 'tasks.v1beta1.tekton.dev', 'applied', '-o', 'json'])).stdout) as { spec: { steps: Array<Record<string, unknown>> }; metadata: { annotations: Record<string, string> } };
     expect(b1.spec.steps[0]).toEqual({ name: 's', image: 'alpine', resources: { limits: { cpu: '2' } }, ports: [{ containerPort: 80 }] });
     expect(b1.metadata.annotations).not.toHaveProperty('tekton.dev/v1beta1.task-deprecations');
+  });
+
+  it('KubeClient.create of a v1beta1 object posts it at v1beta1 and answers the stored v1 form', async () => {
+    const client = KubeClient.forServer({ server: t.api.url, token: t.api.token, ca: t.api.ca });
+    const created = await client.create(b1Run('via-client') as unknown as PipelineRun);
+    expect(created.apiVersion).toBe('tekton.dev/v1');
+    expect(created.spec.taskRunTemplate?.serviceAccountName).toBe('sa');
+    expect(created.spec.timeouts?.pipeline).toBe('2h');
+    expect(t.api.store.get('tekton.dev/pipelineruns', 'default', 'via-client')?.spec).toMatchObject({ taskRunTemplate: { serviceAccountName: 'sa' } });
   });
 });
