@@ -51,4 +51,9 @@ describe('parseManifests', () => {
     expect(objects).toEqual([]);
     expect(errors[0]).toMatch(/^bomb\.yaml: document 1 \(line 1\): /);
   });
+
+  it('reads `.` and `._` as strings, as kubectl does (a float needs a digit)', () => {
+    const { objects } = parseManifests('apiVersion: v1\nkind: X\nmetadata: {name: a}\nd: .\ne: ._\nf: .5\ng: 2.\n', 'f.yaml');
+    expect(objects[0]).toMatchObject({ d: '.', e: '._', f: 0.5, g: 2 });
+  });
 });

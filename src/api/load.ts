@@ -4,7 +4,7 @@
  * YAML 1.1 rules are used, as kubectl does (`yes`/`on` are booleans, `0755` is octal), except that timestamps
  * stay strings.
  */
-import { type Document, LineCounter, parseAllDocuments, type Tags } from 'yaml';
+import { type Document, LineCounter, parseAllDocuments, type ScalarTag, type Tags } from 'yaml';
 import type { KubeObject } from './types.js';
 
 /** The objects of a file and the problems found; objects of broken documents are left out. */
@@ -27,9 +27,14 @@ export function sourceOf(obj: object): ManifestSource | undefined {
   return sources.get(obj);
 }
 
+/** A YAML 1.1 float needs a digit (kubectl's go-yaml reads `.` and `._` as strings; `default: .` is a path). */
+const FLOAT_WITH_DIGIT = /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)$/;
+
 /** YAML 1.1 without timestamps and sexagesimal numbers (`1:30` stays a string, as with kubectl). */
 const noTimestamps = (tags: Tags): Tags =>
-  tags.filter((t) => typeof t === 'string' ? t !== 'timestamp' && !t.endsWith('Time') : t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME');
+  tags.filter((t) => typeof t === 'string' ? t !== 'timestamp' && !t.endsWith('Time') : t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')
+    .map((t): Tags[number] => (typeof t !== 'string' && !('collection' in t && t.collection) && t.tag === 'tag:yaml.org,2002:float' && !t.format && String(t.test).includes('\\.[0-9_]*$')
+      ? { ...(t as ScalarTag), test: FLOAT_WITH_DIGIT } : t));
 
 /** Parses every document of `text`; `file` is only used in messages. */
 export function parseManifests(text: string, file: string): ParsedManifests {

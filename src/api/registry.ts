@@ -169,6 +169,7 @@ export const REF = {
   ClusterInterceptor: refOf('ClusterInterceptor'),
   Pod: refOf('Pod'),
   Secret: refOf('Secret'),
+  ServiceAccount: refOf('ServiceAccount'),
   ConfigMap: refOf('ConfigMap'),
   PersistentVolumeClaim: refOf('PersistentVolumeClaim'),
 } as const;

@@ -1,7 +1,7 @@
 /**
  * Starts tektite's controllers against any API server (embedded or a real cluster): informers for
  * PipelineRuns, TaskRuns and Pods, and one controller per reconciled kind. Children enqueue their owner.
- * Tasks, Pipelines and StepActions are read through informer caches too (a get per reconcile otherwise), and the
+ * Tasks, Pipelines, StepActions and ServiceAccounts are read through informer caches too (a get per reconcile otherwise), and the
  * reconcilers' own writes are fed back into the caches (see runtime/caches.ts).
  */
 import { REF } from '../api/registry.js';
@@ -48,7 +48,7 @@ function makeInformers(opts: RunControllersOptions, log: Logger) {
     pipelineRuns: make<PipelineRun>(REFS.pipelineRun),
     taskRuns: make<TaskRun>(REFS.taskRun),
     pods: make<Pod>(REFS.pod, 'tekton.dev/taskRun'),
-    definitions: [make(REFS.task), make(REFS.pipeline), make(REFS.stepAction)],
+    definitions: [make(REFS.task), make(REFS.pipeline), make(REFS.stepAction), make(REF.ServiceAccount)],
   };
   informers.taskRuns.addIndex('tekton.dev/pipelineRun', labelIndex('tekton.dev/pipelineRun'));
   return { ...informers, client: opts.client.withCache(caches) };

@@ -50,8 +50,8 @@ export function helperPath(): string {
   return process.env.TKT_ENTRYPOINT ?? join(root, 'dist', 'entrypoint', 'entrypoint');
 }
 
-function admission(obj: KubeObject, ctx: { unknownFields: 'Strict' | 'Warn' | 'Ignore' }) {
-  const r = validateObject(obj, { unknownFields: ctx.unknownFields });
+function admission(obj: KubeObject, ctx: { unknownFields: 'Strict' | 'Warn' | 'Ignore'; original?: KubeObject }) {
+  const r = validateObject(obj, { unknownFields: ctx.unknownFields, ...(ctx.original ? { original: ctx.original } : {}) });
   return { ok: r.ok, errors: r.errors, warnings: r.warnings };
 }
 

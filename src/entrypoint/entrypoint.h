@@ -67,6 +67,18 @@ char *subst_step_results(const char *s, const char *steps_dir, const char **miss
 int run_child(char **argv, char **envp, const char *out_path, const char *err_path, int64_t timeout_ns,
               int *timed_out);
 
+/* creds.c, docker.c: credential initialisation (Tekton's creds-init) */
+struct cred {
+  const char *secret, *url;
+};
+int is_creds_flag(const char *name);
+int creds_flag(const char *name, const char *value);
+char *secret_key(const char *secret, const char *key, int quiet);
+int write_docker_config(int nb, const struct cred *basic, int nj, const char **json, int nc, const char **cfg,
+                        const char *dir);
+void creds_init(void);
+void json_str(struct buf *b, const char *s, size_t n);
+
 /* step.c */
 int cmd_step(int argc, char **argv);
 

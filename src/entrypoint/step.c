@@ -53,6 +53,12 @@ static int parse_flags(int argc, char **argv, struct step *s) {
     char *eq = strchr(name, '=');
     if (eq) *eq = '\0';
     const char **slot = flag_slot(s, name);
+    if (!slot && is_creds_flag(name)) {
+      const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+      if (!v || creds_flag(name, v) != 0) return -1;
+      i++;
+      continue;
+    }
     if (!slot) {
       warnx_("flag provided but not defined: -%s", name);
       return -1;
@@ -213,6 +219,7 @@ int cmd_step(int argc, char **argv) {
     if (mkdir_p(dir, 0755) != 0) warnx_("cannot create %s: %s", dir, strerror(errno));
     free(dir);
   }
+  creds_init();
   int need_content = s.wait_file_content && strcmp(s.wait_file_content, "false") != 0;
   if (s.wait_file && *s.wait_file && wait_for(s.wait_file, need_content) == SKIP) return skip(&s, &m);
   format_time(m.started, sizeof m.started);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 /* Appends a JSON string literal, escaped like Go's encoding/json (HTML-safe). */
-static void json_str(struct buf *b, const char *s, size_t n) {
+void json_str(struct buf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   buf_put(b, "\"", 1);
   for (size_t i = 0; i < n; i++) {

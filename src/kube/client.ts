@@ -10,7 +10,8 @@ import http from 'node:http';
 import https from 'node:https';
 import type * as ClientNode from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { apiVersionOf, kindFor, type KindInfo } from '../api/registry.js';
+import { convertObject } from '../api/convert/index.js';
+import { apiVersionOf, kindFor, servedVersions, type KindInfo } from '../api/registry.js';
 import type { KubeObject } from '../api/types.js';
 import { ApiError } from './errors.js';
 
@@ -239,11 +240,18 @@ export class KubeClient {
     return list;
   }
 
+  /**
+   * Creates an object. One written in another version the kind serves (tekton.dev/v1beta1) is sent as it is, so
+   * the server converts and admits it as written; the answer is always in the storage version.
+   */
   async create<T extends KubeObject>(obj: T, opts: { dryRun?: boolean } = {}): Promise<T> {
     const info = infoOf(obj);
     const ns = info.namespaced ? (obj.metadata.namespace ?? this.defaultNamespace) : undefined;
-    const body = { ...obj, apiVersion: apiVersionOf(info), metadata: { ...obj.metadata, ...(ns ? { namespace: ns } : {}) } };
-    const created = await this.request<T>('POST', resourcePath(info, ns) + query({ dryRun: opts.dryRun ? 'All' : undefined }), body);
+    const asked = obj.apiVersion?.slice(obj.apiVersion.indexOf('/') + 1) ?? '';
+    const at = servedVersions(info).includes(asked) ? { ...info, version: asked } : info;
+    const body = { ...obj, apiVersion: apiVersionOf(at), metadata: { ...obj.metadata, ...(ns ? { namespace: ns } : {}) } };
+    const answer = await this.request<T>('POST', resourcePath(at, ns) + query({ dryRun: opts.dryRun ? 'All' : undefined }), body);
+    const created = at === info ? answer : convertObject(answer, apiVersionOf(info));
     return opts.dryRun ? created : this.observed(created);
   }
 

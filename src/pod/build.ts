@@ -2,8 +2,10 @@
  * `buildPod`: (TaskRun, resolved TaskSpec, config) → the Pod that runs it, exactly as docs/internals.md fixes it.
  * Pure: no I/O, no clock; the image ENTRYPOINT lookup is injected.
  */
-import type { Container, Pod, Step, TaskRun, TaskSpec, VolumeMount } from '../api/types.js';
+import type { Container, Pod, Step, TaskRun, TaskSpec, Volume, VolumeMount } from '../api/types.js';
 import { mergeStepTemplate } from '../engine/taskrun/step-template.js';
+import type { CredsInput, CredsPlan } from './creds.js';
+import { credsHomeVolume, credsPlan, withCredArgs } from './creds.js';
 import type { ImageEntrypointLookup } from './image-entrypoints.js';
 import type { LayoutFlags } from './layout.js';
 import { HELPER_BIN, HELPER_SOURCE, SCRIPTS_DIR, VOL, addMounts, implicitMounts, internalVolumes, sortMounts, stepInternalMounts } from './layout.js';
@@ -36,6 +38,8 @@ export interface BuildPodInput {
   /** The pod's name, chosen by the caller (`<tr>-pod`, `<tr>-pod-retryN`). */
   podName: string;
   config: BuildPodConfig;
+  /** The ServiceAccount's Secrets and the creds-init flags; absent = no creds-init at all, no /tekton/creds (creds.ts). */
+  credentials?: CredsInput;
 }
 
 /** The pod, or Tekton's failure reason with a message that says what to change. */
@@ -52,9 +56,11 @@ interface Ctx {
   isolated: Set<string>;
   stepScripts: Array<PlacedScript | undefined>;
   sidecarScripts: Array<PlacedScript | undefined>;
+  creds: CredsPlan;
+  credsDisabled: boolean;
 }
 
-function makeContext(input: BuildPodInput, workspaces: BoundWorkspace[]): Ctx {
+function makeContext(input: BuildPodInput, workspaces: BoundWorkspace[], creds: CredsPlan): Ctx {
   // The engine already merged the stepTemplate; merging again is a no-op and guards callers that did not.
   const spec: TaskSpec = { ...input.spec, steps: mergeStepTemplate(input.spec.stepTemplate, input.spec.steps) };
   const stepScripts = spec.steps.map((s, i) => (s.script ? placeScript('step', i, s.script) : undefined));
@@ -62,7 +68,8 @@ function makeContext(input: BuildPodInput, workspaces: BoundWorkspace[]): Ctx {
   const hasScripts = [...stepScripts, ...sidecarScripts].some((s) => s !== undefined);
   const waitForSidecars = (spec.sidecars?.length ?? 0) > 0 && input.config.awaitSidecarReadiness;
   return {
-    input, spec, workspaces, isolated: isolatedWorkspaces(spec), stepScripts, sidecarScripts,
+    input, spec, workspaces, isolated: isolatedWorkspaces(spec), stepScripts, sidecarScripts, creds,
+    credsDisabled: input.credentials?.disabled ?? true,
     flags: { stepCount: spec.steps.length, hasScripts, waitForSidecars },
   };
 }
@@ -71,12 +78,14 @@ function buildStep(ctx: Ctx, step: Step, i: number): Container | Failure {
   const cmd = stepCommand(step, i, ctx.stepScripts[i], ctx.input.config.imageEntrypoint);
   if (!cmd.ok) return cmd;
   const tr = ctx.input.taskRun.spec;
-  let c = stepContainer(step, cmd.argv, { index: i, waitForSidecars: ctx.flags.waitForSidecars, results: taskResultNames(ctx.spec) });
+  let c = withCredArgs(stepContainer(step, cmd.argv, { index: i, waitForSidecars: ctx.flags.waitForSidecars, results: taskResultNames(ctx.spec) }), ctx.creds.args);
   const own = mergeResources(step.computeResources, overrideFor(tr.stepSpecs, step.name));
   const resources = nonEmpty(taskLevelResources(own, tr.computeResources, ctx.spec.steps.length));
   if (resources) c.resources = structuredClone(resources);
   c = addMounts(c, workspaceMounts(ctx.workspaces, ctx.isolated, step.workspaces));
   c = addMounts(c, stepInternalMounts(i, ctx.flags));
+  const home = credsHomeVolume(i, ctx.credsDisabled);
+  c = addMounts(c, home ? [home.mount, ...ctx.creds.mounts] : ctx.creds.mounts);
   return sortMounts(withTemplateEnv(c, tr.podTemplate?.env));
 }
 
@@ -110,6 +119,12 @@ function prepareContainer(ctx: Ctx, stepNames: string[]): Container {
   });
 }
 
+/** The matched Secrets' volumes, then each step's /tekton/creds. */
+function credsVolumes(ctx: Ctx): Volume[] {
+  const homes = ctx.spec.steps.map((_, i) => credsHomeVolume(i, ctx.credsDisabled)?.volume).filter((v): v is Volume => v !== undefined);
+  return [...ctx.creds.volumes, ...homes];
+}
+
 /** Builds the pod of a TaskRun attempt (see the file comment and docs/internals.md). */
 export function buildPod(input: BuildPodInput): BuildPodResult {
   if (!input.spec.steps || input.spec.steps.length === 0) {
@@ -117,7 +132,9 @@ export function buildPod(input: BuildPodInput): BuildPodResult {
   }
   const ws = boundWorkspaces(input.taskRun, input.spec);
   if (!ws.ok) return ws;
-  const ctx = makeContext(input, ws.workspaces);
+  const creds = credsPlan(input.credentials ?? { secrets: [], disabled: true, requireKnownHosts: false });
+  if (!creds.ok) return creds;
+  const ctx = makeContext(input, ws.workspaces, creds.plan);
   const steps: Container[] = [];
   for (const [i, step] of ctx.spec.steps.entries()) {
     const c = buildStep(ctx, step, i);
@@ -133,7 +150,7 @@ export function buildPod(input: BuildPodInput): BuildPodResult {
       ...podLevelSpec(tr),
       initContainers: [prepareContainer(ctx, steps.map((c) => c.name))],
       containers: [...steps, ...buildSidecars(ctx)],
-      volumes: [...internalVolumes(ctx.flags), ...mergeVolumes(ws.workspaces.map((w) => w.volume), ctx.spec.volumes, tr.spec.podTemplate?.volumes)],
+      volumes: [...internalVolumes(ctx.flags), ...credsVolumes(ctx), ...mergeVolumes(ws.workspaces.map((w) => w.volume), ctx.spec.volumes, tr.spec.podTemplate?.volumes)],
     },
   };
   return { ok: true, pod };

@@ -53,8 +53,9 @@ const cases: Case[] = [
   ['EventListener name over 60 characters', { ...trig('EventListener', { triggers: [{ triggerRef: 't' }] }), metadata: { name: 'e'.repeat(61) } }, 'metadata.name', 'no more than 60'],
   // ---- shape
   ['misspelt step field', task({ steps: [{ name: 's', imag: 'busybox', script: 'true' }] }), 'spec.steps[0].imag', 'unknown field "imag"; did you mean "image"?'],
-  ['v1beta1 PipelineRun serviceAccountName', { ...pipelineRun({ serviceAccountName: 'sa' }), apiVersion: 'tekton.dev/v1beta1' }, 'spec.serviceAccountName', 'spec.taskRunTemplate.serviceAccountName'],
-  ['v1beta1 PipelineRun timeout', { ...pipelineRun({ timeout: '1h' }), apiVersion: 'tekton.dev/v1beta1' }, 'spec.timeout', 'spec.timeouts.pipeline'],
+  ['v1beta1 PipelineRun timeout unparseable (named as written)', { ...pipelineRun({ timeout: '1 hour' }), apiVersion: 'tekton.dev/v1beta1' }, 'spec.timeout', 'is not a duration'],
+  ['v1beta1 PipelineRun timeout with timeouts', { ...pipelineRun({ timeout: '1h', timeouts: { tasks: '1m' } }), apiVersion: 'tekton.dev/v1beta1' }, 'spec.timeout', 'must not set the field(s): spec.timeout, spec.timeouts'],
+  ['v1beta1 PipelineResources', { ...task({ resources: { inputs: [{ name: 'src', type: 'git' }] } }), apiVersion: 'tekton.dev/v1beta1' }, 'spec.resources', 'must not set the field(s)'],
   ['misspelt metadata field', { ...task({}), metadata: { name: 't', lables: {} } }, 'metadata.lables', 'did you mean "labels"?'],
   ['v1beta1 step resources', task({ steps: [step({ resources: { limits: { cpu: '1' } } })] }), 'spec.steps[0].resources', '"computeResources"'],
   ['retries as a string', pipeline({ tasks: [pt('a', { retries: 'two' })] }), 'spec.tasks[0].retries', 'must be a number, not the string "two"'],

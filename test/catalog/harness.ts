@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject, Pod, TaskRun } from '../../src/api/types.js';
+import type { ControllerConfig } from '../../src/controller/config.js';
 import { startEmbedded, type Embedded } from '../../src/embedded/main.js';
 import { repoRoot } from '../helpers/conformance.js';
 
@@ -58,8 +59,11 @@ export interface Finished<T> {
 export class Cluster {
   private constructor(readonly embedded: Embedded) {}
 
-  static async start(opts: { eventListeners?: boolean } = {}): Promise<Cluster> {
-    return new Cluster(await startEmbedded({ runtime: 'host', memory: true, eventListeners: opts.eventListeners ?? false }));
+  static async start(opts: { eventListeners?: boolean; controllerConfig?: Partial<ControllerConfig> } = {}): Promise<Cluster> {
+    return new Cluster(await startEmbedded({
+      runtime: 'host', memory: true, eventListeners: opts.eventListeners ?? false,
+      ...(opts.controllerConfig ? { controllerConfig: opts.controllerConfig } : {}),
+    }));
   }
 
   get client() {
@@ -93,14 +97,14 @@ export class Cluster {
 
   /** Creates a TaskRun and waits for its end. */
   async runTask(tr: KubeObject, timeoutMs = 180_000): Promise<Finished<TaskRun>> {
-    const created = await this.client.create({ ...tr, apiVersion: 'tekton.dev/v1', kind: 'TaskRun', metadata: { namespace: 'default', ...tr.metadata } });
+    const created = await this.client.create({ ...tr, apiVersion: tr.apiVersion || 'tekton.dev/v1', kind: 'TaskRun', metadata: { namespace: 'default', ...tr.metadata } });
     const run = await this.waitDone<TaskRun>(TASKRUN, created.metadata.name ?? '', timeoutMs);
     return this.finished(run, [run]);
   }
 
   /** Creates a PipelineRun and waits for its end; logs of all its TaskRuns. */
   async runPipeline(pr: KubeObject, timeoutMs = 300_000): Promise<Finished<KubeObject>> {
-    const created = await this.client.create({ ...pr, apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { namespace: 'default', ...pr.metadata } });
+    const created = await this.client.create({ ...pr, apiVersion: pr.apiVersion || 'tekton.dev/v1', kind: 'PipelineRun', metadata: { namespace: 'default', ...pr.metadata } });
     const name = created.metadata.name ?? '';
     const run = await this.waitDone<KubeObject>(PIPELINERUN, name, timeoutMs);
     const trs = (await this.client.list<TaskRun>(TASKRUN, 'default', { labelSelector: `tekton.dev/pipelineRun=${name}` })).items;

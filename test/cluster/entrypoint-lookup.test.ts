@@ -154,6 +154,9 @@ describe.skipIf(missing.length > 0)('entrypoint lookup against docker-registry',
     await t.client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder', namespace: 'default' }, imagePullSecrets: [{ name: 'unrelated' }, { name: 'regcred' }] });
     const info = await lookup(image, ctx);
     expect(info).toMatchObject({ entrypoint: ['/bin/sh', '-c'], cmd: ['echo from-cmd'] });
+    // the TaskRun's podTemplate.imagePullSecrets are used too, before the ServiceAccount's (as Tekton)
+    const fromTemplate = await lookup(image, { namespace: 'default', serviceAccountName: 'nobody', imagePullSecrets: ['regcred'] });
+    expect(fromTemplate).toMatchObject({ entrypoint: ['/bin/sh', '-c'] });
   });
 
   it('prefetches the images of steps without command for buildPod, falling back to the built-in table', async () => {

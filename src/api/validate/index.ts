@@ -4,6 +4,7 @@
  * semantic checks Tekton's webhook makes, returning every problem with its field path. Never throws.
  */
 import type { z } from 'zod';
+import { checkV1beta1, convertObject, needsConversion, V1, v1beta1Path, v1NamesInV1beta1 } from '../convert/index.js';
 import { KINDS } from '../registry.js';
 import { schemaForKind } from '../schemas/index.js';
 import type * as T from '../types.js';
@@ -33,6 +34,12 @@ export type UnknownFieldPolicy = 'Strict' | 'Warn' | 'Ignore';
 /** Options of {@link validateObject}. */
 export interface ValidateOptions {
   unknownFields?: UnknownFieldPolicy;
+  /**
+   * The object as the client wrote it when `obj` is its conversion to the storage version (the API server
+   * converts before admission). A tekton.dev/v1beta1 original gets Tekton's v1beta1-only checks and error paths
+   * named as it spells them. Without it, a v1beta1 `obj` is converted here.
+   */
+  original?: unknown;
 }
 
 const TEKTON_GROUPS = new Set(['tekton.dev', 'triggers.tekton.dev']);
@@ -43,6 +50,8 @@ const TEKTON_GROUPS = new Set(['tekton.dev', 'triggers.tekton.dev']);
  * (default), warnings under `Warn`, ignored under `Ignore`.
  */
 export function validateObject(obj: unknown, opts: ValidateOptions = {}): ValidationResult {
+  const original = opts.original ?? obj;
+  if (isRecord(original) && needsConversion(original) && isRecord(obj)) return validateV1beta1(obj, original, opts);
   const errs = new FieldErrors();
   try {
     validateInto(errs, obj, opts.unknownFields ?? 'Strict');
@@ -50,6 +59,22 @@ export function validateObject(obj: unknown, opts: ValidateOptions = {}): Valida
     errs.add('', `internal validation error (please report it): ${e instanceof Error ? e.message : String(e)}`);
   }
   return { ok: errs.errors.length === 0, errors: errs.errors, warnings: errs.warnings };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A v1beta1 document: Tekton's v1beta1-only refusals, then the v1 checks on its conversion, paths as written. */
+function validateV1beta1(obj: Record<string, unknown>, original: Record<string, unknown>, opts: ValidateOptions): ValidationResult {
+  const converted = obj === original ? convertObject(obj, V1) : obj;
+  const inner = validateObject(converted, { unknownFields: opts.unknownFields ?? 'Strict' });
+  const rename = (e: FieldError): FieldError => ({ path: v1beta1Path(e.path, original), message: e.message });
+  const policy = opts.unknownFields ?? 'Strict';
+  const v1Names = policy === 'Ignore' ? [] : v1NamesInV1beta1(original);
+  const errors = [...checkV1beta1(original), ...(policy === 'Strict' ? v1Names : []), ...inner.errors.map(rename)];
+  const warnings = [...(policy === 'Warn' ? v1Names : []), ...inner.warnings.map(rename)];
+  return { ok: errors.length === 0, errors, warnings };
 }
 
 function validateInto(errs: FieldErrors, obj: unknown, policy: UnknownFieldPolicy): void {

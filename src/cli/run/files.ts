@@ -5,6 +5,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { convertObject, needsConversion, objectWithoutNulls, V1 } from '../../api/convert/index.js';
 import { kindFor } from '../../api/registry.js';
 import type { KubeObject } from '../../api/types.js';
 import { UsageError } from '../errors.js';
@@ -70,14 +71,16 @@ export function loadObjects(files: Array<{ name: string; text: string }>, tools:
   for (const f of files) {
     const parsed = tools.parseManifests(f.text, f.name);
     errors.push(...parsed.errors);
-    parsed.objects.forEach((obj, i) => {
-      const src = tools.sourceOf?.(obj);
+    parsed.objects.forEach((raw, i) => {
+      const src = tools.sourceOf?.(raw);
+      const obj = raw.apiVersion?.startsWith('tekton.dev/') ? objectWithoutNulls(raw) : raw; // as Tekton's Go types decode it
       const where = src ? `${src.file}: document ${src.document} (line ${src.line})` : `${f.name}: object ${i + 1}`;
       if (!kindFor(obj.apiVersion ?? '', obj.kind ?? '')) return void errors.push(`${where}: unknown kind ${obj.kind ?? '(none)'} in apiVersion ${obj.apiVersion ?? '(none)'}`);
       const v = tools.validateObject?.(obj);
       for (const e of v?.errors ?? []) errors.push(`${where}: ${describe(obj)}: ${e.path ? `${e.path}: ` : ''}${e.message}`);
       for (const w of v?.warnings ?? []) warn(`${where}: ${describe(obj)}: warning: ${w.path ? `${w.path}: ` : ''}${w.message}`);
-      if (!v || v.ok) out.push({ obj, where });
+      // v1beta1 documents run as their v1 conversion (validated above as written, as Tekton's webhook does).
+      if (!v || v.ok) out.push({ obj: needsConversion(obj) ? convertObject(obj, V1) : obj, where });
     });
   }
   if (errors.length > 0) throw new UsageError(`invalid input, nothing was run:\n  ${errors.join('\n  ')}`);

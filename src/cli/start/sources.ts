@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { convertObject, needsConversion, objectWithoutNulls, V1 } from '../../api/convert/index.js';
 import { parseManifests } from '../../api/load.js';
 import type { KubeObject, Pipeline, PipelineRun, PodTemplate, Task, TaskRun } from '../../api/types.js';
 import type { CliContext } from '../context.js';
@@ -30,7 +31,8 @@ export async function definitionOf(ctx: CliContext, kind: 'Pipeline' | 'Task', n
   if (parsed.errors.length > 0) throw new UsageError(parsed.errors.join('\n'));
   const found = parsed.objects.filter((o) => o.kind === kind && (!name || o.metadata.name === name));
   if (found.length !== 1) throw new UsageError(`${file}: expected ${name ? `the ${kind} "${name}"` : `one ${kind}`}, found ${found.length}`);
-  return found[0] as Pipeline | Task;
+  const def = objectWithoutNulls(found[0] as Pipeline | Task);
+  return needsConversion(def) ? convertObject(def, V1) : def; // a v1beta1 file: its spec goes into a v1 run
 }
 
 /** Replaces the run's reference by the definition's spec (a run of a definition given as a file). */

@@ -58,13 +58,14 @@ export function secretAuths(secret: Secret): Map<string, RegistryCredentials> {
 }
 
 /**
- * The credentials the service account's imagePullSecrets hold for `registry` (first secret that has the host).
- * A missing service account or secret means no credentials, as for the kubelet.
+ * The credentials for `registry` held by the given pull secrets (the run's podTemplate.imagePullSecrets), then by
+ * the service account's imagePullSecrets (first secret that has the host). A missing service account or secret
+ * means no credentials, as for the kubelet.
  */
-export async function credentialsFor(client: KubeClient, namespace: string, serviceAccountName: string, registry: string): Promise<RegistryCredentials | undefined> {
+export async function credentialsFor(client: KubeClient, namespace: string, serviceAccountName: string, registry: string, podSecrets: readonly string[] = []): Promise<RegistryCredentials | undefined> {
   const sa = await client.tryGet<ServiceAccount>({ apiVersion: 'v1', kind: 'ServiceAccount' }, namespace, serviceAccountName);
   const host = keyHost(registry);
-  for (const ref of sa?.imagePullSecrets ?? []) {
+  for (const ref of [...podSecrets.map((name) => ({ name })), ...(sa?.imagePullSecrets ?? [])]) {
     if (!ref.name) continue;
     const secret = await client.tryGet<Secret>({ apiVersion: 'v1', kind: 'Secret' }, namespace, ref.name);
     const creds = secret ? secretAuths(secret).get(host) : undefined;

@@ -20,10 +20,12 @@ export interface ImageLookupResult extends ImageEntrypoint {
   pinned: string;
 }
 
-/** Who pulls the image: the TaskRun's namespace and service account. */
+/** Who pulls the image: the TaskRun's namespace and service account, and its podTemplate's imagePullSecrets. */
 export interface LookupContext {
   namespace: string;
   serviceAccountName?: string;
+  /** podTemplate.imagePullSecrets, tried before the ServiceAccount's (as Tekton's entrypoint cache). */
+  imagePullSecrets?: string[];
 }
 
 /** A registry lookup; rejects with {@link ImageLookupError} (missing image, access denied, unreachable). */
@@ -64,7 +66,7 @@ interface Deps { opts: RegistryLookupOptions; insecure: Set<string>; platform: P
 async function resolveImage(ref: ImageReference, ctx: LookupContext, d: Deps): Promise<ImageLookupResult> {
   const pinnedHit = ref.digest ? d.cache.get(ref, ref.digest) : undefined;
   if (pinnedHit) return pinnedHit;
-  const credentials = await credentialsFor(d.opts.client, ctx.namespace, ctx.serviceAccountName || 'default', ref.registry);
+  const credentials = await credentialsFor(d.opts.client, ctx.namespace, ctx.serviceAccountName || 'default', ref.registry, ctx.imagePullSecrets);
   const session = new RegistrySession(ref, { insecure: d.insecure.has(ref.registry), credentials, timeoutMs: d.opts.timeoutMs });
   if (!ref.digest) {
     const digest = await session.headDigest();
@@ -96,7 +98,7 @@ export function makeRegistryLookup(opts: RegistryLookupOptions): RegistryLookup 
     } catch (err) {
       return Promise.reject(new ImageLookupError('BadResponse', (err as Error).message));
     }
-    const key = `${ctx.namespace}/${ctx.serviceAccountName ?? ''}/${image}`;
+    const key = `${ctx.namespace}/${ctx.serviceAccountName ?? ''}/${(ctx.imagePullSecrets ?? []).join(',')}/${image}`;
     let p = inFlight.get(key);
     if (!p) {
       p = resolveImage(ref, ctx, deps).finally(() => inFlight.delete(key));

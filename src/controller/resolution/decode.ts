@@ -3,6 +3,7 @@
  * Task, Pipeline or StepAction of the expected kind, valid (as admission would check it), with Tekton's defaults.
  */
 import { parseAllDocuments } from 'yaml';
+import { convertObject, needsConversion, objectWithoutNulls, V1 } from '../../api/convert/index.js';
 import { applyDefaults } from '../../api/defaults.js';
 import type { KubeObject } from '../../api/types.js';
 import { validateObject } from '../../api/validate/index.js';
@@ -28,13 +29,15 @@ export function decodeResolved(text: string, expected: ExpectedKind): KubeObject
   if (group !== 'tekton.dev' || obj.kind !== want) {
     throw new ResolutionError(`the resolved object is ${String(obj.apiVersion ?? '?')} ${String(obj.kind ?? '?')}, expected a tekton.dev ${want}`);
   }
-  const withMeta = { ...obj, metadata: obj.metadata ?? {} } as KubeObject;
+  const withMeta = objectWithoutNulls({ ...obj, metadata: obj.metadata ?? {} }) as KubeObject;
   const result = validateObject(withMeta, { unknownFields: 'Warn' });
   if (!result.ok) {
     const shown = result.errors.slice(0, 3).map((e) => `${e.path}: ${e.message}`).join('; ');
     throw new ResolutionError(`the resolved ${want} is invalid: ${shown}${result.errors.length > 3 ? ` (and ${result.errors.length - 3} more)` : ''}`);
   }
-  const defaulted = applyDefaults(withMeta) as KubeObject & { spec?: unknown };
+  // A v1beta1 Task or Pipeline (most of the catalog) is used as its v1 conversion, as Tekton's reconcilers do.
+  const stored = needsConversion(withMeta) ? convertObject(withMeta, V1) : withMeta;
+  const defaulted = applyDefaults(stored) as KubeObject & { spec?: unknown };
   if (!defaulted.spec || typeof defaulted.spec !== 'object') throw new ResolutionError(`the resolved ${want} has no spec`);
   return defaulted as KubeObject & { spec: unknown };
 }

@@ -17,6 +17,7 @@ import type { Informer } from '../runtime/informer.js';
 import { splitKey } from '../runtime/informer.js';
 import type { ReconcileResult } from '../runtime/controller.js';
 import { writeStatus } from '../runtime/status-writer.js';
+import { gatherCredentials, serviceAccountOf } from './creds.js';
 import { fetchTaskSpec } from './resolve.js';
 
 const POD = { apiVersion: 'v1', kind: 'Pod' };
@@ -86,6 +87,7 @@ async function applyActions(deps: TaskRunReconcilerDeps, tr: TaskRun, resolved: 
           entrypointImage: deps.config.entrypointImage, awaitSidecarReadiness: deps.config.awaitSidecarReadiness,
           managedBy: deps.config.managedByLabel, imageEntrypoint: images.lookup,
         },
+        credentials: await gatherCredentials(deps.client, tr, deps.config),
       });
       if (!built.ok) {
         return setSucceeded({ ...plan.status, completionTime: at.toISOString() }, { status: 'False', reason: built.reason, message: built.message }, at);
@@ -110,7 +112,10 @@ async function applyActions(deps: TaskRunReconcilerDeps, tr: TaskRun, resolved: 
 async function imageEntrypoints(deps: TaskRunReconcilerDeps, tr: TaskRun, spec: TaskSpec): Promise<{ ok: true; lookup: ImageEntrypointLookup } | { ok: false; message: string }> {
   if (!deps.imageLookup) return { ok: true, lookup: builtinImageEntrypoints };
   try {
-    const ctx = { namespace: tr.metadata.namespace ?? 'default', serviceAccountName: tr.spec.serviceAccountName ?? deps.config.defaultServiceAccount };
+    const ctx = {
+      namespace: tr.metadata.namespace ?? 'default', serviceAccountName: serviceAccountOf(tr, deps.config),
+      imagePullSecrets: (tr.spec.podTemplate?.imagePullSecrets ?? []).map((s) => s.name),
+    };
     return { ok: true, lookup: await prefetchImageEntrypoints(spec, deps.imageLookup, ctx) };
   } catch (err) {
     if (err instanceof ImageLookupError) return { ok: false, message: `failed to create task run pod "${tr.metadata.name}": ${err.message}` };

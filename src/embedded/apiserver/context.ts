@@ -2,6 +2,7 @@
  * The shared state of one API server instance, handed to every handler, plus the small helpers that tie a
  * registry kind to its store resource and to the API version a request asked for.
  */
+import { objectWithoutNulls } from '../../api/convert/index.js';
 import { apiVersionOf, type KindInfo } from '../../api/registry.js';
 import type { KubeObject } from '../../api/types.js';
 import type { LogStore } from '../logs.js';
@@ -17,13 +18,17 @@ export interface FieldIssue {
 /** The admission hook (schemas + semantic validation, like Tekton's webhook). */
 export type AdmissionFn = (
   obj: KubeObject,
-  ctx: { operation: 'CREATE' | 'UPDATE'; unknownFields: 'Strict' | 'Warn' | 'Ignore'; oldObject?: KubeObject },
+  ctx: {
+    operation: 'CREATE' | 'UPDATE'; unknownFields: 'Strict' | 'Warn' | 'Ignore'; oldObject?: KubeObject;
+    /** The object as the client wrote it, when that was another version than the stored one (before conversion). */
+    original?: KubeObject;
+  },
 ) => { ok: boolean; errors: FieldIssue[]; warnings: FieldIssue[] };
 
 /** The defaulting hook (pure; answers a copy). */
 export type DefaultsFn = (obj: KubeObject) => KubeObject;
 
-/** Converts an object to another served apiVersion of its kind (default: rewrites apiVersion only). */
+/** Converts an object to another served apiVersion of its kind (default: src/api/convert's convertObject). */
 export type ConvertFn = (obj: KubeObject, apiVersion: string) => KubeObject;
 
 /** Everything a handler needs. */
@@ -60,7 +65,8 @@ export function outgoing(ctx: ServerContext, info: KindInfo, version: string, ob
 /** The object in the storage version, with kind and apiVersion set. */
 export function incoming(ctx: ServerContext, info: KindInfo, obj: KubeObject): KubeObject {
   const stored = apiVersionOf(info);
-  const converted = obj.apiVersion && obj.apiVersion !== stored ? ctx.convert(obj, stored) : obj;
+  const decoded = info.group === 'tekton.dev' ? objectWithoutNulls(obj) : obj; // nulls are absent fields to Tekton's Go types
+  const converted = decoded.apiVersion && decoded.apiVersion !== stored ? ctx.convert(decoded, stored) : decoded;
   return { ...converted, apiVersion: stored, kind: info.kind };
 }
 

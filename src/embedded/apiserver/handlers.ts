@@ -58,9 +58,15 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
 
 async function handleCreate(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): Promise<void> {
   const opts = writeOptions(q);
-  const obj = incoming(ctx, route.info, checkIdentity(route, decodeObject(raw, type)));
-  const r = await ctx.writes.submit(() => createObject(ctx, route.info, obj, opts));
+  const body = checkIdentity(route, decodeObject(raw, type));
+  const obj = incoming(ctx, route.info, body);
+  const r = await ctx.writes.submit(() => createObject(ctx, route.info, obj, withOriginal(opts, body, obj)));
   sendJson(res, 201, outgoing(ctx, route.info, route.version, r.obj), r.warnings);
+}
+
+/** Write options naming the body as written when it was converted to the stored version. */
+function withOriginal(opts: WriteOptions, body: KubeObject, converted: KubeObject): WriteOptions {
+  return body.apiVersion === converted.apiVersion ? opts : { ...opts, original: body };
 }
 
 function stored(ctx: ServerContext, route: ResourceRoute): KubeObject {
@@ -75,7 +81,8 @@ async function handleUpdate(ctx: ServerContext, res: ServerResponse, route: Reso
   const r = await ctx.writes.submit(() => {
     const old = stored(ctx, route);
     checkResourceVersion(route.info, old, body.metadata.resourceVersion);
-    return updateObject(ctx, route.info, old, incoming(ctx, route.info, body), opts, route.sub);
+    const obj = incoming(ctx, route.info, body);
+    return updateObject(ctx, route.info, old, obj, withOriginal(opts, body, obj), route.sub);
   });
   sendJson(res, 200, outgoing(ctx, route.info, route.version, r.obj), r.warnings);
 }
@@ -87,7 +94,8 @@ function patchOver(ctx: ServerContext, route: ResourceRoute, kind: ReturnType<ty
   if (!patched || typeof patched !== 'object' || Array.isArray(patched)) throw badRequest('the patched object is not a JSON object');
   const obj = checkIdentity(route, patched as Record<string, unknown>);
   checkResourceVersion(route.info, old, obj.metadata.resourceVersion);
-  return updateObject(ctx, route.info, old, incoming(ctx, route.info, obj), opts, route.sub);
+  const converted = incoming(ctx, route.info, obj);
+  return updateObject(ctx, route.info, old, converted, withOriginal(opts, obj, converted), route.sub);
 }
 
 async function handlePatch(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): Promise<void> {

@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { kindFor } from '../../api/registry.js';
 import type { KubeObject } from '../../api/types.js';
 import type { LogStore } from '../logs.js';
-import { renameVersion, resourceKey, type AdmissionFn, type ConvertFn, type DefaultsFn, type ServerContext } from './context.js';
+import { convertObject } from '../../api/convert/index.js';
+import { resourceKey, type AdmissionFn, type ConvertFn, type DefaultsFn, type ServerContext } from './context.js';
 import { GarbageCollector } from './gc.js';
 import { writeKubeconfigFile } from './kubeconfig.js';
 import { registerLocalApi } from './local.js';
@@ -45,7 +46,7 @@ export interface ApiServerOptions {
   admission?: AdmissionFn;
   /** Defaulting for Tekton/Triggers kinds, before admission. */
   defaults?: DefaultsFn;
-  /** Version conversion between served versions of a kind (default: apiVersion rewrite). */
+  /** Version conversion between served versions of a kind (default: Tekton's, src/api/convert). */
   convert?: ConvertFn;
   /** Events kept for watch resume (default 10,000). */
   eventWindow?: number;
@@ -95,7 +96,7 @@ function listen(server: https.Server, host: string, port: number): Promise<Addre
 
 function makeContext(opts: ApiServerOptions, store: Store, holder: { gc?: GarbageCollector }): ServerContext {
   return {
-    store, logs: opts.logs, admission: opts.admission, defaults: opts.defaults, convert: opts.convert ?? renameVersion,
+    store, logs: opts.logs, admission: opts.admission, defaults: opts.defaults, convert: opts.convert ?? convertObject,
     now: opts.now ?? (() => new Date()), bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, kickGc: () => holder.gc?.kick(),
     writes: new WriteQueue(store),
   };

@@ -3,7 +3,7 @@
  * Objects pass through JSON on the way in, as they would over the wire; errors become the ApiError that
  * KubeClient would have thrown for the same answer.
  */
-import { apiVersionOf, kindFor, type KindInfo } from '../../api/registry.js';
+import { kindFor, servedVersions, type KindInfo } from '../../api/registry.js';
 import type { KubeObject } from '../../api/types.js';
 import { ApiError } from '../../kube/errors.js';
 import { incoming, outgoing, type ServerContext } from './context.js';
@@ -31,10 +31,15 @@ async function create(ctx: ServerContext, obj: KubeObject, namespace: string): P
   try {
     const info = infoOf(obj);
     const ns = info.namespaced ? (obj.metadata?.namespace ?? namespace) : undefined;
-    const route: ResourceRoute = { type: 'resource', info, version: info.version, ...(ns ? { namespace: ns } : {}) };
-    const wire = JSON.parse(JSON.stringify({ ...obj, apiVersion: apiVersionOf(info) })) as Record<string, unknown>;
-    const body = incoming(ctx, info, checkIdentity(route, wire));
-    const r = await ctx.writes.submit(() => createObject(ctx, info, body, { dryRun: false, fieldValidation: 'Warn' }));
+    // Written under its own version when the kind serves it (a v1beta1 template is converted and admitted as such).
+    const asked = obj.apiVersion.slice(obj.apiVersion.indexOf('/') + 1);
+    const version = servedVersions(info).includes(asked) ? asked : info.version;
+    const route: ResourceRoute = { type: 'resource', info, version, ...(ns ? { namespace: ns } : {}) };
+    const wire = JSON.parse(JSON.stringify({ ...obj, apiVersion: info.group ? `${info.group}/${version}` : version })) as Record<string, unknown>;
+    const original = checkIdentity(route, wire);
+    const body = incoming(ctx, info, original);
+    const opts = { dryRun: false, fieldValidation: 'Warn' as const, ...(original.apiVersion === body.apiVersion ? {} : { original }) };
+    const r = await ctx.writes.submit(() => createObject(ctx, info, body, opts));
     return outgoing(ctx, info, info.version, r.obj);
   } catch (err) {
     throw asApiError(err, `POST ${obj.kind}`);

@@ -13,6 +13,8 @@ import { StoreError } from './store.js';
 export interface WriteOptions {
   dryRun: boolean;
   fieldValidation: 'Strict' | 'Warn' | 'Ignore';
+  /** The body as the client wrote it when it was converted from another version (admission names its fields). */
+  original?: KubeObject;
 }
 
 /** The result of a write: the stored (or dry-run) object and admission warnings. */
@@ -78,7 +80,9 @@ function admit(ctx: ServerContext, info: KindInfo, obj: KubeObject, opts: WriteO
   if (!info.crd) return { obj, warnings: [] };
   const defaulted = ctx.defaults ? { ...ctx.defaults(obj), metadata: obj.metadata } : obj;
   if (!ctx.admission) return { obj: defaulted, warnings: [] };
-  const r = ctx.admission(defaulted, { operation: old ? 'UPDATE' : 'CREATE', unknownFields: opts.fieldValidation, ...(old ? { oldObject: old } : {}) });
+  const r = ctx.admission(defaulted, {
+    operation: old ? 'UPDATE' : 'CREATE', unknownFields: opts.fieldValidation, ...(old ? { oldObject: old } : {}), ...(opts.original ? { original: opts.original } : {}),
+  });
   if (!r.ok || r.errors.length > 0) {
     const errors = r.errors.length > 0 ? r.errors : [{ path: '', message: 'rejected by admission' }];
     throw invalid(info, obj.metadata.name ?? '', errors);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Pod } from '../../api/types.js';
 import type { KubeClient } from '../../kube/client.js';
 import { runContainer, type ContainerRunContext } from './container-run.js';
+import { writePullAuth } from './pull-secrets.js';
 import { ConfigError, SourceCache } from './sources.js';
 import { PodStatusModel } from './status.js';
 import { StatusWriter } from './status-writer.js';
@@ -173,6 +174,10 @@ export class PodRunner {
         await new Promise((r) => setTimeout(r, 1000));
         this.sources.clear();
       }
+    }
+    if (this.deps.runtime.name === 'podman' || this.deps.runtime.name === 'docker') {
+      const file = await writePullAuth(this.deps.client, this.sources, this.pod, this.id.dir);
+      if (file) this.id.pullAuthFile = file;
     }
     await this.deps.runtime.preparePod(this.id);
     return !this.stopping;

@@ -24,6 +24,8 @@ export interface PodIdentity {
   uid: string;
   /** The pod's scratch directory on the host (`<dataDir>/pods/<uid>`). */
   dir: string;
+  /** A docker config file with the pod's image pull credentials (imagePullSecrets), when it has some. */
+  pullAuthFile?: string;
 }
 
 /** Everything needed to start one container; produced by the pod runner. */

@@ -12,6 +12,7 @@
  * step helper handles SIGTERM as PID 1).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ContainerHandle, ContainerLaunch, ContainerRuntime, ExitInfo, PodIdentity } from '../types.js';
 import { settledHandle } from './host.js';
 import { runCapture, spawnMerged } from './proc.js';
@@ -105,7 +106,8 @@ export class CliRuntime implements ContainerRuntime {
     const env = createEnv(launch);
     const name = engineName(launch.pod, launch.name);
     await runCapture(this.cmd('rm', '-f', name));
-    const created = await runCapture(this.cmd(...createArgs(launch, this.createExtra)), { env });
+    const extra = [...this.createExtra, ...this.pullAuth(launch, env)];
+    const created = await runCapture(this.cmd(...createArgs(launch, extra)), { env });
     if (created.code !== 0) {
       const why = (created.stderr || created.stdout).trim();
       return settledHandle(`${this.name}://${name}`, launch.image, { exitCode: 128, startError: `${this.name} create ${launch.image}: ${why}` });
@@ -126,6 +128,15 @@ export class CliRuntime implements ContainerRuntime {
       },
       exec: async (command, timeoutMs) => (await runCapture(this.cmd('exec', id, ...command), { timeoutMs })).code,
     };
+  }
+
+  /** The pod's imagePullSecrets for the pull: podman's --authfile, or DOCKER_CONFIG for docker (set in env). */
+  private pullAuth(launch: ContainerLaunch, env: NodeJS.ProcessEnv): string[] {
+    const file = launch.pod.pullAuthFile;
+    if (!file) return [];
+    if (this.name === 'podman') return ['--authfile', file];
+    env.DOCKER_CONFIG = dirname(file);
+    return [];
   }
 
   private async exitOf(id: string): Promise<ExitInfo> {
