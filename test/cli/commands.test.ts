@@ -86,7 +86,7 @@ describe('error paths', () => {
   });
 
   it.each([
-    [['pr', 'list', '-o', 'table']], [['pr', 'list', '--limit', '0']], [['completion', 'fish']], [['nope']], [['pr', 'cancel']],
+    [['pr', 'list', '-o', 'table']], [['pr', 'list', '--limit', '0']], [['completion', 'tcsh']], [['nope']], [['pr', 'cancel']],
   ])('bad usage %j exits 2', async (args) => {
     expect((await run(args)).code).toBe(2);
   });
