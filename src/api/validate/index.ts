@@ -4,6 +4,7 @@
  * semantic checks Tekton's webhook makes, returning every problem with its field path. Never throws.
  */
 import type { z } from 'zod';
+import { foldKeys } from '../fold-keys.js';
 import { KINDS } from '../registry.js';
 import { schemaForKind } from '../schemas/index.js';
 import type * as T from '../types.js';
@@ -71,7 +72,7 @@ function validateInto(errs: FieldErrors, obj: unknown, policy: UnknownFieldPolic
     return;
   }
   // status is the controllers' (written through /status, ignored on spec writes): only user input is validated.
-  const input: Record<string, unknown> = { ...obj };
+  const input: Record<string, unknown> = foldKeys(schema, { ...obj });
   delete input.status;
   const data = parseShape(errs, schema, input, policy);
   if (data) validateSemantics(errs, kind, data);
