@@ -184,7 +184,7 @@ static int skip_by_when(const struct step *s, struct msg *m) {
   write_exit_code(s, 0);
   write_post(s, 1);
   msg_write(m, s->term_path);
-  warnx_("Step was skipped because its when expressions evaluated to false");
+  warnx_("Step was skipped due to when expressions were evaluated to false.");
   return 0;
 }
 

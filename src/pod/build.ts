@@ -3,6 +3,7 @@
  * Pure: no I/O, no clock; the image ENTRYPOINT lookup is injected.
  */
 import type { Container, Pod, Step, TaskRun, TaskSpec, Volume, VolumeMount } from '../api/types.js';
+import { stepContainerName } from '../engine/names.js';
 import { mergeStepTemplate } from '../engine/taskrun/step-template.js';
 import type { CredsInput, CredsPlan } from './creds.js';
 import { credsHomeVolume, credsPlan, withCredArgs } from './creds.js';
@@ -14,6 +15,7 @@ import { mergeResources, nonEmpty, overrideFor, taskLevelResources } from './res
 import type { PlacedScript } from './scripts.js';
 import { placeScript, scriptInitArgs } from './scripts.js';
 import { sidecarContainer } from './sidecars.js';
+import { whenFlags } from './step-when.js';
 import { stepCommand, stepContainer, taskResultNames, workingDirOf } from './steps.js';
 import type { BoundWorkspace } from './workspaces.js';
 import { boundWorkspaces, isolatedWorkspaces, workspaceMounts } from './workspaces.js';
@@ -77,8 +79,10 @@ function makeContext(input: BuildPodInput, workspaces: BoundWorkspace[], creds: 
 function buildStep(ctx: Ctx, step: Step, i: number): Container | Failure {
   const cmd = stepCommand(step, i, ctx.stepScripts[i], ctx.input.config.imageEntrypoint);
   if (!cmd.ok) return cmd;
+  const when = whenFlags(step, stepContainerName(step.name, i).slice('step-'.length));
+  if (!when.ok) return when;
   const tr = ctx.input.taskRun.spec;
-  let c = withCredArgs(stepContainer(step, cmd.argv, { index: i, waitForSidecars: ctx.flags.waitForSidecars, results: taskResultNames(ctx.spec) }), ctx.creds.args);
+  let c = withCredArgs(stepContainer(step, cmd.argv, { index: i, waitForSidecars: ctx.flags.waitForSidecars, results: taskResultNames(ctx.spec), when: when.flags }), ctx.creds.args);
   const own = mergeResources(step.computeResources, overrideFor(tr.stepSpecs, step.name));
   const resources = nonEmpty(taskLevelResources(own, tr.computeResources, ctx.spec.steps.length));
   if (resources) c.resources = structuredClone(resources);
