@@ -62,6 +62,9 @@ void msg_add(struct msg *m, const char *key, const char *val, size_t len, int ty
 void msg_add_results(struct msg *m, const char *dir, const char *names, int type);
 int msg_write(struct msg *m, const char *path);
 
+/* sidecar.c: the results sidecar of results-from: sidecar-logs. */
+int cmd_sidecar_log_results(int argc, char **argv);
+
 /* json.c: a small JSON reader (strings decoded; numbers, true, false, null kept as text in J_OTHER). */
 enum jtype { J_NULL, J_STR, J_ARR, J_OBJ, J_OTHER };
 struct jval {

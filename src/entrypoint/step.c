@@ -18,7 +18,7 @@ extern char **environ;
 struct step {
   const char *wait_file, *post_file, *term_path, *meta_dir, *entrypoint, *on_error, *timeout;
   const char *stdout_path, *stderr_path, *results, *step_results, *results_dir, *steps_dir;
-  const char *wait_file_content, *when_expressions;
+  const char *wait_file_content, *when_expressions, *result_from;
   int64_t timeout_ns;
   char **args;
   int nargs;
@@ -32,7 +32,7 @@ static const char **flag_slot(struct step *s, const char *name) {
   static const struct { const char *name; size_t off; } flags[] = {
 #define F(n) {#n, offsetof(struct step, n)}
     F(wait_file), F(post_file), F(entrypoint), F(on_error), F(timeout), F(stdout_path), F(stderr_path),
-    F(results), F(step_results), F(results_dir), F(steps_dir), F(wait_file_content), F(when_expressions),
+    F(results), F(step_results), F(results_dir), F(steps_dir), F(wait_file_content), F(when_expressions), F(result_from),
 #undef F
     {"termination_path", offsetof(struct step, term_path)}, {"step_metadata_dir", offsetof(struct step, meta_dir)},
   };
@@ -206,8 +206,10 @@ static int finish(const struct step *s, struct msg *m, int code, int timed_out) 
     exit_code = 0;
   }
   write_exit_code(s, code);
-  msg_add_results(m, s->results_dir, s->results, TYPE_TASK_RESULT);
-  if (s->meta_dir) {
+  /* with results-from: sidecar-logs the results sidecar reports results, not the termination message */
+  int to_message = !s->result_from || strcmp(s->result_from, "sidecar-logs") != 0;
+  if (to_message) msg_add_results(m, s->results_dir, s->results, TYPE_TASK_RESULT);
+  if (s->meta_dir && to_message) {
     char *dir = str_printf("%s/results", s->meta_dir);
     msg_add_results(m, dir, s->step_results, TYPE_STEP_RESULT);
     free(dir);

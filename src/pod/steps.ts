@@ -52,7 +52,7 @@ export interface FlagInput {
   index: number;
   waitForSidecars: boolean;
   results: readonly string[];
-  /** `-when_expressions <json>` (step-when.ts), after the step results as in Tekton. */
+  /** Extra flags after the step results: `-result_from sidecar-logs`, `-when_expressions <json>` (step-when.ts). */
   when?: readonly string[];
 }
 
