@@ -11,7 +11,7 @@ import type { PipelineRun, TaskRun } from '../../src/api/types.js';
 import { defaultFeatureFlags } from '../../src/controller/config.js';
 import { startEmbedded, type Embedded } from '../../src/embedded/main.js';
 import { repoRoot } from '../helpers/conformance.js';
-import { applyYaml, ensureHelper, logsOf, NS, podOf, startWorld, succeeded, waitForRun } from './helpers.js';
+import { applyYaml, ensureHelper, logsOf, NS, PIPELINERUN, podOf, startWorld, succeeded, waitForRun } from './helpers.js';
 
 const fixture = (...p: string[]): string => readFileSync(join(repoRoot, 'test', 'fixtures', ...p), 'utf8');
 const stepsOf = (tr: TaskRun) => (tr.status?.steps ?? []).map((s) => [s.name, s.terminated?.exitCode, s.terminationReason]);
@@ -105,6 +105,21 @@ spec:
     expect(mounts('step-await-sidecar-signal')).toContain('/workspace/signals');
     expect(mounts('sidecar-await-step-signal')).toContain('/workspace/signals');
     expect(mounts('step-check-signals-access')).not.toContain('/workspace/signals');
+  });
+
+  it('admission refuses putting a started PipelineRun back to PipelineRunPending (update)', async () => {
+    await applyYaml(world.client, `apiVersion: tekton.dev/v1
+kind: PipelineRun
+metadata: {name: pending-after-start}
+spec:
+  pipelineSpec:
+    tasks: [{name: a, taskSpec: {steps: [{image: busybox, script: "sleep 2"}]}}]
+`);
+    await waitForRun(world.client, 'PipelineRun', NS, 'pending-after-start', { until: (pr) => !!pr.status?.startTime });
+    const err = await world.client.patch(PIPELINERUN, NS, 'pending-after-start', { spec: { status: 'PipelineRunPending' } }).then(() => undefined, (e: unknown) => e);
+    expect(String(err)).toContain('PipelineRun cannot be Pending after it is started');
+    const done = await waitForRun(world.client, 'PipelineRun', NS, 'pending-after-start');
+    expect(succeeded(done)?.status).toBe('True');
   });
 
   it('without sidecar-logs, results over 4 KiB still fail with TaskRunResultLargerThanAllowedLimit', async () => {

@@ -11,7 +11,7 @@ import type * as T from '../types.js';
 import { type FieldError, FieldErrors } from './field-errors.js';
 import { type NameRules, validateMeta } from './meta.validate.js';
 import { validatePipelineSpec } from './pipeline.validate.js';
-import { validatePipelineRunSpec, validateTaskRunSpec } from './runs.validate.js';
+import { validateNotPendingAfterStart, validatePipelineRunSpec, validateTaskRunSpec } from './runs.validate.js';
 import { validateStepActionSpec } from './stepaction.validate.js';
 import { validateTaskSpec } from './task.validate.js';
 import * as trig from './triggers.validate.js';
@@ -76,6 +76,7 @@ function validateInto(errs: FieldErrors, obj: unknown, policy: UnknownFieldPolic
   delete input.status;
   const data = parseShape(errs, schema, input, policy);
   if (data) validateSemantics(errs, kind, data);
+  validateNotPendingAfterStart(errs, kind, obj as Parameters<typeof validateNotPendingAfterStart>[2]);
 }
 
 /**
