@@ -54,9 +54,19 @@ export function validatePipelineRunSpec(errs: FieldErrors, spec: PipelineRunSpec
   if (spec.pipelineRef && !spec.pipelineRef.name && !spec.pipelineRef.resolver) errs.add('spec.pipelineRef.name', 'pipelineRef needs a name (or a resolver with params)');
   if (spec.pipelineSpec) validatePipelineSpec(errs, spec.pipelineSpec, 'spec.pipelineSpec', { standalone: false });
   validateParams(errs, spec.params, 'spec.params');
+  validateNoResultParams(errs, spec);
   validateTimeouts(errs, spec.timeouts);
   validateBindings(errs, spec.workspaces, 'spec.workspaces');
   validateTaskRunSpecs(errs, spec);
+}
+
+/** Tekton: a PipelineRun's param values cannot read task results (there are none yet). */
+function validateNoResultParams(errs: FieldErrors, spec: PipelineRunSpec): void {
+  (spec.params ?? []).forEach((p, i) => {
+    const strings = typeof p.value === 'string' ? [p.value] : Array.isArray(p.value) ? p.value : Object.values(p.value ?? {});
+    const refs = strings.flatMap((v) => [...String(v).matchAll(/\$\((tasks\.[^.()]+\.results\.[^()]+)\)/g)].map((m) => m[1] ?? ''));
+    if (refs.length > 0) errs.add(joinPath('spec.params', i, 'value'), `cannot use result expressions in [${refs.join(' ')}] as PipelineRun parameter values`);
+  });
 }
 
 /** taskRunSpecs: one entry per pipeline task, timeouts parseable, names existing tasks when the spec is inline. */
