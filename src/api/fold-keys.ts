@@ -49,3 +49,8 @@ function foldValue(schema: unknown, value: unknown, depth: number): unknown {
 export function foldKeys<T>(schema: z.ZodType | undefined, obj: T): T {
   return schema ? (foldValue(schema, obj, 0) as T) : obj;
 }
+
+/** True when a failed parse reported unknown keys (which folding may fix). */
+export function hasUnknownKeys(result: { success: boolean; error?: { issues: ReadonlyArray<{ code: string }> } }): boolean {
+  return !result.success && !!result.error?.issues.some((i) => i.code === 'unrecognized_keys');
+}

@@ -4,7 +4,7 @@
  * semantic checks Tekton's webhook makes, returning every problem with its field path. Never throws.
  */
 import type { z } from 'zod';
-import { foldKeys } from '../fold-keys.js';
+import { foldKeys, hasUnknownKeys } from '../fold-keys.js';
 import { KINDS } from '../registry.js';
 import { schemaForKind } from '../schemas/index.js';
 import type * as T from '../types.js';
@@ -72,7 +72,7 @@ function validateInto(errs: FieldErrors, obj: unknown, policy: UnknownFieldPolic
     return;
   }
   // status is the controllers' (written through /status, ignored on spec writes): only user input is validated.
-  const input: Record<string, unknown> = foldKeys(schema, { ...obj });
+  const input: Record<string, unknown> = { ...obj };
   delete input.status;
   const data = parseShape(errs, schema, input, policy);
   if (data) validateSemantics(errs, kind, data);
@@ -83,8 +83,14 @@ function validateInto(errs: FieldErrors, obj: unknown, policy: UnknownFieldPolic
  * Runs the schema. Unknown fields are routed by `policy`; when they are the only problem the object is parsed
  * again without them, so semantic checks still run on typed data. Returns the parsed object, or undefined.
  */
-function parseShape(errs: FieldErrors, schema: z.ZodType, obj: object, policy: UnknownFieldPolicy): unknown {
-  const first = schema.safeParse(obj, { reportInput: true });
+function parseShape(errs: FieldErrors, schema: z.ZodType, given: object, policy: UnknownFieldPolicy): unknown {
+  let obj = given;
+  let first = schema.safeParse(obj, { reportInput: true });
+  if (hasUnknownKeys(first)) {
+    // Go's JSON decoder matches keys case-insensitively: read `mountpath` as `mountPath` before calling it unknown
+    obj = foldKeys(schema, obj);
+    first = schema.safeParse(obj, { reportInput: true });
+  }
   if (first.success) return first.data;
   const { errors, unknownFields } = convertIssues(first.error.issues, schema);
   for (const e of errors) errs.add(e.path, e.message);
