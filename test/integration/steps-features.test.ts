@@ -151,6 +151,13 @@ describe('results-from: sidecar-logs', () => {
     expect(step?.args).toContain('-result_from');
   });
 
+  it("Tekton's pipelinerun-large-results example passes: large string, array and object results feed the next task", async () => {
+    const created = await applyYaml(world.client, fixture('tekton-docs', 'pipelinerun-large-results.yaml'));
+    const pr = created.find((o) => o.kind === 'PipelineRun') as PipelineRun;
+    const done = await waitForRun(world.client, 'PipelineRun', NS, pr.metadata.name ?? '', { timeoutMs: 60_000 });
+    expect(succeeded(done)).toMatchObject({ status: 'True', reason: 'Succeeded' });
+  });
+
   it('a result over max-result-size fails the run with Tekton reason and message', async () => {
     const tr = await runTaskRun(world, `apiVersion: tekton.dev/v1
 kind: TaskRun
