@@ -5,6 +5,7 @@
  * interceptor kinds. Schema-valid objects are also normalised by their schema (YAML numbers given as param values
  * or quantities become strings). Pure: returns a copy and never throws.
  */
+import { foldKeys, hasUnknownKeys } from './fold-keys.js';
 import { schemaForKind } from './schemas/index.js';
 import type * as T from './types.js';
 
@@ -26,7 +27,8 @@ export function applyDefaults<O extends T.KubeObject>(obj: O): O {
 /** A copy of `obj`, run through its kind's schema when that succeeds (transforms applied, undefined keys dropped). */
 function normalise<O extends T.KubeObject>(obj: O): O {
   const schema = typeof obj.apiVersion === 'string' && typeof obj.kind === 'string' ? schemaForKind(obj.apiVersion, obj.kind) : undefined;
-  const parsed = schema?.safeParse(obj);
+  let parsed = schema?.safeParse(obj);
+  if (schema && parsed && hasUnknownKeys(parsed)) parsed = schema.safeParse(foldKeys(schema, obj));
   const value: unknown = parsed?.success ? parsed.data : obj;
   return JSON.parse(JSON.stringify(value)) as O;
 }

@@ -100,7 +100,8 @@ export interface WorkspaceDeclaration {
 
 export interface WorkspaceUsage {
   name: string;
-  mountPath: string;
+  /** Where the step or sidecar sees it; the Task's mount path when absent. */
+  mountPath?: string;
 }
 
 export interface WorkspaceBinding {

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { applyDefaults } from '../api/defaults.js';
 import type { KubeObject } from '../api/types.js';
 import { validateObject } from '../api/validate/index.js';
+import { validateRunUpdate } from '../api/validate/update.validate.js';
 import { runControllers, type RunningControllers } from '../controller/index.js';
 import type { ControllerConfig } from '../controller/config.js';
 import type { Logger } from '../controller/runtime/controller.js';
@@ -50,9 +51,10 @@ export function helperPath(): string {
   return process.env.TKT_ENTRYPOINT ?? join(root, 'dist', 'entrypoint', 'entrypoint');
 }
 
-function admission(obj: KubeObject, ctx: { unknownFields: 'Strict' | 'Warn' | 'Ignore'; original?: KubeObject }) {
+function admission(obj: KubeObject, ctx: { unknownFields: 'Strict' | 'Warn' | 'Ignore'; original?: KubeObject; oldObject?: KubeObject }) {
   const r = validateObject(obj, { unknownFields: ctx.unknownFields, ...(ctx.original ? { original: ctx.original } : {}) });
-  return { ok: r.ok, errors: r.errors, warnings: r.warnings };
+  const errors = ctx.oldObject ? [...r.errors, ...validateRunUpdate(obj, ctx.oldObject)] : r.errors;
+  return { ok: errors.length === 0, errors, warnings: r.warnings };
 }
 
 /**

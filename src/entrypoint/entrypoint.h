@@ -61,7 +61,36 @@ struct msg {
 void msg_add(struct msg *m, const char *key, const char *val, size_t len, int type);
 void msg_add_results(struct msg *m, const char *dir, const char *names, int type);
 int msg_write(struct msg *m, const char *path);
-char *subst_step_results(const char *s, const char *steps_dir, const char **missing);
+
+/* sidecar.c: the results sidecar of results-from: sidecar-logs. */
+int cmd_sidecar_log_results(int argc, char **argv);
+
+/* json.c: a small JSON reader (strings decoded; numbers, true, false, null kept as text in J_OTHER). */
+enum jtype { J_NULL, J_STR, J_ARR, J_OBJ, J_OTHER };
+struct jval {
+  enum jtype t;
+  char *s; /* J_STR / J_OTHER text */
+  size_t n;
+  struct jval *items; /* J_ARR items, J_OBJ values */
+  char **keys;        /* J_OBJ keys */
+  size_t count;
+};
+int json_parse(const char *text, size_t n, struct jval *v);
+void json_free(struct jval *v);
+const struct jval *json_get(const struct jval *obj, const char *key);
+int json_all_strings(const struct jval *v);
+
+/* results.c: step-result substitution ($(steps.<s>.results.<r>), [i], [*], .key). */
+struct strlist {
+  char **v;
+  size_t n, cap;
+};
+void strlist_add(struct strlist *l, char *s);
+char *subst_string(const char *s, const char *steps_dir, char **err);
+int subst_item(const char *s, const char *steps_dir, struct strlist *out, char **err);
+
+/* when.c: step when expressions; 1 run, 0 skip, -1 error. */
+int when_allows(const char *json, const char *steps_dir, char **err);
 
 /* run.c */
 int run_child(char **argv, char **envp, const char *out_path, const char *err_path, int64_t timeout_ns,

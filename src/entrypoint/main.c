@@ -2,6 +2,7 @@
  * tektite step helper: entry point, signal handling and subcommand dispatch.
  *   entrypoint init [options] <src> <dst> [step names...]   (prepare init container)
  *   entrypoint decode-script <file>...                       (Tekton-compatible script decoding)
+ *   entrypoint sidecar-log-results [flags]                    (results sidecar, results-from: sidecar-logs)
  *   entrypoint [step flags] -- <command> [args...]           (every step container)
  * See README.md for the flags.
  */
@@ -56,6 +57,7 @@ void install_chld_handler(void) {
 int main(int argc, char **argv) {
   install_term_handler(); /* first: as PID 1 without a handler, SIGTERM would be ignored */
   if (argc >= 2 && strcmp(argv[1], "init") == 0) return cmd_init(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "sidecar-log-results") == 0) return cmd_sidecar_log_results(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "decode-script") == 0) return cmd_decode_script(argc - 1, argv + 1);
   return cmd_step(argc, argv);
 }

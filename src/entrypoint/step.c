@@ -18,7 +18,7 @@ extern char **environ;
 struct step {
   const char *wait_file, *post_file, *term_path, *meta_dir, *entrypoint, *on_error, *timeout;
   const char *stdout_path, *stderr_path, *results, *step_results, *results_dir, *steps_dir;
-  const char *wait_file_content;
+  const char *wait_file_content, *when_expressions, *result_from;
   int64_t timeout_ns;
   char **args;
   int nargs;
@@ -32,7 +32,7 @@ static const char **flag_slot(struct step *s, const char *name) {
   static const struct { const char *name; size_t off; } flags[] = {
 #define F(n) {#n, offsetof(struct step, n)}
     F(wait_file), F(post_file), F(entrypoint), F(on_error), F(timeout), F(stdout_path), F(stderr_path),
-    F(results), F(step_results), F(results_dir), F(steps_dir), F(wait_file_content),
+    F(results), F(step_results), F(results_dir), F(steps_dir), F(wait_file_content), F(when_expressions), F(result_from),
 #undef F
     {"termination_path", offsetof(struct step, term_path)}, {"step_metadata_dir", offsetof(struct step, meta_dir)},
   };
@@ -142,25 +142,28 @@ static void write_exit_code(const struct step *s, int code) {
   free(p);
 }
 
-/* Replaces step-result references in the command, the arguments and the environment. */
+/*
+ * Replaces step-result references in the command, the arguments (an argument that is exactly an array
+ * result's [*] becomes its items) and the environment values.
+ */
 static char **substitute(struct step *s, char ***envp) {
-  int n = 0;
-  while (environ[n]) n++;
-  char **argv = calloc((size_t)s->nargs + 2, sizeof *argv), **env = calloc((size_t)n + 1, sizeof *env);
-  const char *missing = NULL;
-  int k = 0;
-  if (s->entrypoint) argv[k++] = subst_step_results(s->entrypoint, s->steps_dir, &missing);
-  for (int i = 0; i < s->nargs && !missing; i++) argv[k++] = subst_step_results(s->args[i], s->steps_dir, &missing);
-  for (int i = 0; i < n && !missing; i++)
-    env[i] = strstr(environ[i], "$(steps.") ? subst_step_results(environ[i], s->steps_dir, &missing) : environ[i];
-  if (missing) {
-    warnx_("cannot substitute step result: %s does not exist", missing);
+  struct strlist argv = {0}, env = {0};
+  char *err = NULL;
+  if (s->entrypoint) subst_item(s->entrypoint, s->steps_dir, &argv, &err);
+  for (int i = 0; i < s->nargs && !err; i++) subst_item(s->args[i], s->steps_dir, &argv, &err);
+  for (int i = 0; environ[i] && !err; i++) {
+    char *v = strstr(environ[i], "$(steps.") ? subst_string(environ[i], s->steps_dir, &err) : environ[i];
+    if (v) strlist_add(&env, v);
+  }
+  if (err || argv.n == 0) {
+    warnx_("%s", err ? err : "the command is empty after step-result substitution");
     return NULL;
   }
-  *envp = env;
-  return argv;
+  strlist_add(&env, NULL);
+  env.n--;
+  *envp = env.v;
+  return argv.v;
 }
-
 
 /* ------------------------------------------------------------------ outcome */
 
@@ -173,6 +176,16 @@ static int skip(const struct step *s, struct msg *m) {
   msg_write(m, s->term_path);
   warnx_("Skipping step because a previous step failed");
   return 1;
+}
+
+/* The step's when expressions are false (Tekton: post file, exitCode 0, Reason=Skipped, exit 0, no results). */
+static int skip_by_when(const struct step *s, struct msg *m) {
+  msg_add(m, "Reason", "Skipped", 7, TYPE_INTERNAL);
+  write_exit_code(s, 0);
+  write_post(s, 1);
+  msg_write(m, s->term_path);
+  warnx_("Step was skipped due to when expressions were evaluated to false.");
+  return 0;
 }
 
 /* Records the outcome of the command and returns the helper's exit code. */
@@ -193,8 +206,10 @@ static int finish(const struct step *s, struct msg *m, int code, int timed_out) 
     exit_code = 0;
   }
   write_exit_code(s, code);
-  msg_add_results(m, s->results_dir, s->results, TYPE_TASK_RESULT);
-  if (s->meta_dir) {
+  /* with results-from: sidecar-logs the results sidecar reports results, not the termination message */
+  int to_message = !s->result_from || strcmp(s->result_from, "sidecar-logs") != 0;
+  if (to_message) msg_add_results(m, s->results_dir, s->results, TYPE_TASK_RESULT);
+  if (s->meta_dir && to_message) {
     char *dir = str_printf("%s/results", s->meta_dir);
     msg_add_results(m, dir, s->step_results, TYPE_STEP_RESULT);
     free(dir);
@@ -224,6 +239,13 @@ int cmd_step(int argc, char **argv) {
   if (s.wait_file && *s.wait_file && wait_for(s.wait_file, need_content) == SKIP) return skip(&s, &m);
   format_time(m.started, sizeof m.started);
   msg_add(&m, "StartedAt", m.started, strlen(m.started), TYPE_INTERNAL);
+  char *err = NULL;
+  int allow = when_allows(s.when_expressions, s.steps_dir, &err);
+  if (allow == 0) return skip_by_when(&s, &m);
+  if (allow < 0) {
+    warnx_("%s", err);
+    return finish(&s, &m, 1, 0);
+  }
   char **envp = NULL, **cmd = substitute(&s, &envp);
   if (!cmd) return finish(&s, &m, 1, 0);
   install_chld_handler();

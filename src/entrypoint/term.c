@@ -1,6 +1,5 @@
 /*
- * Termination message (Tekton's JSON array of {"key","value","type"}) and the runtime substitution of
- * $(steps.<step>.results.<name>) references.
+ * Termination message (Tekton's JSON array of {"key","value","type"}).
  */
 #include "entrypoint.h"
 
@@ -86,62 +85,4 @@ int msg_write(struct msg *m, const char *path) {
   if (rc != 0) warnx_("cannot write termination message %s: %s", path, strerror(errno));
   free(out.p);
   return rc != 0 ? -1 : too_large;
-}
-
-static size_t name_len(const char *s, int allow_dot) {
-  size_t n = 0;
-  while ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') || (s[n] >= '0' && s[n] <= '9') ||
-         s[n] == '-' || s[n] == '_' || (allow_dot && s[n] == '.'))
-    n++;
-  return n;
-}
-
-/*
- * Matches "$(steps.<step>.results.<r>)" at s; on success returns the total length and sets the
- * step and result spans.
- */
-static size_t match_ref(const char *s, const char **step, size_t *sl, const char **res, size_t *rl) {
-  static const char pre[] = "$(steps.", mid[] = ".results.";
-  if (strncmp(s, pre, sizeof pre - 1) != 0) return 0;
-  *step = s + sizeof pre - 1;
-  *sl = name_len(*step, 0);
-  if (*sl == 0 || strncmp(*step + *sl, mid, sizeof mid - 1) != 0) return 0;
-  *res = *step + *sl + sizeof mid - 1;
-  *rl = name_len(*res, 1);
-  if (*rl == 0 || (*res)[*rl] != ')') return 0;
-  return (size_t)(*res + *rl + 1 - s);
-}
-
-/*
- * Returns a copy of s with each $(steps.<step>.results.<r>) replaced by the content of
- * <steps_dir>/step-<step>/results/<r>. On a missing file returns NULL and sets *missing (static text
- * owned by the caller's next call) to the reference path.
- */
-char *subst_step_results(const char *s, const char *steps_dir, const char **missing) {
-  static char missing_buf[512];
-  struct buf b = {0};
-  buf_put(&b, "", 0);
-  while (*s) {
-    const char *step, *res;
-    size_t sl, rl, n = match_ref(s, &step, &sl, &res, &rl);
-    if (n == 0) {
-      buf_put(&b, s++, 1);
-      continue;
-    }
-    char *path = str_printf("%s/step-%.*s/results/%.*s", steps_dir, (int)sl, step, (int)rl, res);
-    size_t len;
-    char *val = read_file(path, &len);
-    if (!val) {
-      snprintf(missing_buf, sizeof missing_buf, "%s", path);
-      *missing = missing_buf;
-      free(path);
-      free(b.p);
-      return NULL;
-    }
-    buf_put(&b, val, len);
-    free(val);
-    free(path);
-    s += n;
-  }
-  return b.p;
 }

@@ -3,6 +3,7 @@
  * Pure: no I/O, no clock; the image ENTRYPOINT lookup is injected.
  */
 import type { Container, Pod, Step, TaskRun, TaskSpec, Volume, VolumeMount } from '../api/types.js';
+import { stepContainerName } from '../engine/names.js';
 import { mergeStepTemplate } from '../engine/taskrun/step-template.js';
 import type { CredsInput, CredsPlan } from './creds.js';
 import { credsHomeVolume, credsPlan, withCredArgs } from './creds.js';
@@ -14,6 +15,8 @@ import { mergeResources, nonEmpty, overrideFor, taskLevelResources } from './res
 import type { PlacedScript } from './scripts.js';
 import { placeScript, scriptInitArgs } from './scripts.js';
 import { sidecarContainer } from './sidecars.js';
+import { type ResultsFrom, SIDECAR_LOGS_STEP_FLAGS, resultsSidecar, usesResultsSidecar } from './results-sidecar.js';
+import { whenFlags } from './step-when.js';
 import { stepCommand, stepContainer, taskResultNames, workingDirOf } from './steps.js';
 import type { BoundWorkspace } from './workspaces.js';
 import { boundWorkspaces, isolatedWorkspaces, workspaceMounts } from './workspaces.js';
@@ -28,6 +31,8 @@ export interface BuildPodConfig {
   managedBy: string;
   /** ENTRYPOINT/CMD of an image, for steps without `command` (see builtinImageEntrypoints). */
   imageEntrypoint: ImageEntrypointLookup;
+  /** Tekton's results-from feature flag, read per TaskRun (default termination-message). */
+  resultsFrom?: ResultsFrom;
 }
 
 /** Input of {@link buildPod}. */
@@ -58,6 +63,8 @@ interface Ctx {
   sidecarScripts: Array<PlacedScript | undefined>;
   creds: CredsPlan;
   credsDisabled: boolean;
+  /** results-from: sidecar-logs with declared results: the results sidecar is added. */
+  resultsSidecar: boolean;
 }
 
 function makeContext(input: BuildPodInput, workspaces: BoundWorkspace[], creds: CredsPlan): Ctx {
@@ -66,9 +73,10 @@ function makeContext(input: BuildPodInput, workspaces: BoundWorkspace[], creds: 
   const stepScripts = spec.steps.map((s, i) => (s.script ? placeScript('step', i, s.script) : undefined));
   const sidecarScripts = (spec.sidecars ?? []).map((s, i) => (s.script ? placeScript('sidecar', i, s.script) : undefined));
   const hasScripts = [...stepScripts, ...sidecarScripts].some((s) => s !== undefined);
-  const waitForSidecars = (spec.sidecars?.length ?? 0) > 0 && input.config.awaitSidecarReadiness;
+  const resultsSidecar = usesResultsSidecar(spec, input.config.resultsFrom);
+  const waitForSidecars = ((spec.sidecars?.length ?? 0) > 0 || resultsSidecar) && input.config.awaitSidecarReadiness;
   return {
-    input, spec, workspaces, isolated: isolatedWorkspaces(spec), stepScripts, sidecarScripts, creds,
+    input, spec, workspaces, isolated: isolatedWorkspaces(spec), stepScripts, sidecarScripts, creds, resultsSidecar,
     credsDisabled: input.credentials?.disabled ?? true,
     flags: { stepCount: spec.steps.length, hasScripts, waitForSidecars },
   };
@@ -77,8 +85,11 @@ function makeContext(input: BuildPodInput, workspaces: BoundWorkspace[], creds: 
 function buildStep(ctx: Ctx, step: Step, i: number): Container | Failure {
   const cmd = stepCommand(step, i, ctx.stepScripts[i], ctx.input.config.imageEntrypoint);
   if (!cmd.ok) return cmd;
+  const when = whenFlags(step, stepContainerName(step.name, i).slice('step-'.length));
+  if (!when.ok) return when;
   const tr = ctx.input.taskRun.spec;
-  let c = withCredArgs(stepContainer(step, cmd.argv, { index: i, waitForSidecars: ctx.flags.waitForSidecars, results: taskResultNames(ctx.spec) }), ctx.creds.args);
+  const extra = [...(ctx.resultsSidecar ? SIDECAR_LOGS_STEP_FLAGS : []), ...when.flags];
+  let c = withCredArgs(stepContainer(step, cmd.argv, { index: i, waitForSidecars: ctx.flags.waitForSidecars, results: taskResultNames(ctx.spec), when: extra }), ctx.creds.args);
   const own = mergeResources(step.computeResources, overrideFor(tr.stepSpecs, step.name));
   const resources = nonEmpty(taskLevelResources(own, tr.computeResources, ctx.spec.steps.length));
   if (resources) c.resources = structuredClone(resources);
@@ -91,7 +102,7 @@ function buildStep(ctx: Ctx, step: Step, i: number): Container | Failure {
 
 function buildSidecars(ctx: Ctx): Container[] {
   const tr = ctx.input.taskRun.spec;
-  return (ctx.spec.sidecars ?? []).map((sc, i) => {
+  const own = (ctx.spec.sidecars ?? []).map((sc, i) => {
     const resources = nonEmpty(mergeResources(sc.computeResources, overrideFor(tr.sidecarSpecs, sc.name)));
     const c = sidecarContainer(sc, {
       index: i, script: ctx.sidecarScripts[i], resources: resources && structuredClone(resources),
@@ -99,6 +110,7 @@ function buildSidecars(ctx: Ctx): Container[] {
     });
     return sortMounts(withTemplateEnv(c, tr.podTemplate?.env));
   });
+  return ctx.resultsSidecar ? [...own, sortMounts(resultsSidecar(ctx.spec, ctx.input.config.entrypointImage))] : own;
 }
 
 /** The `prepare` init container: copies the helper, links /tekton/steps, places scripts, creates working dirs. */

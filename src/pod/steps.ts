@@ -52,6 +52,8 @@ export interface FlagInput {
   index: number;
   waitForSidecars: boolean;
   results: readonly string[];
+  /** Extra flags after the step results: `-result_from sidecar-logs`, `-when_expressions <json>` (step-when.ts). */
+  when?: readonly string[];
 }
 
 /** The helper flags of a step, in Tekton's order, up to (not including) `-entrypoint`. */
@@ -62,6 +64,7 @@ export function helperFlags(step: Step, f: FlagInput): string[] {
   flags.push('-post_file', `${runDir(f.index)}/out`, '-termination_path', TERMINATION_PATH, '-step_metadata_dir', `${runDir(f.index)}/status`);
   if (f.results.length > 0) flags.push('-results', f.results.join(','));
   if (step.results && step.results.length > 0) flags.push('-step_results', step.results.map((r) => r.name).join(','));
+  if (f.when) flags.push(...f.when);
   if (step.onError) flags.push('-on_error', step.onError);
   if (step.timeout) flags.push('-timeout', step.timeout);
   if (step.stdoutConfig?.path) flags.push('-stdout_path', step.stdoutConfig.path);

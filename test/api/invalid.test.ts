@@ -117,6 +117,18 @@ const cases: Case[] = [
   ['taskRunSpecs for a task the inline pipeline lacks', { ...pipelineRun({ taskRunSpecs: [{ pipelineTaskName: 'zz', timeout: '1m' }] }), spec: {
     pipelineSpec: { tasks: [{ name: 'a', taskSpec: inline() }] }, taskRunSpecs: [{ pipelineTaskName: 'zz' }] } },
     'spec.taskRunSpecs[0].pipelineTaskName', '"zz" is not a task of spec.pipelineSpec (tasks: a)'],
+  ['computeResources with stepSpecs resources', taskRun({ computeResources: { limits: { cpu: '1' } }, stepSpecs: [{ name: 's', computeResources: { requests: { cpu: '1' } } }] }),
+    'spec.computeResources', 'expected exactly one, got both'],
+  ['taskRunSpecs computeResources with stepSpecs resources', pipelineRun({ taskRunSpecs: [{ pipelineTaskName: 'a', computeResources: { limits: { cpu: '1' } }, stepSpecs: [{ name: 's', computeResources: { limits: { cpu: '1' } } }] }] }),
+    'spec.taskRunSpecs[0].computeResources', 'expected exactly one, got both'],
+  ['PipelineRun set Pending after it started', { ...pipelineRun({ status: 'PipelineRunPending' }), status: { startTime: '2026-01-01T00:00:00Z' } },
+    'spec.status', 'PipelineRun cannot be Pending after it is started'],
+  ['TaskRun set Pending after it started', { ...taskRun({ status: 'TaskRunPending' }), status: { startTime: '2026-01-01T00:00:00Z' } },
+    'spec.status', 'TaskRun cannot be Pending after it is started'],
+  ['step workspace not declared', task({ steps: [step({ workspaces: [{ name: 'nope' }] })] }), 'spec.steps[0].workspaces[0].name', 'undefined workspace "nope"'],
+  ['sidecar named like the results sidecar', task({ sidecars: [{ name: 'tekton-log-results', image: 'x' }] }), 'spec.sidecars[0].name', 'cannot use reserved sidecar name'],
+  ['step writes an undeclared step result', task({ steps: [step({ results: [{ name: 'r' }], script: 'echo > $(step.results.zz.path)' })] }), 'spec.steps[0].script', 'non-existent variable `step.results.zz.path`'],
+  ['task result as a PipelineRun param value', pipelineRun({ params: [{ name: 'x', value: '$(tasks.a.results.r)' }] }), 'spec.params[0].value', 'cannot use result expressions in [tasks.a.results.r]'],
   // ---- pipeline results
   ['pipeline result from a param', pipeline({ tasks: [pt('a')], results: [{ name: 'r', value: '$(params.x)' }] }), 'spec.results[0].value', 'is not a task result reference'],
   ['pipeline result without references', pipeline({ tasks: [pt('a')], results: [{ name: 'r', value: 'constant' }] }), 'spec.results[0].value', 'expected pipeline results to be task result expressions'],

@@ -87,23 +87,76 @@ const rows: Row[] = [
     name: 'tasks timeout: DAG children cancelled, finally still runs, PipelineRunTimeout',
     yaml: pipelineRun('pr-tasks-timeout', slowThenNext(), '  timeouts: {pipeline: 1m, tasks: 2s}\n'),
     async check(pr, client) {
-      expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'PipelineRunTimeout', message: 'PipelineRun "pr-tasks-timeout" failed to finish within "2s"' });
+      expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'PipelineRunTimeout', message: 'PipelineRun "pr-tasks-timeout" failed due to tasks failed to finish within "2s"' });
       expectStoppedByTimeout(await childTaskRun(client, NS, 'pr-tasks-timeout', 'slow'));
       expect(skipped(pr)).toEqual([['next', 'PipelineRun was stopping']]);
       expect(cond(await childTaskRun(client, NS, 'pr-tasks-timeout', 'f'))).toEqual(['True', 'Succeeded']);
     },
   },
   {
-    name: 'finally timeout: the running finally task is cancelled, PipelineRunTimeout',
+    name: 'finally timeout alone: the running finally task is cancelled and counts as failed: Failed (Tekton has no timeout reason here)',
     yaml: pipelineRun('pr-finally-timeout', `    tasks:
       - {name: quick, taskSpec: ${task('echo quick')}}
     finally:
       - {name: f, taskSpec: ${task('sleep 30')}}
 `, '  timeouts: {pipeline: 1m, finally: 2s}\n'),
     async check(pr, client) {
-      expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'PipelineRunTimeout', message: 'PipelineRun "pr-finally-timeout" failed to finish within "2s"' });
+      expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'Failed', message: 'Tasks Completed: 2 (Failed: 1, Cancelled 0), Skipped: 0' });
       expect(cond(await childTaskRun(client, NS, 'pr-finally-timeout', 'quick'))).toEqual(['True', 'Succeeded']);
       expectStoppedByTimeout(await childTaskRun(client, NS, 'pr-finally-timeout', 'f'));
+    },
+  },
+  {
+    name: 'tasks timeout alone (pipeline defaulted), no finally: PipelineRunTimeout with the tasks wording, next skipped',
+    yaml: pipelineRun('pr-tasks-only', `    tasks:
+      - {name: slow, taskSpec: ${task('sleep 30')}}
+      - {name: next, runAfter: [slow], taskSpec: ${task('echo next')}}
+`, '  timeouts: {tasks: 2s}\n'),
+    async check(pr, client) {
+      expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'PipelineRunTimeout', message: 'PipelineRun "pr-tasks-only" failed due to tasks failed to finish within "2s"' });
+      expectStoppedByTimeout(await childTaskRun(client, NS, 'pr-tasks-only', 'slow'));
+      // slow, cancelled by the timeout, counts as failed, so next is skipped as "stopping" (Tekton checks that first)
+      expect(skipped(pr)).toEqual([['next', 'PipelineRun was stopping']]);
+    },
+  },
+  {
+    name: 'pipeline timeout fires while finally runs: PipelineRunTimeout with the pipeline wording',
+    yaml: pipelineRun('pr-pipeline-in-finally', `    tasks:
+      - {name: quick, taskSpec: ${task('echo quick')}}
+    finally:
+      - {name: f, taskSpec: ${task('sleep 30')}}
+`, '  timeouts: {pipeline: 3s}\n'),
+    async check(pr, client) {
+      expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'PipelineRunTimeout', message: 'PipelineRun "pr-pipeline-in-finally" failed to finish within "3s"' });
+      expect(cond(await childTaskRun(client, NS, 'pr-pipeline-in-finally', 'quick'))).toEqual(['True', 'Succeeded']);
+      expectStoppedByTimeout(await childTaskRun(client, NS, 'pr-pipeline-in-finally', 'f'));
+    },
+  },
+  {
+    name: 'tasks and finally timeouts both fire: PipelineRunTimeout with the tasks wording',
+    yaml: pipelineRun('pr-tasks-and-finally', slowThenNext('30'), '  timeouts: {pipeline: 1m, tasks: 2s, finally: 2s}\n'),
+    async check(pr, client) {
+      expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'PipelineRunTimeout', message: 'PipelineRun "pr-tasks-and-finally" failed due to tasks failed to finish within "2s"' });
+      expectStoppedByTimeout(await childTaskRun(client, NS, 'pr-tasks-and-finally', 'slow'));
+      expectStoppedByTimeout(await childTaskRun(client, NS, 'pr-tasks-and-finally', 'f'));
+    },
+  },
+  {
+    name: 'no pipeline timeout (pipeline: 0) with a tasks timeout: the tasks timeout still fires',
+    yaml: pipelineRun('pr-zero-pipeline', slowThenNext(), '  timeouts: {pipeline: 0s, tasks: 2s}\n'),
+    async check(pr, client) {
+      expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'PipelineRunTimeout', message: 'PipelineRun "pr-zero-pipeline" failed due to tasks failed to finish within "2s"' });
+      expect(cond(await childTaskRun(client, NS, 'pr-zero-pipeline', 'f'))).toEqual(['True', 'Succeeded']);
+    },
+  },
+  {
+    name: 'a pipeline task timeout of its own: the TaskRun times out, the run fails with Failed',
+    yaml: pipelineRun('pr-task-own-timeout', `    tasks:
+      - {name: slow, timeout: 2s, taskSpec: ${task('sleep 30')}}
+`, '  timeouts: {pipeline: 1m}\n'),
+    async check(pr, client) {
+      expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'Failed', message: 'Tasks Completed: 1 (Failed: 1, Cancelled 0), Skipped: 0' });
+      expect(cond(await childTaskRun(client, NS, 'pr-task-own-timeout', 'slow'))).toEqual(['False', 'TaskRunTimeout']);
     },
   },
   {

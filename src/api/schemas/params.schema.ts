@@ -71,7 +71,7 @@ export const WorkspaceDeclarationSchema = z.strictObject({
 });
 
 /** A Step/Sidecar workspace usage (isolated workspaces). */
-export const WorkspaceUsageSchema = z.strictObject({ name: z.string(), mountPath: z.string() });
+export const WorkspaceUsageSchema = z.strictObject({ name: z.string(), mountPath: z.string().optional() });
 
 /** A Pipeline workspace declaration. */
 export const PipelineWorkspaceDeclarationSchema = z.strictObject({

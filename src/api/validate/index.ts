@@ -5,13 +5,14 @@
  */
 import type { z } from 'zod';
 import { checkV1beta1, convertObject, needsConversion, V1, v1beta1Path, v1NamesInV1beta1 } from '../convert/index.js';
+import { foldKeys, hasUnknownKeys } from '../fold-keys.js';
 import { KINDS } from '../registry.js';
 import { schemaForKind } from '../schemas/index.js';
 import type * as T from '../types.js';
 import { type FieldError, FieldErrors } from './field-errors.js';
 import { type NameRules, validateMeta } from './meta.validate.js';
 import { validatePipelineSpec } from './pipeline.validate.js';
-import { validatePipelineRunSpec, validateTaskRunSpec } from './runs.validate.js';
+import { validateNotPendingAfterStart, validatePipelineRunSpec, validateTaskRunSpec } from './runs.validate.js';
 import { validateStepActionSpec } from './stepaction.validate.js';
 import { validateTaskSpec } from './task.validate.js';
 import * as trig from './triggers.validate.js';
@@ -100,14 +101,21 @@ function validateInto(errs: FieldErrors, obj: unknown, policy: UnknownFieldPolic
   delete input.status;
   const data = parseShape(errs, schema, input, policy);
   if (data) validateSemantics(errs, kind, data);
+  validateNotPendingAfterStart(errs, kind, obj as Parameters<typeof validateNotPendingAfterStart>[2]);
 }
 
 /**
  * Runs the schema. Unknown fields are routed by `policy`; when they are the only problem the object is parsed
  * again without them, so semantic checks still run on typed data. Returns the parsed object, or undefined.
  */
-function parseShape(errs: FieldErrors, schema: z.ZodType, obj: object, policy: UnknownFieldPolicy): unknown {
-  const first = schema.safeParse(obj, { reportInput: true });
+function parseShape(errs: FieldErrors, schema: z.ZodType, given: object, policy: UnknownFieldPolicy): unknown {
+  let obj = given;
+  let first = schema.safeParse(obj, { reportInput: true });
+  if (hasUnknownKeys(first)) {
+    // Go's JSON decoder matches keys case-insensitively: read `mountpath` as `mountPath` before calling it unknown
+    obj = foldKeys(schema, obj);
+    first = schema.safeParse(obj, { reportInput: true });
+  }
   if (first.success) return first.data;
   const { errors, unknownFields } = convertIssues(first.error.issues, schema);
   for (const e of errors) errs.add(e.path, e.message);

@@ -26,6 +26,25 @@ export function validateTaskRunSpec(errs: FieldErrors, spec: TaskRunSpec): void 
   checkUnique(errs, spec.stepSpecs, 'spec.stepSpecs', 'name', (s) => s.name, 'stepSpecs name');
   checkUnique(errs, spec.sidecarSpecs, 'spec.sidecarSpecs', 'name', (s) => s.name, 'sidecarSpecs name');
   if (spec.statusMessage !== undefined && spec.status === undefined) errs.add('spec.statusMessage', 'statusMessage is only meaningful with status; set status or remove statusMessage');
+  validateComputeResources(errs, spec, 'spec');
+}
+
+/** Tekton's validateTaskRunComputeResources: task-level computeResources exclude stepSpecs[].computeResources. */
+function validateComputeResources(errs: FieldErrors, spec: Pick<TaskRunSpec, 'computeResources' | 'stepSpecs'>, at: string): void {
+  if (spec.computeResources === undefined) return;
+  const i = (spec.stepSpecs ?? []).findIndex((s) => Object.keys(s.computeResources ?? {}).length > 0);
+  if (i < 0) return;
+  errs.add(joinPath(at, 'computeResources'), `expected exactly one, got both: set computeResources either for the whole TaskRun or per step in stepSpecs (${joinPath(at, 'stepSpecs', i, 'computeResources')}), not both`);
+}
+
+/**
+ * Tekton's `IsPending() && HasStarted()` rule: a run that has started (status.startTime) cannot be put back to
+ * Pending. Needs the stored status, so it is checked on the whole object.
+ */
+export function validateNotPendingAfterStart(errs: FieldErrors, kind: string, obj: { spec?: { status?: unknown }; status?: { startTime?: unknown } }): void {
+  const pending = kind === 'PipelineRun' ? 'PipelineRunPending' : kind === 'TaskRun' ? 'TaskRunPending' : undefined;
+  if (!pending || obj.spec?.status !== pending || !obj.status?.startTime) return;
+  errs.add('spec.status', `invalid value: ${kind} cannot be Pending after it is started`);
 }
 
 /** Validates a PipelineRun spec at `spec`. */
@@ -35,9 +54,19 @@ export function validatePipelineRunSpec(errs: FieldErrors, spec: PipelineRunSpec
   if (spec.pipelineRef && !spec.pipelineRef.name && !spec.pipelineRef.resolver) errs.add('spec.pipelineRef.name', 'pipelineRef needs a name (or a resolver with params)');
   if (spec.pipelineSpec) validatePipelineSpec(errs, spec.pipelineSpec, 'spec.pipelineSpec', { standalone: false });
   validateParams(errs, spec.params, 'spec.params');
+  validateNoResultParams(errs, spec);
   validateTimeouts(errs, spec.timeouts);
   validateBindings(errs, spec.workspaces, 'spec.workspaces');
   validateTaskRunSpecs(errs, spec);
+}
+
+/** Tekton: a PipelineRun's param values cannot read task results (there are none yet). */
+function validateNoResultParams(errs: FieldErrors, spec: PipelineRunSpec): void {
+  (spec.params ?? []).forEach((p, i) => {
+    const strings = typeof p.value === 'string' ? [p.value] : Array.isArray(p.value) ? p.value : Object.values(p.value ?? {});
+    const refs = strings.flatMap((v) => [...String(v).matchAll(/\$\((tasks\.[^.()]+\.results\.[^()]+)\)/g)].map((m) => m[1] ?? ''));
+    if (refs.length > 0) errs.add(joinPath('spec.params', i, 'value'), `cannot use result expressions in [${refs.join(' ')}] as PipelineRun parameter values`);
+  });
 }
 
 /** taskRunSpecs: one entry per pipeline task, timeouts parseable, names existing tasks when the spec is inline. */
@@ -46,6 +75,7 @@ function validateTaskRunSpecs(errs: FieldErrors, spec: PipelineRunSpec): void {
   const ps = spec.pipelineSpec;
   const names = ps ? new Set([...(ps.tasks ?? []), ...(ps.finally ?? [])].map((t) => t.name)) : undefined;
   (spec.taskRunSpecs ?? []).forEach((s, i) => {
+    validateComputeResources(errs, s, joinPath('spec.taskRunSpecs', i));
     if (s.timeout !== undefined) addTimeoutProblem(errs, joinPath('spec.taskRunSpecs', i, 'timeout'), s.timeout);
     if (names && !names.has(s.pipelineTaskName)) {
       errs.add(joinPath('spec.taskRunSpecs', i, 'pipelineTaskName'), `"${s.pipelineTaskName}" is not a task of spec.pipelineSpec (tasks: ${[...names].join(', ')})`);

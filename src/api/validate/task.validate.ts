@@ -91,7 +91,17 @@ export function validateStep(errs: FieldErrors, s: Step, at: string, templateIma
   }
   validateMounts(errs, s.volumeMounts, at);
   validateStepResults(errs, s.results, joinPath(at, 'results'));
+  validateStepResultPaths(errs, s, at);
   validateWhen(errs, s.when, joinPath(at, 'when'));
+}
+
+/** Tekton's ValidateStepResultsVariables: a step that declares results may only write `$(step.results.<declared>.path)`. */
+function validateStepResultPaths(errs: FieldErrors, s: Step, at: string): void {
+  if (!s.results || !s.script) return;
+  const declared = new Set(s.results.map((r) => r.name));
+  for (const m of s.script.matchAll(/\$\(step\.results\.([^.)]+)\.path\)/g)) {
+    if (!declared.has(m[1] ?? '')) errs.add(joinPath(at, 'script'), `non-existent variable \`${m[0].slice(2, -1)}\` in the script: declare result "${m[1] ?? ''}" in the step's results`);
+  }
 }
 
 function validateMounts(errs: FieldErrors, mounts: Step['volumeMounts'], at: string): void {
@@ -106,6 +116,7 @@ function validateMounts(errs: FieldErrors, mounts: Step['volumeMounts'], at: str
 }
 
 function validateSidecar(errs: FieldErrors, s: Sidecar, at: string): void {
+  if (s.name === 'tekton-log-results') errs.add(joinPath(at, 'name'), 'Invalid: cannot use reserved sidecar name tekton-log-results (the results sidecar of results-from: sidecar-logs); rename it');
   if (s.name) {
     const problem = dnsLabelProblem(s.name);
     if (problem) errs.add(joinPath(at, 'name'), `invalid sidecar name "${s.name}": a sidecar name ${problem}`);

@@ -126,15 +126,15 @@ function editDistance(a: string, b: string): number {
   return row[b.length] ?? 0;
 }
 
-interface Def { type: string; shape?: Record<string, unknown>; element?: unknown; innerType?: unknown; in?: unknown;
+export interface Def { type: string; shape?: Record<string, unknown>; element?: unknown; innerType?: unknown; in?: unknown;
   options?: unknown[]; valueType?: unknown; getter?: () => unknown }
 
-function defOf(schema: unknown): Def | undefined {
+export function defOf(schema: unknown): Def | undefined {
   return (schema as { _zod?: { def?: Def } } | undefined)?._zod?.def;
 }
 
 /** Follows wrappers (optional, nullable, pipe, lazy) to the schema that decides the shape. */
-function unwrap(schema: unknown): unknown {
+export function unwrap(schema: unknown): unknown {
   let s = schema;
   for (let i = 0; i < 20; i++) {
     const d = defOf(s);

@@ -19,6 +19,7 @@ import type { ReconcileResult } from '../runtime/controller.js';
 import { writeStatus } from '../runtime/status-writer.js';
 import { gatherCredentials, serviceAccountOf } from './creds.js';
 import { fetchTaskSpec } from './resolve.js';
+import { gatherSidecarLogs } from './sidecar-logs.js';
 
 const POD = { apiVersion: 'v1', kind: 'Pod' };
 
@@ -46,7 +47,10 @@ export function taskRunReconciler(deps: TaskRunReconcilerDeps): (key: string) =>
     const resolved = resolveFor(fetched, tr);
     const { namespace } = splitKey(key);
     const pod = tr.status?.podName ? deps.pods.get(`${namespace}/${tr.status.podName}`) : undefined;
-    const plan = decideTaskRun({ taskRun: tr, resolved, pod, now: now(), defaultTimeoutMs: deps.config.defaultTimeoutMinutes * 60_000 });
+    const sidecarLogs = await gatherSidecarLogs(deps.client, pod, deps.config.features.maxResultSize);
+    const plan = decideTaskRun({
+      taskRun: tr, resolved, pod, now: now(), defaultTimeoutMs: deps.config.defaultTimeoutMinutes * 60_000, ...(sidecarLogs ? { sidecarLogs } : {}),
+    });
     // a retry starts a new attempt: its pod sees the new $(context.task.retry-count), so resolve again for it
     const forPod = retryCount(plan.status) === retryCount(tr.status) ? resolved : resolveFor(fetched, { ...tr, status: plan.status });
     if (forPod !== resolved && forPod.ok && plan.status.taskSpec) plan.status.taskSpec = forPod.spec;
@@ -85,7 +89,7 @@ async function applyActions(deps: TaskRunReconcilerDeps, tr: TaskRun, resolved: 
         taskRun: tr, spec: resolved.spec, podName: action.podName,
         config: {
           entrypointImage: deps.config.entrypointImage, awaitSidecarReadiness: deps.config.awaitSidecarReadiness,
-          managedBy: deps.config.managedByLabel, imageEntrypoint: images.lookup,
+          managedBy: deps.config.managedByLabel, imageEntrypoint: images.lookup, resultsFrom: deps.config.features.resultsFrom,
         },
         credentials: await gatherCredentials(deps.client, tr, deps.config),
       });

@@ -67,7 +67,7 @@ describe('timeouts', () => {
     expect(w.lastPlan?.requeueAfterMs).toBe(50 * MIN);
     w.finish('f');
     w.reconcile();
-    expect(w.condition()).toEqual(['False', 'PipelineRunTimeout', 'PipelineRun "pr" failed to finish within "10m0s"']);
+    expect(w.condition()).toEqual(['False', 'PipelineRunTimeout', 'PipelineRun "pr" failed due to tasks failed to finish within "10m0s"']);
   });
 
   it('tasks timeout reached before a ready task started: skipped with the timeout reason', () => {
@@ -80,10 +80,10 @@ describe('timeouts', () => {
     expect(w.created()).toEqual(['pr-f']);
     w.finish('f');
     w.reconcile();
-    expect(w.condition()).toEqual(['False', 'PipelineRunTimeout', 'PipelineRun "pr" failed to finish within "10m0s"']);
+    expect(w.condition()).toEqual(['False', 'PipelineRunTimeout', 'PipelineRun "pr" failed due to tasks failed to finish within "10m0s"']);
   });
 
-  it('finally timeout: cancels running finally tasks', () => {
+  it('finally timeout alone: cancels running finally tasks, which count as failed: Failed (no timeout reason, as Tekton)', () => {
     const w = new World(run('{ pipeline: 1h, finally: 1m }'), { tasks });
     w.reconcile();
     for (const n of ['a', 'short', 'long']) w.finish(n);
@@ -96,7 +96,7 @@ describe('timeouts', () => {
     w.reconcile();
     expect(cancels(w)).toEqual([['pr-f', TIMED_OUT]]);
     w.reconcile();
-    expect(w.condition()).toEqual(['False', 'PipelineRunTimeout', 'PipelineRun "pr" failed to finish within "1m0s"']);
+    expect(w.condition()).toEqual(['False', 'Failed', 'Tasks Completed: 5 (Failed: 1, Cancelled 0), Skipped: 0']);
   });
 });
 
@@ -131,7 +131,7 @@ spec:
     expect(w.created()).toEqual(['pr-f']);
     w.finish('f');
     w.reconcile();
-    expect(w.condition()).toEqual(['False', 'PipelineRunTimeout', 'PipelineRun "pr" failed to finish within "10m0s"']);
+    expect(w.condition()).toEqual(['False', 'PipelineRunTimeout', 'PipelineRun "pr" failed due to tasks failed to finish within "10m0s"']);
   });
 
   it('a child that ran out of its own shorter time before the deadline fails the run: Failed', () => {

@@ -16,7 +16,7 @@ import {
 } from './schedule.js';
 import { type SkipFlags, aggregateStatus, computeDagSkips, computeFinallySkips, isStopping } from './skip.js';
 import { type TaskState, isSettled } from './state.js';
-import { childReferences, conditionOf, countTasks, skippedTasks, timeoutMessage } from './status.js';
+import { childReferences, conditionOf, countTasks, type FiredTimeout, skippedTasks, timeoutMessage } from './status.js';
 import { type Clock, firedTimeouts, nextDeadline } from './timeouts.js';
 import type { PipelineRunFacts, PipelineRunPlan } from './types.js';
 
@@ -112,17 +112,19 @@ function ranOutAt(s: TaskState, deadline: number): boolean {
   return s.runs.some((r) => getSucceeded(r.status)?.reason === TASKRUN_TIMEOUT && Date.parse(r.status?.completionTime ?? '') >= deadline);
 }
 
-/** The timeout (ms) that cancelled or skipped tasks of this run, if any did. */
-function firedTimeout(ctx: Ctx, flags: SkipFlags): number | undefined {
+/** The timeout that cancelled or skipped tasks of this run, if any did. */
+function firedTimeout(ctx: Ctx, flags: SkipFlags): FiredTimeout | undefined {
   const { clock, timeouts } = ctx;
   const hit = (s: TaskState, reason: string, deadline: number): boolean =>
     s.outcome === 'timedOut' || s.skip === reason || s.outcome === 'running' || ranOutAt(s, deadline);
-  if (flags.tasksTimedOut && ctx.dagTasks.some((s) => hit(s, SkipReason.TasksTimeout, clock.start + (timeouts.tasks ?? 0)))) return timeouts.tasks;
+  const tasks = timeouts.tasks ? { kind: 'tasks' as const, ms: timeouts.tasks } : undefined;
+  const fin = timeouts.finally ? { kind: 'finally' as const, ms: timeouts.finally } : undefined;
+  if (flags.tasksTimedOut && ctx.dagTasks.some((s) => hit(s, SkipReason.TasksTimeout, clock.start + (timeouts.tasks ?? 0)))) return tasks;
   const finallyDeadline = (clock.finallyStart ?? Infinity) + (timeouts.finally ?? 0);
-  if (flags.finallyTimedOut && ctx.finallyTasks.some((s) => hit(s, SkipReason.FinallyTimeout, finallyDeadline))) return timeouts.finally;
+  if (flags.finallyTimedOut && ctx.finallyTasks.some((s) => hit(s, SkipReason.FinallyTimeout, finallyDeadline))) return fin;
   const timedOut = (list: TaskState[]): boolean => list.some((s) => s.outcome === 'timedOut');
-  if (timedOut(ctx.dagTasks) && ctx.timeouts.tasks) return ctx.timeouts.tasks;
-  if (timedOut(ctx.finallyTasks) && ctx.timeouts.finally) return ctx.timeouts.finally;
+  if (timedOut(ctx.dagTasks) && tasks) return tasks;
+  if (timedOut(ctx.finallyTasks) && fin) return fin;
   return undefined;
 }
 
@@ -132,7 +134,7 @@ function finish(ctx: Ctx, base: PipelineRunStatus, flags: SkipFlags, dagDone: bo
   const cond = conditionOf(ctx, countTasks(all), {
     gracefullyCancelled: flags.gracefullyCancelled,
     gracefullyStopped: flags.gracefullyStopped,
-    firedTimeoutMs: firedTimeout(ctx, flags),
+    firedTimeout: firedTimeout(ctx, flags),
     hasFinally: ctx.finallyTasks.length > 0,
     finallyDone: ctx.finallyTasks.every(isSettled),
   });

@@ -57,15 +57,26 @@ export interface ConditionValue {
 export interface RunCircumstances {
   gracefullyCancelled: boolean;
   gracefullyStopped: boolean;
-  /** Timeout (ms) that cancelled or skipped tasks of this run, if one did. */
-  firedTimeoutMs?: number;
+  /** The timeout that cancelled or skipped tasks of this run, if one did (tasks or finally). */
+  firedTimeout?: FiredTimeout;
   hasFinally: boolean;
   finallyDone: boolean;
 }
 
-/** `PipelineRun "x" failed to finish within "1h0m0s"`. */
+/** Which of spec.timeouts stopped tasks of the run, and its value in ms. */
+export interface FiredTimeout {
+  kind: 'tasks' | 'finally';
+  ms: number;
+}
+
+/** `PipelineRun "x" failed to finish within "1h0m0s"` (the pipeline timeout). */
 export function timeoutMessage(name: string, ms: number): string {
   return `PipelineRun "${name}" failed to finish within "${formatDuration(ms)}"`;
+}
+
+/** Tekton's message when the tasks timeout ended the run. */
+export function tasksTimeoutMessage(name: string, ms: number): string {
+  return `PipelineRun "${name}" failed due to tasks failed to finish within "${formatDuration(ms)}"`;
 }
 
 /** Tekton's GetPipelineConditionStatus over the counts. */
@@ -79,7 +90,8 @@ export function conditionOf(ctx: Ctx, c: Counts, at: RunCircumstances): Conditio
   }
   const failedPart = c.ignoredFailed > 0 ? `${totalFailed} (Ignored: ${c.ignoredFailed})` : `${totalFailed}`;
   const message = `Tasks Completed: ${completed} (Failed: ${failedPart}, Cancelled ${c.cancelled}), Skipped: ${c.skipped}`;
-  if (at.firedTimeoutMs !== undefined) return { status: 'False', reason: PipelineRunReason.Timeout, message: timeoutMessage(name, at.firedTimeoutMs) };
+  // a finally timeout has no reason of its own in Tekton: its cancelled finally tasks count as failed
+  if (at.firedTimeout?.kind === 'tasks') return { status: 'False', reason: PipelineRunReason.Timeout, message: tasksTimeoutMessage(name, at.firedTimeout.ms) };
   const invalid = [...ctx.dagTasks, ...ctx.finallyTasks].find((s) => s.invalid)?.invalid;
   if (invalid) return { status: 'False', reason: invalid.reason, message: invalid.message };
   if (c.failed > 0 || c.skippedByTimeout > 0) return { status: 'False', reason: PipelineRunReason.Failed, message };
@@ -93,7 +105,7 @@ export function conditionOf(ctx: Ctx, c: Counts, at: RunCircumstances): Conditio
 function runningReason(c: Counts, at: RunCircumstances): string {
   if (at.gracefullyCancelled) return PipelineRunReason.CancelledRunningFinally;
   if (at.gracefullyStopped) return PipelineRunReason.StoppedRunningFinally;
-  if (at.firedTimeoutMs !== undefined) return at.hasFinally ? PipelineRunReason.TimeoutRunningFinally : PipelineRunReason.Stopping;
+  if (at.firedTimeout?.kind === 'tasks') return at.hasFinally && !at.finallyDone ? PipelineRunReason.TimeoutRunningFinally : PipelineRunReason.Stopping;
   if (c.cancelled > 0 || ((c.failed > 0 || c.invalid > 0) && at.finallyDone)) return PipelineRunReason.Stopping;
   return PipelineRunReason.Running;
 }

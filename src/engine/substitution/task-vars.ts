@@ -75,7 +75,7 @@ export function workspaceMountPath(d: WorkspaceDeclaration): string {
 
 function applyMountPath(spec: TaskSpec, decl: WorkspaceDeclaration): TaskSpec {
   const key = `workspaces.${decl.name}.path`;
-  const override = (usages: Array<{ name: string; mountPath: string }> | undefined): string | undefined =>
+  const override = (usages: Array<{ name: string; mountPath?: string }> | undefined): string | undefined =>
     usages?.find((u) => u.name === decl.name && u.mountPath)?.mountPath;
   const steps = spec.steps.map((s) => {
     const path = override(s.workspaces);

@@ -11,6 +11,7 @@ import type { TaskRunAction, TaskRunPlan } from './finish.js';
 import { failTaskRun, hasRetriesLeft, retryTaskRun } from './finish.js';
 import { imagePullFailure, isPodComplete, isStepContainer, wasDisrupted } from './pod-facts.js';
 import type { ResolvedTaskSpec } from './resolve.js';
+import { parseSidecarLogs, resultTooLargeMessage, type SidecarLogs } from './sidecar-logs.js';
 import { taskRunStatusFromPod } from './status.js';
 
 export type { TaskRunAction, TaskRunPlan } from './finish.js';
@@ -22,6 +23,8 @@ export interface TaskRunFacts {
   pod?: Pod;
   now: Date;
   defaultTimeoutMs: number;
+  /** The results sidecar's log (results-from: sidecar-logs), read by the controller once the pod is complete. */
+  sidecarLogs?: SidecarLogs;
 }
 
 /** `spec.managedBy` values this engine reconciles; any other value belongs to another controller. */
@@ -80,7 +83,12 @@ function pullFailureMessage(tr: TaskRun, p: { container: string; image: string; 
 
 /** A started run whose pod exists: status from the pod, then image pull failure, retry, sidecar handling, requeue. */
 function fromPod(f: TaskRunFacts, status: TaskRunStatus, spec: TaskSpec, pod: Pod, timeoutMs: number): TaskRunPlan {
-  const next = taskRunStatusFromPod({ taskRun: { ...f.taskRun, status }, spec, pod, now: f.now });
+  const fromSidecar = f.sidecarLogs && isPodComplete(pod) ? parseSidecarLogs(f.sidecarLogs) : undefined;
+  const sidecarResults = fromSidecar?.ok ? fromSidecar.entries : undefined;
+  const next = taskRunStatusFromPod({ taskRun: { ...f.taskRun, status }, spec, pod, now: f.now, ...(sidecarResults ? { sidecarResults } : {}) });
+  if (fromSidecar && !fromSidecar.ok && fromSidecar.tooLarge) {
+    return fail(f, { ...next, conditions: status.conditions }, 'TaskRunResultLargerThanAllowedLimit', resultTooLargeMessage(f.taskRun, fromSidecar.message), false);
+  }
   const pull = isPodComplete(pod) ? undefined : imagePullFailure(pod);
   if (pull) return fail(f, { ...next, conditions: status.conditions }, 'TaskRunImagePullFailed', pullFailureMessage(f.taskRun, pull), true);
   if (isDone(next)) {

@@ -3,6 +3,7 @@
  * why is it pending. Reasons and messages are Tekton's strings, which users, tkn and PipelineRuns match on.
  */
 import type { ContainerStatus, Pod } from '../../api/types.js';
+import { RESULTS_SIDECAR_CONTAINER } from './sidecar-logs.js';
 import { parseTerminationMessage, RESULT_TYPE } from './termination.js';
 
 /** True for step containers (`step-…`). */
@@ -22,15 +23,22 @@ function stepStatuses(pod: Pod): ContainerStatus[] {
   return (pod.status?.containerStatuses ?? []).filter((s) => isStepContainer(s.name));
 }
 
+function completionStatuses(pod: Pod): ContainerStatus[] {
+  return (pod.status?.containerStatuses ?? []).filter((s) => isStepContainer(s.name) || s.name === RESULTS_SIDECAR_CONTAINER);
+}
+
 function isOOMKilled(s: ContainerStatus): boolean {
   return s.state?.terminated?.reason === 'OOMKilled';
 }
 
-/** Every step container of the pod spec has terminated (sidecars may still run), or the pod itself finished. */
+/**
+ * Every step container of the pod spec has terminated (sidecars may still run, except the results sidecar of
+ * results-from: sidecar-logs, which must have printed the results), or the pod itself finished.
+ */
 export function isPodComplete(pod: Pod): boolean {
   if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return true;
-  const stepNames = pod.spec.containers.map((c) => c.name).filter(isStepContainer);
-  const statuses = new Map(stepStatuses(pod).map((s) => [s.name, s]));
+  const stepNames = pod.spec.containers.map((c) => c.name).filter((n) => isStepContainer(n) || n === RESULTS_SIDECAR_CONTAINER);
+  const statuses = new Map(completionStatuses(pod).map((s) => [s.name, s]));
   if (stepStatuses(pod).some(isOOMKilled)) return true;
   return stepNames.length > 0 && stepNames.every((n) => statuses.get(n)?.state?.terminated !== undefined);
 }

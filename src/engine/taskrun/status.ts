@@ -21,7 +21,8 @@ import {
   waitingMessage,
   wasDisrupted,
 } from './pod-facts.js';
-import { dedupeResults, parseTerminationMessage, readOutcome } from './termination.js';
+import { applySidecarResults } from './sidecar-logs.js';
+import { dedupeResults, parseTerminationMessage, readOutcome, type RunResultEntry } from './termination.js';
 
 /** Message of a TaskRun whose steps are still running (Tekton's wording). */
 export const RUNNING_MESSAGE = 'Not all Steps in the Task have finished executing';
@@ -36,6 +37,8 @@ export interface StatusFromPodInput {
   spec: TaskSpec;
   pod: Pod;
   now: Date;
+  /** Results the results sidecar reported (results-from: sidecar-logs), once the pod is complete. */
+  sidecarResults?: readonly RunResultEntry[];
 }
 
 type Cond = { status: 'True' | 'False' | 'Unknown'; reason: string; message: string };
@@ -137,6 +140,7 @@ export function taskRunStatusFromPod(input: StatusFromPodInput): TaskRunStatus {
   const taskResults: RunResult[] = [];
   const stepStatuses = byPodOrder(pod, (pod.status?.containerStatuses ?? []).filter((s) => isStepContainer(s.name)));
   status.steps = stepStatuses.map((s) => stepState(s, spec, taskResults));
+  if (input.sidecarResults) taskResults.push(...applySidecarResults(input.sidecarResults, spec, status.steps));
   status.sidecars = sidecarStates(pod);
   if (status.steps.length === 0) delete status.steps;
   if (status.sidecars.length === 0) delete status.sidecars;

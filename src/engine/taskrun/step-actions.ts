@@ -76,9 +76,11 @@ function stepResultForms(sa: StepActionSpec, params: readonly Param[]): Replacem
   for (const p of params) {
     const m = typeof p.value === 'string' ? STEP_RESULT_REF.exec(p.value) : null;
     if (!m) continue;
+    // a whole array/object result passed as `...results.r[*]`: `$(params.p[0])` reads `...results.r[0]`
+    const target = (m[1] ?? '').replace(/\[\*\]$/, '');
     for (const key of keys) {
       const base = `params.${p.name}`;
-      if (key.startsWith(`${base}[`) || key.startsWith(`${base}.`)) r.strings.set(key, `$(${m[1]}${key.slice(base.length)})`);
+      if (key.startsWith(`${base}[`) || key.startsWith(`${base}.`)) r.strings.set(key, `$(${target}${key.slice(base.length)})`);
     }
   }
   return r;

@@ -1,0 +1,44 @@
+/**
+ * Tekton's ValidateUpdate of TaskRuns and PipelineRuns (admission on UPDATE, with the stored object as the
+ * baseline): managedBy is immutable; a finished run's spec cannot change; a started one may change only
+ * spec.status (and a TaskRun's spec.statusMessage). Both objects are defaulted, so equal specs compare equal.
+ */
+import type { FieldError } from './field-errors.js';
+
+type Run = { kind?: string; spec?: Record<string, unknown>; status?: { startTime?: unknown; conditions?: Array<{ type?: string; status?: string }> } };
+
+/** JSON with sorted keys, for a semantic comparison of specs. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x)
+    ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : x));
+}
+
+function isDone(run: Run): boolean {
+  const c = run.status?.conditions?.find((x) => x.type === 'Succeeded');
+  return !!c && c.status !== 'Unknown';
+}
+
+function without(spec: Record<string, unknown> | undefined, keys: readonly string[]): Record<string, unknown> {
+  const out = { ...(spec ?? {}) };
+  for (const k of keys) delete out[k];
+  return out;
+}
+
+/** The errors of updating `old` to `obj` (none for kinds other than TaskRun and PipelineRun). */
+export function validateRunUpdate(obj: Run, old: Run): FieldError[] {
+  const kind = obj.kind;
+  if (kind !== 'TaskRun' && kind !== 'PipelineRun') return [];
+  const errs: FieldError[] = [];
+  if ((old.spec?.managedBy ?? null) !== (obj.spec?.managedBy ?? null)) errs.push({ path: 'spec.managedBy', message: 'invalid value: managedBy is immutable' });
+  if (isDone(old)) {
+    if (canonical(without(old.spec, [])) !== canonical(without(obj.spec, []))) errs.push({ path: 'spec', message: `invalid value: Once the ${kind} is complete, no updates are allowed` });
+    return errs;
+  }
+  if (!old.status?.startTime) return errs;
+  const free = kind === 'TaskRun' ? ['status', 'statusMessage', 'managedBy'] : ['status', 'managedBy'];
+  if (canonical(without(old.spec, free)) !== canonical(without(obj.spec, free))) {
+    const what = kind === 'TaskRun' ? 'status and statusMessage updates are' : 'status updates are';
+    errs.push({ path: 'spec', message: `invalid value: Once the ${kind} has started, only ${what} allowed` });
+  }
+  return errs;
+}
