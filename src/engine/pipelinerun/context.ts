@@ -13,7 +13,7 @@ import {
 import { PipelineRunReason } from './reasons.js';
 import { dagNodeOf, taskRefsOf } from './refs.js';
 import { addExecutionStatus, addTaskResults } from './results.js';
-import { type TaskState, groupRuns, isTerminal, outcomeOf } from './state.js';
+import { type ChildKind, type ChildRun, type TaskState, childKindOf, groupRuns, isTerminal, outcomeOf } from './state.js';
 import { type Clock, type Timeouts, timeoutsOf } from './timeouts.js';
 import type { PipelineRunFacts, PlanAction } from './types.js';
 import { checkWorkspaceBindings } from './workspaces.js';
@@ -50,11 +50,18 @@ export function buildContext(facts: PipelineRunFacts, clock: Clock): Ctx | Failu
   if (!(values instanceof Map)) return values;
   const early = checkArrayIndexes(spec, values, pr) ?? checkTasks(facts, all);
   if (early) return early;
-  const groups = groupRuns(pr, facts.taskRuns);
-  const stateOf = (pt: PipelineTask, isFinally: boolean): TaskState => ({
-    pt, isFinally, entry: facts.tasks.get(pt.name), refs: refs.get(pt.name) ?? [], runs: groups.get(pt.name) ?? [],
-    created: [], outcome: 'pending', ignored: false,
-  });
+  const groups: Record<ChildKind, Map<string, ChildRun[]>> = {
+    TaskRun: groupRuns(pr, facts.taskRuns),
+    PipelineRun: groupRuns(pr, facts.pipelineRuns ?? []),
+    CustomRun: groupRuns(pr, facts.customRuns ?? []),
+  };
+  const stateOf = (pt: PipelineTask, isFinally: boolean): TaskState => {
+    const kind = childKindOf(pt);
+    return {
+      pt, kind, isFinally, entry: facts.tasks.get(pt.name), refs: refs.get(pt.name) ?? [], runs: groups[kind].get(pt.name) ?? [],
+      created: [], outcome: 'pending', ignored: false,
+    };
+  };
   const ctx: Ctx = {
     facts, pr, pipelineName, dag: built.dag,
     dagTasks: (spec.tasks ?? []).map((pt) => stateOf(pt, false)),
@@ -81,13 +88,24 @@ function checkTasks(facts: PipelineRunFacts, all: readonly PipelineTask[]): Fail
     };
   }
   for (const pt of all) {
-    if (pt.pipelineRef || pt.pipelineSpec) {
-      return { reason: PipelineRunReason.PipelineValidationFailed, message: `pipeline task "${pt.name}": Pipelines in Pipelines (pipelineRef/pipelineSpec) are not supported` };
-    }
+    const nested = nestedPipelineProblem(pt, facts.config.enableApiFields ?? 'beta');
+    if (nested) return { reason: PipelineRunReason.PipelineValidationFailed, message: `pipeline task "${pt.name}": ${nested}` };
     const entry = facts.tasks.get(pt.name);
     if (!entry) return { reason: PipelineRunReason.CouldntGetTask, message: `Pipeline task "${pt.name}" could not be resolved` };
     if ('error' in entry) return { reason: entry.reason, message: entry.error };
   }
+  return undefined;
+}
+
+/**
+ * Pipelines in Pipelines are alpha (Tekton's feature-gate message otherwise) and cannot be matrixed (Tekton's
+ * known limitation).
+ */
+function nestedPipelineProblem(pt: PipelineTask, apiFields: string): string | undefined {
+  const field = pt.pipelineRef ? 'pipelineRef' : pt.pipelineSpec ? 'pipelineSpec' : undefined;
+  if (!field) return undefined;
+  if (apiFields !== 'alpha') return `${field} requires "enable-api-fields" feature gate to be "alpha" but it is "${apiFields}"`;
+  if (pt.matrix) return `${field} cannot be combined with matrix: a matrix fan-out of child PipelineRuns is not supported`;
   return undefined;
 }
 
