@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CustomRun, PipelineRun } from '../../api/types.js';
+import type { CustomRun, PipelineRun, TaskRun } from '../../api/types.js';
 import { pipelineRunFrom } from './fixtures.js';
 import { planPipelineRun } from './plan.js';
 import type { PipelineRunFacts, PlanAction, TaskEntry } from './types.js';
@@ -18,7 +18,8 @@ function facts(pr: PipelineRun, extra: Partial<PipelineRunFacts> = {}): Pipeline
   return { pipelineRun: pr, pipelineSpec: spec, tasks, taskRuns: [], now: NOW, config, ...extra };
 }
 
-const created = (actions: PlanAction[]) => actions.flatMap((a) => {
+type Child = CustomRun | PipelineRun | TaskRun;
+const created = (actions: PlanAction[]) => actions.flatMap((a): Child[] => {
   if (a.type === 'createCustomRun') return [a.customRun];
   if (a.type === 'createPipelineRun') return [a.pipelineRun];
   if (a.type === 'createTaskRun') return [a.taskRun];
