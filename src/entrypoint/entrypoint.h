@@ -16,6 +16,11 @@
 #define TYPE_TASK_RESULT 1
 #define TYPE_INTERNAL 3
 #define TYPE_STEP_RESULT 4
+#define TYPE_STEP_ARTIFACTS 5
+#define TYPE_TASK_ARTIFACTS 6
+
+/* Where a Task's steps write its artifacts ($(artifacts.path)), Tekton's pipeline.ArtifactsDir. */
+#define TASK_ARTIFACTS_FILE "/tekton/artifacts/provenance.json"
 
 /* Kubernetes' cap on a container termination message. */
 #define MAX_TERMINATION_MESSAGE 4096

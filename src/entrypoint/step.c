@@ -175,6 +175,25 @@ static int skip(const struct step *s, struct msg *m) {
   return 1;
 }
 
+/* Adds an artifacts file (Tekton's provenance.json) to the message, keyed by its path, when the step wrote one. */
+static void add_artifacts_file(struct msg *m, const char *path, int type) {
+  size_t len = 0;
+  char *data = read_file(path, &len);
+  if (!data) return;
+  msg_add(m, path, data, len, type);
+  free(data);
+}
+
+/* The step's artifacts (<meta>/artifacts/provenance.json) and the Task's (/tekton/artifacts/provenance.json). */
+static void add_artifacts(const struct step *s, struct msg *m) {
+  if (s->meta_dir) {
+    char *path = str_printf("%s/artifacts/provenance.json", s->meta_dir);
+    add_artifacts_file(m, path, TYPE_STEP_ARTIFACTS);
+    free(path);
+  }
+  add_artifacts_file(m, TASK_ARTIFACTS_FILE, TYPE_TASK_ARTIFACTS);
+}
+
 /* Records the outcome of the command and returns the helper's exit code. */
 static int finish(const struct step *s, struct msg *m, int code, int timed_out) {
   int ok = code == 0, exit_code = code;
@@ -199,6 +218,7 @@ static int finish(const struct step *s, struct msg *m, int code, int timed_out) 
     msg_add_results(m, dir, s->step_results, TYPE_STEP_RESULT);
     free(dir);
   }
+  add_artifacts(s, m);
   if (msg_write(m, s->term_path) == 1) {
     ok = 0;
     exit_code = 1;
@@ -215,9 +235,11 @@ int cmd_step(int argc, char **argv) {
   s.steps_dir = "/tekton/steps";
   if (parse_flags(argc, argv, &s) != 0 || validate(&s) != 0) return 2;
   if (s.meta_dir) {
-    char *dir = str_printf("%s/results", s.meta_dir);
-    if (mkdir_p(dir, 0755) != 0) warnx_("cannot create %s: %s", dir, strerror(errno));
-    free(dir);
+    for (int k = 0; k < 2; k++) {
+      char *dir = str_printf(k == 0 ? "%s/results" : "%s/artifacts", s.meta_dir);
+      if (mkdir_p(dir, 0755) != 0) warnx_("cannot create %s: %s", dir, strerror(errno));
+      free(dir);
+    }
   }
   creds_init();
   int need_content = s.wait_file_content && strcmp(s.wait_file_content, "false") != 0;

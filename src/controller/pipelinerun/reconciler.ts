@@ -56,6 +56,7 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): (key: st
       config: {
         defaultTimeoutMinutes: deps.config.defaultTimeoutMinutes, maxMatrixCombinations: deps.config.maxMatrixCombinations,
         managedByLabel: deps.config.managedByLabel, enableApiFields: deps.config.features.enableApiFields,
+        enableArtifacts: deps.config.features.enableArtifacts,
       },
     });
     await applyActions(deps.client, ns, plan);

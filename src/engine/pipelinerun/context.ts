@@ -12,7 +12,7 @@ import {
 } from './params.js';
 import { PipelineRunReason } from './reasons.js';
 import { dagNodeOf, taskRefsOf } from './refs.js';
-import { addExecutionStatus, addTaskResults } from './results.js';
+import { addExecutionStatus, addTaskArtifacts, addTaskResults } from './results.js';
 import { type ChildKind, type ChildRun, type TaskState, childKindOf, groupRuns, isTerminal, outcomeOf } from './state.js';
 import { type Clock, type Timeouts, timeoutsOf } from './timeouts.js';
 import type { PipelineRunFacts, PlanAction } from './types.js';
@@ -87,6 +87,10 @@ function checkTasks(facts: PipelineRunFacts, all: readonly PipelineTask[]): Fail
       message: `PipelineRun's taskrunSpecs defined wrong taskName: "${wrong.pipelineTaskName}", does not exist in Pipeline`,
     };
   }
+  const artifactUser = facts.config.enableArtifacts ? undefined : all.find((pt) => taskRefsOf(pt).some((r) => r.artifact));
+  if (artifactUser) {
+    return { reason: PipelineRunReason.PipelineValidationFailed, message: `pipeline task "${artifactUser.name}": feature flag enable-artifacts should be set to true to use artifacts feature.` };
+  }
   for (const pt of all) {
     const nested = nestedPipelineProblem(pt, facts.config.enableApiFields ?? 'beta');
     if (nested) return { reason: PipelineRunReason.PipelineValidationFailed, message: `pipeline task "${pt.name}": ${nested}` };
@@ -150,7 +154,10 @@ function settleOutcomes(ctx: Ctx): void {
     const expected = s.runs.length > 0 && s.pt.matrix ? Math.max(1, matrixOf(ctx, s)?.length ?? 1) : 1;
     s.outcome = outcomeOf(s.runs, expected);
     s.ignored = s.pt.onError === 'continue' && (s.outcome === 'failed' || s.outcome === 'cancelled' || s.outcome === 'timedOut');
-    if (isTerminal(s.outcome)) addTaskResults(ctx.scope, s);
+    if (isTerminal(s.outcome)) {
+      addTaskResults(ctx.scope, s);
+      addTaskArtifacts(ctx.scope, s);
+    }
     if (!s.isFinally) addExecutionStatus(ctx.scope, s);
   }
 }

@@ -132,3 +132,28 @@ spec:
     expect(cancel.actions).toEqual([{ type: 'cancelPipelineRun', name: 'pr-inner' }]);
   });
 });
+
+describe('artifacts between tasks', () => {
+  const pr = pipelineRunFrom(`
+spec:
+  pipelineSpec:
+    tasks:
+      - {name: a, taskSpec: {steps: [{image: busybox, script: 'true'}]}}
+      - {name: b, params: [{name: p, value: $(tasks.a.outputs.img)}], taskSpec: {params: [{name: p}], steps: [{image: busybox, script: 'true'}]}}
+`);
+
+  it('are refused without enable-artifacts, with Tekton\'s message', () => {
+    const plan = planPipelineRun(facts(pr));
+    expect(plan.status.conditions?.[0]).toMatchObject({ status: 'False', reason: 'PipelineValidationFailed', message: 'pipeline task "b": feature flag enable-artifacts should be set to true to use artifacts feature.' });
+  });
+
+  it('make the consumer wait for its producer and pass the values as JSON', () => {
+    const on = { ...config, enableArtifacts: true };
+    const first = planPipelineRun({ ...facts(pr), config: on });
+    expect(created(first.actions).map((c) => c.metadata.name)).toEqual(['pr-a']);
+    const a = created(first.actions)[0] as TaskRun;
+    a.status = { conditions: [{ type: 'Succeeded', status: 'True', reason: 'Succeeded', message: '' }], artifacts: { outputs: [{ name: 'img', values: [{ uri: 'pkg:oci/x' }] }] } };
+    const next = planPipelineRun({ ...facts(pr, { taskRuns: [a] }), config: on });
+    expect(created(next.actions)[0]?.spec.params).toEqual([{ name: 'p', value: '[{"uri":"pkg:oci/x"}]' }]);
+  });
+});

@@ -80,7 +80,19 @@ export function isResolvable(key: string, r: Replacements): boolean {
 
 /** The first task reference that cannot be resolved from `r`, if any. */
 export function firstMissing(refs: readonly TaskRef[], r: Replacements): TaskRef | undefined {
-  return refs.find((ref) => !isResolvable(ref.key, r));
+  return refs.find((ref) => !ref.artifact && !isResolvable(ref.key, r));
+}
+
+/**
+ * Artifacts (alpha) of a finished task: `tasks.X.inputs.N` / `tasks.X.outputs.N` are the JSON text of the
+ * named artifact's values in its TaskRun's status.artifacts, as Tekton's PropagateArtifacts.
+ */
+export function addTaskArtifacts(r: Replacements, s: TaskState): void {
+  const first = s.runs[0];
+  const artifacts = first && first.kind === 'TaskRun' ? first.status?.artifacts : undefined;
+  for (const [kind, list] of [['inputs', artifacts?.inputs], ['outputs', artifacts?.outputs]] as const) {
+    for (const a of list ?? []) if (a.name) r.strings.set(`tasks.${s.pt.name}.${kind}.${a.name}`, JSON.stringify(a.values ?? []));
+  }
 }
 
 /**

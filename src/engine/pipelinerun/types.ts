@@ -26,6 +26,8 @@ export interface PlanConfig {
   managedByLabel: string;
   /** Tekton's enable-api-fields (Pipelines in Pipelines need `alpha`); `beta` when absent. */
   enableApiFields?: 'stable' | 'beta' | 'alpha';
+  /** Tekton's enable-artifacts: `$(tasks.<t>.inputs/outputs.<n>)` are refused without it. */
+  enableArtifacts?: boolean;
 }
 
 /** Everything one reconcile knows, gathered by the controller. */
