@@ -8,6 +8,8 @@ import { expectGolden } from './helpers/golden.js';
 import { tkt } from './helpers/io.js';
 import { startCliServer, type CliTestServer } from './helpers/server.js';
 import { NOW } from './helpers/io.js';
+import { formatSummary } from '../../src/cli/run/summary.js';
+import { makeTheme } from '../../src/cli/output/theme.js';
 
 let srv: CliTestServer;
 const run = (args: string[]) => tkt([...args, '--kubeconfig', srv.kubeconfig]);
@@ -79,5 +81,19 @@ describe('tkt customrun', () => {
     const r = await run(['cr', 'delete', 'wait-ok', '-f']);
     expect(r.stdout).toBe('CustomRuns deleted: "wait-ok"\n');
     expect((await run(['cr', 'describe', 'wait-ok'])).stderr).toContain('CustomRun "wait-ok" not found');
+  });
+});
+
+describe('tkt run summary', () => {
+  it('lists custom tasks and child PipelineRuns by their pipeline task, not as "Not started"', () => {
+    const pr: PipelineRun = {
+      apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { name: 'p' },
+      spec: { pipelineSpec: { tasks: [{ name: 'wait', taskRef: wait }, { name: 'inner', pipelineSpec: { tasks: [] } }] } },
+      status: { conditions: [{ type: 'Succeeded', status: 'True', reason: 'Succeeded', message: '' }] },
+    };
+    const cr = customRun('p-wait', { customRef: wait }, { conditions: [ok] }, { 'tekton.dev/pipelineTask': 'wait' });
+    const child: PipelineRun = { ...pr, metadata: { name: 'p-inner', labels: { 'tekton.dev/pipelineTask': 'inner' } } };
+    const text = formatSummary([{ run: pr, taskRuns: [], others: [child, cr] }], makeTheme(false));
+    expect(text).toMatch(/\n {2}inner\s+Succeeded\s+---\n {2}wait\s+Succeeded\(DurationElapsed\)\s+---\n$/);
   });
 });
