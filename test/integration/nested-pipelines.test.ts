@@ -166,3 +166,26 @@ spec:
     expect(['PipelineRunTimeout', 'Cancelled']).toContain(succeeded(child)?.reason);
   }, 120_000);
 });
+
+describe('a Pipeline that nests itself', () => {
+  it('fails at the first repetition instead of nesting for ever', async () => {
+    await applyYaml(world.client, `
+apiVersion: tekton.dev/v1
+kind: Pipeline
+metadata: {name: ouroboros}
+spec:
+  tasks:
+    - {name: self, pipelineRef: {name: ouroboros}}
+---
+apiVersion: tekton.dev/v1
+kind: PipelineRun
+metadata: {name: pinp-cycle}
+spec:
+  pipelineRef: {name: ouroboros}
+`);
+    const pr = await waitForRun(world.client, 'PipelineRun', NS, 'pinp-cycle');
+    expect(succeeded(pr)).toMatchObject({ status: 'False', reason: 'CreateRunFailed' });
+    expect(succeeded(pr)?.message).toContain('detected cycle in pipeline-in-pipeline: pipeline "ouroboros" is already running in ancestor chain');
+    expect(await childRuns(world.client, 'pinp-cycle')).toEqual([]);
+  }, 60_000);
+});

@@ -4,7 +4,7 @@
  * children), then write the status once.
  */
 import { REF } from '../../api/registry.js';
-import type { CustomRun, PipelineRun, TaskRun } from '../../api/types.js';
+import type { CustomRun, OwnerReference, PipelineRun, TaskRun } from '../../api/types.js';
 import { setSucceeded } from '../../engine/conditions.js';
 import { planPipelineRun } from '../../engine/pipelinerun/index.js';
 import type { KubeClient } from '../../kube/client.js';
@@ -53,6 +53,7 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): (key: st
       taskRuns: deps.taskRuns.byIndex('tekton.dev/pipelineRun', parent),
       pipelineRuns: deps.pipelineRuns.byIndex('tekton.dev/pipelineRun', parent),
       customRuns: deps.customRuns?.byIndex('tekton.dev/pipelineRun', parent) ?? [],
+      ancestorPipelines: ancestorPipelines(deps.pipelineRuns, pr),
       config: {
         defaultTimeoutMinutes: deps.config.defaultTimeoutMinutes, maxMatrixCombinations: deps.config.maxMatrixCombinations,
         managedByLabel: deps.config.managedByLabel, enableApiFields: deps.config.features.enableApiFields,
@@ -63,6 +64,21 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): (key: st
     await writeStatus(deps.client, pr, plan.status);
     return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs } : undefined;
   };
+}
+
+/**
+ * The pipeline names up this run's owner chain (itself first): label tekton.dev/pipeline, else its pipelineRef
+ * name (what Tekton labels it with). Bounded, in case owner references loop.
+ */
+function ancestorPipelines(cache: Informer<PipelineRun>, pr: PipelineRun): string[] {
+  const out: string[] = [];
+  let cur: PipelineRun | undefined = pr;
+  for (let depth = 0; cur && depth < 64; depth++) {
+    out.push(cur.metadata.labels?.['tekton.dev/pipeline'] ?? cur.spec.pipelineRef?.name ?? '');
+    const owner: OwnerReference | undefined = cur.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'PipelineRun');
+    cur = owner ? cache.get(`${cur.metadata.namespace ?? 'default'}/${owner.name}`) : undefined;
+  }
+  return out;
 }
 
 function isFinished(pr: PipelineRun): boolean {

@@ -97,8 +97,21 @@ function checkTasks(facts: PipelineRunFacts, all: readonly PipelineTask[]): Fail
     const entry = facts.tasks.get(pt.name);
     if (!entry) return { reason: PipelineRunReason.CouldntGetTask, message: `Pipeline task "${pt.name}" could not be resolved` };
     if ('error' in entry) return { reason: entry.reason, message: entry.error };
+    const cycle = 'pipelineSpec' in entry && pt.pipelineRef ? cycleOf(entry.pipelineName, facts.ancestorPipelines ?? []) : undefined;
+    if (cycle) return cycle;
   }
   return undefined;
+}
+
+/** Tekton's detectPipelineRefCycle: the referenced Pipeline already runs in this run's owner chain. */
+function cycleOf(target: string | undefined, ancestors: readonly string[]): Failure | undefined {
+  const at = target ? ancestors.indexOf(target) : -1;
+  if (at < 0) return undefined;
+  const visited = ancestors.slice(0, at).filter((n) => n !== '');
+  return {
+    reason: PipelineRunReason.CreateRunFailed,
+    message: `detected cycle in pipeline-in-pipeline: pipeline "${target ?? ''}" is already running in ancestor chain [${visited.join(' ')}]`,
+  };
 }
 
 /**

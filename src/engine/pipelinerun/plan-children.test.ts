@@ -157,3 +157,21 @@ spec:
     expect(created(next.actions)[0]?.spec.params).toEqual([{ name: 'p', value: '[{"uri":"pkg:oci/x"}]' }]);
   });
 });
+
+describe('Pipelines in Pipelines cycles', () => {
+  it("fail as Tekton's detectPipelineRefCycle when the child Pipeline already runs up the owner chain", () => {
+    const pr = pipelineRunFrom(`
+spec:
+  pipelineSpec:
+    tasks: [{name: again, pipelineRef: {name: outer}}]
+`);
+    const tasks = new Map<string, TaskEntry>([['again', { pipelineSpec: { tasks: [] }, pipelineName: 'outer' }]]);
+    const plan = planPipelineRun({ ...facts(pr), tasks, ancestorPipelines: ['inner', 'outer', 'top'] });
+    expect(plan.status.conditions?.[0]).toMatchObject({
+      status: 'False', reason: 'CreateRunFailed',
+      message: 'detected cycle in pipeline-in-pipeline: pipeline "outer" is already running in ancestor chain [inner]',
+    });
+    expect(plan.actions).toEqual([]);
+    expect(created(planPipelineRun({ ...facts(pr), tasks, ancestorPipelines: ['inner', 'top'] }).actions)).toHaveLength(1);
+  });
+});

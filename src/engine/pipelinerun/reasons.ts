@@ -30,6 +30,7 @@ export const PipelineRunReason = {
   InvalidMatrixParameterTypes: 'InvalidMatrixParameterTypes',
   InvalidTaskResultReference: 'InvalidTaskResultReference',
   CELEvaluationFailed: 'CELEvaluationFailed',
+  CreateRunFailed: 'CreateRunFailed',
 } as const;
 
 /** Why a pipeline task did not run (status.skippedTasks[].reason). */

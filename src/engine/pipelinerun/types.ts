@@ -44,6 +44,11 @@ export interface PipelineRunFacts {
   pipelineRuns?: PipelineRun[];
   /** The child CustomRuns that exist now (label tekton.dev/pipelineRun). */
   customRuns?: CustomRun[];
+  /**
+   * Pipeline names of this run and of the PipelineRuns that own it, nearest first (label tekton.dev/pipeline):
+   * a child Pipeline already in this chain is a Pipelines-in-Pipelines cycle.
+   */
+  ancestorPipelines?: string[];
   now: Date;
   config: PlanConfig;
 }
