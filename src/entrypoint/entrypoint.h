@@ -68,6 +68,9 @@ void msg_add_results(struct msg *m, const char *dir, const char *names, int type
 int msg_write(struct msg *m, const char *path);
 char *subst_step_results(const char *s, const char *steps_dir, const char **missing);
 
+/* artifacts.c */
+char *subst_step_artifacts(const char *s, const char *steps_dir, const char **missing);
+
 /* run.c */
 int run_child(char **argv, char **envp, const char *out_path, const char *err_path, int64_t timeout_ns,
               int *timed_out);

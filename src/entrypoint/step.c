@@ -142,6 +142,48 @@ static void write_exit_code(const struct step *s, int code) {
   free(p);
 }
 
+/* True when s may reference a step's artifacts ($(steps.<s>.inputs|outputs.<n>)). */
+static int has_artifact_ref(const char *s) {
+  return s && strstr(s, "$(steps.") && (strstr(s, ".outputs.") || strstr(s, ".inputs."));
+}
+
+/*
+ * Replaces step-artifact references in one string. As Tekton's entrypoint, a reference that cannot be resolved
+ * is logged and the string is used as written.
+ */
+static char *subst_artifacts_in(char *v, const char *steps_dir) {
+  const char *missing = NULL;
+  if (!v || !has_artifact_ref(v)) return v;
+  char *done = subst_step_artifacts(v, steps_dir, &missing);
+  if (done) return done;
+  warnx_("Error while substituting step artifacts: %s not found", missing);
+  return v;
+}
+
+/*
+ * A placed script (/tekton/scripts/...) that references step artifacts is rewritten with them into the step's
+ * metadata dir, which the step may write, and run from there.
+ */
+static char *script_with_artifacts(const struct step *s, char *path) {
+  if (!path || !s->meta_dir || strncmp(path, "/tekton/scripts/", 16) != 0) return path;
+  size_t len;
+  char *text = read_file(path, &len);
+  if (!text || !has_artifact_ref(text)) {
+    free(text);
+    return path;
+  }
+  char *done = subst_artifacts_in(text, s->steps_dir);
+  if (done == text) {
+    free(text);
+    return path;
+  }
+  free(text);
+  char *out = str_printf("%s/script", s->meta_dir);
+  if (write_file(out, done, strlen(done), 0755) != 0) warnx_("cannot write %s: %s", out, strerror(errno));
+  free(done);
+  return out;
+}
+
 /* Replaces step-result references in the command, the arguments and the environment. */
 static char **substitute(struct step *s, char ***envp) {
   int n = 0;
@@ -157,6 +199,9 @@ static char **substitute(struct step *s, char ***envp) {
     warnx_("cannot substitute step result: %s does not exist", missing);
     return NULL;
   }
+  for (int i = 0; i < k; i++) argv[i] = subst_artifacts_in(argv[i], s->steps_dir);
+  for (int i = 0; i < n; i++) env[i] = subst_artifacts_in(env[i], s->steps_dir);
+  if (k > 0) argv[0] = script_with_artifacts(s, argv[0]);
   *envp = env;
   return argv;
 }

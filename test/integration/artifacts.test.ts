@@ -44,6 +44,19 @@ describe("Tekton's artifacts examples, unchanged", () => {
   }, 90_000);
 });
 
+describe("Tekton's step-artifacts example, unchanged", () => {
+  it('produce-consume-artifacts.yaml: $(steps.<s>.inputs/outputs.<n>) in later steps\' scripts', async () => {
+    const [created] = await applyYaml<TaskRun>(world.client, readFileSync(join(FIXTURES, 'produce-consume-artifacts.yaml'), 'utf8'));
+    const tr = await waitForRun(world.client, 'TaskRun', NS, created?.metadata.name ?? '');
+    expect(succeeded(tr)?.status).toBe('True');
+    const producer = tr.status?.steps?.find((s) => s.name === 'artifacts-producer');
+    expect(producer?.outputs).toEqual([{ name: 'image', buildOutput: true, values: IMAGE }]);
+    expect(await logsOf(world.client, NS, tr.status?.podName ?? '', 'step-artifacts-consumer-python')).toBe('pkg:github/package-url/purl-spec@244fd47e07d1004f0aed9c\n');
+    const echoed = await logsOf(world.client, NS, tr.status?.podName ?? '', 'step-artifacts-consumer');
+    expect(echoed).toContain('pkg:example.github.com/inputs');
+  }, 60_000);
+});
+
 describe('artifacts', () => {
   it("a step's $(step.artifacts.path) becomes its inputs/outputs, merged into status.artifacts; a consumer task waits for its producer", async () => {
     await applyYaml(world.client, `
@@ -84,4 +97,22 @@ spec:
     expect(consume.spec.params).toEqual([{ name: 'got', value: values }]);
     expect(await logsOf(world.client, NS, consume.status?.podName ?? '', 'step-show')).toContain(`got ${values}`);
   }, 90_000);
+
+  it('a step artifact that was never written is left as written and logged, as Tekton does', async () => {
+    const [tr] = await applyYaml<TaskRun>(world.client, `
+apiVersion: tekton.dev/v1
+kind: TaskRun
+metadata: {name: art-missing}
+spec:
+  taskSpec:
+    steps:
+      - {name: quiet, image: busybox, script: 'true'}
+      - {name: show, image: busybox, script: "printf '%s\\n' '$(steps.quiet.outputs.image)'"}
+`);
+    const done = await waitForRun(world.client, 'TaskRun', NS, tr?.metadata.name ?? '');
+    expect(succeeded(done)?.status).toBe('True');
+    const log = await logsOf(world.client, NS, done.status?.podName ?? '', 'step-show');
+    expect(log).toContain('Error while substituting step artifacts');
+    expect(log).toContain('$(steps.quiet.outputs.image)');
+  }, 60_000);
 });
