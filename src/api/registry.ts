@@ -73,6 +73,7 @@ export const KINDS: readonly KindInfo[] = [
   tekton('Pipeline', 'pipelines', { statusSubresource: false }),
   tekton('PipelineRun', 'pipelineruns', { shortNames: ['pr', 'prs'], printerColumns: succeededColumns }),
   tekton('StepAction', 'stepactions', { version: 'v1beta1', statusSubresource: false }),
+  tekton('CustomRun', 'customruns', { version: 'v1beta1', printerColumns: succeededColumns }),
   triggers('EventListener', 'eventlisteners', {
     shortNames: ['el'],
     printerColumns: [
@@ -136,6 +137,7 @@ export function kindForResource(group: string, plural: string): KindInfo | undef
 
 /** Versions served for a kind's group: Tekton serves v1 and v1beta1 (v1alpha1 for StepAction). */
 export function servedVersions(info: KindInfo): string[] {
+  if (info.group === TEKTON && info.kind === 'CustomRun') return ['v1beta1'];
   if (info.group === TEKTON) return info.kind === 'StepAction' ? ['v1beta1', 'v1alpha1'] : ['v1', 'v1beta1'];
   if (info.group === TRIGGERS) return info.version === 'v1alpha1' ? ['v1alpha1'] : ['v1beta1', 'v1alpha1'];
   return [info.version];
@@ -160,6 +162,7 @@ export const REF = {
   Pipeline: refOf('Pipeline'),
   PipelineRun: refOf('PipelineRun'),
   StepAction: refOf('StepAction'),
+  CustomRun: refOf('CustomRun'),
   EventListener: refOf('EventListener'),
   Trigger: refOf('Trigger'),
   TriggerBinding: refOf('TriggerBinding'),

@@ -2,6 +2,7 @@
  * Shapes of TaskRun and PipelineRun (specs and statuses) and what they embed (pod templates, step overrides).
  * Re-exported by types.ts.
  */
+import type { Artifact, Artifacts } from './artifact-types.js';
 import type { ContainerState, EnvVar, PodSecurityContext, ResourceRequirements, Volume } from './core-types.js';
 import type {
   Condition, KubeObject, Param, ParamValue, PipelineSpec, Ref, RunResult, TaskSpec, WhenExpression, WorkspaceBinding,
@@ -58,6 +59,9 @@ export interface StepState extends ContainerState {
   imageID?: string;
   results?: RunResult[];
   terminationReason?: string;
+  /** Artifacts (alpha) the step wrote to $(step.artifacts.path). */
+  inputs?: Artifact[];
+  outputs?: Artifact[];
 }
 
 export interface SidecarState extends ContainerState {
@@ -79,6 +83,8 @@ export interface TaskRunStatus {
   sidecars?: SidecarState[];
   taskSpec?: TaskSpec;
   provenance?: unknown;
+  /** Artifacts (alpha): the Task's and every step's, merged. */
+  artifacts?: Artifacts;
 }
 
 export interface TaskRun extends KubeObject {

@@ -278,6 +278,8 @@ export interface Pipeline extends KubeObject {
 }
 
 export type * from './run-types.js';
+export type * from './customrun-types.js';
+export type * from './artifact-types.js';
 
 // Triggers kinds (triggers.tekton.dev) live in triggers-types.ts to keep this file readable.
 export * from './triggers-types.js';

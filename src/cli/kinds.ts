@@ -6,6 +6,7 @@ import type { KindRef } from '../kube/client.js';
 export const KIND = {
   PipelineRun: REF.PipelineRun,
   TaskRun: REF.TaskRun,
+  CustomRun: REF.CustomRun,
   Pipeline: REF.Pipeline,
   Task: REF.Task,
   Pod: REF.Pod,

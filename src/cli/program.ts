@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import type { CliIO } from './context.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerController } from './commands/controller.js';
+import { registerCustomRun } from './commands/customrun/index.js';
 import { registerEventListener } from './commands/eventlistener/index.js';
 import { registerPipeline } from './commands/pipeline/index.js';
 import { registerPipelineRun } from './commands/pipelinerun/index.js';
@@ -40,6 +41,7 @@ export function buildProgram(io: CliIO): Command {
     .showSuggestionAfterError(true);
   registerPipelineRun(program, io);
   registerTaskRun(program, io);
+  registerCustomRun(program, io);
   registerPipeline(program, io);
   registerTask(program, io);
   registerEventListener(program, io);

@@ -17,12 +17,14 @@ export interface Permission {
 
 /** The controller process (`tkt controller`). */
 export const CONTROLLER_PERMISSIONS: readonly Permission[] = [
-  { group: 'tekton.dev', resource: 'pipelineruns', verbs: ['list', 'watch'], scope: 'cluster', usedBy: 'Informer in controller/index.ts and controller/metrics' },
+  { group: 'tekton.dev', resource: 'pipelineruns', verbs: ['list', 'watch', 'create', 'patch'], scope: 'cluster', usedBy: 'Informer in controller/index.ts and controller/metrics; child PipelineRuns (Pipelines in Pipelines) created and cancelled by the PipelineRun reconciler' },
   { group: 'tekton.dev', resource: 'pipelineruns/status', verbs: ['update'], scope: 'cluster', usedBy: 'writeStatus in controller/pipelinerun/reconciler.ts' },
   { group: 'tekton.dev', resource: 'pipelineruns/finalizers', verbs: ['update'], scope: 'cluster', usedBy: 'PVCs and TaskRuns owned by a PipelineRun with blockOwnerDeletion (OwnerReferencesPermissionEnforcement)' },
   { group: 'tekton.dev', resource: 'taskruns', verbs: ['list', 'watch', 'create', 'patch'], scope: 'cluster', usedBy: 'Informer; PipelineRun reconciler creates children and patches spec.status to cancel' },
   { group: 'tekton.dev', resource: 'taskruns/status', verbs: ['update'], scope: 'cluster', usedBy: 'writeStatus in controller/taskrun/reconciler.ts' },
   { group: 'tekton.dev', resource: 'taskruns/finalizers', verbs: ['update'], scope: 'cluster', usedBy: 'Pods owned by a TaskRun with blockOwnerDeletion' },
+  { group: 'tekton.dev', resource: 'customruns', verbs: ['list', 'watch', 'create', 'patch'], scope: 'cluster', usedBy: 'CustomRun informer; PipelineRun reconciler creates CustomRuns of custom tasks and patches spec.status to cancel' },
+  { group: 'tekton.dev', resource: 'customruns/status', verbs: ['update'], scope: 'cluster', usedBy: 'writeStatus in controller/customrun/wait.ts (the Wait custom task)' },
   { group: 'tekton.dev', resource: 'tasks', verbs: ['get', 'list', 'watch'], scope: 'cluster', usedBy: 'Task informer (controller/index.ts) and taskRef resolution, also the cluster resolver' },
   { group: 'tekton.dev', resource: 'pipelines', verbs: ['get', 'list', 'watch'], scope: 'cluster', usedBy: 'Pipeline informer and pipelineRef resolution, also the cluster resolver' },
   { group: 'tekton.dev', resource: 'stepactions', verbs: ['get', 'list', 'watch'], scope: 'cluster', usedBy: 'StepAction informer and step ref resolution, also the cluster resolver' },

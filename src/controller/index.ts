@@ -5,18 +5,19 @@
  * reconcilers' own writes are fed back into the caches (see runtime/caches.ts).
  */
 import { REF } from '../api/registry.js';
-import type { KubeObject, PipelineRun, Pod, TaskRun } from '../api/types.js';
+import type { CustomRun, KubeObject, PipelineRun, Pod, TaskRun } from '../api/types.js';
 import type { KindRef, KubeClient } from '../kube/client.js';
 import { defaultControllerConfig, type ControllerConfig } from './config.js';
 import { InformerCaches } from './runtime/caches.js';
 import { Controller, silentLogger, type ControllerStats, type Logger } from './runtime/controller.js';
 import { Informer, keyOf, labelIndex } from './runtime/informer.js';
+import { waitReconciler } from './customrun/wait.js';
 import { pipelineRunReconciler } from './pipelinerun/reconciler.js';
 import { taskRunReconciler } from './taskrun/reconciler.js';
 
 export interface RunningControllers {
   stop(): Promise<void>;
-  /** Counters per controller (`pipelinerun`, `taskrun`). */
+  /** Counters per controller (`pipelinerun`, `taskrun`, `wait`). */
   stats(): Record<string, ControllerStats>;
 }
 
@@ -31,6 +32,7 @@ export interface RunControllersOptions {
 const REFS = {
   pipelineRun: REF.PipelineRun,
   taskRun: REF.TaskRun,
+  customRun: REF.CustomRun,
   pod: REF.Pod,
   task: REF.Task,
   pipeline: REF.Pipeline,
@@ -47,10 +49,13 @@ function makeInformers(opts: RunControllersOptions, log: Logger) {
   const informers = {
     pipelineRuns: make<PipelineRun>(REFS.pipelineRun),
     taskRuns: make<TaskRun>(REFS.taskRun),
+    customRuns: make<CustomRun>(REFS.customRun),
     pods: make<Pod>(REFS.pod, 'tekton.dev/taskRun'),
     definitions: [make(REFS.task), make(REFS.pipeline), make(REFS.stepAction), make(REF.ServiceAccount)],
   };
   informers.taskRuns.addIndex('tekton.dev/pipelineRun', labelIndex('tekton.dev/pipelineRun'));
+  informers.pipelineRuns.addIndex('tekton.dev/pipelineRun', labelIndex('tekton.dev/pipelineRun'));
+  informers.customRuns.addIndex('tekton.dev/pipelineRun', labelIndex('tekton.dev/pipelineRun'));
   return { ...informers, client: opts.client.withCache(caches) };
 }
 
@@ -58,9 +63,10 @@ function makeInformers(opts: RunControllersOptions, log: Logger) {
 export async function runControllers(opts: RunControllersOptions): Promise<RunningControllers> {
   const config = defaultControllerConfig(opts.config);
   const log = opts.log ?? silentLogger;
-  const { pipelineRuns, taskRuns, pods, definitions, client } = makeInformers(opts, log);
-  const prController = new Controller({ name: 'pipelinerun', workers: config.workers, log, reconcile: pipelineRunReconciler({ client, pipelineRuns, taskRuns, config }) });
+  const { pipelineRuns, taskRuns, customRuns, pods, definitions, client } = makeInformers(opts, log);
+  const prController = new Controller({ name: 'pipelinerun', workers: config.workers, log, reconcile: pipelineRunReconciler({ client, pipelineRuns, taskRuns, customRuns, config }) });
   const trController = new Controller({ name: 'taskrun', workers: config.workers, log, reconcile: taskRunReconciler({ client, taskRuns, pods, config }) });
+  const waitController = new Controller({ name: 'wait', workers: 1, log, reconcile: waitReconciler({ client, customRuns }) });
   const self = (c: Controller) => (obj: KubeObject): void => c.enqueue(keyOf(obj));
   const owner = (c: Controller, label: string) => (obj: KubeObject): void => {
     const name = obj.metadata.labels?.[label];
@@ -69,18 +75,20 @@ export async function runControllers(opts: RunControllersOptions): Promise<Runni
   const all = (f: (o: KubeObject) => void) => ({ onAdd: f, onUpdate: f, onDelete: f });
   pipelineRuns.addHandlers(all(self(prController)));
   taskRuns.addHandlers(all(self(trController)));
-  taskRuns.addHandlers(all(owner(prController, 'tekton.dev/pipelineRun')));
+  for (const children of [taskRuns, pipelineRuns, customRuns]) children.addHandlers(all(owner(prController, 'tekton.dev/pipelineRun')));
+  customRuns.addHandlers(all(self(waitController)));
   pods.addHandlers(all(owner(trController, 'tekton.dev/taskRun')));
   // definitions are a cache only: a miss falls back to a GET, so the controllers need not wait for them
   for (const d of definitions) void d.start();
-  await Promise.all([pods.start(), taskRuns.start(), pipelineRuns.start()]);
+  await Promise.all([pods.start(), taskRuns.start(), pipelineRuns.start(), customRuns.start()]);
   prController.start();
   trController.start();
+  waitController.start();
   return {
-    stats: () => ({ pipelinerun: { ...prController.stats }, taskrun: { ...trController.stats } }),
+    stats: () => ({ pipelinerun: { ...prController.stats }, taskrun: { ...trController.stats }, wait: { ...waitController.stats } }),
     async stop() {
-      for (const i of [pipelineRuns, taskRuns, pods, ...definitions]) i.stop();
-      await Promise.all([prController.stop(), trController.stop()]);
+      for (const i of [pipelineRuns, taskRuns, customRuns, pods, ...definitions]) i.stop();
+      await Promise.all([prController.stop(), trController.stop(), waitController.stop()]);
     },
   };
 }

@@ -16,6 +16,11 @@
 #define TYPE_TASK_RESULT 1
 #define TYPE_INTERNAL 3
 #define TYPE_STEP_RESULT 4
+#define TYPE_STEP_ARTIFACTS 5
+#define TYPE_TASK_ARTIFACTS 6
+
+/* Where a Task's steps write its artifacts ($(artifacts.path)), Tekton's pipeline.ArtifactsDir. */
+#define TASK_ARTIFACTS_FILE "/tekton/artifacts/provenance.json"
 
 /* Kubernetes' cap on a container termination message. */
 #define MAX_TERMINATION_MESSAGE 4096
@@ -91,6 +96,9 @@ int subst_item(const char *s, const char *steps_dir, struct strlist *out, char *
 
 /* when.c: step when expressions; 1 run, 0 skip, -1 error. */
 int when_allows(const char *json, const char *steps_dir, char **err);
+
+/* artifacts.c */
+char *subst_step_artifacts(const char *s, const char *steps_dir, const char **missing);
 
 /* run.c */
 int run_child(char **argv, char **envp, const char *out_path, const char *err_path, int64_t timeout_ns,

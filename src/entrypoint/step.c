@@ -142,6 +142,48 @@ static void write_exit_code(const struct step *s, int code) {
   free(p);
 }
 
+/* True when s may reference a step's artifacts ($(steps.<s>.inputs|outputs.<n>)). */
+static int has_artifact_ref(const char *s) {
+  return s && strstr(s, "$(steps.") && (strstr(s, ".outputs.") || strstr(s, ".inputs."));
+}
+
+/*
+ * Replaces step-artifact references in one string. As Tekton's entrypoint, a reference that cannot be resolved
+ * is logged and the string is used as written.
+ */
+static char *subst_artifacts_in(char *v, const char *steps_dir) {
+  const char *missing = NULL;
+  if (!v || !has_artifact_ref(v)) return v;
+  char *done = subst_step_artifacts(v, steps_dir, &missing);
+  if (done) return done;
+  warnx_("Error while substituting step artifacts: %s not found", missing);
+  return v;
+}
+
+/*
+ * A placed script (/tekton/scripts/...) that references step artifacts is rewritten with them into the step's
+ * metadata dir, which the step may write, and run from there.
+ */
+static char *script_with_artifacts(const struct step *s, char *path) {
+  if (!path || !s->meta_dir || strncmp(path, "/tekton/scripts/", 16) != 0) return path;
+  size_t len;
+  char *text = read_file(path, &len);
+  if (!text || !has_artifact_ref(text)) {
+    free(text);
+    return path;
+  }
+  char *done = subst_artifacts_in(text, s->steps_dir);
+  if (done == text) {
+    free(text);
+    return path;
+  }
+  free(text);
+  char *out = str_printf("%s/script", s->meta_dir);
+  if (write_file(out, done, strlen(done), 0755) != 0) warnx_("cannot write %s: %s", out, strerror(errno));
+  free(done);
+  return out;
+}
+
 /*
  * Replaces step-result references in the command, the arguments (an argument that is exactly an array
  * result's [*] becomes its items) and the environment values.
@@ -159,6 +201,9 @@ static char **substitute(struct step *s, char ***envp) {
     warnx_("%s", err ? err : "the command is empty after step-result substitution");
     return NULL;
   }
+  for (size_t i = 0; i < argv.n; i++) argv.v[i] = subst_artifacts_in(argv.v[i], s->steps_dir);
+  for (size_t i = 0; i < env.n; i++) env.v[i] = subst_artifacts_in(env.v[i], s->steps_dir);
+  if (argv.n > 0) argv.v[0] = script_with_artifacts(s, argv.v[0]);
   strlist_add(&env, NULL);
   env.n--;
   *envp = env.v;
@@ -188,6 +233,25 @@ static int skip_by_when(const struct step *s, struct msg *m) {
   return 0;
 }
 
+/* Adds an artifacts file (Tekton's provenance.json) to the message, keyed by its path, when the step wrote one. */
+static void add_artifacts_file(struct msg *m, const char *path, int type) {
+  size_t len = 0;
+  char *data = read_file(path, &len);
+  if (!data) return;
+  msg_add(m, path, data, len, type);
+  free(data);
+}
+
+/* The step's artifacts (<meta>/artifacts/provenance.json) and the Task's (/tekton/artifacts/provenance.json). */
+static void add_artifacts(const struct step *s, struct msg *m) {
+  if (s->meta_dir) {
+    char *path = str_printf("%s/artifacts/provenance.json", s->meta_dir);
+    add_artifacts_file(m, path, TYPE_STEP_ARTIFACTS);
+    free(path);
+  }
+  add_artifacts_file(m, TASK_ARTIFACTS_FILE, TYPE_TASK_ARTIFACTS);
+}
+
 /* Records the outcome of the command and returns the helper's exit code. */
 static int finish(const struct step *s, struct msg *m, int code, int timed_out) {
   int ok = code == 0, exit_code = code;
@@ -214,6 +278,7 @@ static int finish(const struct step *s, struct msg *m, int code, int timed_out) 
     msg_add_results(m, dir, s->step_results, TYPE_STEP_RESULT);
     free(dir);
   }
+  add_artifacts(s, m);
   if (msg_write(m, s->term_path) == 1) {
     ok = 0;
     exit_code = 1;
@@ -230,9 +295,11 @@ int cmd_step(int argc, char **argv) {
   s.steps_dir = "/tekton/steps";
   if (parse_flags(argc, argv, &s) != 0 || validate(&s) != 0) return 2;
   if (s.meta_dir) {
-    char *dir = str_printf("%s/results", s.meta_dir);
-    if (mkdir_p(dir, 0755) != 0) warnx_("cannot create %s: %s", dir, strerror(errno));
-    free(dir);
+    for (int k = 0; k < 2; k++) {
+      char *dir = str_printf(k == 0 ? "%s/results" : "%s/artifacts", s.meta_dir);
+      if (mkdir_p(dir, 0755) != 0) warnx_("cannot create %s: %s", dir, strerror(errno));
+      free(dir);
+    }
   }
   creds_init();
   int need_content = s.wait_file_content && strcmp(s.wait_file_content, "false") != 0;

@@ -9,7 +9,7 @@ import type { CredsInput, CredsPlan } from './creds.js';
 import { credsHomeVolume, credsPlan, withCredArgs } from './creds.js';
 import type { ImageEntrypointLookup } from './image-entrypoints.js';
 import type { LayoutFlags } from './layout.js';
-import { HELPER_BIN, HELPER_SOURCE, SCRIPTS_DIR, VOL, addMounts, implicitMounts, internalVolumes, sortMounts, stepInternalMounts } from './layout.js';
+import { ARTIFACTS_DIR, HELPER_BIN, HELPER_SOURCE, SCRIPTS_DIR, VOL, addMounts, implicitMounts, internalVolumes, sortMounts, stepInternalMounts } from './layout.js';
 import { mergeVolumes, podLevelSpec, podMetadata, withTemplateEnv } from './meta.js';
 import { mergeResources, nonEmpty, overrideFor, taskLevelResources } from './resources.js';
 import type { PlacedScript } from './scripts.js';
@@ -78,7 +78,7 @@ function makeContext(input: BuildPodInput, workspaces: BoundWorkspace[], creds: 
   return {
     input, spec, workspaces, isolated: isolatedWorkspaces(spec), stepScripts, sidecarScripts, creds, resultsSidecar,
     credsDisabled: input.credentials?.disabled ?? true,
-    flags: { stepCount: spec.steps.length, hasScripts, waitForSidecars },
+    flags: { stepCount: spec.steps.length, hasScripts, waitForSidecars, usesArtifacts: JSON.stringify(spec.steps).includes(`${ARTIFACTS_DIR}/`) },
   };
 }
 

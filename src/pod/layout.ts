@@ -16,6 +16,8 @@ export const READY_FILE = '/tekton/downward/ready';
 export const READY_ANNOTATION = 'tekton.dev/ready';
 /** Directory of placed scripts. */
 export const SCRIPTS_DIR = '/tekton/scripts';
+/** Where the steps of a Task write its artifacts (`$(artifacts.path)` is `provenance.json` in it). */
+export const ARTIFACTS_DIR = '/tekton/artifacts';
 /** The default workspace root. */
 export const WORKSPACE_DIR = '/workspace';
 
@@ -28,6 +30,7 @@ export const VOL = {
   workspace: 'tekton-internal-workspace',
   scripts: 'tekton-internal-scripts',
   downward: 'tekton-internal-downward',
+  artifacts: 'tekton-internal-artifacts',
   run: (i: number): string => `tekton-internal-run-${i}`,
 } as const;
 
@@ -43,12 +46,15 @@ export interface LayoutFlags {
   stepCount: number;
   hasScripts: boolean;
   waitForSidecars: boolean;
+  /** A step writes the Task's artifacts (`$(artifacts.path)`): every step mounts /tekton/artifacts. */
+  usesArtifacts?: boolean;
 }
 
 /** The internal volumes of the pod. */
 export function internalVolumes(flags: LayoutFlags): Volume[] {
   const volumes: Volume[] = [VOL.workspace, VOL.home, VOL.results, VOL.steps, VOL.bin].map(emptyDir);
   if (flags.hasScripts) volumes.push(emptyDir(VOL.scripts));
+  if (flags.usesArtifacts) volumes.push(emptyDir(VOL.artifacts));
   if (flags.waitForSidecars) {
     volumes.push({
       name: VOL.downward,
@@ -79,6 +85,7 @@ export function stepInternalMounts(i: number, flags: LayoutFlags): VolumeMount[]
     mounts.push(j === i ? { name: VOL.run(j), mountPath: runDir(j) } : { name: VOL.run(j), mountPath: runDir(j), readOnly: true });
   }
   if (flags.hasScripts) mounts.push({ name: VOL.scripts, mountPath: SCRIPTS_DIR, readOnly: true });
+  if (flags.usesArtifacts) mounts.push({ name: VOL.artifacts, mountPath: ARTIFACTS_DIR });
   if (flags.waitForSidecars && i === 0) mounts.push({ name: VOL.downward, mountPath: '/tekton/downward', readOnly: true });
   return mounts;
 }

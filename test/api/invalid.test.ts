@@ -41,6 +41,14 @@ const cases: Case[] = [
     'spec.finally[0].params[0].value', 'names task "zz", which is not defined'],
   ['DAG task uses a finally result', pipeline({ tasks: [pt('a', { params: [{ name: 'p', value: res('f', 'r') }] })], finally: [pt('f')] }),
     'spec.tasks[0].params[0].value', 'tasks cannot use results of finally tasks'],
+  // ---- custom tasks and CustomRuns
+  ['custom task ref without apiVersion', pipeline({ tasks: [{ name: 'a', taskRef: { kind: 'Wait' } }] }), 'spec.tasks[0].taskRef.apiVersion', 'custom task ref must specify apiVersion'],
+  ['custom task ref with a bad apiVersion', pipeline({ tasks: [{ name: 'a', taskRef: { apiVersion: 'wait', kind: 'Wait' } }] }), 'spec.tasks[0].taskRef.apiVersion', 'must be in the format "group/version"'],
+  ['custom task spec without kind', pipeline({ tasks: [{ name: 'a', taskSpec: { apiVersion: 'example.dev/v1' } }] }), 'spec.tasks[0].taskSpec.kind', 'custom task spec must specify kind'],
+  ['CustomRun with neither customRef nor customSpec', { apiVersion: 'tekton.dev/v1beta1', kind: 'CustomRun', metadata: { name: 'c' }, spec: {} }, 'spec', 'got neither: spec.customRef, spec.customSpec'],
+  ['CustomRun customRef without kind', { apiVersion: 'tekton.dev/v1beta1', kind: 'CustomRun', metadata: { name: 'c' }, spec: { customRef: { apiVersion: 'example.dev/v1' } } }, 'spec.customRef.kind', "the custom task's kind"],
+  ['CustomRun statusMessage without status', { apiVersion: 'tekton.dev/v1beta1', kind: 'CustomRun', metadata: { name: 'c' }, spec: { customRef: { apiVersion: 'a.dev/v1', kind: 'K' }, statusMessage: 'x' } }, 'spec.statusMessage', 'statusMessage should not be set if status is not set'],
+  ['CustomRun in tekton.dev/v1', { apiVersion: 'tekton.dev/v1', kind: 'CustomRun', metadata: { name: 'c' }, spec: { customRef: { apiVersion: 'a.dev/v1', kind: 'K' } } }, 'apiVersion', 'v1beta1'],
   // ---- names
   ['duplicate step names', task({ steps: [step(), step()] }), 'spec.steps[1].name', 'duplicate step name "s"'],
   ['step name not a DNS label', task({ steps: [step({ name: 'Build_It' })] }), 'spec.steps[0].name', 'invalid step name "Build_It"'],

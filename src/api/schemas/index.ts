@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type * as T from '../types.js';
+import { CustomRunSchema } from './customrun.schema.js';
 import { PipelineSchema } from './pipeline.schema.js';
 import { PipelineRunSchema, TaskRunSchema } from './runs.schema.js';
 import { StepActionSchema, TaskSchema } from './task.schema.js';
@@ -13,6 +14,7 @@ import {
 } from './triggers.schema.js';
 
 export * from './core.schema.js';
+export * from './customrun.schema.js';
 export * from './meta.schema.js';
 export * from './params.schema.js';
 export * from './pipeline.schema.js';
@@ -27,6 +29,7 @@ export const KIND_SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map<string, z.Zo
   ['tekton.dev/Pipeline', PipelineSchema],
   ['tekton.dev/PipelineRun', PipelineRunSchema],
   ['tekton.dev/StepAction', StepActionSchema],
+  ['tekton.dev/CustomRun', CustomRunSchema],
   ['triggers.tekton.dev/EventListener', EventListenerSchema],
   ['triggers.tekton.dev/Trigger', TriggerSchema],
   ['triggers.tekton.dev/TriggerBinding', TriggerBindingSchema],
@@ -52,6 +55,7 @@ export type SchemaFitsTypes = [
   Fits<z.output<typeof PipelineSchema>, T.Pipeline>,
   Fits<z.output<typeof PipelineRunSchema>, T.PipelineRun>,
   Fits<z.output<typeof StepActionSchema>, T.StepAction>,
+  Fits<z.output<typeof CustomRunSchema>, T.CustomRun>,
   Fits<z.output<typeof EventListenerSchema>, T.EventListener>,
   Fits<z.output<typeof TriggerSchema>, T.Trigger>,
   Fits<z.output<typeof TriggerBindingSchema>, T.TriggerBinding>,

@@ -9,6 +9,7 @@ import { foldKeys, hasUnknownKeys } from '../fold-keys.js';
 import { KINDS } from '../registry.js';
 import { schemaForKind } from '../schemas/index.js';
 import type * as T from '../types.js';
+import { validateCustomRunSpec } from './customrun.validate.js';
 import { type FieldError, FieldErrors } from './field-errors.js';
 import { type NameRules, validateMeta } from './meta.validate.js';
 import { validatePipelineSpec } from './pipeline.validate.js';
@@ -150,6 +151,7 @@ function validateSemantics(errs: FieldErrors, kind: string, data: unknown): void
     Pipeline: (s: T.PipelineSpec) => validatePipelineSpec(errs, s, 'spec', { standalone: true }),
     PipelineRun: (s: T.PipelineRunSpec) => validatePipelineRunSpec(errs, s),
     StepAction: (s: T.StepActionSpec) => validateStepActionSpec(errs, s),
+    CustomRun: (s: T.CustomRunSpec) => validateCustomRunSpec(errs, s),
     EventListener: (s: T.EventListenerSpec) => trig.validateEventListenerSpec(errs, s),
     Trigger: (s: T.TriggerSpec) => trig.validateTriggerSpec(errs, s),
     TriggerBinding: (s: T.TriggerBindingSpec) => trig.validateTriggerBindingSpec(errs, s),

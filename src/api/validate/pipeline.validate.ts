@@ -71,10 +71,12 @@ function validateTaskSource(errs: FieldErrors, t: PipelineTask, at: string, ctx:
   const given = SOURCES.filter((k) => t[k] !== undefined);
   if (given.length === 0) errs.add(at, `pipeline task "${t.name}" needs exactly one of taskRef or taskSpec (or pipelineRef/pipelineSpec); add one`);
   if (given.length > 1) errs.add(joinPath(at, given[1] ?? ''), `pipeline task "${t.name}" sets ${given.join(' and ')}; use exactly one`);
+  const custom = customTaskProblems(t);
+  for (const [field, message] of custom ?? []) errs.add(joinPath(at, field), message);
   for (const key of ['taskRef', 'pipelineRef'] as const) {
     const ref = t[key];
     if (!ref) continue;
-    if (!ref.name && !ref.resolver) errs.add(joinPath(at, key, 'name'), `${key} needs a name (or a resolver with params)`);
+    if (!ref.name && !ref.resolver && !(key === 'taskRef' && custom)) errs.add(joinPath(at, key, 'name'), `${key} needs a name (or a resolver with params)`);
     if (ref.name && ref.resolver) errs.add(joinPath(at, key, 'resolver'), `${key} sets both name and resolver; use one`);
   }
   const ts = t.taskSpec;
@@ -86,6 +88,29 @@ function validateTaskSource(errs: FieldErrors, t: PipelineTask, at: string, ctx:
     if (!custom) validateTaskSpec(errs, { ...ts, steps: ts.steps ?? [] }, joinPath(at, 'taskSpec'), { inheritedParams: inherited });
   }
   if (t.pipelineSpec) validatePipelineSpec(errs, t.pipelineSpec, joinPath(at, 'pipelineSpec'), { standalone: false });
+}
+
+const TASK_KINDS = new Set(['', 'Task']);
+const API_VERSION = /^[^/\s]+\/[^/\s]+$/;
+
+/**
+ * Tekton's validateCustomTask: a taskRef/taskSpec with an apiVersion, or a kind other than Task, is a custom
+ * task; it must name both its kind and its apiVersion (`group/version`). Undefined when it is not a custom task.
+ */
+function customTaskProblems(t: PipelineTask): Array<[string, string]> | undefined {
+  const ref = t.taskRef;
+  const ts = t.taskSpec;
+  const isCustom = (v: { apiVersion?: string; kind?: string } | undefined): boolean => !!v && (!!v.apiVersion || !TASK_KINDS.has(v.kind ?? ''));
+  if (!isCustom(ref) && !isCustom(ts)) return undefined;
+  const out: Array<[string, string]> = [];
+  for (const [key, v] of [['taskRef', ref], ['taskSpec', ts]] as const) {
+    if (!v) continue;
+    const what = key === 'taskRef' ? 'custom task ref' : 'custom task spec';
+    if (!v.kind) out.push([`${key}.kind`, `invalid value: ${what} must specify kind`]);
+    if (!v.apiVersion) out.push([`${key}.apiVersion`, `invalid value: ${what} must specify apiVersion`]);
+    else if (!API_VERSION.test(v.apiVersion)) out.push([`${key}.apiVersion`, `invalid value: invalid apiVersion format "${v.apiVersion}", must be in the format "group/version"`]);
+  }
+  return out;
 }
 
 function validateTaskWorkspaces(errs: FieldErrors, t: PipelineTask, at: string, spec: PipelineSpec, ctx: PipelineSpecContext): void {

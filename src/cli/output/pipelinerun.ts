@@ -1,5 +1,6 @@
 /** `tkt pipelinerun describe` output (tkn's layout: fields, Status, Message, Timeouts, Params, …). */
-import type { PipelineRun, TaskRun } from '../../api/types.js';
+import type { CustomRun, PipelineRun, TaskRun } from '../../api/types.js';
+import { customTaskType, isUntouched } from './customrun.js';
 import { DescribeDoc, formatValue, visibleAnnotations, workspaceRows } from './describe.js';
 import { sortRunsByStart } from './runs.js';
 import { statusText, succeededCondition } from './status.js';
@@ -11,12 +12,15 @@ export interface PipelineRunDescribeInput {
   pipelineRun: PipelineRun;
   /** The child TaskRuns (from status.childReferences or the tekton.dev/pipelineRun label). */
   taskRuns: TaskRun[];
+  /** Child CustomRuns (custom tasks) and child PipelineRuns (Pipelines in Pipelines), by the same label. */
+  customRuns?: CustomRun[];
+  pipelineRuns?: PipelineRun[];
   now: Date;
   theme: Theme;
 }
 
-/** The pipeline task a child TaskRun runs, from childReferences or its label. */
-export function pipelineTaskOf(pr: PipelineRun, tr: TaskRun): string {
+/** The pipeline task a child runs, from childReferences or its label. */
+export function pipelineTaskOf(pr: PipelineRun, tr: TaskRun | CustomRun | PipelineRun): string {
   const ref = pr.status?.childReferences?.find((c) => c.name === tr.metadata.name);
   return ref?.pipelineTaskName ?? tr.metadata.labels?.['tekton.dev/pipelineTask'] ?? '---';
 }
@@ -68,7 +72,25 @@ export function describePipelineRun(input: PipelineRunDescribeInput): string {
     duration(tr.status?.startTime, tr.status?.completionTime), statusText(tr.status?.conditions, theme),
   ]);
   doc.tableSection('Taskruns', ['NAME', 'TASK NAME', 'STARTED', 'DURATION', 'STATUS'], trRows);
+  otherChildren(doc, input);
   const skipped = (st?.skippedTasks ?? []).map((s) => [s.name, s.reason]);
   doc.tableSection('Skipped Tasks', ['NAME', 'REASON'], skipped);
   return doc.render();
+}
+
+/**
+ * The CustomRuns (a CustomRun no controller has started says so: Tekton leaves it pending) and the child
+ * PipelineRuns, in the layout of the Taskruns table.
+ */
+function otherChildren(doc: DescribeDoc, input: PipelineRunDescribeInput): void {
+  const { pipelineRun: pr, now, theme } = input;
+  const crRows = sortRunsByStart(input.customRuns ?? []).map((cr) => [
+    cr.metadata.name ?? '', pipelineTaskOf(pr, cr), age(cr.status?.startTime, now), duration(cr.status?.startTime, cr.status?.completionTime),
+    isUntouched(cr) ? `Pending (no controller for ${customTaskType(cr.spec)} has started it)` : statusText(cr.status?.conditions, theme),
+  ]);
+  doc.tableSection('CustomRuns', ['NAME', 'TASK NAME', 'STARTED', 'DURATION', 'STATUS'], crRows);
+  const prRows = sortRunsByStart(input.pipelineRuns ?? []).map((c) => [
+    c.metadata.name ?? '', pipelineTaskOf(pr, c), age(c.status?.startTime, now), duration(c.status?.startTime, c.status?.completionTime), statusText(c.status?.conditions, theme),
+  ]);
+  doc.tableSection('PipelineRuns', ['NAME', 'TASK NAME', 'STARTED', 'DURATION', 'STATUS'], prRows);
 }

@@ -3,7 +3,7 @@
  * are several), the progress line on a terminal, `--timeout` and Ctrl-C (both cancel the runs, then wait for
  * them to stop; a second Ctrl-C stops waiting), and the final state of every run for the summary.
  */
-import type { KubeObject, PipelineRun, TaskRun } from '../../api/types.js';
+import type { CustomRun, KubeObject, PipelineRun, TaskRun } from '../../api/types.js';
 import type { CliContext } from '../context.js';
 import { KIND } from '../kinds.js';
 import { pipelineRunLogs } from '../logs/pipelinerun.js';
@@ -59,8 +59,15 @@ export async function collectOutcomes(base: FollowContext, runs: KubeObject[]): 
     const name = r.metadata.name ?? '';
     const ref = r.kind === 'PipelineRun' ? KIND.PipelineRun : KIND.TaskRun;
     const run = (await base.client.tryGet<KubeObject>(ref, ns, name)) ?? r;
-    const taskRuns = r.kind === 'PipelineRun' ? (await base.client.list<TaskRun>(KIND.TaskRun, ns, { labelSelector: `tekton.dev/pipelineRun=${name}` })).items : [];
-    out.push({ run, taskRuns });
+    if (r.kind !== 'PipelineRun') {
+      out.push({ run, taskRuns: [] });
+      continue;
+    }
+    const labelSelector = `tekton.dev/pipelineRun=${name}`;
+    const taskRuns = (await base.client.list<TaskRun>(KIND.TaskRun, ns, { labelSelector })).items;
+    const customRuns = (await base.client.list<CustomRun>(KIND.CustomRun, ns, { labelSelector })).items;
+    const pipelineRuns = (await base.client.list<PipelineRun>(KIND.PipelineRun, ns, { labelSelector })).items;
+    out.push({ run, taskRuns, others: [...pipelineRuns, ...customRuns] });
   }
   return out;
 }

@@ -2,7 +2,7 @@
  * The summary `tkt run` prints at the end (pure): each run with its status and duration, then each of its
  * tasks — succeeded, failed (with the failure message), skipped (with the reason) or never started.
  */
-import type { Condition, KubeObject, PipelineRun, TaskRun } from '../../api/types.js';
+import type { Condition, CustomRun, KubeObject, PipelineRun, TaskRun } from '../../api/types.js';
 import { pipelineTaskOf } from '../output/pipelinerun.js';
 import { statusText, statusWord, succeededCondition } from '../output/status.js';
 import { alignTabs } from '../output/table.js';
@@ -10,10 +10,11 @@ import { colorStatus, type Theme } from '../output/theme.js';
 import { duration } from '../output/time.js';
 import { executionOrder } from '../logs/pipelinerun.js';
 
-/** A finished (or abandoned) run and its TaskRuns. */
+/** A finished (or abandoned) run and its TaskRuns (and its child PipelineRuns and CustomRuns). */
 export interface RunOutcome {
   run: KubeObject;
   taskRuns: TaskRun[];
+  others?: Array<PipelineRun | CustomRun>;
 }
 
 function message(conditions: Condition[] | undefined): string {
@@ -21,10 +22,10 @@ function message(conditions: Condition[] | undefined): string {
   return c?.status === 'False' && c.message ? c.message.split('\n')[0] ?? '' : '';
 }
 
-function taskLines(pr: PipelineRun, taskRuns: TaskRun[], theme: Theme): string[] {
+function taskLines(pr: PipelineRun, taskRuns: TaskRun[], theme: Theme, others: ReadonlyArray<PipelineRun | CustomRun> = []): string[] {
   const lines: string[] = [];
   const seen = new Set<string>();
-  for (const tr of executionOrder(pr, taskRuns)) {
+  for (const tr of [...executionOrder(pr, taskRuns), ...others]) {
     const task = pipelineTaskOf(pr, tr);
     seen.add(task);
     const st = tr.status;
@@ -54,7 +55,7 @@ export function formatSummary(outcomes: RunOutcome[], theme: Theme, note?: strin
   if (note) lines.push(note);
   for (const o of outcomes) {
     lines.push(runLine(o.run, theme));
-    if (o.run.kind === 'PipelineRun') lines.push(...taskLines(o.run as PipelineRun, o.taskRuns, theme));
+    if (o.run.kind === 'PipelineRun') lines.push(...taskLines(o.run as PipelineRun, o.taskRuns, theme, o.others));
   }
   return alignTabs(`${lines.join('\n')}\n`).replace(/ +$/gm, '');
 }

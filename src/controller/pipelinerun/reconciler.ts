@@ -4,11 +4,11 @@
  * children), then write the status once.
  */
 import { REF } from '../../api/registry.js';
-import type { PipelineRun, TaskRun } from '../../api/types.js';
+import type { CustomRun, OwnerReference, PipelineRun, TaskRun } from '../../api/types.js';
 import { setSucceeded } from '../../engine/conditions.js';
 import { planPipelineRun } from '../../engine/pipelinerun/index.js';
 import type { KubeClient } from '../../kube/client.js';
-import { isAlreadyExists } from '../../kube/errors.js';
+import { isAlreadyExists, isNotFound } from '../../kube/errors.js';
 import type { ControllerConfig } from '../config.js';
 import { isManagedByUs } from '../config.js';
 import type { ReconcileResult } from '../runtime/controller.js';
@@ -17,11 +17,15 @@ import { writeStatus } from '../runtime/status-writer.js';
 import { fetchPipelineSpec, fetchTaskSpecs } from './resolve.js';
 
 const TASKRUN = REF.TaskRun;
+const PIPELINERUN = REF.PipelineRun;
+const CUSTOMRUN = REF.CustomRun;
 
 export interface PipelineRunReconcilerDeps {
   client: KubeClient;
   pipelineRuns: Informer<PipelineRun>;
   taskRuns: Informer<TaskRun>;
+  /** CustomRuns (children of custom tasks); optional for callers that run no custom tasks. */
+  customRuns?: Informer<CustomRun>;
   config: ControllerConfig;
   now?: () => Date;
 }
@@ -43,15 +47,38 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): (key: st
       return;
     }
     const tasks = await fetchTaskSpecs(deps.client, ns, fetched.spec, pr.spec.params);
-    const children = deps.taskRuns.byIndex('tekton.dev/pipelineRun', `${ns}/${pr.metadata.name ?? ''}`);
+    const parent = `${ns}/${pr.metadata.name ?? ''}`;
     const plan = planPipelineRun({
-      pipelineRun: pr, pipelineName: fetched.pipelineName, pipelineSpec: fetched.spec, tasks, taskRuns: children, now: now(),
-      config: { defaultTimeoutMinutes: deps.config.defaultTimeoutMinutes, maxMatrixCombinations: deps.config.maxMatrixCombinations, managedByLabel: deps.config.managedByLabel },
+      pipelineRun: pr, pipelineName: fetched.pipelineName, pipelineSpec: fetched.spec, tasks, now: now(),
+      taskRuns: deps.taskRuns.byIndex('tekton.dev/pipelineRun', parent),
+      pipelineRuns: deps.pipelineRuns.byIndex('tekton.dev/pipelineRun', parent),
+      customRuns: deps.customRuns?.byIndex('tekton.dev/pipelineRun', parent) ?? [],
+      ancestorPipelines: ancestorPipelines(deps.pipelineRuns, pr),
+      config: {
+        defaultTimeoutMinutes: deps.config.defaultTimeoutMinutes, maxMatrixCombinations: deps.config.maxMatrixCombinations,
+        managedByLabel: deps.config.managedByLabel, enableApiFields: deps.config.features.enableApiFields,
+        enableArtifacts: deps.config.features.enableArtifacts,
+      },
     });
     await applyActions(deps.client, ns, plan);
     await writeStatus(deps.client, pr, plan.status);
     return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs } : undefined;
   };
+}
+
+/**
+ * The pipeline names up this run's owner chain (itself first): label tekton.dev/pipeline, else its pipelineRef
+ * name (what Tekton labels it with). Bounded, in case owner references loop.
+ */
+function ancestorPipelines(cache: Informer<PipelineRun>, pr: PipelineRun): string[] {
+  const out: string[] = [];
+  let cur: PipelineRun | undefined = pr;
+  for (let depth = 0; cur && depth < 64; depth++) {
+    out.push(cur.metadata.labels?.['tekton.dev/pipeline'] ?? cur.spec.pipelineRef?.name ?? '');
+    const owner: OwnerReference | undefined = cur.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'PipelineRun');
+    cur = owner ? cache.get(`${cur.metadata.namespace ?? 'default'}/${owner.name}`) : undefined;
+  }
+  return out;
 }
 
 function isFinished(pr: PipelineRun): boolean {
@@ -68,9 +95,25 @@ async function applyActions(client: KubeClient, ns: string, plan: Plan): Promise
       creates.push(ignoreExists(client.create(action.taskRun)));
     } else if (action.type === 'cancelTaskRun') {
       await client.patch(TASKRUN, ns, action.name, { spec: { status: 'TaskRunCancelled', statusMessage: action.message } });
+    } else if (action.type === 'createPipelineRun') {
+      creates.push(ignoreExists(client.create(action.pipelineRun)));
+    } else if (action.type === 'createCustomRun') {
+      creates.push(ignoreExists(client.create(action.customRun)));
+    } else if (action.type === 'cancelPipelineRun') {
+      await ignoreMissing(client.patch(PIPELINERUN, ns, action.name, { spec: { status: 'Cancelled' } }));
+    } else if (action.type === 'cancelCustomRun') {
+      await ignoreMissing(client.patch(CUSTOMRUN, ns, action.name, { spec: { status: 'RunCancelled', statusMessage: action.message } }));
     }
   }
   await Promise.all(creates);
+}
+
+async function ignoreMissing(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
 }
 
 async function ignoreExists(p: Promise<unknown>): Promise<void> {

@@ -7,9 +7,14 @@ import { REF } from '../../api/registry.js';
 import type { Param, PipelineRun, PipelineSpec, PipelineTask, Ref, TaskSpec } from '../../api/types.js';
 import type { KubeClient } from '../../kube/client.js';
 import { isNotFound } from '../../kube/errors.js';
+import { isCustomTask } from '../../engine/pipelinerun/state.js';
 import { resolveRef, substituteRunParams } from '../resolution/index.js';
 
-export type TaskEntry = { spec: TaskSpec; taskName?: string; kind?: string } | { error: string; reason: string };
+export type TaskEntry =
+  | { spec: TaskSpec; taskName?: string; kind?: string }
+  | { pipelineSpec: PipelineSpec; pipelineName?: string }
+  | { custom: true }
+  | { error: string; reason: string };
 
 export type FetchedPipeline =
   | { ok: true; spec: PipelineSpec; pipelineName?: string }
@@ -92,6 +97,9 @@ async function resolvedTask(scope: Scope, ref: Ref & { resolver: string }, ptNam
 
 function taskEntry(scope: Scope, pt: PipelineTask, cache: Map<string, Promise<TaskEntry>>): Promise<TaskEntry> {
   const { client, ns } = scope;
+  if (pt.pipelineSpec) return Promise.resolve({ pipelineSpec: pt.pipelineSpec });
+  if (pt.pipelineRef) return childPipeline(scope, pt.pipelineRef, pt.name);
+  if (isCustomTask(pt)) return Promise.resolve({ custom: true });
   if (pt.taskSpec) {
     const { metadata: _m, apiVersion: _a, kind: _k, spec: _s, ...rest } = pt.taskSpec;
     return Promise.resolve({ spec: { steps: [], ...rest } as TaskSpec });
@@ -106,6 +114,24 @@ function taskEntry(scope: Scope, pt: PipelineTask, cache: Map<string, Promise<Ta
     cache.set(name, p);
   }
   return p;
+}
+
+/** The child Pipeline of a `pipelineRef` task (Pipelines in Pipelines), by name or through a resolver. */
+async function childPipeline(scope: Scope, ref: Ref, ptName: string): Promise<TaskEntry> {
+  const { client, ns } = scope;
+  if (ref.resolver) {
+    const r = await resolveRef(client, { resolver: ref.resolver, params: substituteRunParams(ref.params ?? [], scope.params), namespace: ns, kind: 'pipeline' });
+    if (!r.ok) return { reason: 'CouldntGetPipeline', error: `Pipeline task "${ptName}": ${r.message}` };
+    return { pipelineSpec: r.object.spec as PipelineSpec, ...(r.name ? { pipelineName: r.name } : {}) };
+  }
+  if (!ref.name) return { reason: 'CouldntGetPipeline', error: `pipeline task "${ptName}" has a pipelineRef without a name` };
+  try {
+    const p = await client.get<{ apiVersion: string; kind: string; metadata: object; spec: PipelineSpec }>(PIPELINE, ns, ref.name);
+    return { pipelineSpec: p.spec, pipelineName: ref.name };
+  } catch (err) {
+    if (isNotFound(err)) return { reason: 'CouldntGetPipeline', error: `Pipeline task "${ptName}": pipelines.tekton.dev "${ref.name}" not found in namespace "${ns}"` };
+    throw err;
+  }
 }
 
 async function fetchTask(client: KubeClient, ns: string, name: string, ptName: string): Promise<TaskEntry> {

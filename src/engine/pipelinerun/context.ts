@@ -12,8 +12,8 @@ import {
 } from './params.js';
 import { PipelineRunReason } from './reasons.js';
 import { dagNodeOf, taskRefsOf } from './refs.js';
-import { addExecutionStatus, addTaskResults } from './results.js';
-import { type TaskState, groupRuns, isTerminal, outcomeOf } from './state.js';
+import { addExecutionStatus, addTaskArtifacts, addTaskResults } from './results.js';
+import { type ChildKind, type ChildRun, type TaskState, childKindOf, groupRuns, isTerminal, outcomeOf } from './state.js';
 import { type Clock, type Timeouts, timeoutsOf } from './timeouts.js';
 import type { PipelineRunFacts, PlanAction } from './types.js';
 import { checkWorkspaceBindings } from './workspaces.js';
@@ -50,11 +50,18 @@ export function buildContext(facts: PipelineRunFacts, clock: Clock): Ctx | Failu
   if (!(values instanceof Map)) return values;
   const early = checkArrayIndexes(spec, values, pr) ?? checkTasks(facts, all);
   if (early) return early;
-  const groups = groupRuns(pr, facts.taskRuns);
-  const stateOf = (pt: PipelineTask, isFinally: boolean): TaskState => ({
-    pt, isFinally, entry: facts.tasks.get(pt.name), refs: refs.get(pt.name) ?? [], runs: groups.get(pt.name) ?? [],
-    created: [], outcome: 'pending', ignored: false,
-  });
+  const groups: Record<ChildKind, Map<string, ChildRun[]>> = {
+    TaskRun: groupRuns(pr, facts.taskRuns),
+    PipelineRun: groupRuns(pr, facts.pipelineRuns ?? []),
+    CustomRun: groupRuns(pr, facts.customRuns ?? []),
+  };
+  const stateOf = (pt: PipelineTask, isFinally: boolean): TaskState => {
+    const kind = childKindOf(pt);
+    return {
+      pt, kind, isFinally, entry: facts.tasks.get(pt.name), refs: refs.get(pt.name) ?? [], runs: groups[kind].get(pt.name) ?? [],
+      created: [], outcome: 'pending', ignored: false,
+    };
+  };
   const ctx: Ctx = {
     facts, pr, pipelineName, dag: built.dag,
     dagTasks: (spec.tasks ?? []).map((pt) => stateOf(pt, false)),
@@ -80,14 +87,42 @@ function checkTasks(facts: PipelineRunFacts, all: readonly PipelineTask[]): Fail
       message: `PipelineRun's taskrunSpecs defined wrong taskName: "${wrong.pipelineTaskName}", does not exist in Pipeline`,
     };
   }
+  const artifactUser = facts.config.enableArtifacts ? undefined : all.find((pt) => taskRefsOf(pt).some((r) => r.artifact));
+  if (artifactUser) {
+    return { reason: PipelineRunReason.PipelineValidationFailed, message: `pipeline task "${artifactUser.name}": feature flag enable-artifacts should be set to true to use artifacts feature.` };
+  }
   for (const pt of all) {
-    if (pt.pipelineRef || pt.pipelineSpec) {
-      return { reason: PipelineRunReason.PipelineValidationFailed, message: `pipeline task "${pt.name}": Pipelines in Pipelines (pipelineRef/pipelineSpec) are not supported` };
-    }
+    const nested = nestedPipelineProblem(pt, facts.config.enableApiFields ?? 'beta');
+    if (nested) return { reason: PipelineRunReason.PipelineValidationFailed, message: `pipeline task "${pt.name}": ${nested}` };
     const entry = facts.tasks.get(pt.name);
     if (!entry) return { reason: PipelineRunReason.CouldntGetTask, message: `Pipeline task "${pt.name}" could not be resolved` };
     if ('error' in entry) return { reason: entry.reason, message: entry.error };
+    const cycle = 'pipelineSpec' in entry && pt.pipelineRef ? cycleOf(entry.pipelineName, facts.ancestorPipelines ?? []) : undefined;
+    if (cycle) return cycle;
   }
+  return undefined;
+}
+
+/** Tekton's detectPipelineRefCycle: the referenced Pipeline already runs in this run's owner chain. */
+function cycleOf(target: string | undefined, ancestors: readonly string[]): Failure | undefined {
+  const at = target ? ancestors.indexOf(target) : -1;
+  if (at < 0) return undefined;
+  const visited = ancestors.slice(0, at).filter((n) => n !== '');
+  return {
+    reason: PipelineRunReason.CreateRunFailed,
+    message: `detected cycle in pipeline-in-pipeline: pipeline "${target ?? ''}" is already running in ancestor chain [${visited.join(' ')}]`,
+  };
+}
+
+/**
+ * Pipelines in Pipelines are alpha (Tekton's feature-gate message otherwise) and cannot be matrixed (Tekton's
+ * known limitation).
+ */
+function nestedPipelineProblem(pt: PipelineTask, apiFields: string): string | undefined {
+  const field = pt.pipelineRef ? 'pipelineRef' : pt.pipelineSpec ? 'pipelineSpec' : undefined;
+  if (!field) return undefined;
+  if (apiFields !== 'alpha') return `${field} requires "enable-api-fields" feature gate to be "alpha" but it is "${apiFields}"`;
+  if (pt.matrix) return `${field} cannot be combined with matrix: a matrix fan-out of child PipelineRuns is not supported`;
   return undefined;
 }
 
@@ -132,7 +167,10 @@ function settleOutcomes(ctx: Ctx): void {
     const expected = s.runs.length > 0 && s.pt.matrix ? Math.max(1, matrixOf(ctx, s)?.length ?? 1) : 1;
     s.outcome = outcomeOf(s.runs, expected);
     s.ignored = s.pt.onError === 'continue' && (s.outcome === 'failed' || s.outcome === 'cancelled' || s.outcome === 'timedOut');
-    if (isTerminal(s.outcome)) addTaskResults(ctx.scope, s);
+    if (isTerminal(s.outcome)) {
+      addTaskResults(ctx.scope, s);
+      addTaskArtifacts(ctx.scope, s);
+    }
     if (!s.isFinally) addExecutionStatus(ctx.scope, s);
   }
 }

@@ -12,10 +12,10 @@ import type { Failure } from './params.js';
 import { CANCELLED_MESSAGE, PipelineRunReason, SkipReason, TASKRUN_TIMEOUT, TIMEOUT_MESSAGE } from './reasons.js';
 import { pipelineResults } from './results.js';
 import {
-  addClaims, cancelRuns, createRuns, incompleteMatrices, startableDagTasks, startableFinallyTasks,
+  addClaims, cancelAction, cancelRuns, createRuns, incompleteMatrices, startableDagTasks, startableFinallyTasks,
 } from './schedule.js';
 import { type SkipFlags, aggregateStatus, computeDagSkips, computeFinallySkips, isStopping } from './skip.js';
-import { type TaskState, isSettled } from './state.js';
+import { type ChildRun, type TaskState, isSettled } from './state.js';
 import { childReferences, conditionOf, countTasks, type FiredTimeout, skippedTasks, timeoutMessage } from './status.js';
 import { type Clock, firedTimeouts, nextDeadline } from './timeouts.js';
 import type { PipelineRunFacts, PipelineRunPlan } from './types.js';
@@ -56,9 +56,8 @@ function failed(base: PipelineRunStatus, f: Failure, now: Date, actions: Pipelin
 /** spec.status Cancelled: cancel every unfinished child, run no finally, finish as Cancelled at once. */
 function hardCancel(facts: PipelineRunFacts, base: PipelineRunStatus, ctx: Ctx | undefined): PipelineRunPlan {
   const pr = facts.pipelineRun;
-  const actions: PipelineRunPlan['actions'] = facts.taskRuns
-    .filter((tr) => !isDone(tr.status) && tr.spec.status !== 'TaskRunCancelled')
-    .map((tr) => ({ type: 'cancelTaskRun', name: tr.metadata.name ?? '', message: CANCELLED_MESSAGE }));
+  const children: ChildRun[] = [...facts.taskRuns, ...(facts.pipelineRuns ?? []), ...(facts.customRuns ?? [])];
+  const actions = children.flatMap((r) => cancelAction(r, CANCELLED_MESSAGE) ?? []);
   const withRefs = ctx ? { ...base, childReferences: childReferences(ctx) } : base;
   return failed(withRefs, { reason: PipelineRunReason.Cancelled, message: `PipelineRun "${pr.metadata.name ?? ''}" was cancelled` }, facts.now, actions);
 }
@@ -84,7 +83,7 @@ function decide(ctx: Ctx, base: PipelineRunStatus): PipelineRunPlan {
   computeDagSkips(ctx, flags);
   if (flags.pipelineTimedOut) return pipelineTimeout(ctx, base, flags);
   if (flags.gracefullyCancelled) cancelRuns(ctx, ctx.dagTasks, CANCELLED_MESSAGE);
-  if (flags.tasksTimedOut) cancelRuns(ctx, ctx.dagTasks, TIMEOUT_MESSAGE);
+  if (flags.tasksTimedOut) cancelRuns(ctx, ctx.dagTasks, TIMEOUT_MESSAGE, true);
   if (flags.scheduling) {
     const ready = startableDagTasks(ctx);
     if (ctx.dagTasks.some((s) => s.invalid)) {
@@ -97,19 +96,23 @@ function decide(ctx: Ctx, base: PipelineRunStatus): PipelineRunPlan {
   if (dagDone && ctx.finallyTasks.length > 0) ctx.clock.finallyStart ??= ctx.clock.now;
   ctx.scope.strings.set('tasks.status', aggregateStatus(ctx, dagDone));
   computeFinallySkips(ctx, flags, dagDone);
-  if (flags.finallyTimedOut) cancelRuns(ctx, ctx.finallyTasks, TIMEOUT_MESSAGE);
+  if (flags.finallyTimedOut) cancelRuns(ctx, ctx.finallyTasks, TIMEOUT_MESSAGE, true);
   else if (dagDone) for (const s of [...startableFinallyTasks(ctx), ...incompleteMatrices(ctx, ctx.finallyTasks)]) createRuns(ctx, s);
   if (ctx.failure) return failed(base, ctx.failure, ctx.facts.now);
   addClaims(ctx);
   return finish(ctx, base, flags, dagDone);
 }
 
+/** Reasons of a child that stopped at its own timeout: a TaskRun's, a child PipelineRun's. */
+const OWN_TIMEOUTS = new Set<string>([TASKRUN_TIMEOUT, PipelineRunReason.Timeout]);
+
 /**
  * A child that hit its own timeout at the deadline it was given (or later): its budget came from this run's
  * timeout, which fired at the same moment, so the run's timeout is what stopped it.
  */
 function ranOutAt(s: TaskState, deadline: number): boolean {
-  return s.runs.some((r) => getSucceeded(r.status)?.reason === TASKRUN_TIMEOUT && Date.parse(r.status?.completionTime ?? '') >= deadline);
+  const ownTimeout = (r: ChildRun): boolean => OWN_TIMEOUTS.has(getSucceeded(r.status)?.reason ?? '');
+  return s.runs.some((r) => ownTimeout(r) && Date.parse(r.status?.completionTime ?? '') >= deadline);
 }
 
 /** The timeout that cancelled or skipped tasks of this run, if any did. */

@@ -30,6 +30,7 @@ export const PipelineRunReason = {
   InvalidMatrixParameterTypes: 'InvalidMatrixParameterTypes',
   InvalidTaskResultReference: 'InvalidTaskResultReference',
   CELEvaluationFailed: 'CELEvaluationFailed',
+  CreateRunFailed: 'CreateRunFailed',
 } as const;
 
 /** Why a pipeline task did not run (status.skippedTasks[].reason). */
@@ -52,6 +53,12 @@ export type SkipReasonValue = (typeof SkipReason)[keyof typeof SkipReason];
 export const CANCELLED_MESSAGE = 'TaskRun cancelled as the PipelineRun it belongs to has been cancelled.';
 /** statusMessage put on child TaskRuns when a PipelineRun timeout fires. */
 export const TIMEOUT_MESSAGE = 'TaskRun cancelled as the PipelineRun it belongs to has timed out.';
+/** statusMessage put on child CustomRuns when the PipelineRun is cancelled. */
+export const CUSTOMRUN_CANCELLED_MESSAGE = 'CustomRun cancelled as the PipelineRun it belongs to has been cancelled.';
+/** statusMessage put on child CustomRuns when a PipelineRun timeout fires. */
+export const CUSTOMRUN_TIMEOUT_MESSAGE = 'CustomRun cancelled as the PipelineRun it belongs to has timed out.';
+/** Reason a cancelled CustomRun reports (Tekton's CustomRunReasonCancelled). */
+export const CUSTOMRUN_CANCELLED = 'CustomRunCancelled';
 /** Reason a cancelled TaskRun reports. */
 export const TASKRUN_CANCELLED = 'TaskRunCancelled';
 /** Reason a TaskRun that ran out of time reports. */

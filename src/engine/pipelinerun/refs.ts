@@ -15,10 +15,13 @@ export interface TaskRef {
   task: string;
   /** Result name; absent for `tasks.X.matrix.length`. */
   result?: string;
+  /** `tasks.X.inputs.N` / `tasks.X.outputs.N` (artifacts, alpha): a dependency, never a missing result. */
+  artifact?: boolean;
 }
 
 const RESULT = /^tasks\.([^.[\]]+)\.results\.([^.[\]]+)/;
 const MATRIX = /^tasks\.([^.[\]]+)\.matrix\.(?:([^.[\]]+)\.)?length$/;
+const ARTIFACT = /^tasks\.([^.[\]]+)\.(?:inputs|outputs)\.[^.[\]]+$/;
 
 /** Parses a canonical key into a task reference, or undefined for other variables. */
 export function parseTaskRef(key: string): TaskRef | undefined {
@@ -26,6 +29,8 @@ export function parseTaskRef(key: string): TaskRef | undefined {
   if (r) return { key, task: r[1] as string, result: r[2] as string };
   const m = MATRIX.exec(key);
   if (m) return m[2] ? { key, task: m[1] as string, result: m[2] } : { key, task: m[1] as string };
+  const a = ARTIFACT.exec(key);
+  if (a) return { key, task: a[1] as string, artifact: true };
   return undefined;
 }
 

@@ -3,17 +3,18 @@
  * aggregation into arrays with `$(tasks.X.matrix.length)` / `$(tasks.X.matrix.R.length)`, the finally-only
  * execution status variables, and the Pipeline's own results computed when the run finishes.
  */
-import type { ParamType, ParamValue, PipelineResult, RunResult, TaskRun } from '../../api/types.js';
+import type { ParamType, ParamValue, PipelineResult, RunResult } from '../../api/types.js';
 import {
   type Replacements, addValue, emptyReplacements, findReferences, replaceString, replaceStringArray, wholeArrayOf, wholeObjectOf,
 } from '../substitution/replace.js';
 import type { TaskRef } from './refs.js';
-import { type TaskState, executionReason, executionStatus } from './state.js';
+import { type ChildRun, type TaskState, executionReason, executionStatus } from './state.js';
 
-/** Declared result types of the task behind a pipeline task (to decode JSON text of array/object results). */
+/** Declared result types of the task (or child Pipeline) behind a pipeline task (to decode JSON text of array/object results). */
 function declaredTypes(s: TaskState): Map<string, ParamType> {
-  const spec = s.entry && 'spec' in s.entry ? s.entry.spec : undefined;
-  return new Map((spec?.results ?? []).map((r) => [r.name, r.type ?? 'string']));
+  const e = s.entry;
+  const declared = e && 'spec' in e ? e.spec.results : e && 'pipelineSpec' in e ? e.pipelineSpec.results : undefined;
+  return new Map((declared ?? []).map((r) => [r.name, r.type ?? 'string']));
 }
 
 /** A result value as a typed value: JSON text is decoded when the result is declared array/object. */
@@ -32,8 +33,9 @@ export function decodeResult(r: RunResult, declared: ParamType | undefined): Par
   return r.value;
 }
 
-function resultsOf(tr: TaskRun): RunResult[] {
-  return tr.status?.results ?? [];
+/** Results of any child: TaskRun and child PipelineRun results, CustomRun results (strings). */
+function resultsOf(r: ChildRun): RunResult[] {
+  return r.status?.results ?? [];
 }
 
 /**
@@ -44,7 +46,7 @@ export function addTaskResults(r: Replacements, s: TaskState, prefix = 'tasks'):
   const name = `${prefix}.${s.pt.name}`;
   const types = declaredTypes(s);
   if (!s.pt.matrix) {
-    for (const res of resultsOf(s.runs[0] as TaskRun)) addValue(r, `${name}.results.${res.name}`, decodeResult(res, types.get(res.name)));
+    for (const res of resultsOf(s.runs[0] as ChildRun)) addValue(r, `${name}.results.${res.name}`, decodeResult(res, types.get(res.name)));
     return;
   }
   const aggregated = new Map<string, string[]>();
@@ -78,7 +80,19 @@ export function isResolvable(key: string, r: Replacements): boolean {
 
 /** The first task reference that cannot be resolved from `r`, if any. */
 export function firstMissing(refs: readonly TaskRef[], r: Replacements): TaskRef | undefined {
-  return refs.find((ref) => !isResolvable(ref.key, r));
+  return refs.find((ref) => !ref.artifact && !isResolvable(ref.key, r));
+}
+
+/**
+ * Artifacts (alpha) of a finished task: `tasks.X.inputs.N` / `tasks.X.outputs.N` are the JSON text of the
+ * named artifact's values in its TaskRun's status.artifacts, as Tekton's PropagateArtifacts.
+ */
+export function addTaskArtifacts(r: Replacements, s: TaskState): void {
+  const first = s.runs[0];
+  const artifacts = first && first.kind === 'TaskRun' ? first.status?.artifacts : undefined;
+  for (const [kind, list] of [['inputs', artifacts?.inputs], ['outputs', artifacts?.outputs]] as const) {
+    for (const a of list ?? []) if (a.name) r.strings.set(`tasks.${s.pt.name}.${kind}.${a.name}`, JSON.stringify(a.values ?? []));
+  }
 }
 
 /**

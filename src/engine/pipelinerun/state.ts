@@ -4,26 +4,46 @@
  * Mirrors Tekton's ResolvedPipelineTask predicates, including the matrix rule (a fanned-out task is finished
  * only when every one of its TaskRuns is).
  */
-import type { PipelineRun, PipelineTask, TaskRun } from '../../api/types.js';
+import type { CustomRun, PipelineRun, PipelineTask, TaskRun } from '../../api/types.js';
 import { getSucceeded, isDone as runIsDone } from '../conditions.js';
 import type { Failure } from './params.js';
-import { TASKRUN_CANCELLED, TIMEOUT_MESSAGE, type SkipReasonValue } from './reasons.js';
+import {
+  CUSTOMRUN_CANCELLED, CUSTOMRUN_TIMEOUT_MESSAGE, PipelineRunReason, TASKRUN_CANCELLED, TIMEOUT_MESSAGE, type SkipReasonValue,
+} from './reasons.js';
 import type { TaskRef } from './refs.js';
 import type { TaskEntry } from './types.js';
 
 /** Terminal or not: `pending` has no TaskRun yet; `timedOut` was cancelled by a PipelineRun timeout. */
 export type Outcome = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'timedOut';
 
+/** A child of a PipelineRun: a TaskRun, a child PipelineRun (Pipelines in Pipelines) or a CustomRun. */
+export type ChildRun = TaskRun | PipelineRun | CustomRun;
+/** The kind of child a pipeline task creates. */
+export type ChildKind = 'TaskRun' | 'PipelineRun' | 'CustomRun';
+
+/** Tekton's IsCustomTask: a taskRef or taskSpec with both apiVersion and kind set. */
+export function isCustomTask(pt: PipelineTask): boolean {
+  return Boolean((pt.taskRef?.apiVersion && pt.taskRef.kind) || (pt.taskSpec?.apiVersion && pt.taskSpec.kind));
+}
+
+/** What a pipeline task runs as. */
+export function childKindOf(pt: PipelineTask): ChildKind {
+  if (pt.pipelineRef || pt.pipelineSpec) return 'PipelineRun';
+  return isCustomTask(pt) ? 'CustomRun' : 'TaskRun';
+}
+
 /** One pipeline task during a reconcile. */
 export interface TaskState {
   pt: PipelineTask;
+  /** The kind of its children. */
+  kind: ChildKind;
   isFinally: boolean;
   entry: TaskEntry | undefined;
   refs: TaskRef[];
-  /** Existing TaskRuns, in matrix order. */
-  runs: TaskRun[];
-  /** TaskRuns created by this plan. */
-  created: TaskRun[];
+  /** Existing children, in matrix order. */
+  runs: ChildRun[];
+  /** Children created by this plan. */
+  created: ChildRun[];
   outcome: Outcome;
   /** Failed (or cancelled) but the pipeline task has `onError: continue`. */
   ignored: boolean;
@@ -32,10 +52,10 @@ export interface TaskState {
   invalid?: Failure;
 }
 
-/** Groups the run's children by pipeline task, ignoring TaskRuns owned by another PipelineRun of the same name. */
-export function groupRuns(pr: PipelineRun, taskRuns: readonly TaskRun[]): Map<string, TaskRun[]> {
+/** Groups the run's children by pipeline task, ignoring children owned by another PipelineRun of the same name. */
+export function groupRuns<T extends ChildRun>(pr: PipelineRun, taskRuns: readonly T[]): Map<string, T[]> {
   const uid = pr.metadata.uid;
-  const out = new Map<string, TaskRun[]>();
+  const out = new Map<string, T[]>();
   for (const tr of taskRuns) {
     const owners = tr.metadata.ownerReferences ?? [];
     if (uid && owners.length > 0 && !owners.some((o) => o.uid === uid)) continue;
@@ -49,31 +69,35 @@ export function groupRuns(pr: PipelineRun, taskRuns: readonly TaskRun[]): Map<st
   return out;
 }
 
-function matrixIndex(tr: TaskRun): number {
+function matrixIndex(tr: ChildRun): number {
   const m = /-(\d+)$/.exec(tr.metadata.name ?? '');
   return m ? Number(m[1]) : 0;
 }
 
-function byMatrixIndex(a: TaskRun, b: TaskRun): number {
+function byMatrixIndex(a: ChildRun, b: ChildRun): number {
   return matrixIndex(a) - matrixIndex(b) || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
 }
 
-/** True when the TaskRun was cancelled because a PipelineRun timeout fired. */
-export function cancelledByTimeout(tr: TaskRun): boolean {
-  const c = getSucceeded(tr.status);
-  return c?.status === 'False' && tr.spec.statusMessage === TIMEOUT_MESSAGE && tr.spec.status === 'TaskRunCancelled';
+/** True when the child was cancelled because a PipelineRun timeout fired (TaskRuns and CustomRuns say so). */
+export function cancelledByTimeout(r: ChildRun): boolean {
+  const c = getSucceeded(r.status);
+  if (c?.status !== 'False') return false;
+  if (r.kind === 'CustomRun') return c.reason === CUSTOMRUN_CANCELLED && r.spec.statusMessage === CUSTOMRUN_TIMEOUT_MESSAGE;
+  return r.kind === 'TaskRun' && r.spec.statusMessage === TIMEOUT_MESSAGE && r.spec.status === 'TaskRunCancelled';
 }
+
+const CANCELLED_REASONS = new Set<string>([TASKRUN_CANCELLED, CUSTOMRUN_CANCELLED, PipelineRunReason.Cancelled]);
 
 /**
  * The outcome of a task from its runs; `expected` is how many runs it must have (matrix fan-out), so a
  * partially created matrix is still running.
  */
-export function outcomeOf(runs: readonly TaskRun[], expected: number): Outcome {
+export function outcomeOf(runs: readonly ChildRun[], expected: number): Outcome {
   if (runs.length === 0) return 'pending';
   if (runs.length < expected || !runs.every((r) => runIsDone(r.status))) return 'running';
   if (runs.every((r) => getSucceeded(r.status)?.status === 'True')) return 'succeeded';
   if (runs.some(cancelledByTimeout)) return 'timedOut';
-  if (runs.some((r) => getSucceeded(r.status)?.reason === TASKRUN_CANCELLED)) return 'cancelled';
+  if (runs.some((r) => CANCELLED_REASONS.has(getSucceeded(r.status)?.reason ?? ''))) return 'cancelled';
   return 'failed';
 }
 

@@ -110,7 +110,7 @@ function runningReason(c: Counts, at: RunCircumstances): string {
   return PipelineRunReason.Running;
 }
 
-/** One reference per child TaskRun (existing or created now), in pipeline order. */
+/** One reference per child TaskRun, PipelineRun or CustomRun (existing or created now), in pipeline order. */
 export function childReferences(ctx: Ctx): ChildStatusReference[] {
   const out: ChildStatusReference[] = [];
   for (const s of [...ctx.dagTasks, ...ctx.finallyTasks]) {
@@ -119,7 +119,8 @@ export function childReferences(ctx: Ctx): ChildStatusReference[] {
     const displayName = s.pt.displayName ? replaceString(s.pt.displayName, scopeFor(ctx, s.pt)) : undefined;
     const when = s.pt.when?.length ? substituteWhen(s.pt.when, scopeFor(ctx, s.pt)) : undefined;
     for (const tr of runs) {
-      const ref: ChildStatusReference = { apiVersion: 'tekton.dev/v1', kind: 'TaskRun', name: tr.metadata.name ?? '', pipelineTaskName: s.pt.name };
+      const apiVersion = s.kind === 'CustomRun' ? 'tekton.dev/v1beta1' : 'tekton.dev/v1';
+      const ref: ChildStatusReference = { apiVersion, kind: s.kind, name: tr.metadata.name ?? '', pipelineTaskName: s.pt.name };
       if (displayName) ref.displayName = displayName;
       if (when) ref.whenExpressions = when;
       out.push(ref);

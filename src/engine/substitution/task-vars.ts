@@ -56,6 +56,15 @@ export function stepResultPathReplacements(step: Step, index: number): Replaceme
   return stringsOf((step.results ?? []).map((res) => [`step.results.${res.name}.path`, `${STEPS_DIR}/${c}/results/${res.name}`]));
 }
 
+/**
+ * Artifacts (alpha): `step.artifacts.path` → `/tekton/steps/<container>/artifacts/provenance.json` (the step's
+ * own), `artifacts.path` → `/tekton/artifacts/provenance.json` (the Task's), as Tekton's ApplyArtifacts.
+ */
+export function artifactPathReplacements(step: Step, index: number): Replacements {
+  const c = stepContainerName(step.name, index);
+  return stringsOf([['step.artifacts.path', `${STEPS_DIR}/${c}/artifacts/provenance.json`], ['artifacts.path', '/tekton/artifacts/provenance.json']]);
+}
+
 /** `credentials.path` → `/tekton/creds`. */
 export function credentialsReplacements(): Replacements {
   return stringsOf([['credentials.path', CREDS_DIR]]);

@@ -14,6 +14,7 @@ import {
   exitCodePathReplacements,
   resultPathReplacements,
   stepResultPathReplacements,
+  artifactPathReplacements,
 } from '../substitution/task-vars.js';
 import type { Refusal } from './step-actions.js';
 import { applyStepActions } from './step-actions.js';
@@ -82,7 +83,7 @@ function substituteAll(spec: TaskSpec, input: ResolveTaskSpecInput, params: Retu
   out = applyToTaskSpec(out, resultPathReplacements(out));
   out = applyToTaskSpec(out, exitCodePathReplacements(out.steps));
   out = applyWorkspaces(out, tr.spec.workspaces ?? [], tr.metadata.uid ?? '');
-  out = { ...out, steps: out.steps.map((s, i) => applyToStep(s, stepResultPathReplacements(s, i))) };
+  out = { ...out, steps: out.steps.map((s, i) => applyToStep(applyToStep(s, stepResultPathReplacements(s, i)), artifactPathReplacements(s, i))) };
   return applyToTaskSpec(out, credentialsReplacements());
 }
 

@@ -3,7 +3,10 @@
  * shows it (condition, steps, sidecars, results, times). decideTaskRun builds on it; the CLI and PipelineRuns read
  * the fields it writes, so field names, order and reason strings follow Tekton exactly.
  */
-import type { ContainerStatus, ParamType, Pod, RunResult, SidecarState, StepState, TaskRun, TaskRunStatus, TaskSpec } from '../../api/types.js';
+import type {
+  Artifacts, ContainerStatus, ParamType, Pod, RunResult, SidecarState, StepState, TaskRun, TaskRunStatus, TaskSpec,
+} from '../../api/types.js';
+import { mergeArtifacts, parseArtifacts } from './artifacts.js';
 import { isDone, setSucceeded } from '../conditions.js';
 import { formatTime } from '../durations.js';
 import { stepContainerName } from '../names.js';
@@ -22,7 +25,7 @@ import {
   wasDisrupted,
 } from './pod-facts.js';
 import { applySidecarResults } from './sidecar-logs.js';
-import { dedupeResults, parseTerminationMessage, readOutcome, type RunResultEntry } from './termination.js';
+import { type StepOutcome, dedupeResults, parseTerminationMessage, readOutcome, type RunResultEntry } from './termination.js';
 
 /** Message of a TaskRun whose steps are still running (Tekton's wording). */
 export const RUNNING_MESSAGE = 'Not all Steps in the Task have finished executing';
@@ -77,7 +80,7 @@ function typesOf(list: ReadonlyArray<{ name: string; type?: ParamType }> | undef
 }
 
 /** One step's state from its container status and termination message. */
-function stepState(s: ContainerStatus, spec: TaskSpec, taskResults: RunResult[]): StepState {
+function stepState(s: ContainerStatus, spec: TaskSpec, taskResults: RunResult[], collected: Artifacts[]): StepState {
   const state = structuredClone({ waiting: s.state?.waiting, running: s.state?.running, terminated: s.state?.terminated });
   const specStep = spec.steps.find((st, i) => stepContainerName(st.name, i) === s.name);
   const out: StepState = { name: s.name.slice('step-'.length), container: s.name };
@@ -94,11 +97,31 @@ function stepState(s: ContainerStatus, spec: TaskSpec, taskResults: RunResult[])
     reason = outcome.reason ?? (outcome.exitCode !== undefined ? 'Continued' : reason);
     taskResults.push(...outcome.taskResults);
     if (outcome.stepResults.length > 0) out.results = outcome.stepResults;
+    addStepArtifacts(out, outcome, collected);
   }
   for (const k of ['waiting', 'running', 'terminated'] as const) if (state[k]) Object.assign(out, { [k]: state[k] });
   if (s.imageID) out.imageID = s.imageID;
   if (reason) out.terminationReason = reason;
   return out;
+}
+
+/**
+ * The step's own artifacts ($(step.artifacts.path)) become its inputs/outputs; what it reported for the Task
+ * ($(artifacts.path)) then its own go to `collected`, merged into status.artifacts in step order (Tekton's order).
+ */
+function addStepArtifacts(out: StepState, outcome: StepOutcome, collected: Artifacts[]): void {
+  const own = outcome.stepArtifacts === undefined ? undefined : parseArtifacts(outcome.stepArtifacts);
+  if (own?.inputs) out.inputs = own.inputs;
+  if (own?.outputs) out.outputs = own.outputs;
+  const task = outcome.taskArtifacts === undefined ? undefined : parseArtifacts(outcome.taskArtifacts);
+  if (task) collected.push(task);
+  if (own) collected.push(own);
+}
+
+/** status.artifacts from what the steps collected, or undefined when none wrote any. */
+function mergedArtifacts(collected: readonly Artifacts[]): Artifacts | undefined {
+  const merged = collected.reduce<Artifacts | undefined>((acc, a) => mergeArtifacts(acc, a), undefined);
+  return merged && (merged.inputs || merged.outputs) ? merged : undefined;
 }
 
 /** Task results whose `value` points at a step result (`$(steps.s.results.r)`), taken from that step. */
@@ -138,8 +161,9 @@ export function taskRunStatusFromPod(input: StatusFromPodInput): TaskRunStatus {
   if (cond) status = setSucceeded(status, cond, now);
   status.podName = pod.metadata.name;
   const taskResults: RunResult[] = [];
+  const collected: Artifacts[] = [];
   const stepStatuses = byPodOrder(pod, (pod.status?.containerStatuses ?? []).filter((s) => isStepContainer(s.name)));
-  status.steps = stepStatuses.map((s) => stepState(s, spec, taskResults));
+  status.steps = stepStatuses.map((s) => stepState(s, spec, taskResults, collected));
   if (input.sidecarResults) taskResults.push(...applySidecarResults(input.sidecarResults, spec, status.steps));
   status.sidecars = sidecarStates(pod);
   if (status.steps.length === 0) delete status.steps;
@@ -147,6 +171,8 @@ export function taskRunStatusFromPod(input: StatusFromPodInput): TaskRunStatus {
   if (isDone(status)) {
     const results = dedupeResults([...taskResults, ...resultsFromSteps(spec, status.steps ?? [])]);
     if (results.length > 0) status.results = results;
+    const artifacts = mergedArtifacts(collected);
+    if (artifacts) status.artifacts = artifacts;
     status.completionTime ??= formatTime(now);
   }
   return status;

@@ -5,7 +5,7 @@
 import type { ParamType, ParamValue, RunResult } from '../../api/types.js';
 
 /** Result types of the termination message (Tekton's `result.ResultType`). */
-export const RESULT_TYPE = { task: 1, internal: 3, step: 4 } as const;
+export const RESULT_TYPE = { task: 1, internal: 3, step: 4, stepArtifacts: 5, taskArtifacts: 6 } as const;
 
 /** One entry of a termination message. */
 export interface RunResultEntry {
@@ -57,6 +57,9 @@ export function parseResultValue(raw: string, declared: ParamType | undefined): 
 export interface StepOutcome {
   taskResults: RunResult[];
   stepResults: RunResult[];
+  /** The JSON of $(step.artifacts.path) and $(artifacts.path) the step left (artifacts, alpha). */
+  stepArtifacts?: string;
+  taskArtifacts?: string;
   startedAt?: string;
   exitCode?: number;
   reason?: string;
@@ -78,6 +81,8 @@ export function readOutcome(entries: readonly RunResultEntry[], taskTypes: Reado
     kept.push(e);
     if (e.type === RESULT_TYPE.task) out.taskResults.push({ name: e.key, ...parseResultValue(e.value, taskTypes.get(e.key)) });
     else if (e.type === RESULT_TYPE.step) out.stepResults.push({ name: e.key, ...parseResultValue(e.value, stepTypes.get(e.key)) });
+    else if (e.type === RESULT_TYPE.stepArtifacts) out.stepArtifacts = e.value;
+    else if (e.type === RESULT_TYPE.taskArtifacts) out.taskArtifacts = e.value;
   }
   out.message = kept.length === 0 ? '' : JSON.stringify(kept.map((e) => ({ key: e.key, value: e.value, ...(e.type ? { type: e.type } : {}) })));
   return out;

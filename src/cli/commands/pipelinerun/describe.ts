@@ -1,9 +1,10 @@
 /** `tkt pipelinerun describe [name]`. */
 import { Option, type Command } from 'commander';
-import type { PipelineRun, TaskRun } from '../../../api/types.js';
+import type { CustomRun, PipelineRun, TaskRun } from '../../../api/types.js';
 import { CliContext, type CliIO } from '../../context.js';
 import { formatObject, parseObjectFormat } from '../../output/objects.js';
 import { describePipelineRun } from '../../output/pipelinerun.js';
+import { isNotFound } from '../../../kube/errors.js';
 import { KIND, resolveRun } from '../common.js';
 
 /** Registers `describe` under `pipelinerun`. */
@@ -22,7 +23,12 @@ export function registerPipelineRunDescribe(parent: Command, io: CliIO): void {
         ctx.print(formatObject(pr, format));
         return;
       }
-      const children = await client.list<TaskRun>(KIND.TaskRun, ns, { labelSelector: `tekton.dev/pipelineRun=${pr.metadata.name ?? ''}` });
-      ctx.print(describePipelineRun({ pipelineRun: pr, taskRuns: children.items, now: ctx.now(), theme: ctx.out }));
+      const labelSelector = `tekton.dev/pipelineRun=${pr.metadata.name ?? ''}`;
+      const [children, customRuns, pipelineRuns] = await Promise.all([
+        client.list<TaskRun>(KIND.TaskRun, ns, { labelSelector }),
+        client.list<CustomRun>(KIND.CustomRun, ns, { labelSelector }).catch((err: unknown) => (isNotFound(err) ? { items: [] as CustomRun[] } : Promise.reject(err))),
+        client.list<PipelineRun>(KIND.PipelineRun, ns, { labelSelector }),
+      ]);
+      ctx.print(describePipelineRun({ pipelineRun: pr, taskRuns: children.items, customRuns: customRuns.items, pipelineRuns: pipelineRuns.items, now: ctx.now(), theme: ctx.out }));
     });
 }
