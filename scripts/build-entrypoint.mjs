@@ -19,5 +19,18 @@ const newest = Math.max(...sources.map((s) => statSync(s).mtimeMs), ...readdirSy
 if (existsSync(out) && statSync(out).mtimeMs >= newest && !process.argv.includes('--force')) process.exit(0);
 mkdirSync(dirname(out), { recursive: true });
 const cc = process.env.CC ?? (has('musl-gcc') ? 'musl-gcc' : 'cc');
-execFileSync(cc, ['-static', '-Os', '-s', '-Wall', '-Wextra', '-o', out, ...sources], { stdio: 'inherit' });
+const NEEDS = `tektite needs a C compiler to build its step helper (a static binary, src/entrypoint), and bubblewrap
+to run steps on this machine (podman is optional, for real container images). On Debian or Ubuntu:
+    sudo apt-get install -y musl-tools bubblewrap        # or: gcc libc6-dev instead of musl-tools
+then run npm ci again (or CC=/path/to/cc npm ci).`;
+if (!has(cc)) {
+  console.error(`\nCannot build the step helper: no C compiler "${cc}" found.\n${NEEDS}\n`);
+  process.exit(1);
+}
+try {
+  execFileSync(cc, ['-static', '-Os', '-s', '-Wall', '-Wextra', '-o', out, ...sources], { stdio: 'inherit' });
+} catch {
+  console.error(`\nCannot build the step helper with "${cc} -static" (see the compiler's message above; a static libc is needed).\n${NEEDS}\n`);
+  process.exit(1);
+}
 console.log(`built ${out} with ${cc}`);

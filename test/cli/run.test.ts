@@ -46,6 +46,24 @@ describe('tkt run: input errors (exit 2, nothing started)', () => {
   });
 });
 
+describe('tkt run -f DIR: files that are not Tekton YAML', () => {
+  it('are skipped with a line naming each when found in a directory; named on the command line they are errors', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tkt-dir-'));
+    fs.writeFileSync(path.join(dir, 'package.json'), '{"name": "app", "version": "1.0.0"}\n');
+    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n');
+    fs.writeFileSync(path.join(dir, 'broken.yaml'), 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t}\nspec: {stepz: []}\n');
+    const r = await tkt(['run', '-f', dir]);
+    expect(r.stderr).toContain(`skipping ${path.join(dir, 'package.json')}: not Tekton or Kubernetes YAML\n`);
+    expect(r.stderr).toContain(`skipping ${path.join(dir, 'kustomization.yaml')}: not Tekton or Kubernetes YAML\n`);
+    expect(r.stderr).toMatch(/broken\.yaml: document 1 \(line 1\): Task "t": spec\.stepz/); // a Tekton file with an error is not skipped
+    expect(r.code).toBe(2);
+    const named = await tkt(['run', '-f', path.join(dir, 'package.json')]);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain('missing apiVersion and kind');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe.skipIf(!hasBwrap)('tkt run with the host runtime', () => {
   it('a failing pipeline: logs, summary with failure message and skip reasons, exit 1', async () => {
     const r = await tkt(['run', '-f', fx('pipeline-fails.yaml'), '-p', 'code=3', ...host]);

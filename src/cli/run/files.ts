@@ -36,6 +36,9 @@ function walk(dir: string): string[] {
   return out;
 }
 
+/** Files found by walking a directory (not named on the command line): those that are not Kubernetes YAML are skipped. */
+const foundInDirectory = new Set<string>();
+
 /** Expands the `-f` arguments into files (`-` stays as is). */
 export function expandPaths(paths: string[], cwd: string): string[] {
   const files: string[] = [];
@@ -54,6 +57,7 @@ export function expandPaths(paths: string[], cwd: string): string[] {
     if (st.isDirectory()) {
       const found = walk(abs);
       if (found.length === 0) throw new UsageError(`${p}: no .yaml, .yml or .json files in this directory`);
+      for (const f of found) foundInDirectory.add(f);
       files.push(...found);
     } else files.push(abs);
   }
@@ -64,12 +68,28 @@ function describe(obj: KubeObject): string {
   return `${obj.kind ?? '(no kind)'} "${obj.metadata?.name ?? obj.metadata?.generateName ?? '(no name)'}"`;
 }
 
+/**
+ * Why a file met while walking a directory is not one to run (none of its documents is an object of a kind tektite
+ * knows: a package.json, a Kustomization, a CI config), or undefined when it is.
+ */
+function notManifest(name: string, parsed: { objects: KubeObject[]; errors: string[] }): string | undefined {
+  if (!foundInDirectory.has(name)) return undefined;
+  if (parsed.objects.some((o) => kindFor(o.apiVersion ?? '', o.kind ?? ''))) return undefined;
+  const kinds = [...new Set(parsed.objects.map((o) => o.kind).filter(Boolean))];
+  return `not Tekton or Kubernetes YAML${kinds.length > 0 ? ` (kind ${kinds.join(', ')})` : ''}`;
+}
+
 /** Parses and validates every document; throws one UsageError listing every problem. Warnings go to `warn`. */
 export function loadObjects(files: Array<{ name: string; text: string }>, tools: ManifestTools, warn: (msg: string) => void): LoadedObject[] {
   const errors: string[] = [];
   const out: LoadedObject[] = [];
   for (const f of files) {
     const parsed = tools.parseManifests(f.text, f.name);
+    const skip = notManifest(f.name, parsed);
+    if (skip) {
+      warn(`skipping ${f.name}: ${skip}`);
+      continue;
+    }
     errors.push(...parsed.errors);
     parsed.objects.forEach((raw, i) => {
       const src = tools.sourceOf?.(raw);
