@@ -42,6 +42,7 @@ const foundInDirectory = new Set<string>();
 /** Expands the `-f` arguments into files (`-` stays as is). */
 export function expandPaths(paths: string[], cwd: string): string[] {
   const files: string[] = [];
+  foundInDirectory.clear(); // one invocation's paths only
   for (const p of paths) {
     if (p === '-') {
       files.push(p);
