@@ -1,7 +1,7 @@
 /**
- * What happened to each trigger of an event, and the HTTP status the sink answers with. The rule:
- * 202 when tektite did its part (every trigger created its objects, was skipped by an interceptor, or could not
- * bind this payload); 5xx when tektite failed (missing references, rendering, interceptor or API failures) —
+ * What happened to each trigger of an event, and the HTTP status the sink answers with. Triggers are independent:
+ * 202 when at least one trigger created its objects, or when none failed (all skipped by interceptors or unable to
+ * bind this payload); an error status only when every trigger that got as far as creating or failing failed —
  * then nothing of the event is kept, so a redelivery is safe.
  */
 
@@ -13,8 +13,8 @@ export interface CreatedRef {
   namespace?: string;
 }
 
-/** Per-trigger status. `error` is our failure; `aborted` = would have been created, but the event failed. */
-export type OutcomeStatus = 'created' | 'skipped' | 'failed' | 'error' | 'aborted';
+/** Per-trigger status. `error` is a failure on tektite's side (references, rendering, interceptor, create). */
+export type OutcomeStatus = 'created' | 'skipped' | 'failed' | 'error';
 
 /** The result of one trigger (or of a trigger group whose interceptors stopped it). */
 export interface TriggerOutcome {
@@ -22,7 +22,7 @@ export interface TriggerOutcome {
   namespace: string;
   group?: string;
   status: OutcomeStatus;
-  /** Created, InterceptorRejected, BindingFailed, NotFound, RenderFailed, InterceptorFailed, CreateFailed, Aborted. */
+  /** Created, InterceptorRejected, BindingFailed, NotFound, RenderFailed, InterceptorFailed, CreateFailed. */
   reason: string;
   message?: string;
   interceptor?: string;
@@ -33,8 +33,9 @@ export interface TriggerOutcome {
   httpStatus?: number;
 }
 
-/** The HTTP status for a set of outcomes: the first error's status, else 202. */
+/** The HTTP status for a set of outcomes: 202 if anything was created or nothing erred, else the first error's. */
 export function httpStatusOf(outcomes: readonly TriggerOutcome[]): number {
+  if (outcomes.some((o) => o.status === 'created')) return 202;
   const err = outcomes.find((o) => o.status === 'error');
   return err ? (err.httpStatus ?? 500) : 202;
 }
@@ -46,7 +47,6 @@ export function describeOutcome(o: TriggerOutcome): string {
     case 'created': return `${who} created ${(o.created ?? []).map((c) => `${c.kind} ${c.namespace ? `${c.namespace}/` : ''}${c.name}`).join(', ')}`;
     case 'skipped': return `${who} skipped: interceptor ${o.interceptor ?? ''} said no: ${o.message ?? ''}`;
     case 'failed': return `${who} failed: ${o.message ?? ''}`;
-    case 'aborted': return `${who} not kept: ${o.message ?? ''}`;
     case 'error': return `${who} error (${o.reason}): ${o.message ?? ''}`;
   }
 }

@@ -1,8 +1,8 @@
 /**
  * One event through an EventListener: select triggers, prepare every trigger and group in parallel (phase one,
- * no writes), then create the objects (in template order per trigger). If tektite fails anywhere, whatever this
- * event already created is deleted again and the answer is 5xx, so a 2xx means every run is stored and a 5xx
- * means a redelivery is safe.
+ * no writes), then create each trigger's objects (in template order). Triggers are isolated from each other: a
+ * trigger that fails (template, interceptor, create) does not stop the others. Within one trigger it is all or
+ * nothing: if one of its creates fails, what that trigger already created is deleted again.
  */
 import type { EventListener, KubeObject } from '../api/types.js';
 import { ApiError } from '../kube/errors.js';
@@ -49,13 +49,10 @@ export async function processEvent(el: EventListener, ev: IncomingEvent, deps: P
     ...selection.triggers.map((t) => prepareTrigger(t, start, cx)),
     ...selection.groups.map((g) => prepareGroup(g, start, cx)),
   ])).flat();
-  const done = prepared.flatMap((p) => (p.kind === 'done' ? [p.outcome] : []));
   const ready = prepared.filter((p): p is Extract<Prepared, { kind: 'ready' }> => p.kind === 'ready');
-  const readyOutcomes = done.some((o) => o.status === 'error')
-    ? ready.map((r) => abortedOutcome(r, 'not created: another trigger of this event failed'))
-    : await createAll(ready, deps);
+  const readyOutcomes = await Promise.all(ready.map((r) => createTrigger(r, deps)));
   let next = 0;
-  const outcomes = prepared.map((p) => (p.kind === 'done' ? p.outcome : (readyOutcomes[next++] as TriggerOutcome)));
+  const outcomes = [...selection.broken, ...prepared.map((p) => (p.kind === 'done' ? p.outcome : (readyOutcomes[next++] as TriggerOutcome)))];
   return { httpStatus: httpStatusOf(outcomes), outcomes };
 }
 
@@ -80,55 +77,31 @@ async function prepareGroup(g: SelectedGroup, start: ChainEvent, cx: PrepareCont
   return Promise.all(g.triggers.map((t) => prepareTrigger(t, r.event, gcx)));
 }
 
-function abortedOutcome(r: Extract<Prepared, { kind: 'ready' }>, message: string): TriggerOutcome {
-  return { trigger: r.trigger.name, namespace: r.trigger.namespace, ...(r.group ? { group: r.group } : {}), status: 'aborted', reason: 'Aborted', message };
-}
-
 function refOf(o: KubeObject): CreatedRef {
   return { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name ?? '', ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) };
 }
 
-/** Creates every ready trigger's objects; on any failure deletes everything this event created. */
-async function createAll(ready: ReadonlyArray<Extract<Prepared, { kind: 'ready' }>>, deps: ProcessDeps): Promise<TriggerOutcome[]> {
-  const createdObjects: KubeObject[] = [];
-  let failed = false;
-  const results = await Promise.all(ready.map(async (r) => {
-    const mine: KubeObject[] = [];
-    for (const obj of r.objects) {
-      if (failed) return { r, mine, error: undefined as unknown, skipped: true };
-      try {
-        const c = await deps.create(obj);
-        mine.push(c);
-        createdObjects.push(c);
-      } catch (err) {
-        failed = true;
-        return { r, mine, error: err, skipped: false };
-      }
+/** Creates one trigger's objects in order; on a failure deletes what this trigger created and reports it. */
+async function createTrigger(r: Extract<Prepared, { kind: 'ready' }>, deps: ProcessDeps): Promise<TriggerOutcome> {
+  const who = { trigger: r.trigger.name, namespace: r.trigger.namespace, ...(r.group ? { group: r.group } : {}) };
+  const mine: KubeObject[] = [];
+  for (const obj of r.objects) {
+    try {
+      mine.push(await deps.create(obj));
+    } catch (err) {
+      const undone = await rollback(mine, deps);
+      const api = err instanceof ApiError ? err : undefined;
+      const httpStatus = api?.code === 0 ? 503 : 500;
+      const why = err instanceof Error ? err.message : String(err);
+      return { ...who, status: 'error', reason: 'CreateFailed', message: `creating the resources failed: ${why}${undone}`, httpStatus };
     }
-    return { r, mine, error: undefined as unknown, skipped: false };
-  }));
-  if (!failed) {
-    return results.map(({ r, mine }) => ({
-      trigger: r.trigger.name, namespace: r.trigger.namespace, ...(r.group ? { group: r.group } : {}),
-      status: 'created' as const, reason: 'Created', created: mine.map(refOf),
-    }));
   }
-  const rollback = await rollbackAll(createdObjects, deps);
-  return results.map(({ r, error }) => {
-    if (error === undefined) return abortedOutcome(r, `rolled back: another trigger of this event failed${rollback}`);
-    const api = error instanceof ApiError ? error : undefined;
-    const httpStatus = api?.code === 0 ? 503 : 500;
-    const why = error instanceof Error ? error.message : String(error);
-    return {
-      trigger: r.trigger.name, namespace: r.trigger.namespace, ...(r.group ? { group: r.group } : {}),
-      status: 'error' as const, reason: 'CreateFailed', message: `creating the resources failed: ${why}${rollback}`, httpStatus,
-    };
-  });
+  return { ...who, status: 'created', reason: 'Created', created: mine.map(refOf) };
 }
 
-async function rollbackAll(objs: readonly KubeObject[], deps: ProcessDeps): Promise<string> {
+async function rollback(objs: readonly KubeObject[], deps: ProcessDeps): Promise<string> {
   if (objs.length === 0) return '';
   const res = await Promise.allSettled(objs.map((o) => deps.remove(o)));
   const bad = res.filter((x) => x.status === 'rejected').length;
-  return bad === 0 ? ` (${objs.length} object(s) of this event deleted again)` : ` (rollback failed for ${bad} of ${objs.length} object(s))`;
+  return bad === 0 ? ` (${objs.length} object(s) of this trigger deleted again)` : ` (rollback failed for ${bad} of ${objs.length} object(s))`;
 }

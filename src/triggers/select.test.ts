@@ -25,8 +25,10 @@ describe('selectTriggers', () => {
     const r = await ids({ triggers: [{ name: 'inline', template: { ref: 'tt' } }, { triggerRef: 'b' }], labelSelector: { matchLabels: { foo: 'bar' } } });
     expect(r).toEqual(['namespaces/default/triggers/inline', 'namespaces/default/triggers/b', 'namespaces/default/triggers/a']);
   });
-  it('a missing triggerRef is an error naming it', async () => {
-    expect(await ids({ triggers: [{ triggerRef: 'zzz' }] })).toMatch(/Trigger default\/zzz not found/);
+  it('a missing triggerRef is a broken entry naming it; the other triggers are still selected', async () => {
+    const s = await selectTriggers(el({ triggers: [{ triggerRef: 'zzz' }, { triggerRef: 'a' }] }), memoryLookup(TRIGGERS));
+    expect(s.ok && s.triggers.map((t) => t.id)).toEqual(['namespaces/default/triggers/a']);
+    expect(s.ok && s.broken).toMatchObject([{ trigger: 'zzz', status: 'error', reason: 'NotFound', message: expect.stringMatching(/Trigger default\/zzz not found/) }]);
   });
   it('no selectors: only inline triggers', async () => {
     expect(await ids({ triggers: [] })).toEqual([]);

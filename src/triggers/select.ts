@@ -5,6 +5,7 @@
  */
 import type { EventListener, LabelSelector, Trigger, TriggerInterceptor, TriggerSpec } from '../api/types.js';
 import { matchesSelector, type TriggerLookup } from './lookup.js';
+import type { TriggerOutcome } from './outcome.js';
 
 /** A trigger ready to run: its name (label value), namespace (lookups, Secrets, created objects) and spec. */
 export interface SelectedTrigger {
@@ -24,8 +25,11 @@ export interface SelectedGroup {
   triggers: SelectedTrigger[];
 }
 
-/** The triggers of an event, or why they cannot be selected (a configuration error: 500). */
-export type Selection = { ok: true; triggers: SelectedTrigger[]; groups: SelectedGroup[] } | { ok: false; message: string };
+/**
+ * The triggers of an event (`broken`: inline entries that cannot run — a missing triggerRef — reported per trigger
+ * so the others still run), or why none can be selected (a configuration error: 500).
+ */
+export type Selection = { ok: true; triggers: SelectedTrigger[]; groups: SelectedGroup[]; broken: TriggerOutcome[] } | { ok: false; message: string };
 
 function fromTrigger(t: Trigger): SelectedTrigger {
   const ns = t.metadata.namespace ?? 'default';
@@ -54,10 +58,14 @@ export async function selectByLabels(
 export async function selectTriggers(el: EventListener, lookup: TriggerLookup): Promise<Selection> {
   const ns = el.metadata.namespace ?? 'default';
   const triggers: SelectedTrigger[] = [];
+  const broken: TriggerOutcome[] = [];
   for (const [i, t] of (el.spec.triggers ?? []).entries()) {
     if (t.triggerRef) {
       const ref = await lookup.get<Trigger>('Trigger', ns, t.triggerRef);
-      if (!ref) return { ok: false, message: `spec.triggers[${i}].triggerRef: Trigger ${ns}/${t.triggerRef} not found` };
+      if (!ref) {
+        broken.push({ trigger: t.name ?? t.triggerRef, namespace: ns, status: 'error', reason: 'NotFound', message: `spec.triggers[${i}].triggerRef: Trigger ${ns}/${t.triggerRef} not found`, httpStatus: 500 });
+        continue;
+      }
       triggers.push(fromTrigger(ref));
       continue;
     }
@@ -76,5 +84,5 @@ export async function selectTriggers(el: EventListener, lookup: TriggerLookup): 
     const selected = await selectByLabels(lookup, ns, sel.namespaceSelector, sel.labelSelector);
     groups.push({ name, namespace: ns, id: `namespaces/${ns}/triggerGroups/${name}`, interceptors: g.interceptors ?? [], triggers: selected });
   }
-  return { ok: true, triggers, groups };
+  return { ok: true, triggers, groups, broken };
 }

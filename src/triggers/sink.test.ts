@@ -120,23 +120,26 @@ describe('EventListener sink (github + cel, supertest)', () => {
     expect(s.stored).toHaveLength(0);
   });
 
-  it('a failed create answers 500 and deletes what the event already created', async () => {
+  it('a failed create fails only its trigger: the other trigger\'s objects are kept, 202', async () => {
     const cm = { name: 'cm-first', bindings: [], template: { spec: { resourcetemplates: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'cm-' }, data: { a: 'b' } }] } } };
     const { a, s } = app(objects([cm]), 'TaskRun');
     const res = await post(a, PR_BODY, { 'X-GitHub-Event': 'pull_request', 'X-Hub-Signature-256': sign(PR_BODY) });
-    expect(res.status).toBe(500);
-    expect(res.body.errorMessage).toMatch(/TaskRun is invalid/);
+    expect(res.status).toBe(202);
     const statuses = Object.fromEntries(res.body.triggers.map((t: { trigger: string; status: string }) => [t.trigger, t.status]));
-    expect(statuses).toEqual({ 'github-listener': 'error', 'cm-first': 'aborted' });
-    expect(s.stored).toHaveLength(0);
+    expect(statuses).toEqual({ 'github-listener': 'error', 'cm-first': 'created' });
+    expect(JSON.stringify(res.body.triggers)).toMatch(/TaskRun is invalid/);
+    expect(s.stored.map((o) => o.kind)).toEqual(['ConfigMap']);
   });
 
-  it('an unknown triggerRef is a 500 naming it', async () => {
+  it('an unknown triggerRef fails only that entry, naming it; the other trigger still creates', async () => {
     const { a, s } = app(objects([{ triggerRef: 'does-not-exist' }]));
     const res = await post(a, PR_BODY, { 'X-GitHub-Event': 'pull_request', 'X-Hub-Signature-256': sign(PR_BODY) });
-    expect(res.status).toBe(500);
-    expect(res.body.errorMessage).toMatch(/Trigger default\/does-not-exist not found/);
-    expect(s.stored).toHaveLength(0);
+    expect(res.status).toBe(202);
+    const missing = res.body.triggers.find((t: { trigger: string }) => t.trigger === 'does-not-exist');
+    expect(missing).toMatchObject({ status: 'error', reason: 'NotFound' });
+    expect(missing.message).toMatch(/Trigger default\/does-not-exist not found/);
+    const created = res.body.triggers.find((t: { status: string }) => t.status === 'created');
+    expect(s.stored).toHaveLength(created.created.length);
   });
 
   it('serves /live and /ready', async () => {
