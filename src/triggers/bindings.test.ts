@@ -99,9 +99,14 @@ describe('resolveParams', () => {
     expect(r).toEqual({ ok: true, params: new Map([['rev', 'main'], ['msg', 'default message'], ['url', 'deep']]) });
   });
 
-  it('a failing expression takes the default of the whole param', () => {
+  it('a failing expression is replaced by the param default; the rest of the value stays (as Triggers)', () => {
     const r = resolveParams([{ name: 'rev', value: 'sha-$(body.head_commit.id)' }], tparams, event);
-    expect(r.ok && r.params.get('rev')).toBe('main');
+    expect(r.ok && r.params.get('rev')).toBe('sha-main');
+    const two = resolveParams([{ name: 'rev', value: '$(body.a.b.c)/$(body.nope)/$(body.nope.deeper)' }], tparams, event);
+    expect(two.ok && two.params.get('rev')).toBe('deep/main/main');
+    const none = resolveParams([{ name: 'url', value: '$(body.a.b.c)-$(body.nope)' }], tparams, event);
+    expect(none.ok).toBe(false);
+    expect(!none.ok && none.message).toMatch(/param "url".*nope is not found/);
   });
 
   it('a failing expression without a default fails the trigger with the path', () => {

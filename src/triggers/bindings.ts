@@ -25,8 +25,9 @@ export function mergeBindingParams(lists: ReadonlyArray<readonly TriggerBindingP
 
 /**
  * Resolves params: starts from the template's defaults, then each binding value with its expressions applied.
- * When an expression fails (missing key, bad index), the template's default for that param replaces the whole
- * value; with no default the trigger fails with the JSONPath error.
+ * When an expression fails (missing key, bad index), the template's default for that param replaces that
+ * expression only (`x-$(body.missing)` → `x-<default>`), as Triggers does; with no default the trigger fails with
+ * the JSONPath error.
  */
 export function resolveParams(bindingParams: readonly TriggerBindingParam[], templateParams: readonly TriggerTemplateParam[], event: BindingEvent): ParamsResult {
   const params = new Map<string, string>();
@@ -39,13 +40,8 @@ export function resolveParams(bindingParams: readonly TriggerBindingParam[], tem
   }
   for (const bp of bindingParams) {
     try {
-      params.set(bp.name, applyEventValues(bp.value, event));
+      params.set(bp.name, applyEventValues(bp.value, event, defaults.get(bp.name)));
     } catch (err) {
-      const def = defaults.get(bp.name);
-      if (def !== undefined) {
-        params.set(bp.name, def);
-        continue;
-      }
       const why = err instanceof Error ? err.message : String(err);
       return { ok: false, message: `param ${JSON.stringify(bp.name)}: cannot resolve ${JSON.stringify(bp.value)}: ${why}` };
     }

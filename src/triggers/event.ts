@@ -118,16 +118,26 @@ export function evaluateExpression(inner: string, event: BindingEvent): string {
 }
 
 /** Replaces every `$(...)` in a binding value with its rendered result. Throws JsonPathError. */
-export function applyEventValues(value: string, event: BindingEvent): string {
+export function applyEventValues(value: string, event: BindingEvent, fallback?: string): string {
   const exprs = findExpressions(value);
   if (exprs.length === 0) return value;
   let out = '';
   let last = 0;
   for (const e of exprs) {
-    out += value.slice(last, e.start) + evaluateExpression(e.inner, event);
+    out += value.slice(last, e.start) + evaluateOr(e.inner, event, fallback);
     last = e.end;
   }
   return out + value.slice(last);
+}
+
+/** One expression's value; when it fails and a fallback is given, the fallback (Triggers' per-expression default). */
+function evaluateOr(inner: string, event: BindingEvent, fallback: string | undefined): string {
+  if (fallback === undefined) return evaluateExpression(inner, event);
+  try {
+    return evaluateExpression(inner, event);
+  } catch {
+    return fallback;
+  }
 }
 
 /** Tekton's `getResults` + `textValue`: one string → escaped without quotes; null → `null`; else JSON. */

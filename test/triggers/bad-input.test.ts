@@ -88,10 +88,10 @@ describe('bad input gets its documented answer and nothing half-created', () => 
     expect(await createdFor(res.json.eventID)).toHaveLength(created);
   });
 
-  it('the missing-path default replaces the whole param value', async () => {
+  it('the missing-path default replaces only the failing expression', async () => {
     const res = await postEvent(urls['missing-path-default']!, json, {});
     const [obj] = await createdFor(res.json.eventID);
-    expect((obj as KubeObject & { data: Record<string, string> }).data.v).toBe('the-default');
+    expect((obj as KubeObject & { data: Record<string, string> }).data.v).toBe('x-the-default');
   });
 
   it('after all the bad input the listeners still serve good events', async () => {
