@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Environment } from '@marcbachmann/cel-js';
 import { parse as parseYaml } from 'yaml';
 import { canonicalHeaderKey } from '../event.js';
+import { registerExtensions } from './cel-ext.js';
 import { constantTimeEqual } from './protocol.js';
 
 /** Per-evaluation state reachable from CEL functions (secrets, cost meter). */
@@ -48,6 +49,7 @@ function createEnvironment(): Environment {
     .registerVariable('extensions', 'map').registerVariable('requestURL', 'string');
   env.registerType('Base64Namespace', Base64Namespace).registerConstant('base64', 'Base64Namespace', new Base64Namespace());
   registerFunctions(env);
+  registerExtensions(env);
   return env;
 }
 
@@ -83,9 +85,9 @@ function truncateBytes(s: string, n: bigint): string {
   return b.subarray(0, len).toString('utf8');
 }
 
+/** Triggers' first()/last(): null on an empty list. */
 function listEnd(l: unknown[], i: number): unknown {
-  if (l.length === 0) throw new Error('first/last on an empty list');
-  return l[i];
+  return l.length === 0 ? null : l[i];
 }
 
 async function compareSecret(s: string, key: string, name: string, ns?: string): Promise<boolean> {

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { compileCel, fromCel } from './cel-env.js';
+
+const run = async (expr: string): Promise<unknown> => fromCel(await compileCel(expr)({ body: { list: [] }, header: {}, extensions: {}, requestURL: '' }));
+
+/** [expression, expected JSON value] — the cel-go extension functions and Triggers' first/last/decodeb64. */
+const TABLE: Array<[string, unknown]> = [
+  ["'abcb'.replace('b', 'x')", 'axcx'],
+  ["'aaa'.replace('a', 'b', 2)", 'bba'],
+  ["'aaa'.replace('a', 'b', -1)", 'bbb'],
+  ["'aaa'.replace('a', 'b', 0)", 'aaa'],
+  ["'héllo'.charAt(1)", 'é'],
+  ["'abc'.charAt(3)", ''],
+  ["'héllo'.reverse()", 'olléh'],
+  ["strings.quote('a\"b\\nc\\td\\\\')", '"a\\"b\\nc\\td\\\\"'],
+  ["strings.quote('日本')", '"日本"'],
+  ["[1, 2, 3, 4].slice(1, 3)", [2, 3]],
+  ["[1, 2].slice(2, 2)", []],
+  ["[1, [2, [3]]].flatten()", [1, 2, [3]]],
+  ["[1, [2, [3]]].flatten(2)", [1, 2, 3]],
+  ["sets.contains([1, 2, 3], [3, 1])", true],
+  ["sets.contains([1, 2], [4])", false],
+  ["sets.contains([1, 2.0], [2])", true],
+  ["sets.equivalent([1, 2, 2], [2, 1])", true],
+  ["sets.equivalent([1], [1, 2])", false],
+  ["sets.intersects(['a', 'b'], ['c', 'b'])", true],
+  ["sets.intersects(['a'], [])", false],
+  ['math.greatest(1, 5, 3)', 5],
+  ['math.least(4, 2)', 2],
+  ['math.greatest(7)', 7],
+  ['math.greatest([1, 9, 2])', 9],
+  ['math.least([3.5, 1.5])', 1.5],
+  ["'aGVsbG8='.decodeb64()", 'hello'],
+  ['body.list.first() == null', true],
+  ['body.list.last() == null', true],
+  ['[1, 2].first()', 1],
+  ['[1, 2].last()', 2],
+];
+
+const ERRORS: Array<[string, RegExp]> = [
+  ["'abc'.charAt(4)", /index out of range/],
+  ['[1, 2].slice(2, 1)', /start index must be less than or equal to end index/],
+  ['[1, 2].slice(0, 3)', /list is length 2/],
+  ['math.greatest([])', /at least one argument/],
+];
+
+describe('CEL extension functions (cel-go strings/lists/sets/math, Triggers first/last/decodeb64)', () => {
+  it.each(TABLE)('%s', async (expr, want) => {
+    expect(await run(expr)).toEqual(want);
+  });
+  it.each(ERRORS)('%s fails', async (expr, msg) => {
+    await expect(run(expr)).rejects.toThrow(msg);
+  });
+});
