@@ -2,13 +2,15 @@
  * cel-go extension functions that Tekton Triggers enables and @marcbachmann/cel-js lacks, registered through the
  * library's own extension API (no second evaluator): strings (`replace`, `charAt`, `reverse`, `strings.quote`),
  * lists (`slice`, `flatten`), sets (`sets.contains/equivalent/intersects`),
- * math (`math.greatest`/`math.least`), and Triggers' deprecated `decodeb64`.
+ * math (`math.greatest`/`least`/`abs`/`sign`/`ceil`/`floor`/`round`/`trunc`/`isNaN`/`isInf`/`isFinite`),
+ * lists (`lists.range`, `sort`, `distinct`, `reverse`), and Triggers' deprecated `decodeb64`.
  */
 import type { Environment } from '@marcbachmann/cel-js';
 
 class StringsNamespace {}
 class SetsNamespace {}
 class MathNamespace {}
+class ListsNamespace {}
 
 const codePoints = (s: string): string[] => Array.from(s);
 
@@ -64,6 +66,38 @@ function extreme(values: unknown[], greatest: boolean): unknown {
   return values.reduce((best, v) => ((greatest ? Number(v) > Number(best) : Number(v) < Number(best)) ? v : best));
 }
 
+function sortList(l: unknown[]): unknown[] {
+  const kinds = new Set(l.map((x) => (typeof x === 'bigint' ? 'number' : typeof x)));
+  if (kinds.size > 1 || ![...kinds].every((k) => k === 'number' || k === 'string' || k === 'boolean')) {
+    throw new Error('list elements must have the same comparable type to sort');
+  }
+  return [...l].sort((a, b) => (a === b ? 0 : (a as number) < (b as number) ? -1 : 1));
+}
+
+function distinct(l: unknown[]): unknown[] {
+  const seen = new Set<string>();
+  return l.filter((x) => { const k = key(x); if (seen.has(k)) return false; seen.add(k); return true; });
+}
+
+const roundHalfAway = (x: number): number => (x < 0 ? -Math.round(-x) : Math.round(x));
+
+function registerMathAndLists(env: Environment): void {
+  env.registerType('ListsNamespace', ListsNamespace).registerConstant('lists', 'ListsNamespace', new ListsNamespace());
+  env.registerFunction('ListsNamespace.range(int): list<int>', (_n: unknown, n: bigint) => Array.from({ length: Number(n > 0n ? n : 0n) }, (_x, i) => BigInt(i)));
+  env.registerFunction('list.sort(): list', sortList);
+  env.registerFunction('list.distinct(): list', distinct);
+  env.registerFunction('list.reverse(): list', (l: unknown[]) => [...l].reverse());
+  env.registerFunction('MathNamespace.abs(int): int', (_n: unknown, x: bigint) => (x < 0n ? -x : x));
+  env.registerFunction('MathNamespace.abs(double): double', (_n: unknown, x: number) => Math.abs(x));
+  env.registerFunction('MathNamespace.sign(int): int', (_n: unknown, x: bigint) => (x > 0n ? 1n : x < 0n ? -1n : 0n));
+  env.registerFunction('MathNamespace.sign(double): double', (_n: unknown, x: number) => Math.sign(x));
+  const dbl: Array<[string, (x: number) => unknown, string]> = [
+    ['ceil', Math.ceil, 'double'], ['floor', Math.floor, 'double'], ['round', roundHalfAway, 'double'], ['trunc', Math.trunc, 'double'],
+    ['isNaN', Number.isNaN, 'bool'], ['isInf', (x) => x === Infinity || x === -Infinity, 'bool'], ['isFinite', Number.isFinite, 'bool'],
+  ];
+  for (const [name, fn, ret] of dbl) env.registerFunction(`MathNamespace.${name}(double): ${ret}`, (_n: unknown, x: number) => fn(x));
+}
+
 /** Registers the extension functions on `env`. */
 export function registerExtensions(env: Environment): void {
   env.registerType('StringsNamespace', StringsNamespace).registerConstant('strings', 'StringsNamespace', new StringsNamespace());
@@ -81,6 +115,7 @@ export function registerExtensions(env: Environment): void {
   env.registerFunction('SetsNamespace.contains(list, list): bool', (_n: unknown, a: unknown[], b: unknown[]) => contains(a, b));
   env.registerFunction('SetsNamespace.equivalent(list, list): bool', (_n: unknown, a: unknown[], b: unknown[]) => contains(a, b) && contains(b, a));
   env.registerFunction('SetsNamespace.intersects(list, list): bool', (_n: unknown, a: unknown[], b: unknown[]) => intersects(a, b));
+  registerMathAndLists(env);
   for (const [name, g] of [['greatest', true], ['least', false]] as const) {
     env.registerFunction(`MathNamespace.${name}(list): dyn`, (_n: unknown, l: unknown[]) => extreme(l, g));
     for (const t of ['int', 'double', 'uint']) {
