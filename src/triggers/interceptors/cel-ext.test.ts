@@ -31,6 +31,9 @@ const TABLE: Array<[string, unknown]> = [
   ['math.greatest([1, 9, 2])', 9],
   ['math.least([3.5, 1.5])', 1.5],
   ["'aGVsbG8='.decodeb64()", 'hello'],
+  ["'%s is %d, %.2f, %e, %b, %o, %x, %X, 100%%'.format(['x', 42, 3.14159, 1234.5, 5, 8, 255, 'hi'])", 'x is 42, 3.14, 1.234500e+03, 101, 10, ff, 6869, 100%'],
+  ["'%s %s %s'.format([true, null, [1, 'a']])", 'true null [1, a]'],
+  ["'%f'.format([1.5])", '1.500000'],
   ['lists.range(3)', [0, 1, 2]],
   ['lists.range(0)', []],
   ['[3, 1, 2].sort()', [1, 2, 3]],
@@ -60,6 +63,9 @@ const ERRORS: Array<[string, RegExp]> = [
   ['[1, 2].slice(0, 3)', /list is length 2/],
   ['math.greatest([])', /at least one argument/],
   ["[1, 'a'].sort()", /same comparable type/],
+  ["'%d'.format([1.5])", /%d requires an integer/],
+  ["'%s %s'.format(['a'])", /index 1 out of range/],
+  ["'%q'.format(['a'])", /unrecognized formatting clause/],
 ];
 
 describe('CEL extension functions (cel-go strings/lists/sets/math, Triggers first/last/decodeb64)', () => {

@@ -6,6 +6,7 @@
  * lists (`lists.range`, `sort`, `distinct`, `reverse`), and Triggers' deprecated `decodeb64`.
  */
 import type { Environment } from '@marcbachmann/cel-js';
+import { celFormat } from './cel-format.js';
 
 class StringsNamespace {}
 class SetsNamespace {}
@@ -106,6 +107,7 @@ export function registerExtensions(env: Environment): void {
   env.registerFunction('string.charAt(int): string', charAt);
   env.registerFunction('string.replace(string, string): string', (s: string, a: string, b: string) => replace(s, a, b));
   env.registerFunction('string.replace(string, string, int): string', replace);
+  env.registerFunction('string.format(list): string', (s: string, args: unknown[]) => celFormat(s, args));
   env.registerFunction('string.reverse(): string', (s: string) => codePoints(s).reverse().join(''));
   env.registerFunction('StringsNamespace.quote(string): string', (_n: unknown, s: string) => quote(s));
   env.registerFunction('string.decodeb64(): string', (s: string) => Buffer.from(s, 'base64').toString('utf8'));
