@@ -8,6 +8,7 @@ export const BASES: Record<string, Record<string, unknown>> = {
   Task: { spec: { params: [{ name: 'p', default: 'x' }], steps: [step], results: [{ name: 'r' }] } },
   TaskRun: { spec: { params: [{ name: 'p', value: 'x' }], taskSpec: { steps: [step] }, timeout: '1m' } },
   Pipeline: { spec: { params: [{ name: 'p' }], tasks: [{ name: 't', taskSpec: { steps: [step] }, params: [{ name: 'p', value: '$(params.p)' }] }] } },
+  CustomRun: { spec: { customRef: { apiVersion: 'example.dev/v1', kind: 'Example', name: 'x' }, params: [{ name: 'p', value: 'x' }], timeout: '1m' } },
   PipelineRun: { spec: { pipelineSpec: { tasks: [{ name: 't', taskSpec: { steps: [step] } }] }, timeouts: { pipeline: '1h' } } },
   StepAction: { spec: { image: 'busybox', script: 'echo hi', params: [{ name: 'p', default: 'x' }] } },
   EventListener: { spec: { serviceAccountName: 'default', triggers: [{ name: 't', bindings: [{ ref: 'b' }], template: { ref: 'tt' } }] } },
