@@ -3,6 +3,7 @@
  * checkout where embedded mode is broken or absent.
  */
 import type { KubeClient } from '../kube/client.js';
+import { featureFlagArgs } from '../cluster/feature-flags.js';
 import { InfraError, UsageError } from './errors.js';
 import { importOptional } from './optional.js';
 
@@ -18,6 +19,17 @@ export interface EmbeddedStartOptions {
   controllers?: boolean;
   eventListeners?: boolean;
   quiet?: boolean;
+  /** `--feature-flags`: written into tekton-pipelines/feature-flags before the controllers start. */
+  featureFlags?: Record<string, string>;
+  /** Lines about configuration that is not honoured. */
+  warn?: (message: string) => void;
+}
+
+/** Parses `--feature-flags KEY=VALUE` (repeatable); anything tektite does not honour is a usage error. */
+export function parseFeatureFlagOptions(args: string[] | undefined): Record<string, string> {
+  const { data, problems } = featureFlagArgs(args ?? []);
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  return data;
 }
 
 /** A running embedded cluster. */

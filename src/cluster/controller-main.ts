@@ -122,7 +122,7 @@ interface LeaderDeps {
 
 /** What the leader runs: config maps → controllers, EventListener controller, metrics informers. */
 async function startLeaderWork(d: LeaderDeps): Promise<LeaderWork> {
-  const fromMaps = await readConfigMaps(d.client, d.systemNamespace).catch((err: unknown) => {
+  const fromMaps = await readConfigMaps(d.client, d.systemNamespace, (m) => d.log.warn({ configMap: 'feature-flags' }, m)).catch((err: unknown) => {
     d.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not read config-defaults/feature-flags; using defaults');
     return {};
   });

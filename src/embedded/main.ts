@@ -13,6 +13,7 @@ import type { KubeObject } from '../api/types.js';
 import { validateObject } from '../api/validate/index.js';
 import { validateRunUpdate } from '../api/validate/update.validate.js';
 import { runControllers, type RunningControllers } from '../controller/index.js';
+import { readConfigMaps, writeFeatureFlags } from '../cluster/config-maps.js';
 import type { ControllerConfig } from '../controller/config.js';
 import type { Logger } from '../controller/runtime/controller.js';
 import { KubeClient } from '../kube/client.js';
@@ -34,6 +35,10 @@ export interface EmbeddedOptions {
   memory?: boolean;
   log?: Logger;
   controllerConfig?: Partial<ControllerConfig>;
+  /** Written into tekton-pipelines/feature-flags before the controllers start (`--feature-flags`). */
+  featureFlags?: Record<string, string>;
+  /** Where lines about configuration that is not honoured go (stderr in the CLI). */
+  warn?: (message: string) => void;
 }
 
 export interface Embedded {
@@ -69,6 +74,9 @@ function persistentToken(dataDir: string): string {
   return token;
 }
 
+/** Tekton's system namespace, where its ConfigMaps live. */
+const SYSTEM_NAMESPACE = 'tekton-pipelines';
+
 /** Starts embedded mode; resolves when the API server answers and the controllers' caches are synced. */
 export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedded> {
   const temp = opts.dataDir === undefined;
@@ -86,7 +94,10 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   let controllers: RunningControllers | undefined;
   if (opts.controllers !== false) {
     // podman/docker: the `prepare` init container's image must exist locally (a helper-only image made here)
-    const config = await withHelperImage(kubelet.runtime, helperPath(), opts.controllerConfig).catch(async (err: unknown) => {
+    await writeFeatureFlags(client, SYSTEM_NAMESPACE, opts.featureFlags ?? {});
+    const fromMaps = await readConfigMaps(client, SYSTEM_NAMESPACE, opts.warn);
+    const overrides = { ...fromMaps, ...opts.controllerConfig, features: { ...fromMaps.features, ...opts.controllerConfig?.features } as ControllerConfig['features'] };
+    const config = await withHelperImage(kubelet.runtime, helperPath(), overrides).catch(async (err: unknown) => {
       await kubelet.stop();
       await api.close();
       if (temp) rmSync(dataDir, { recursive: true, force: true });

@@ -256,9 +256,10 @@ export class KubeClient {
   }
 
   /** PUT of the whole object (optimistic concurrency on metadata.resourceVersion). */
-  async update<T extends KubeObject>(obj: T): Promise<T> {
+  async update<T extends KubeObject>(obj: T, opts: { dryRun?: boolean } = {}): Promise<T> {
     const info = infoOf(obj);
-    return this.observed(await this.request<T>('PUT', resourcePath(info, obj.metadata.namespace, obj.metadata.name), obj));
+    const updated = await this.request<T>('PUT', resourcePath(info, obj.metadata.namespace, obj.metadata.name) + query({ dryRun: opts.dryRun ? 'All' : undefined }), obj);
+    return opts.dryRun ? updated : this.observed(updated);
   }
 
   /** PUT of the /status subresource. */

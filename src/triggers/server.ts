@@ -16,6 +16,8 @@ import { createSinkApp, type SinkAppOptions, type SinkLogger } from './sink.js';
 export interface SinkTuning {
   /** Body size cap in bytes (default 10 MiB). */
   maxBodyBytes?: number;
+  /** Bytes of bodies in flight at once over all requests (default 64 MiB); beyond it requests get 429. */
+  maxInFlightBodyBytes?: number;
   /** GitHub API base for addChangedFiles (default https://api.github.com). */
   githubApiUrl?: string;
   /** Timeout of each interceptor call (default 10 s). */
@@ -63,7 +65,7 @@ export async function listenSink(opts: {
   const t = opts.tuning ?? {};
   const app = createSinkApp({
     name: opts.name, namespace: opts.namespace, lookup: opts.lookup, ...clientWriters(opts.client, t.inProcess),
-    maxBodyBytes: t.maxBodyBytes, githubApiUrl: t.githubApiUrl, httpTimeoutMs: t.httpTimeoutMs, celMaxSteps: t.celMaxSteps,
+    maxBodyBytes: t.maxBodyBytes, maxInFlightBodyBytes: t.maxInFlightBodyBytes, githubApiUrl: t.githubApiUrl, httpTimeoutMs: t.httpTimeoutMs, celMaxSteps: t.celMaxSteps,
     allowNamespaces: t.allowNamespaces, recorder: t.events === false ? undefined : opts.recorder, logger: t.logger,
   });
   const server = http.createServer(app);

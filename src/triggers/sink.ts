@@ -2,11 +2,12 @@
  * The EventListener sink as an express app: `GET /live`, `GET /ready`, and every other request is an event.
  * It answers only after every trigger of the event has been processed and what it created is stored:
  * 202 with Tekton's fields plus per-trigger outcomes, 400 for a body that is not a JSON object, 413 over the
- * size cap, 5xx (with `errorMessage`) when tektite failed — in which case nothing of the event was kept.
+ * size cap, 429 with Retry-After when the bodies in flight reach their global budget (body-budget.ts), 5xx (with `errorMessage`) when tektite failed — in which case nothing of the event was kept.
  */
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { EventListener, KubeObject } from '../api/types.js';
+import { BodyBudget, bodyBudget, DEFAULT_MAX_IN_FLIGHT_BODY_BYTES } from './body-budget.js';
 import { canonicalHeaders } from './event.js';
 import { DEFAULT_CEL_MAX_STEPS } from './interceptors/cel.js';
 import { noRecorder, type OutcomeRecorder } from './k8s-events.js';
@@ -33,6 +34,8 @@ export interface SinkAppOptions {
   create: (obj: KubeObject) => Promise<KubeObject>;
   remove: (obj: KubeObject) => Promise<void>;
   maxBodyBytes?: number;
+  /** Bytes of event bodies in flight at once, over all requests (default 64 MiB); beyond it: 429 + Retry-After. */
+  maxInFlightBodyBytes?: number;
   githubApiUrl?: string;
   httpTimeoutMs?: number;
   celMaxSteps?: number;
@@ -54,7 +57,10 @@ export function createSinkApp(opts: SinkAppOptions): express.Express {
     if (el) res.type('text/plain').send('ok');
     else res.status(503).type('text/plain').send(`EventListener ${opts.namespace}/${opts.name} not found`);
   });
-  app.use(express.raw({ type: () => true, limit: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }));
+  const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const budget = new BodyBudget(Math.max(max, opts.maxInFlightBodyBytes ?? DEFAULT_MAX_IN_FLIGHT_BODY_BYTES));
+  app.use(bodyBudget(budget, max, (res, status, errorMessage) => { res.status(status).json({ ...base(opts), errorMessage }); }));
+  app.use(express.raw({ type: () => true, limit: max }));
   app.use((req, res, next) => { handleEvent(req, res, opts).catch(next); });
   // express recognises error handlers by their four parameters
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => { sendError(err, req, res, opts); });

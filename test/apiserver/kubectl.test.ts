@@ -178,6 +178,26 @@ describe('kubectl', () => {
     expect(warn.stderr).toMatch(/Warning: spec\.bogus: unknown field/);
   });
 
+  it('explains Tekton and core kinds from /openapi/v3 (kubectl explain)', async () => {
+    const pr = await t.kubectl(['explain', 'pipelinerun.spec']);
+    expect(pr.code).toBe(0);
+    expect(pr.stdout).toMatch(/KIND:\s+PipelineRun/);
+    expect(pr.stdout).toMatch(/pipelineRef\s+<Object>/);
+    expect(pr.stdout).toMatch(/taskRunTemplate\s+<Object>/);
+    const step = await t.kubectl(['explain', 'task.spec.steps']);
+    expect(step.stdout).toMatch(/image\s+<string>/);
+    const pod = await t.kubectl(['explain', 'pod.spec.containers']);
+    expect(pod.stdout).toMatch(/name\s+<string> -required-/);
+  });
+
+  it('rejects a wrong-typed field with 422 naming it, before defaulting runs', async () => {
+    const f = writeFile(t.dir, 'typed.yaml', 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: typed-a\nspec:\n  steps: not a list\n');
+    const r = await t.kubectl(['create', '-f', f]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/Task "typed-a" is invalid: spec\.steps: /);
+    expect(r.stderr).not.toMatch(/InternalError|forEach/);
+  });
+
   it('answers 415 to server-side apply with a clear message', async () => {
     const r = await t.kubectl(['apply', '--server-side', '-f', writeFile(t.dir, 'ssa.yaml', prYaml('ssa-a'))]);
     expect(r.code).not.toBe(0);

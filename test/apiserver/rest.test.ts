@@ -177,14 +177,18 @@ describe('discovery and OpenAPI', () => {
     expect(list.resources.map((r: { name: string }) => r.name)).toContain('pods/log');
   });
 
-  it('serves an OpenAPI v3 index and per-group-version docs with PATCH + fieldValidation; v2 is 404', async () => {
+  it('serves an OpenAPI v3 index and per-group-version docs with PATCH + fieldValidation; v2 is JSON, 406 for protobuf only', async () => {
     const index = (await t.request('GET', '/openapi/v3')).json();
     expect(index.paths['apis/tekton.dev/v1'].serverRelativeURL).toMatch(/^\/openapi\/v3\/apis\/tekton.dev\/v1\?hash=/);
     const doc = (await t.request('GET', index.paths['apis/tekton.dev/v1'].serverRelativeURL)).json();
     const patch = doc.paths['/apis/tekton.dev/v1/namespaces/{namespace}/pipelineruns/{name}'].patch;
     expect(patch['x-kubernetes-group-version-kind']).toEqual({ group: 'tekton.dev', version: 'v1', kind: 'PipelineRun' });
     expect(patch.parameters.map((p: { name: string }) => p.name)).toContain('fieldValidation');
-    expect((await t.request('GET', '/openapi/v2')).status).toBe(404);
+    expect(doc.components.schemas['dev.tekton.v1.PipelineRun']['x-kubernetes-group-version-kind']).toEqual([{ group: 'tekton.dev', version: 'v1', kind: 'PipelineRun' }]);
+    expect((await t.request('GET', '/openapi/v2', undefined, { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' })).status).toBe(406);
+    const v2 = await t.request('GET', '/openapi/v2', undefined, { Accept: 'application/json' });
+    expect(v2.status).toBe(200);
+    expect(v2.json().definitions['io.k8s.api.core.v1.Pod'].properties.spec.properties.containers.type).toBe('array');
   });
 });
 

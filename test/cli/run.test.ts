@@ -46,6 +46,18 @@ describe('tkt run: input errors (exit 2, nothing started)', () => {
   });
 });
 
+describe('tkt run --feature-flags', () => {
+  it('refuses what tektite does not honour, before anything starts (exit 2)', async () => {
+    const r = await tkt(['run', '-f', fx('sleeper.yaml'), '--feature-flags', 'keep-pod-on-cancel=true', '--feature-flags', 'results-from=disk']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe([
+      'Error: --feature-flags: keep-pod-on-cancel: "true" is not supported by tektite (keeping the pod of a cancelled TaskRun is not implemented yet)',
+      '--feature-flags: results-from must be "termination-message" or "sidecar-logs", got "disk"',
+      '',
+    ].join('\n'));
+  });
+});
+
 describe('tkt run -f DIR: files that are not Tekton YAML', () => {
   it('are skipped with a line naming each when found in a directory; named on the command line they are errors', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tkt-dir-'));

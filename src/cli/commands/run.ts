@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseDuration } from '../../engine/durations.js';
 import { CliContext, type CliIO } from '../context.js';
-import { RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
+import { parseFeatureFlagOptions, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
 import { InfraError, RunFailedError, UsageError } from '../errors.js';
 import { LogPrinter } from '../logs/printer.js';
 import { importOptional } from '../optional.js';
@@ -31,6 +31,7 @@ interface RunFlags {
   timeout?: string;
   output?: string;
   keep?: boolean;
+  featureFlags?: string[];
 }
 
 const repeat = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -70,9 +71,12 @@ function printResult(ctx: CliContext, result: SessionResult, json: boolean): voi
 async function execute(ctx: CliContext, flags: RunFlags): Promise<void> {
   const json = flags.output === 'json';
   const timeout = timeoutOf(flags.timeout);
+  const featureFlags = parseFeatureFlagOptions(flags.featureFlags);
   const p = await plan(ctx, flags);
   const dataDir = flags.dataDir ? resolve(ctx.io.cwd, flags.dataDir) : flags.keep ? mkdtempSync(join(tmpdir(), 'tkt-run-')) : undefined;
-  const emb = await startEmbeddedMode({ dataDir, runtime: flags.runtime, controllers: true, eventListeners: false, quiet: true });
+  const emb = await startEmbeddedMode({
+    dataDir, runtime: flags.runtime, controllers: true, eventListeners: false, quiet: true, featureFlags, warn: (m) => ctx.printErr(`warning: ${m}\n`),
+  });
   let result: SessionResult;
   try {
     const client = emb.client;
@@ -104,6 +108,7 @@ export function registerRun(program: Command, io: CliIO): void {
     .option('--timeout <duration>', 'cancel the runs and fail after this long (e.g. 10m)')
     .addOption(new Option('-o, --output <format>', 'print the final run objects on stdout (logs go to stderr)').choices(['json']))
     .option('--keep', 'keep the temporary data directory and print its path')
+    .option('--feature-flags <key=value>', 'Tekton feature flag, written into tekton-pipelines/feature-flags (repeatable), e.g. results-from=sidecar-logs', repeat, [])
     .action(async (flags: RunFlags, command: Command) => {
       await execute(CliContext.fromCommand(io, command), flags);
     });

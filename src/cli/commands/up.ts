@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { CliContext, type CliIO } from '../context.js';
-import { parsePort, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
+import { parseFeatureFlagOptions, parsePort, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
 import { waitForStop } from './wait.js';
 
 interface UpFlags {
@@ -25,11 +25,13 @@ export function registerUp(program: Command, io: CliIO): void {
     .addOption(new Option('--runtime <name>', 'how pods run').choices(RUNTIMES).default('auto'))
     .option('--no-controllers', 'API server and kubelet only (run `tkt controller` separately)')
     .option('--no-event-listeners', 'do not serve EventListeners')
-    .action(async (flags: UpFlags, command: Command) => {
+    .option('--feature-flags <key=value>', 'Tekton feature flag, written into tekton-pipelines/feature-flags (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
+    .action(async (flags: UpFlags & { featureFlags?: string[] }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
+      const featureFlags = parseFeatureFlagOptions(flags.featureFlags);
       const emb = await startEmbeddedMode({
         dataDir: resolve(io.cwd, flags.dataDir), port: parsePort(flags.port), runtime: flags.runtime,
-        controllers: flags.controllers, eventListeners: flags.eventListeners,
+        controllers: flags.controllers, eventListeners: flags.eventListeners, featureFlags, warn: (m) => ctx.printErr(`warning: ${m}\n`),
       });
       ctx.print(`export KUBECONFIG=${emb.kubeconfigPath}\n`);
       ctx.printErr(`tektite is up at ${emb.url} (runtime ${emb.runtime ?? flags.runtime}, data in ${emb.dataDir}${flags.controllers ? '' : ', no controllers'}). Ctrl-C stops it.\n`);

@@ -1,7 +1,8 @@
 /**
  * Applying the plan of `tkt run` to the embedded API server: namespaces first, then config and definitions,
- * runs last. Definitions that already exist (a reused --data-dir) are replaced; an object the server rejects
- * is a usage error naming its file and document.
+ * runs last, after a server-side dry-run of every document (nothing is stored when any is rejected).
+ * Definitions that already exist (a reused --data-dir) are replaced; an object the server rejects is a usage
+ * error naming its file and document.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
@@ -18,6 +19,8 @@ const RANK: Record<string, number> = {
   ConfigMap: 4, Secret: 4, PersistentVolumeClaim: 4, StepAction: 5, Task: 6, Pipeline: 7,
 };
 
+const KIND_NAMESPACE = { apiVersion: 'v1', kind: 'Namespace' };
+
 /** Annotation asking the embedded provisioner to bind a claim to this host directory. */
 export const HOST_PATH_ANNOTATION = 'tektite.dev/host-path';
 
@@ -28,35 +31,107 @@ function rejected(where: string, obj: KubeObject, err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-async function ensureNamespace(client: KubeClient, ns: string | undefined, seen: Set<string>): Promise<void> {
-  if (!ns || seen.has(ns)) return;
-  seen.add(ns);
+/** Creates a namespace unless it exists; true when this call created it. */
+async function ensureNamespace(client: KubeClient, ns: KubeObject): Promise<boolean> {
   try {
-    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    await client.create(ns);
+    return true;
   } catch (err) {
-    if (!isAlreadyExists(err)) throw err;
+    if (isAlreadyExists(err)) return false;
+    throw err;
   }
 }
 
-async function createOrReplace(client: KubeClient, obj: KubeObject): Promise<void> {
+function runRejected(r: PlannedRun, err: unknown): Error {
+  if (isAlreadyExists(err)) return new UsageError(`${r.where}: ${r.obj.kind} "${r.obj.metadata.name ?? ''}" already exists in this data dir; delete it (tkt ${r.obj.kind.toLowerCase()} delete) or use metadata.generateName`);
+  return rejected(r.where, r.obj, err);
+}
+
+async function createOrReplace(client: KubeClient, obj: KubeObject, dryRun = false): Promise<void> {
   try {
-    await client.create(obj);
+    await client.create(obj, { dryRun });
   } catch (err) {
     if (!isAlreadyExists(err)) throw err;
     const current = await client.get(obj, obj.metadata.namespace, obj.metadata.name ?? '');
-    await client.update({ ...obj, metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion } });
+    await client.update({ ...obj, metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion } }, { dryRun });
   }
 }
 
-/** Applies the non-run objects in dependency order. */
+/**
+ * Creates the namespaces the objects and runs live in (as given by Namespace documents, else plain) that do
+ * not exist yet; answers the names it created. Namespace documents that already exist are left to the apply.
+ */
+async function createNamespaces(client: KubeClient, sorted: LoadedObject[], runs: PlannedRun[], created: string[]): Promise<void> {
+  const docs = new Map(sorted.filter((o) => o.obj.kind === 'Namespace').map((o) => [o.obj.metadata.name ?? '', o]));
+  const wanted = new Set([...docs.keys(), ...[...sorted.map((s) => s.obj), ...runs.map((r) => r.obj)].map((o) => o.metadata.namespace ?? '')]);
+  for (const ns of wanted) {
+    if (!ns) continue;
+    const doc = docs.get(ns);
+    try {
+      if (await ensureNamespace(client, doc?.obj ?? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })) created.push(ns);
+    } catch (err) {
+      throw doc ? rejected(doc.where, doc.obj, err) : err;
+    }
+  }
+}
+
+/** A run as the dry-run sees it: `dir=PATH` workspaces (bound to claims only after the dry-run) as emptyDir. */
+function dryRunObject(r: PlannedRun): KubeObject {
+  if (r.dirs.size === 0) return r.obj;
+  const spec = r.obj.spec as { workspaces?: WorkspaceBinding[] };
+  const workspaces = (spec.workspaces ?? []).map((b) => (r.dirs.has(b.name) ? { name: b.name, emptyDir: {} } : b));
+  return { ...r.obj, spec: { ...spec, workspaces } };
+}
+
+/** Server-side dry-run of every object and run (`dryRun=All`): the first rejection is thrown, nothing is stored. */
+async function dryRunAll(client: KubeClient, objects: LoadedObject[], runs: PlannedRun[]): Promise<void> {
+  for (const { obj, where } of objects) {
+    try {
+      await createOrReplace(client, obj, true);
+    } catch (err) {
+      throw rejected(where, obj, err);
+    }
+  }
+  const names = new Set<string>();
+  for (const r of runs) {
+    const key = `${r.obj.kind}/${r.obj.metadata.namespace ?? ''}/${r.obj.metadata.name ?? ''}`;
+    if (r.obj.metadata.name && names.has(key)) throw new UsageError(`${r.where}: ${r.obj.kind} "${r.obj.metadata.name}" is given twice; give each run its own name or use metadata.generateName`);
+    names.add(key);
+    try {
+      await client.create(dryRunObject(r), { dryRun: true });
+    } catch (err) {
+      throw runRejected(r, err);
+    }
+  }
+}
+
+/** Deletes the namespaces and waits (a few seconds at most) until the server has emptied and removed them. */
+async function removeNamespaces(client: KubeClient, names: string[]): Promise<void> {
+  for (const name of names) await client.delete(KIND_NAMESPACE, undefined, name).catch(() => undefined);
+  for (let i = 0; i < 100 && names.length > 0; i++) {
+    const left = await Promise.all(names.map((n) => client.tryGet(KIND_NAMESPACE, undefined, n).catch(() => undefined)));
+    if (left.every((o) => o === undefined)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Applies the non-run objects in dependency order, atomically as far as the server can tell: namespaces
+ * first, then a server-side dry-run of every object and run; only when all pass is anything else written. On a
+ * rejection the namespaces created here are removed again, so the data dir is as it was.
+ */
 export async function applyObjects(client: KubeClient, objects: LoadedObject[], runs: PlannedRun[]): Promise<void> {
-  const namespaces = new Set<string>(objects.filter((o) => o.obj.kind === 'Namespace').map((o) => o.obj.metadata.name ?? ''));
   const sorted = [...objects].sort((a, b) => (RANK[a.obj.kind] ?? 8) - (RANK[b.obj.kind] ?? 8));
-  const seen = new Set<string>();
-  for (const o of [...sorted.map((s) => s.obj), ...runs.map((r) => r.obj)]) {
-    if (!namespaces.has(o.metadata.namespace ?? '')) await ensureNamespace(client, o.metadata.namespace, seen);
+  const created: string[] = [];
+  try {
+    await createNamespaces(client, sorted, runs, created);
+    await dryRunAll(client, sorted.filter((o) => !(o.obj.kind === 'Namespace' && created.includes(o.obj.metadata.name ?? ''))), runs);
+  } catch (err) {
+    await removeNamespaces(client, created);
+    throw err;
   }
   for (const { obj, where } of sorted) {
+    if (obj.kind === 'Namespace' && created.includes(obj.metadata.name ?? '')) continue;
     try {
       await createOrReplace(client, obj);
     } catch (err) {
@@ -100,8 +175,7 @@ export async function createRuns(client: KubeClient, runs: PlannedRun[]): Promis
     try {
       created.push(await client.create(r.obj));
     } catch (err) {
-      if (isAlreadyExists(err)) throw new UsageError(`${r.where}: ${r.obj.kind} "${r.obj.metadata.name ?? ''}" already exists in this data dir; delete it (tkt ${r.obj.kind.toLowerCase()} delete) or use metadata.generateName`);
-      throw rejected(r.where, r.obj, err);
+      throw runRejected(r, err);
     }
   }
   return created;

@@ -51,6 +51,18 @@ async function cancelAll(base: FollowContext, runs: KubeObject[]): Promise<void>
   }
 }
 
+/** Resolves when every run is done (polled; the grace timer of followRuns bounds the wait). */
+async function runsDone(base: FollowContext, runs: KubeObject[]): Promise<void> {
+  for (;;) {
+    const states = await Promise.all(runs.map((r) => {
+      const ref = r.kind === 'PipelineRun' ? KIND.PipelineRun : KIND.TaskRun;
+      return base.client.tryGet<PipelineRun | TaskRun>(ref, r.metadata.namespace ?? base.namespace, r.metadata.name ?? '').catch(() => undefined);
+    }));
+    if (states.every((st) => !st || isDone(st.status?.conditions))) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** The final state of each run and its TaskRuns. */
 export async function collectOutcomes(base: FollowContext, runs: KubeObject[]): Promise<RunOutcome[]> {
   const out: RunOutcome[] = [];
@@ -99,7 +111,9 @@ export async function followRuns(input: SessionInput): Promise<SessionResult> {
     if (stopped) return abandon();
     stopped = why;
     base.printer.error(why === 'timeout' ? `timed out after ${input.timeout?.text ?? ''}: cancelling the runs` : 'interrupted: cancelling the runs (Ctrl-C again to stop waiting)');
-    void cancelAll(base, runs);
+    // the runs end as soon as they are cancelled; their TaskRuns may take longer to stop (thousands in a wide
+    // pipeline): stop following once every run is done, without waiting for each child's end
+    void cancelAll(base, runs).then(() => runsDone(base, runs)).then(abandon, () => undefined);
     setTimeout(abandon, input.graceMs ?? 60_000).unref();
   };
   const timer = input.timeout ? setTimeout(() => stop('timeout'), input.timeout.ms) : undefined;

@@ -60,7 +60,15 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): (key: st
         enableArtifacts: deps.config.features.enableArtifacts,
       },
     });
-    await applyActions(deps.client, ns, plan);
+    const planned = now().getTime();
+    // a wide run creates thousands of children in one reconcile: stop early when it is cancelled or a deadline passes
+    const interrupted = (): boolean => deps.pipelineRuns.get(key)?.spec.status !== pr.spec.status
+      || (plan.requeueAfterMs !== undefined && now().getTime() >= planned + plan.requeueAfterMs);
+    if (!(await applyActions(deps.client, ns, plan, interrupted))) {
+      // the status still goes out (startTime must not move); the next reconcile, at once, finds what was created
+      await writeStatus(deps.client, pr, plan.status);
+      return { requeueAfterMs: 0 };
+    }
     await writeStatus(deps.client, pr, plan.status);
     return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs } : undefined;
   };
@@ -86,26 +94,54 @@ function isFinished(pr: PipelineRun): boolean {
   return !!c && c.status !== 'Unknown' && !!pr.status?.completionTime;
 }
 
-async function applyActions(client: KubeClient, ns: string, plan: Plan): Promise<void> {
-  const creates: Promise<unknown>[] = [];
+/** Child creates or cancel patches in flight at once (a wide run has thousands; one at a time took tens of seconds). */
+const IN_FLIGHT = 32;
+
+/** Runs `fn` over `items`, `IN_FLIGHT` at a time; false when `stop` said so before every item was started. */
+async function pooled<T>(items: readonly T[], fn: (item: T) => Promise<unknown>, stop: () => boolean = () => false): Promise<boolean> {
+  let next = 0;
+  let stopped = false;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !stopped) {
+      if (next > 0 && stop()) {
+        stopped = true;
+        return;
+      }
+      await fn(items[next++] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, items.length) }, worker));
+  return !stopped;
+}
+
+/**
+ * Creates PVCs, then the children (a bounded number at a time; false when `interrupted` stopped them — what was
+ * created is found by the next reconcile), then cancels children (as Tekton, before the run's status says it
+ * finished), also a bounded number at a time.
+ */
+async function applyActions(client: KubeClient, ns: string, plan: Plan, interrupted: () => boolean): Promise<boolean> {
+  const creates: Array<() => Promise<unknown>> = [];
+  const cancels: Array<() => Promise<unknown>> = [];
   for (const action of plan.actions) {
     if (action.type === 'createPVC') {
       await ignoreExists(client.create({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...action.pvc, metadata: { ...action.pvc.metadata, namespace: ns } }));
     } else if (action.type === 'createTaskRun') {
-      creates.push(ignoreExists(client.create(action.taskRun)));
+      creates.push(() => ignoreExists(client.create(action.taskRun)));
     } else if (action.type === 'cancelTaskRun') {
-      await client.patch(TASKRUN, ns, action.name, { spec: { status: 'TaskRunCancelled', statusMessage: action.message } });
+      cancels.push(() => ignoreMissing(client.patch(TASKRUN, ns, action.name, { spec: { status: 'TaskRunCancelled', statusMessage: action.message } })));
     } else if (action.type === 'createPipelineRun') {
-      creates.push(ignoreExists(client.create(action.pipelineRun)));
+      creates.push(() => ignoreExists(client.create(action.pipelineRun)));
     } else if (action.type === 'createCustomRun') {
-      creates.push(ignoreExists(client.create(action.customRun)));
+      creates.push(() => ignoreExists(client.create(action.customRun)));
     } else if (action.type === 'cancelPipelineRun') {
-      await ignoreMissing(client.patch(PIPELINERUN, ns, action.name, { spec: { status: 'Cancelled' } }));
+      cancels.push(() => ignoreMissing(client.patch(PIPELINERUN, ns, action.name, { spec: { status: 'Cancelled' } })));
     } else if (action.type === 'cancelCustomRun') {
-      await ignoreMissing(client.patch(CUSTOMRUN, ns, action.name, { spec: { status: 'RunCancelled', statusMessage: action.message } }));
+      cancels.push(() => ignoreMissing(client.patch(CUSTOMRUN, ns, action.name, { spec: { status: 'RunCancelled', statusMessage: action.message } })));
     }
   }
-  await Promise.all(creates);
+  if (!(await pooled(creates, (f) => f(), interrupted))) return false;
+  await pooled(cancels, (f) => f());
+  return true;
 }
 
 async function ignoreMissing(p: Promise<unknown>): Promise<void> {

@@ -50,6 +50,8 @@ async function fetchSpec(client: KubeClient, pr: PipelineRun): Promise<FetchedPi
     return { ok: true, spec: r.object.spec as PipelineSpec, ...(r.name ? { pipelineName: r.name } : {}) };
   }
   if (!ref?.name) return { ok: false, reason: 'CouldntGetPipeline', message: 'PipelineRun has neither pipelineRef nor pipelineSpec' };
+  // as Tekton: once resolved, the spec kept in the status is used (a Pipeline changed mid-run does not change the run)
+  if (pr.status?.pipelineSpec) return { ok: true, spec: pr.status.pipelineSpec, pipelineName: ref.name };
   try {
     const p = await client.get<{ apiVersion: string; kind: string; metadata: object; spec: PipelineSpec }>(PIPELINE, ns, ref.name);
     return { ok: true, spec: p.spec, pipelineName: ref.name };

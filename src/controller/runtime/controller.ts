@@ -2,9 +2,20 @@
  * A controller: a work queue fed by informers, drained by a few async workers that call one reconcile
  * function per key. Outcomes are mapped in one place: a result may ask for a requeue after a delay; a thrown
  * error is logged and the key retried with backoff; conflicts (409) are retried at once.
+ *
+ * Expensive keys are paced: after a reconcile of a key that took longer than {@link PACE_FROM_MS}, events for that
+ * key wait until twice that time has passed since it ended (requeue-after deadlines are not delayed). A
+ * PipelineRun of 5,000 tasks costs O(tasks) per reconcile and gets an event per TaskRun change; without pacing it
+ * is reconciled once per event, O(tasks²) in all, and starves everything else.
  */
 import { isConflict, isNotFound } from '../../kube/errors.js';
 import { WorkQueue } from './workqueue.js';
+
+/** Reconciles cheaper than this (ms) are never paced. */
+export const PACE_FROM_MS = 50;
+const PACE_FACTOR = 2;
+/** A slow reconcile (waiting on a busy server) delays the next by at most twice this (ms). */
+const PACE_MAX_MS = 300;
 
 /** What a reconcile asks for next. */
 export interface ReconcileResult {
@@ -47,14 +58,35 @@ export class Controller {
   readonly stats: ControllerStats = { reconciles: 0, failures: 0, conflicts: 0, busyMs: 0 };
   private readonly log: Logger;
   private running: Promise<void>[] = [];
+  /** Keys whose last reconcile was expensive: when it ended and what it cost (ms). */
+  private readonly costly = new Map<string, { end: number; cost: number }>();
 
   constructor(private readonly opts: ControllerOptions) {
     this.log = opts.log ?? silentLogger;
   }
 
-  /** Queues a key for reconciliation. */
+  /** Queues a key for reconciliation (paced when its last reconcile was expensive). */
   enqueue(key: string): void {
-    this.queue.add(key);
+    const wait = this.paceOf(key);
+    if (wait > 0) this.queue.addAfter(key, wait);
+    else this.queue.add(key);
+  }
+
+  /** How long an event for `key` waits: twice its last reconcile's cost after it ended, when that was expensive. */
+  private paceOf(key: string): number {
+    const c = this.costly.get(key);
+    if (!c) return 0;
+    return Math.max(0, c.end + PACE_FACTOR * c.cost - performance.now());
+  }
+
+  private recordCost(key: string, t0: number): void {
+    const end = performance.now();
+    const cost = end - t0;
+    if (cost < PACE_FROM_MS) this.costly.delete(key);
+    else {
+      this.costly.set(key, { end, cost: Math.min(cost, PACE_MAX_MS) });
+      if (this.costly.size > 10_000) this.costly.delete(this.costly.keys().next().value as string);
+    }
   }
 
   /** Starts the workers. */
@@ -74,33 +106,37 @@ export class Controller {
     for (;;) {
       const key = await this.queue.get();
       if (key === undefined) return;
-      await this.process(key);
-      this.queue.done(key);
+      const requeueAfterMs = await this.process(key);
+      this.queue.done(key, this.paceOf(key));
+      // asked for by the reconcile itself (deadlines, unfinished work): never paced
+      if (requeueAfterMs !== undefined) this.queue.addAfter(key, requeueAfterMs);
     }
   }
 
-  private async process(key: string): Promise<void> {
+  /** Reconciles one key; answers the delay after which the key must be reconciled again, if any. */
+  private async process(key: string): Promise<number | undefined> {
     const t0 = performance.now();
     this.stats.reconciles++;
     try {
       const result = await this.opts.reconcile(key);
       this.queue.forget(key);
-      if (result?.requeueAfterMs !== undefined) this.queue.addAfter(key, Math.max(0, result.requeueAfterMs));
+      return result?.requeueAfterMs !== undefined ? Math.max(0, result.requeueAfterMs) : undefined;
     } catch (err) {
       if (isNotFound(err)) {
         this.log.debug({ controller: this.opts.name, key }, 'object gone while reconciling');
-        return;
+        return undefined;
       }
       if (isConflict(err)) {
         this.stats.conflicts++;
-        this.queue.addAfter(key, 1);
-        return;
+        return 1;
       }
       this.log.warn({ controller: this.opts.name, key, err: err instanceof Error ? err.message : String(err) }, 'reconcile failed; retrying with backoff');
       this.stats.failures++;
       this.queue.addRateLimited(key);
+      return undefined;
     } finally {
       this.stats.busyMs += performance.now() - t0;
+      this.recordCost(key, t0);
     }
   }
 }

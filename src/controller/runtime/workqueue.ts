@@ -87,10 +87,10 @@ export class WorkQueue {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Marks a key's processing finished; it is queued again if it was added meanwhile. */
-  done(key: string): void {
+  /** Marks a key's processing finished; it is queued again (after `dirtyDelayMs`) if it was added meanwhile. */
+  done(key: string, dirtyDelayMs = 0): void {
     this.processing.delete(key);
-    if (this.dirtyWhileProcessing.delete(key)) this.add(key);
+    if (this.dirtyWhileProcessing.delete(key)) this.addAfter(key, dirtyDelayMs);
   }
 
   /** Number of keys waiting. */

@@ -6,6 +6,7 @@ import { objectWithoutNulls } from '../../api/convert/index.js';
 import { apiVersionOf, type KindInfo } from '../../api/registry.js';
 import type { KubeObject } from '../../api/types.js';
 import type { LogStore } from '../logs.js';
+import { badRequest, StatusError } from './errors.js';
 import type { Store } from './store.js';
 import type { WriteQueue } from './write-queue.js';
 
@@ -66,7 +67,14 @@ export function outgoing(ctx: ServerContext, info: KindInfo, version: string, ob
 export function incoming(ctx: ServerContext, info: KindInfo, obj: KubeObject): KubeObject {
   const stored = apiVersionOf(info);
   const decoded = info.group === 'tekton.dev' ? objectWithoutNulls(obj) : obj; // nulls are absent fields to Tekton's Go types
-  const converted = decoded.apiVersion && decoded.apiVersion !== stored ? ctx.convert(decoded, stored) : decoded;
+  let converted = decoded;
+  try {
+    if (decoded.apiVersion && decoded.apiVersion !== stored) converted = ctx.convert(decoded, stored);
+  } catch (err) {
+    // conversion runs before the type check: a wrong-typed body must not become a 500
+    if (err instanceof StatusError) throw err;
+    throw badRequest(`cannot convert ${obj.apiVersion} ${info.kind} to ${stored}: ${err instanceof Error ? err.message : String(err)}; check the types of its fields`);
+  }
   return { ...converted, apiVersion: stored, kind: info.kind };
 }
 

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import YAML from 'yaml';
 import { badRequest, StatusError, type Status } from './errors.js';
+import { checkDepth } from './limits.js';
 import { decodeProtobuf } from './protobuf.js';
 import { objectJson } from './store.js';
 
@@ -49,18 +50,22 @@ export function mediaType(req: IncomingMessage): string {
 export function decodeBody(body: Buffer, type: string): unknown {
   const text = body.toString('utf8');
   if (text.trim() === '') throw badRequest('the request body is empty');
+  let value: unknown;
   if (type === 'application/yaml' || type === 'application/apply-patch+yaml') {
     try {
-      return YAML.parse(text) as unknown;
+      value = YAML.parse(text, { maxAliasCount: 100 }) as unknown;
     } catch (err) {
       throw badRequest(`error decoding YAML: ${(err as Error).message}`);
     }
+  } else {
+    try {
+      value = JSON.parse(text) as unknown;
+    } catch (err) {
+      throw badRequest(`error decoding JSON: ${(err as Error).message}`);
+    }
   }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw badRequest(`error decoding JSON: ${(err as Error).message}`);
-  }
+  checkDepth(value);
+  return value;
 }
 
 /** Decodes a body that must be a JSON object (an object to create or replace). */

@@ -37,7 +37,7 @@ const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}\u0000${o
 
 /** Selects the matching objects of a list request, in order. */
 export function selectObjects(ctx: ServerContext, info: KindInfo, namespace: string | undefined, q: URLSearchParams): KubeObject[] {
-  const filter = parseFilter(q);
+  const filter = parseFilter(q, info.kind);
   const eq = equalityLabels(filter.labels);
   const resource = resourceKey(info);
   const candidates = Object.keys(eq).length > 0 ? ctx.store.listByLabels(resource, namespace, eq) : ctx.store.list(resource, namespace);

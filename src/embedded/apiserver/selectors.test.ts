@@ -16,6 +16,8 @@ describe('label selectors', () => {
   });
   it('rejects malformed selectors with a 400', () => {
     expect(() => parseLabelSelector('a in (')).toThrow(/unable to parse/);
+    expect(() => parseLabelSelector('a=b=c')).toThrow(/Invalid value: "b=c"/);
+    expect(() => parseLabelSelector('a in ()')).toThrow(/values set can't be empty/);
   });
 });
 
@@ -25,5 +27,11 @@ describe('field selectors', () => {
     expect(matchFields(parseFieldSelector('metadata.name=p,status.phase!=Failed'), pod)).toBe(true);
     expect(matchFields(parseFieldSelector('metadata.namespace==other'), pod)).toBe(false);
     expect(matchFields(parseFieldSelector('spec.nodeName='), pod)).toBe(true);
+  });
+  it('accepts only the field labels kube-apiserver supports for the kind', () => {
+    expect(parseFieldSelector('status.phase=Running', 'Pod')).toHaveLength(1);
+    expect(parseFieldSelector('metadata.name=x', 'PipelineRun')).toHaveLength(1);
+    expect(() => parseFieldSelector('status.phase=Running', 'PipelineRun')).toThrow('field label not supported: status.phase');
+    expect(() => parseFieldSelector('foo.bar=x', 'ConfigMap')).toThrow('field label not supported: foo.bar');
   });
 });

@@ -36,6 +36,7 @@ function splitTerms(s: string): string[] {
   return out.map((t) => t.trim()).filter((t) => t !== '');
 }
 
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const KEY = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?$/;
 
 function parseLabelTerm(term: string, whole: string): LabelRequirement {
@@ -51,7 +52,15 @@ function parseLabelTerm(term: string, whole: string): LabelRequirement {
     if (m) req = { key: m[1] as string, op: m[2] === '!=' ? '!=' : '=', values: [(m[3] ?? '').trim()] };
     else req = { key: term, op: 'exists', values: [] };
   }
-  if (!KEY.test(req.key)) throw badRequest(`unable to parse requirement: invalid label key "${req.key}" in selector "${whole}"`);
+  if (!KEY.test(req.key) || req.key.length > 316) throw badRequest(`unable to parse requirement: invalid label key "${req.key}" in selector "${whole}"`);
+  for (const v of req.values) {
+    if (v.length > 63 || !LABEL_VALUE.test(v)) {
+      throw badRequest(`unable to parse requirement: values[0][${req.key}]: Invalid value: "${v}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (selector "${whole}")`);
+    }
+  }
+  if ((req.op === 'in' || req.op === 'notin') && req.values.length === 0) {
+    throw badRequest(`unable to parse requirement: values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty (selector "${whole}")`);
+  }
   return req;
 }
 
@@ -85,13 +94,29 @@ export function equalityLabels(reqs: LabelRequirement[]): Record<string, string>
   return out;
 }
 
-/** Parses a field selector string; throws a 400 Status error when it is malformed. */
-export function parseFieldSelector(s: string | null | undefined): FieldRequirement[] {
+/** The field labels kube-apiserver supports besides metadata.name and metadata.namespace, by kind. */
+const FIELD_LABELS: Record<string, string[]> = {
+  Pod: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.nominatedNodeName'],
+  Event: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
+  Secret: ['type'],
+  Namespace: ['status.phase'],
+  Job: ['status.successful'],
+};
+
+/**
+ * Parses a field selector string; throws a 400 Status error when it is malformed or, when `kind` is given,
+ * names a field label kube-apiserver does not support for that kind.
+ */
+export function parseFieldSelector(s: string | null | undefined, kind?: string): FieldRequirement[] {
   if (!s) return [];
   return splitTerms(s).map((term) => {
     const m = /^([A-Za-z0-9_.\-[\]]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!m) throw badRequest(`invalid selector: '${s}'; can't understand '${term}'`);
-    return { path: m[1] as string, op: m[2] === '!=' ? '!=' : '=', value: (m[3] ?? '').trim() };
+    const path = m[1] as string;
+    if (kind !== undefined && path !== 'metadata.name' && path !== 'metadata.namespace' && !(FIELD_LABELS[kind] ?? []).includes(path)) {
+      throw badRequest(`field label not supported: ${path}`);
+    }
+    return { path: path === 'source' && kind === 'Event' ? 'source.component' : path, op: m[2] === '!=' ? '!=' : '=', value: (m[3] ?? '').trim() };
   });
 }
 
@@ -120,9 +145,9 @@ export interface ObjectFilter {
   fields: FieldRequirement[];
 }
 
-/** Builds a filter from the labelSelector and fieldSelector query parameters. */
-export function parseFilter(q: URLSearchParams): ObjectFilter {
-  return { labels: parseLabelSelector(q.get('labelSelector')), fields: parseFieldSelector(q.get('fieldSelector')) };
+/** Builds a filter from the labelSelector and fieldSelector query parameters (field labels checked against `kind`). */
+export function parseFilter(q: URLSearchParams, kind?: string): ObjectFilter {
+  return { labels: parseLabelSelector(q.get('labelSelector')), fields: parseFieldSelector(q.get('fieldSelector'), kind) };
 }
 
 /** True when the object passes the filter. */

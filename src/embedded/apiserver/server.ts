@@ -9,7 +9,7 @@ import { aggregated, aggregatedContentType, apiGroupDoc, apiGroupList, apiResour
 import { methodNotAllowed, pathNotFound, StatusError } from './errors.js';
 import { handleResource, type StreamRegistry } from './handlers.js';
 import { negotiate, sendJson, sendStatus } from './http.js';
-import { openapiDoc, openapiIndex } from './openapi.js';
+import { openapiDoc, openapiIndex, openapiV2 } from './openapi.js';
 import { route, type Route } from './route.js';
 
 /** What /version answers (kubectl's dispatcher picks kubectl.1.32 from `minor`). */
@@ -60,7 +60,7 @@ function serveNonResource(req: IncomingMessage, res: ServerResponse, r: Route, a
     case 'resourceList': return sendOr404(res, apiResourceList(r.group, r.version));
     case 'openapiIndex': sendJson(res, 200, openapiIndex()); return true;
     case 'openapiDoc': return sendOr404(res, openapiDoc(r.group, r.version));
-    case 'openapiV2': throw pathNotFound();
+    case 'openapiV2': sendJson(res, 200, openapiV2(req)); return true;
     default: return false;
   }
 }

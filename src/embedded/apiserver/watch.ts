@@ -32,7 +32,7 @@ function parseWatch(route: ResourceRoute, q: URLSearchParams): WatchSpec {
     const fs = q.get('fieldSelector');
     q.set('fieldSelector', `metadata.name=${route.name}${fs ? `,${fs}` : ''}`);
   }
-  const filter = parseFilter(q);
+  const filter = parseFilter(q, route.info.kind);
   const rvParam = q.get('resourceVersion');
   let rv: number | undefined;
   if (rvParam && rvParam !== '0') {

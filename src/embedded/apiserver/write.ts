@@ -8,6 +8,7 @@ import { resourceKey, timestamp, type ServerContext } from './context.js';
 import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound } from './errors.js';
 import { generatedName, jsonEqual, newMeta, specChanged, validateMeta } from './meta.js';
 import { StoreError } from './store.js';
+import { checkTypes } from './typecheck.js';
 
 /** Query options every write takes. */
 export interface WriteOptions {
@@ -92,6 +93,7 @@ function admit(ctx: ServerContext, info: KindInfo, obj: KubeObject, opts: WriteO
 
 /** Creates an object from a checked request body (see checkIdentity). */
 export function createObject(ctx: ServerContext, info: KindInfo, body: KubeObject, opts: WriteOptions): WriteResult {
+  checkTypes(info, body);
   const meta = newMeta(body.metadata, timestamp(ctx.now()));
   if (!meta.name && meta.generateName) meta.name = generatedName(meta.generateName);
   let obj: KubeObject = { ...body, metadata: meta };
@@ -153,6 +155,7 @@ function checkFinalizers(info: KindInfo, old: KubeObject, next: KubeObject): voi
  */
 export function updateObject(ctx: ServerContext, info: KindInfo, old: KubeObject, next: KubeObject, opts: WriteOptions, sub?: string): WriteResult {
   let obj = mergeServerFields(info, old, next, sub);
+  checkTypes(info, obj, sub, old);
   if (sub !== 'status') {
     validateMeta(info, obj);
     checkFinalizers(info, old, obj);
