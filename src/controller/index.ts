@@ -7,6 +7,7 @@
 import { REF } from '../api/registry.js';
 import type { KubeObject, PipelineRun, Pod, TaskRun } from '../api/types.js';
 import type { KindRef, KubeClient } from '../kube/client.js';
+import { eventRecorder, noEvents, type EventRecorder } from '../kube/events.js';
 import { defaultControllerConfig, type ControllerConfig } from './config.js';
 import { InformerCaches } from './runtime/caches.js';
 import { Controller, silentLogger, type ControllerStats, type Logger } from './runtime/controller.js';
@@ -26,6 +27,8 @@ export interface RunControllersOptions {
   log?: Logger;
   /** Restrict to one namespace (default: all). */
   namespace?: string;
+  /** Write Kubernetes Events about runs (default true). */
+  events?: boolean;
 }
 
 const REFS = {
@@ -59,8 +62,11 @@ export async function runControllers(opts: RunControllersOptions): Promise<Runni
   const config = defaultControllerConfig(opts.config);
   const log = opts.log ?? silentLogger;
   const { pipelineRuns, taskRuns, pods, definitions, client } = makeInformers(opts, log);
-  const prController = new Controller({ name: 'pipelinerun', workers: config.workers, log, reconcile: pipelineRunReconciler({ client, pipelineRuns, taskRuns, config }) });
-  const trController = new Controller({ name: 'taskrun', workers: config.workers, log, reconcile: taskRunReconciler({ client, taskRuns, pods, config }) });
+  // the knative agent names of Tekton's controllers are the event source components
+  const recorder = (component: string): EventRecorder => (opts.events === false ? noEvents : eventRecorder((e) => opts.client.create(e), { component }));
+  const events = { pipelineRun: recorder('PipelineRun'), taskRun: recorder('TaskRun') };
+  const prController = new Controller({ name: 'pipelinerun', workers: config.workers, log, reconcile: pipelineRunReconciler({ client, pipelineRuns, taskRuns, config, events: events.pipelineRun }) });
+  const trController = new Controller({ name: 'taskrun', workers: config.workers, log, reconcile: taskRunReconciler({ client, taskRuns, pods, config, events: events.taskRun }) });
   const self = (c: Controller) => (obj: KubeObject): void => c.enqueue(keyOf(obj));
   const owner = (c: Controller, label: string) => (obj: KubeObject): void => {
     const name = obj.metadata.labels?.[label];
@@ -81,6 +87,7 @@ export async function runControllers(opts: RunControllersOptions): Promise<Runni
     async stop() {
       for (const i of [pipelineRuns, taskRuns, pods, ...definitions]) i.stop();
       await Promise.all([prController.stop(), trController.stop()]);
+      await Promise.all([events.pipelineRun.flush(), events.taskRun.flush()]);
     },
   };
 }
