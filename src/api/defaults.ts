@@ -20,14 +20,7 @@ export function applyDefaults<O extends T.KubeObject>(obj: O): O {
   if (spec === null || typeof spec !== 'object') return copy;
   const apply = DEFAULTERS[copy.kind];
   if (apply && /^(triggers\.)?tekton\.dev\//.test(copy.apiVersion)) apply(spec as never);
-  if (copy.kind === 'TaskRun' && copy.apiVersion.startsWith('tekton.dev/')) defaultManagedByLabel(copy);
   return copy;
-}
-
-/** Tekton's TaskRun.SetDefaults: a TaskRun without `app.kubernetes.io/managed-by` gets default-managed-by-label-value. */
-function defaultManagedByLabel(obj: T.KubeObject): void {
-  const labels = (obj.metadata.labels ??= {});
-  labels['app.kubernetes.io/managed-by'] ??= 'tekton-pipelines';
 }
 
 /** A copy of `obj`, run through its kind's schema when that succeeds (transforms applied, undefined keys dropped). */

@@ -63,10 +63,14 @@ export function pipelineRunMetadata(pr: PipelineRun, def: DefinitionMeta | undef
   return out;
 }
 
-/** TaskRun metadata once its Task is known (storeTaskSpecAndMergeMeta): `tekton.dev/task` only for a taskRef. */
-export function taskRunMetadata(meta: ObjectMeta, def: DefinitionMeta | undefined, hasTaskRef: boolean): { labels: Record<string, string>; annotations: Record<string, string> } {
+/**
+ * TaskRun metadata once its Task is known (storeTaskSpecAndMergeMeta): `tekton.dev/task` only for a taskRef, and
+ * `app.kubernetes.io/managed-by` when the run has none (Tekton's webhook defaults it; here the first reconcile does).
+ */
+export function taskRunMetadata(meta: ObjectMeta, def: DefinitionMeta | undefined, hasTaskRef: boolean, managedBy: string): { labels: Record<string, string>; annotations: Record<string, string> } {
   const out = merged(meta, def);
   if (hasTaskRef && def?.name) out.labels['tekton.dev/task'] = def.name;
+  out.labels['app.kubernetes.io/managed-by'] ??= managedBy;
   return out;
 }
 

@@ -49,7 +49,7 @@ export function taskRunReconciler(deps: TaskRunReconcilerDeps): (key: string) =>
     if (isFinished(stored)) return;
     const fetched = await fetchTaskSpec(deps.client, stored);
     // Tekton merges the Task's labels and annotations into the run once, when it first stores the spec; the pod inherits them
-    const meta = fetched.ok && !stored.status?.taskSpec ? taskRunMetadata(stored.metadata, fetched.meta, !!stored.spec.taskRef) : undefined;
+    const meta = fetched.ok && !stored.status?.taskSpec ? taskRunMetadata(stored.metadata, fetched.meta, !!stored.spec.taskRef, deps.config.managedByLabel) : undefined;
     const tr = meta ? { ...stored, metadata: { ...stored.metadata, ...meta } } : stored;
     const resolved = resolveFor(fetched, tr);
     const { namespace } = splitKey(key);
