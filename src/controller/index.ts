@@ -7,7 +7,7 @@
 import { REF } from '../api/registry.js';
 import type { KubeObject, PipelineRun, Pod, TaskRun } from '../api/types.js';
 import type { KindRef, KubeClient } from '../kube/client.js';
-import { eventRecorder, noEvents, type EventRecorder } from '../kube/events.js';
+import { eventRecorder, flushWithin, noEvents, type EventRecorder } from '../kube/events.js';
 import { defaultControllerConfig, type ControllerConfig } from './config.js';
 import { InformerCaches } from './runtime/caches.js';
 import { Controller, silentLogger, type ControllerStats, type Logger } from './runtime/controller.js';
@@ -87,7 +87,7 @@ export async function runControllers(opts: RunControllersOptions): Promise<Runni
     async stop() {
       for (const i of [pipelineRuns, taskRuns, pods, ...definitions]) i.stop();
       await Promise.all([prController.stop(), trController.stop()]);
-      await Promise.all([events.pipelineRun.flush(), events.taskRun.flush()]);
+      await Promise.all([flushWithin(events.pipelineRun, 2000), flushWithin(events.taskRun, 2000)]);
     },
   };
 }

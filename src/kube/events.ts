@@ -4,7 +4,7 @@
  * similar events (same object, source, type and reason) within 10 minutes are one Event each; past that, similar
  * events are combined, once a second, into one Event whose `count` says how many happened and whose message is
  * the latest one prefixed "(combined from similar events): " (client-go's EventAggregator). Writes run in the
- * background, a few at a time, with a bound on how many may wait; a failed or dropped write is only counted, so a
+ * background, a few at a time and at most 50 a second (the kubelet's event-qps), with a bound on how many may wait; a failed or dropped write is only counted, so a
  * slow or failing API server never slows the caller's hot path.
  */
 import { hostname } from 'node:os';
@@ -57,6 +57,9 @@ export interface RecorderOptions {
   similarWindowMs?: number;
   /** How often combined events are written (default 1 s). */
   combineEveryMs?: number;
+  /** Event writes per second at most, with bursts of `burst` (defaults 50 and 100: the kubelet's event-qps/burst). */
+  qps?: number;
+  burst?: number;
   now?: () => Date;
 }
 
@@ -113,7 +116,7 @@ interface Combined {
  */
 export function eventRecorder(create: (obj: KubeObject) => Promise<unknown>, source: EventSource, opts: RecorderOptions = {}): EventRecorder {
   const now = opts.now ?? (() => new Date());
-  const writer = boundedWriter(create, opts.maxInFlight ?? 4, opts.maxQueued ?? 1000);
+  const writer = boundedWriter(create, { maxInFlight: opts.maxInFlight ?? 4, maxQueued: opts.maxQueued ?? 1000, qps: opts.qps ?? 50, burst: opts.burst ?? 100 });
   const alone = similarGate(opts.maxSimilar ?? 10, opts.similarWindowMs ?? 600_000);
   const combined = new Map<string, Combined>();
   let timer: NodeJS.Timeout | undefined;
@@ -162,14 +165,39 @@ function similarGate(max: number, windowMs: number): (key: string, at: number) =
   };
 }
 
-/** Runs `create` for queued objects, `maxInFlight` at a time, dropping past `maxQueued` waiting. */
-function boundedWriter(create: (obj: KubeObject) => Promise<unknown>, maxInFlight: number, maxQueued: number): { write(obj: KubeObject): void; idle(): Promise<void>; stats: EventRecorder['stats'] } {
+interface WriterLimits {
+  maxInFlight: number;
+  maxQueued: number;
+  qps: number;
+  burst: number;
+}
+
+/**
+ * Runs `create` for queued objects, `maxInFlight` at a time and at most `qps` a second (token bucket of `burst`),
+ * dropping past `maxQueued` waiting.
+ */
+function boundedWriter(create: (obj: KubeObject) => Promise<unknown>, limits: WriterLimits): { write(obj: KubeObject): void; idle(): Promise<void>; stats: EventRecorder['stats'] } {
   const queue: KubeObject[] = [];
   const stats = { written: 0, failed: 0, dropped: 0 };
   let inFlight = 0;
   let waiters: Array<() => void> = [];
+  let tokens = limits.burst;
+  let refilled = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const take = (): boolean => {
+    const t = performance.now();
+    tokens = Math.min(limits.burst, tokens + ((t - refilled) / 1000) * limits.qps);
+    refilled = t;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
   const pump = (): void => {
-    while (inFlight < maxInFlight && queue.length > 0) {
+    while (inFlight < limits.maxInFlight && queue.length > 0) {
+      if (!take()) {
+        timer ??= setTimeout(() => { timer = undefined; pump(); }, Math.ceil(1000 / limits.qps)).unref();
+        break;
+      }
       const obj = queue.shift() as KubeObject;
       inFlight += 1;
       void create(obj).then(() => { stats.written += 1; }, () => { stats.failed += 1; }).finally(() => {
@@ -182,7 +210,7 @@ function boundedWriter(create: (obj: KubeObject) => Promise<unknown>, maxInFligh
   return {
     stats,
     write(obj) {
-      if (queue.length >= maxQueued) {
+      if (queue.length >= limits.maxQueued) {
         stats.dropped += 1;
         return;
       }
@@ -194,6 +222,13 @@ function boundedWriter(create: (obj: KubeObject) => Promise<unknown>, maxInFligh
       return new Promise<void>((resolve) => { waiters = [...waiters, resolve]; });
     },
   };
+}
+
+/** Flushes `recorder`, waiting at most `ms` (at shutdown: Events are best effort, stopping must not hang on them). */
+export async function flushWithin(recorder: EventRecorder, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([recorder.flush(), new Promise<void>((r) => { timer = setTimeout(r, ms); })]);
+  clearTimeout(timer);
 }
 
 /** A recorder that writes nothing. */

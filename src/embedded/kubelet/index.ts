@@ -16,7 +16,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { KubeClient } from '../../kube/client.js';
-import { eventRecorder, noEvents } from '../../kube/events.js';
+import { eventRecorder, flushWithin, noEvents } from '../../kube/events.js';
 import type { LogStore } from '../logs.js';
 import { guardLogs } from './guard.js';
 import { NodeAgent } from './kubelet.js';
@@ -82,7 +82,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     runtime: runtime.name,
     async stop() {
       await agent.stop();
-      await Promise.all([events.flush(), scheduler.flush()]);
+      await Promise.all([flushWithin(events, 2000), flushWithin(scheduler, 2000)]);
     },
   };
 }
