@@ -4,7 +4,9 @@
  * show them — embedded mode for real (HTTPS API server, controllers, kubelet running bubblewrap pods).
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +102,25 @@ describe('labels, annotations and provenance (Tekton reconcilers)', () => {
     const label = async (name: string) => waitFor(`label on ${name}`, async () => (await world.client.get<PipelineRun>(PIPELINERUN, NS, name)).metadata.labels?.['tekton.dev/pipeline']);
     expect(await label('pr-inline')).toBe('pr-inline');
     expect(await label(gen?.metadata.name ?? '')).toBe('nightly');
+  }, 60_000);
+
+  it('a remotely resolved Task: status.provenance.refSource (uri, digest) and the Task\'s labels', async () => {
+    const body = 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: remote-greet, labels: {origin: http}}\nspec:\n  steps: [{name: say, image: busybox, script: "echo hi"}]\n';
+    const srv = createServer((_req, res) => res.end(body));
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(srv.address() as { port: number }).port}/task.yaml`;
+      await applyYaml(world.client, `apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata: {name: tr-remote}\nspec: {taskRef: {resolver: http, params: [{name: url, value: "${url}"}]}}\n`);
+      await waitForRun(world.client, 'TaskRun', NS, 'tr-remote');
+      const tr = await waitFor('labels on tr-remote', async () => {
+        const t = await world.client.get<TaskRun>(TASKRUN, NS, 'tr-remote');
+        return t.metadata.labels?.['tekton.dev/task'] ? t : undefined;
+      });
+      expect(tr.metadata.labels).toMatchObject({ 'tekton.dev/task': 'remote-greet', origin: 'http' });
+      expect((tr.status?.provenance as { refSource?: unknown }).refSource).toEqual({ uri: url, digest: { sha256: createHash('sha256').update(body).digest('hex') } });
+    } finally {
+      srv.close();
+    }
   }, 60_000);
 });
 
