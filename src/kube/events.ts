@@ -4,7 +4,7 @@
  * similar events (same object, source, type and reason) within 10 minutes are one Event each; past that, similar
  * events are combined, once a second, into one Event whose `count` says how many happened and whose message is
  * the latest one prefixed "(combined from similar events): " (client-go's EventAggregator). Writes run in the
- * background, a few at a time and at most 50 a second (the kubelet's event-qps), with a bound on how many may wait; a failed or dropped write is only counted, so a
+ * background, a few at a time and at most 50 a second per process (the kubelet's event-qps), with a bound on how many may wait; a failed or dropped write is only counted, so a
  * slow or failing API server never slows the caller's hot path.
  */
 import { hostname } from 'node:os';
@@ -57,7 +57,11 @@ export interface RecorderOptions {
   similarWindowMs?: number;
   /** How often combined events are written (default 1 s). */
   combineEveryMs?: number;
-  /** Event writes per second at most, with bursts of `burst` (defaults 50 and 100: the kubelet's event-qps/burst). */
+  /**
+   * Event writes per second at most, with bursts of `burst`. Without them every recorder of the process shares one
+   * budget of 50/s, bursts of 100 (the kubelet's event-qps/burst): in embedded mode the controllers, the kubelet and
+   * the scheduler together write no more Events than one kubelet would.
+   */
   qps?: number;
   burst?: number;
   now?: () => Date;
@@ -116,7 +120,8 @@ interface Combined {
  */
 export function eventRecorder(create: (obj: KubeObject) => Promise<unknown>, source: EventSource, opts: RecorderOptions = {}): EventRecorder {
   const now = opts.now ?? (() => new Date());
-  const writer = boundedWriter(create, { maxInFlight: opts.maxInFlight ?? 4, maxQueued: opts.maxQueued ?? 1000, qps: opts.qps ?? 50, burst: opts.burst ?? 100 });
+  const bucket = opts.qps !== undefined || opts.burst !== undefined ? tokenBucket(opts.qps ?? 50, opts.burst ?? 100) : processBucket();
+  const writer = boundedWriter(create, { maxInFlight: opts.maxInFlight ?? 4, maxQueued: opts.maxQueued ?? 1000, bucket });
   const alone = similarGate(opts.maxSimilar ?? 10, opts.similarWindowMs ?? 600_000);
   const combined = new Map<string, Combined>();
   let timer: NodeJS.Timeout | undefined;
@@ -165,37 +170,56 @@ function similarGate(max: number, windowMs: number): (key: string, at: number) =
   };
 }
 
+/** A token bucket: `take()` answers true when a write may go now, else `waitMs` says when to ask again. */
+interface Bucket {
+  take(): boolean;
+  readonly waitMs: number;
+}
+
+function tokenBucket(qps: number, burst: number): Bucket {
+  let tokens = burst;
+  let refilled = performance.now();
+  return {
+    waitMs: Math.ceil(1000 / qps),
+    take() {
+      const t = performance.now();
+      tokens = Math.min(burst, tokens + ((t - refilled) / 1000) * qps);
+      refilled = t;
+      if (tokens < 1) return false;
+      tokens -= 1;
+      return true;
+    },
+  };
+}
+
+let shared: Bucket | undefined;
+
+/** The budget every recorder of this process shares by default (50/s, bursts of 100). */
+function processBucket(): Bucket {
+  shared ??= tokenBucket(50, 100);
+  return shared;
+}
+
 interface WriterLimits {
   maxInFlight: number;
   maxQueued: number;
-  qps: number;
-  burst: number;
+  bucket: Bucket;
 }
 
 /**
- * Runs `create` for queued objects, `maxInFlight` at a time and at most `qps` a second (token bucket of `burst`),
- * dropping past `maxQueued` waiting.
+ * Runs `create` for queued objects, `maxInFlight` at a time and as the token bucket allows, dropping past
+ * `maxQueued` waiting.
  */
 function boundedWriter(create: (obj: KubeObject) => Promise<unknown>, limits: WriterLimits): { write(obj: KubeObject): void; idle(): Promise<void>; stats: EventRecorder['stats'] } {
   const queue: KubeObject[] = [];
   const stats = { written: 0, failed: 0, dropped: 0 };
   let inFlight = 0;
   let waiters: Array<() => void> = [];
-  let tokens = limits.burst;
-  let refilled = performance.now();
   let timer: NodeJS.Timeout | undefined;
-  const take = (): boolean => {
-    const t = performance.now();
-    tokens = Math.min(limits.burst, tokens + ((t - refilled) / 1000) * limits.qps);
-    refilled = t;
-    if (tokens < 1) return false;
-    tokens -= 1;
-    return true;
-  };
   const pump = (): void => {
     while (inFlight < limits.maxInFlight && queue.length > 0) {
-      if (!take()) {
-        timer ??= setTimeout(() => { timer = undefined; pump(); }, Math.ceil(1000 / limits.qps)).unref();
+      if (!limits.bucket.take()) {
+        timer ??= setTimeout(() => { timer = undefined; pump(); }, limits.bucket.waitMs).unref();
         break;
       }
       const obj = queue.shift() as KubeObject;
