@@ -36,6 +36,8 @@ export interface BenchStackOptions {
   /** Directory under which the data dir (SQLite file, pod dirs, logs) is made; default the OS temp dir. */
   tmpRoot?: string;
   controllerConfig?: Partial<ControllerConfig>;
+  /** Kubernetes Events from controllers and kubelet (default true; `--no-events` in the benchmarks). */
+  events?: boolean;
 }
 
 /** Starts API server, kubelet and controllers in this process, as startEmbedded does. */
@@ -53,8 +55,9 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   api.writeKubeconfig(kubeconfigPath);
   const client = new KubeClient(loadKubeConfig({ kubeconfig: kubeconfigPath }));
-  const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime, helperPath: helperPath() });
-  const controllers = await runControllers({ client, config: opts.controllerConfig });
+  const events = opts.events ?? !process.argv.includes('--no-events');
+  const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime, helperPath: helperPath(), events });
+  const controllers = await runControllers({ client, config: opts.controllerConfig, events });
   return {
     client, store: api.store, dataDir, stats: () => controllers.stats(),
     async stop() {

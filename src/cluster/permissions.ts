@@ -17,10 +17,10 @@ export interface Permission {
 
 /** The controller process (`tkt controller`). */
 export const CONTROLLER_PERMISSIONS: readonly Permission[] = [
-  { group: 'tekton.dev', resource: 'pipelineruns', verbs: ['list', 'watch', 'create', 'patch'], scope: 'cluster', usedBy: 'Informer in controller/index.ts and controller/metrics; child PipelineRuns (Pipelines in Pipelines) created and cancelled by the PipelineRun reconciler' },
+  { group: 'tekton.dev', resource: 'pipelineruns', verbs: ['list', 'watch', 'create', 'patch'], scope: 'cluster', usedBy: 'Informer in controller/index.ts and controller/metrics; child PipelineRuns (Pipelines in Pipelines) created and cancelled by the PipelineRun reconciler; patch also = labels/annotations from the Pipeline (controller/run-meta.ts)' },
   { group: 'tekton.dev', resource: 'pipelineruns/status', verbs: ['update'], scope: 'cluster', usedBy: 'writeStatus in controller/pipelinerun/reconciler.ts' },
   { group: 'tekton.dev', resource: 'pipelineruns/finalizers', verbs: ['update'], scope: 'cluster', usedBy: 'PVCs and TaskRuns owned by a PipelineRun with blockOwnerDeletion (OwnerReferencesPermissionEnforcement)' },
-  { group: 'tekton.dev', resource: 'taskruns', verbs: ['list', 'watch', 'create', 'patch'], scope: 'cluster', usedBy: 'Informer; PipelineRun reconciler creates children and patches spec.status to cancel' },
+  { group: 'tekton.dev', resource: 'taskruns', verbs: ['list', 'watch', 'create', 'patch'], scope: 'cluster', usedBy: 'Informer; PipelineRun reconciler creates children and patches spec.status to cancel; labels/annotations from the Task (controller/run-meta.ts)' },
   { group: 'tekton.dev', resource: 'taskruns/status', verbs: ['update'], scope: 'cluster', usedBy: 'writeStatus in controller/taskrun/reconciler.ts' },
   { group: 'tekton.dev', resource: 'taskruns/finalizers', verbs: ['update'], scope: 'cluster', usedBy: 'Pods owned by a TaskRun with blockOwnerDeletion' },
   { group: 'tekton.dev', resource: 'customruns', verbs: ['list', 'watch', 'create', 'patch'], scope: 'cluster', usedBy: 'CustomRun informer; PipelineRun reconciler creates CustomRuns of custom tasks and patches spec.status to cancel' },
@@ -32,6 +32,7 @@ export const CONTROLLER_PERMISSIONS: readonly Permission[] = [
   { group: '', resource: 'serviceaccounts', verbs: ['get', 'list', 'watch'], scope: 'cluster', usedBy: 'ServiceAccount informer (controller/index.ts): creds-init secrets (controller/taskrun/creds.ts) and imagePullSecrets (controller/entrypoint-lookup)' },
   { group: '', resource: 'pods', verbs: ['list', 'watch', 'create', 'delete', 'patch'], scope: 'cluster', usedBy: 'TaskRun reconciler: pod informer, create, delete on retry/cancel, patch for sidecar ready/stop' },
   { group: '', resource: 'persistentvolumeclaims', verbs: ['create'], scope: 'cluster', usedBy: 'volumeClaimTemplate workspaces (controller/pipelinerun/reconciler.ts)' },
+  { group: '', resource: 'events', verbs: ['create'], scope: 'cluster', usedBy: 'run Events (Started/Running/Succeeded/Failed) through kube/events.ts (controller/run-meta.ts)' },
   { group: 'triggers.tekton.dev', resource: 'eventlisteners', verbs: ['list', 'watch'], scope: 'cluster', usedBy: 'controller/eventlistener informer' },
   { group: 'triggers.tekton.dev', resource: 'eventlisteners/status', verbs: ['update'], scope: 'cluster', usedBy: 'controller/eventlistener writeStatus' },
   { group: 'triggers.tekton.dev', resource: 'eventlisteners/finalizers', verbs: ['update'], scope: 'cluster', usedBy: 'el-<name> Deployment/Service owned by the EventListener with blockOwnerDeletion' },

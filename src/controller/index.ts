@@ -7,6 +7,7 @@
 import { REF } from '../api/registry.js';
 import type { CustomRun, KubeObject, PipelineRun, Pod, TaskRun } from '../api/types.js';
 import type { KindRef, KubeClient } from '../kube/client.js';
+import { eventRecorder, flushWithin, noEvents, type EventRecorder } from '../kube/events.js';
 import { defaultControllerConfig, type ControllerConfig } from './config.js';
 import { InformerCaches } from './runtime/caches.js';
 import { Controller, silentLogger, type ControllerStats, type Logger } from './runtime/controller.js';
@@ -27,6 +28,8 @@ export interface RunControllersOptions {
   log?: Logger;
   /** Restrict to one namespace (default: all). */
   namespace?: string;
+  /** Write Kubernetes Events about runs (default true). */
+  events?: boolean;
 }
 
 const REFS = {
@@ -64,8 +67,11 @@ export async function runControllers(opts: RunControllersOptions): Promise<Runni
   const config = defaultControllerConfig(opts.config);
   const log = opts.log ?? silentLogger;
   const { pipelineRuns, taskRuns, customRuns, pods, definitions, client } = makeInformers(opts, log);
-  const prController = new Controller({ name: 'pipelinerun', workers: config.workers, log, reconcile: pipelineRunReconciler({ client, pipelineRuns, taskRuns, customRuns, config }) });
-  const trController = new Controller({ name: 'taskrun', workers: config.workers, log, reconcile: taskRunReconciler({ client, taskRuns, pods, config }) });
+  // the knative agent names of Tekton's controllers are the event source components
+  const recorder = (component: string): EventRecorder => (opts.events === false ? noEvents : eventRecorder((e) => opts.client.create(e), { component }));
+  const events = { pipelineRun: recorder('PipelineRun'), taskRun: recorder('TaskRun') };
+  const prController = new Controller({ name: 'pipelinerun', workers: config.workers, log, reconcile: pipelineRunReconciler({ client, pipelineRuns, taskRuns, customRuns, config, events: events.pipelineRun }) });
+  const trController = new Controller({ name: 'taskrun', workers: config.workers, log, reconcile: taskRunReconciler({ client, taskRuns, pods, config, events: events.taskRun }) });
   const waitController = new Controller({ name: 'wait', workers: 1, log, reconcile: waitReconciler({ client, customRuns }) });
   const self = (c: Controller) => (obj: KubeObject): void => c.enqueue(keyOf(obj));
   const owner = (c: Controller, label: string) => (obj: KubeObject): void => {
@@ -89,6 +95,7 @@ export async function runControllers(opts: RunControllersOptions): Promise<Runni
     async stop() {
       for (const i of [pipelineRuns, taskRuns, customRuns, pods, ...definitions]) i.stop();
       await Promise.all([prController.stop(), trController.stop(), waitController.stop()]);
+      await Promise.all([flushWithin(events.pipelineRun, 2000), flushWithin(events.taskRun, 2000)]);
     },
   };
 }

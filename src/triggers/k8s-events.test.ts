@@ -8,7 +8,7 @@ describe('outcome recorder', () => {
   it('builds a core/v1 Event about the EventListener', () => {
     const e = eventObject(el, { reason: 'Created', message: 'm', warning: false }, new Date('2026-01-02T03:04:05.678Z'));
     expect(e).toMatchObject({
-      apiVersion: 'v1', kind: 'Event', metadata: { generateName: 'el.', namespace: 'ns' },
+      apiVersion: 'v1', kind: 'Event', metadata: { name: expect.stringMatching(/^el\.[0-9a-f]+$/), namespace: 'ns' },
       involvedObject: { kind: 'EventListener', name: 'el', namespace: 'ns', uid: 'u1' }, reason: 'Created', type: 'Normal', firstTimestamp: '2026-01-02T03:04:05Z', count: 1,
     });
   });

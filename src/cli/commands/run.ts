@@ -7,6 +7,7 @@ import { Option, type Command } from 'commander';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { TaskRun } from '../../api/types.js';
 import { parseDuration } from '../../engine/durations.js';
 import { CliContext, type CliIO } from '../context.js';
 import { parseFeatureFlagOptions, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
@@ -77,6 +78,7 @@ async function execute(ctx: CliContext, flags: RunFlags): Promise<void> {
   const emb = await startEmbeddedMode({
     dataDir, runtime: flags.runtime, controllers: true, eventListeners: false, quiet: true, featureFlags, warn: (m) => ctx.printErr(`warning: ${m}\n`),
   });
+  if (flags.runtime === 'auto') ctx.printErr(`tkt: runtime auto picked ${emb.runtime ?? 'host'}\n`);
   let result: SessionResult;
   try {
     const client = emb.client;
@@ -93,8 +95,17 @@ async function execute(ctx: CliContext, flags: RunFlags): Promise<void> {
     await emb.stop();
   }
   printResult(ctx, result, json);
+  if (flags.runtime === 'auto' && emb.runtime !== 'host' && pullFailed(result)) {
+    ctx.printErr(`tkt: an image could not be pulled with runtime ${emb.runtime ?? 'auto'}; --runtime host runs the steps on this machine without pulling images\n`);
+  }
   if (flags.keep || flags.dataDir) ctx.printErr(`data kept in ${emb.dataDir} (inspect it with: tkt up --data-dir ${emb.dataDir})\n`);
   if (!allSucceeded(result.outcomes)) throw new RunFailedError();
+}
+
+/** True when a run or one of its TaskRuns failed because an image could not be pulled. */
+function pullFailed(result: SessionResult): boolean {
+  const reasons = result.outcomes.flatMap((o) => [o.run as TaskRun, ...o.taskRuns]).map((r) => r.status?.conditions?.find((c) => c.type === 'Succeeded')?.reason);
+  return reasons.includes('TaskRunImagePullFailed');
 }
 
 /** Registers `run`. */

@@ -7,10 +7,14 @@ import { REF } from '../../api/registry.js';
 import type { CustomRun, OwnerReference, PipelineRun, TaskRun } from '../../api/types.js';
 import { setSucceeded } from '../../engine/conditions.js';
 import { planPipelineRun } from '../../engine/pipelinerun/index.js';
+import { pipelineNameLabel, pipelineRunMetadata, provenance } from '../../engine/run-metadata.js';
 import type { KubeClient } from '../../kube/client.js';
 import { isAlreadyExists, isNotFound } from '../../kube/errors.js';
+import type { EventRecorder } from '../../kube/events.js';
 import type { ControllerConfig } from '../config.js';
 import { isManagedByUs } from '../config.js';
+import { provenanceFeatureFlags } from '../provenance.js';
+import { recordRunEvents, syncMetadata } from '../run-meta.js';
 import type { ReconcileResult } from '../runtime/controller.js';
 import type { Informer } from '../runtime/informer.js';
 import { writeStatus } from '../runtime/status-writer.js';
@@ -27,6 +31,8 @@ export interface PipelineRunReconcilerDeps {
   /** CustomRuns (children of custom tasks); optional for callers that run no custom tasks. */
   customRuns?: Informer<CustomRun>;
   config: ControllerConfig;
+  /** Kubernetes Events about the runs (Tekton's Started/Running/Succeeded/Failed). */
+  events?: EventRecorder;
   now?: () => Date;
 }
 
@@ -44,12 +50,18 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): (key: st
       const at = now();
       const status = setSucceeded({ ...pr.status, startTime: pr.status?.startTime ?? at.toISOString(), completionTime: at.toISOString() }, { status: 'False', reason: fetched.reason, message: fetched.message }, at);
       await writeStatus(deps.client, pr, status);
+      recordRunEvents(deps.events, pr, status);
+      const label = pipelineNameLabel(pr);
+      if (label !== undefined) await syncMetadata(deps.client, pr, { labels: { ...pr.metadata.labels, 'tekton.dev/pipeline': label }, annotations: pr.metadata.annotations ?? {} });
       return;
     }
+    // Tekton merges the Pipeline's labels and annotations into the run once, when it first stores the spec
+    const meta = pr.status?.pipelineSpec ? undefined : pipelineRunMetadata(pr, fetched.meta);
+    const run = meta ? { ...pr, metadata: { ...pr.metadata, ...meta } } : pr;
     const tasks = await fetchTaskSpecs(deps.client, ns, fetched.spec, pr.spec.params);
     const parent = `${ns}/${pr.metadata.name ?? ''}`;
     const plan = planPipelineRun({
-      pipelineRun: pr, pipelineName: fetched.pipelineName, pipelineSpec: fetched.spec, tasks, now: now(),
+      pipelineRun: run, pipelineName: fetched.pipelineName, pipelineSpec: fetched.spec, tasks, now: now(),
       taskRuns: deps.taskRuns.byIndex('tekton.dev/pipelineRun', parent),
       pipelineRuns: deps.pipelineRuns.byIndex('tekton.dev/pipelineRun', parent),
       customRuns: deps.customRuns?.byIndex('tekton.dev/pipelineRun', parent) ?? [],
@@ -60,6 +72,7 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): (key: st
         enableArtifacts: deps.config.features.enableArtifacts,
       },
     });
+    if (deps.config.features.enableProvenanceInStatus) plan.status.provenance = provenance(pr.status?.provenance, provenanceFeatureFlags(deps.config), fetched.source);
     const planned = now().getTime();
     // a wide run creates thousands of children in one reconcile: stop early when it is cancelled or a deadline passes
     const interrupted = (): boolean => deps.pipelineRuns.get(key)?.spec.status !== pr.spec.status
@@ -70,6 +83,8 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): (key: st
       return { requeueAfterMs: 0 };
     }
     await writeStatus(deps.client, pr, plan.status);
+    recordRunEvents(deps.events, pr, plan.status);
+    if (meta) await syncMetadata(deps.client, pr, meta);
     return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs } : undefined;
   };
 }

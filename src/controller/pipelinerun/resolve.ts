@@ -8,7 +8,8 @@ import type { Param, PipelineRun, PipelineSpec, PipelineTask, Ref, TaskSpec } fr
 import type { KubeClient } from '../../kube/client.js';
 import { isNotFound } from '../../kube/errors.js';
 import { isCustomTask } from '../../engine/pipelinerun/state.js';
-import { resolveRef, substituteRunParams } from '../resolution/index.js';
+import type { DefinitionMeta } from '../../engine/run-metadata.js';
+import { resolveRef, substituteRunParams, type RefSource } from '../resolution/index.js';
 
 export type TaskEntry =
   | { spec: TaskSpec; taskName?: string; kind?: string }
@@ -17,7 +18,7 @@ export type TaskEntry =
   | { error: string; reason: string };
 
 export type FetchedPipeline =
-  | { ok: true; spec: PipelineSpec; pipelineName?: string }
+  | { ok: true; spec: PipelineSpec; pipelineName?: string; meta?: DefinitionMeta; source?: RefSource }
   | { ok: false; reason: string; message: string };
 
 const PIPELINE = REF.Pipeline;
@@ -41,20 +42,20 @@ export async function fetchPipelineSpec(client: KubeClient, pr: PipelineRun): Pr
 }
 
 async function fetchSpec(client: KubeClient, pr: PipelineRun): Promise<FetchedPipeline> {
-  if (pr.spec.pipelineSpec) return { ok: true, spec: pr.spec.pipelineSpec };
+  if (pr.spec.pipelineSpec) return { ok: true, spec: pr.spec.pipelineSpec, meta: pr.metadata };
   const ref = pr.spec.pipelineRef;
   const ns = pr.metadata.namespace ?? 'default';
   if (ref?.resolver) {
     const r = await resolveRef(client, { resolver: ref.resolver, params: substituteRunParams(ref.params ?? [], pr.spec.params), namespace: ns, kind: 'pipeline' });
     if (!r.ok) return { ok: false, reason: 'CouldntGetPipeline', message: `Error retrieving pipeline for pipelinerun ${ns}/${pr.metadata.name ?? ''}: ${r.message}` };
-    return { ok: true, spec: r.object.spec as PipelineSpec, ...(r.name ? { pipelineName: r.name } : {}) };
+    return { ok: true, spec: r.object.spec as PipelineSpec, ...(r.name ? { pipelineName: r.name } : {}), meta: r.object.metadata, source: r.source };
   }
   if (!ref?.name) return { ok: false, reason: 'CouldntGetPipeline', message: 'PipelineRun has neither pipelineRef nor pipelineSpec' };
   // as Tekton: once resolved, the spec kept in the status is used (a Pipeline changed mid-run does not change the run)
   if (pr.status?.pipelineSpec) return { ok: true, spec: pr.status.pipelineSpec, pipelineName: ref.name };
   try {
-    const p = await client.get<{ apiVersion: string; kind: string; metadata: object; spec: PipelineSpec }>(PIPELINE, ns, ref.name);
-    return { ok: true, spec: p.spec, pipelineName: ref.name };
+    const p = await client.get<{ apiVersion: string; kind: string; metadata: DefinitionMeta; spec: PipelineSpec }>(PIPELINE, ns, ref.name);
+    return { ok: true, spec: p.spec, pipelineName: ref.name, meta: p.metadata };
   } catch (err) {
     if (isNotFound(err)) {
       return { ok: false, reason: 'CouldntGetPipeline', message: `Error retrieving pipeline for pipelinerun ${ns}/${pr.metadata.name}: pipelines.tekton.dev "${ref.name}" not found` };

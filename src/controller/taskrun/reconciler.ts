@@ -7,12 +7,16 @@ import { setSucceeded } from '../../engine/conditions.js';
 import { claimNameForTemplate } from '../../engine/names.js';
 import { decideTaskRun } from '../../engine/taskrun/decide.js';
 import { resolveTaskSpec } from '../../engine/taskrun/resolve.js';
+import { provenance, taskRunMetadata } from '../../engine/run-metadata.js';
 import type { KubeClient } from '../../kube/client.js';
 import { isAlreadyExists } from '../../kube/errors.js';
+import type { EventRecorder } from '../../kube/events.js';
 import { builtinImageEntrypoints, buildPod, type ImageEntrypointLookup } from '../../pod/index.js';
 import { ImageLookupError, prefetchImageEntrypoints, type RegistryLookup } from '../entrypoint-lookup/index.js';
 import type { ControllerConfig } from '../config.js';
 import { isManagedByUs } from '../config.js';
+import { provenanceFeatureFlags } from '../provenance.js';
+import { recordRunEvents, syncMetadata } from '../run-meta.js';
 import type { Informer } from '../runtime/informer.js';
 import { splitKey } from '../runtime/informer.js';
 import type { ReconcileResult } from '../runtime/controller.js';
@@ -30,6 +34,8 @@ export interface TaskRunReconcilerDeps {
   config: ControllerConfig;
   /** Registry lookup of image ENTRYPOINT/CMD for steps without a command (cluster mode); else the built-in table. */
   imageLookup?: RegistryLookup;
+  /** Kubernetes Events about the runs (Tekton's Started/Running/Succeeded/Failed). */
+  events?: EventRecorder;
   now?: () => Date;
 }
 
@@ -40,10 +46,13 @@ type Resolved = ReturnType<typeof resolveTaskSpec>;
 export function taskRunReconciler(deps: TaskRunReconcilerDeps): (key: string) => Promise<ReconcileResult | void> {
   const now = deps.now ?? (() => new Date());
   return async (key) => {
-    const tr = deps.taskRuns.get(key);
-    if (!tr || !isManagedByUs(tr.spec.managedBy)) return;
-    if (isFinished(tr)) return;
-    const fetched = await fetchTaskSpec(deps.client, tr);
+    const stored = deps.taskRuns.get(key);
+    if (!stored || !isManagedByUs(stored.spec.managedBy)) return;
+    if (isFinished(stored)) return;
+    const fetched = await fetchTaskSpec(deps.client, stored);
+    // Tekton merges the Task's labels and annotations into the run once, when it first stores the spec; the pod inherits them
+    const meta = fetched.ok && !stored.status?.taskSpec ? taskRunMetadata(stored.metadata, fetched.meta, !!stored.spec.taskRef, deps.config.managedByLabel) : undefined;
+    const tr = meta ? { ...stored, metadata: { ...stored.metadata, ...meta } } : stored;
     const resolved = resolveFor(fetched, tr);
     const { namespace } = splitKey(key);
     const pod = tr.status?.podName ? deps.pods.get(`${namespace}/${tr.status.podName}`) : undefined;
@@ -55,7 +64,10 @@ export function taskRunReconciler(deps: TaskRunReconcilerDeps): (key: string) =>
     const forPod = retryCount(plan.status) === retryCount(tr.status) ? resolved : resolveFor(fetched, { ...tr, status: plan.status });
     if (forPod !== resolved && forPod.ok && plan.status.taskSpec) plan.status.taskSpec = forPod.spec;
     const status = await applyActions(deps, tr, forPod, plan, now());
-    await writeStatus(deps.client, tr, status);
+    if (deps.config.features.enableProvenanceInStatus && fetched.ok) status.provenance = provenance(stored.status?.provenance, provenanceFeatureFlags(deps.config), fetched.source);
+    await writeStatus(deps.client, stored, status);
+    recordRunEvents(deps.events, stored, status);
+    if (meta) await syncMetadata(deps.client, stored, meta);
     return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs } : undefined;
   };
 }

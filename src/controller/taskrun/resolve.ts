@@ -8,10 +8,11 @@ import type { Param, Step, StepActionSpec, TaskRun, TaskSpec } from '../../api/t
 import { stepActionKey } from '../../engine/taskrun/step-actions.js';
 import type { KubeClient } from '../../kube/client.js';
 import { ApiError, isNotFound } from '../../kube/errors.js';
-import { resolveRef, substituteRunParams } from '../resolution/index.js';
+import type { DefinitionMeta } from '../../engine/run-metadata.js';
+import { resolveRef, substituteRunParams, type RefSource } from '../resolution/index.js';
 
 export type Fetched =
-  | { ok: true; spec: TaskSpec; taskName?: string; stepActions: Map<string, StepActionSpec> }
+  | { ok: true; spec: TaskSpec; taskName?: string; stepActions: Map<string, StepActionSpec>; meta?: DefinitionMeta; source?: RefSource }
   | { ok: false; reason: string; message: string };
 
 const TASK = REF.Task;
@@ -22,25 +23,29 @@ export async function fetchTaskSpec(client: KubeClient, tr: TaskRun): Promise<Fe
   const ns = tr.metadata.namespace ?? 'default';
   let spec: TaskSpec | undefined = tr.spec.taskSpec;
   let taskName: string | undefined;
+  let meta: DefinitionMeta | undefined = spec ? tr.metadata : undefined;
   const ref = tr.spec.taskRef;
   if (!spec && ref) {
     if (ref.resolver) {
       const r = await resolveRef(client, { resolver: ref.resolver, params: substituteRunParams(ref.params ?? [], tr.spec.params), namespace: ns, kind: 'task' });
       if (!r.ok) return { ok: false, reason: 'TaskRunResolutionFailed', message: `taskRef of TaskRun "${tr.metadata.name ?? ''}": ${r.message}` };
-      return fetchStepActions(client, ns, r.object.spec as TaskSpec, r.name);
+      const fetched = await fetchStepActions(client, ns, r.object.spec as TaskSpec, r.name);
+      return fetched.ok ? { ...fetched, meta: r.object.metadata, source: r.source } : fetched;
     }
     if (!ref.name) return { ok: false, reason: 'TaskRunResolutionFailed', message: 'taskRef has neither name nor resolver' };
     try {
-      const task = await client.get<{ apiVersion: string; kind: string; metadata: { name?: string }; spec: TaskSpec }>(TASK, ns, ref.name);
+      const task = await client.get<{ apiVersion: string; kind: string; metadata: DefinitionMeta; spec: TaskSpec }>(TASK, ns, ref.name);
       spec = task.spec;
       taskName = ref.name;
+      meta = { ...task.metadata, name: ref.name };
     } catch (err) {
       if (isNotFound(err)) return { ok: false, reason: 'TaskRunResolutionFailed', message: `tasks.tekton.dev "${ref.name}" not found in namespace "${ns}"` };
       throw err;
     }
   }
   if (!spec) return { ok: false, reason: 'TaskRunValidationFailed', message: 'TaskRun has neither taskRef nor taskSpec' };
-  return fetchStepActions(client, ns, spec, taskName);
+  const fetched = await fetchStepActions(client, ns, spec, taskName);
+  return fetched.ok && meta ? { ...fetched, meta } : fetched;
 }
 
 async function fetchStepActions(client: KubeClient, ns: string, spec: TaskSpec, taskName: string | undefined): Promise<Fetched> {

@@ -2,6 +2,8 @@
 import { open } from 'node:fs/promises';
 import type { Container, Pod } from '../../api/types.js';
 import { resolveEnv } from './env.js';
+import { pullImage } from './image-pull.js';
+import type { PodEvents } from './pod-events.js';
 import { buildLaunch } from './launch.js';
 import { startProbes } from './probes.js';
 import { ConfigError, type SourceCache } from './sources.js';
@@ -25,6 +27,8 @@ export interface ContainerRunContext {
   volumes: Map<string, PreparedVolume>;
   helperPath: string;
   nodeName: string;
+  /** Events about the pod and its containers. */
+  events: PodEvents;
   /** Called after every change of the record; `prompt` for changes the controllers act on (see StatusWriter). */
   changed(prompt?: boolean): void;
   /** True once the pod is being torn down: do not start anything. */
@@ -105,7 +109,7 @@ async function startHandle(ctx: ContainerRunContext, c: Container, rec: Containe
  */
 export async function runContainer(ctx: ContainerRunContext, c: Container, rec: ContainerRecord): Promise<number | undefined> {
   const env = await waitEnv(ctx, c, rec);
-  if (!env) return undefined;
+  if (!env || !(await pullImage(ctx, c, rec))) return undefined;
   const ns = ctx.id.namespace;
   let tail = '';
   const onOutput = (chunk: string): void => {
@@ -116,6 +120,7 @@ export async function runContainer(ctx: ContainerRunContext, c: Container, rec: 
   const { handle, termFile, error } = await startHandle(ctx, c, rec, env, onOutput);
   if (!handle) {
     if (error === undefined) return undefined;
+    ctx.events.container(c.name, rec.init, 'Warning', 'Failed', `Error: ${error}`);
     terminate(rec, 128, startedAt, error, 'StartError');
     void ctx.logs.finish(ns, ctx.id.name, c.name);
     ctx.changed(true);
@@ -126,6 +131,8 @@ export async function runContainer(ctx: ContainerRunContext, c: Container, rec: 
 
 async function follow(ctx: ContainerRunContext, c: Container, rec: ContainerRecord, run: { handle: ContainerHandle; termFile?: string; startedAt: string; tail: () => string }): Promise<number> {
   const { handle } = run;
+  ctx.events.container(c.name, rec.init, 'Normal', 'Created', `Created container: ${c.name}`);
+  ctx.events.container(c.name, rec.init, 'Normal', 'Started', `Started container ${c.name}`);
   ctx.track(c.name, handle);
   rec.containerID = handle.containerID;
   rec.imageID = handle.imageID;

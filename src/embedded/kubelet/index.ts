@@ -16,6 +16,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { KubeClient } from '../../kube/client.js';
+import { eventRecorder, flushWithin, noEvents } from '../../kube/events.js';
 import type { LogStore } from '../logs.js';
 import { guardLogs } from './guard.js';
 import { NodeAgent } from './kubelet.js';
@@ -39,6 +40,8 @@ export interface KubeletOptions {
   nodeName?: string;
   /** Default: warnings to stderr. */
   log?: KubeletLogger;
+  /** Write Kubernetes Events about pods, as a kubelet and the scheduler do (default true). */
+  events?: boolean;
 }
 
 /** A running kubelet. */
@@ -58,16 +61,28 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   await mkdir(path.join(dataDir, 'pods'), { recursive: true });
   const runtime = await selectRuntime(opts.runtime, { log });
   const provisioner = new LocalProvisioner(opts.client, dataDir, log);
+  const nodeName = opts.nodeName ?? 'tektite';
+  const recorder = (component: string, host?: string) => (opts.events === false ? noEvents : eventRecorder((e) => opts.client.create(e), { component, ...(host ? { host } : {}) }));
+  const events = recorder('kubelet', nodeName);
+  const scheduler = recorder('default-scheduler');
   const agent = new NodeAgent({
     client: opts.client,
     logs: guardLogs(opts.logs, log),
     runtime,
     dataDir,
     helperPath: path.resolve(opts.helperPath),
-    nodeName: opts.nodeName ?? 'tektite',
+    nodeName,
     log,
+    events,
+    scheduler,
     claimDir: (ns, claim) => provisioner.claimDir(ns, claim),
   }, provisioner);
   await agent.start();
-  return { runtime: runtime.name, stop: () => agent.stop() };
+  return {
+    runtime: runtime.name,
+    async stop() {
+      await agent.stop();
+      await Promise.all([flushWithin(events, 2000), flushWithin(scheduler, 2000)]);
+    },
+  };
 }

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { KubeObject, PersistentVolumeClaim, Pod } from '../../api/types.js';
+import type { EventRecorder } from '../../kube/events.js';
 import { quietly } from './guard.js';
 import { startInformer, type Informer } from './informer.js';
 import { PodRunner, podDir, type PodRunnerDeps } from './pod-runner.js';
@@ -30,7 +31,7 @@ export class NodeAgent {
   private readonly informers: Informer[] = [];
   private stopped = false;
 
-  constructor(private readonly deps: PodRunnerDeps, private readonly provisioner: LocalProvisioner) {}
+  constructor(private readonly deps: PodRunnerDeps & { scheduler: EventRecorder }, private readonly provisioner: LocalProvisioner) {}
 
   /** Starts both informers; resolves once pods and claims have been listed. */
   async start(): Promise<void> {
@@ -101,6 +102,9 @@ export class NodeAgent {
   }
 
   private run(pod: Pod, uid: string): void {
+    const { scheduler, nodeName } = this.deps;
+    const ref = { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name ?? '', namespace: pod.metadata.namespace ?? 'default', uid };
+    scheduler.event(ref, 'Normal', 'Scheduled', `Successfully assigned ${ref.namespace}/${ref.name} to ${nodeName}`);
     const r = new PodRunner(pod, this.deps);
     this.runners.set(uid, r);
     void r.done.then(() => {

@@ -6,8 +6,10 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Pod } from '../../api/types.js';
 import type { KubeClient } from '../../kube/client.js';
+import type { EventRecorder } from '../../kube/events.js';
 import { runContainer, type ContainerRunContext } from './container-run.js';
 import { writePullAuth } from './pull-secrets.js';
+import { podEvents, type PodEvents } from './pod-events.js';
 import { ConfigError, SourceCache } from './sources.js';
 import { PodStatusModel } from './status.js';
 import { StatusWriter } from './status-writer.js';
@@ -23,6 +25,8 @@ export interface PodRunnerDeps {
   helperPath: string;
   nodeName: string;
   log: KubeletLogger;
+  /** The kubelet's Events (source kubelet on this node). */
+  events: EventRecorder;
   claimDir(namespace: string, claim: string): Promise<string>;
 }
 
@@ -49,6 +53,7 @@ export class PodRunner {
   private volumes = new Map<string, PreparedVolume>();
   private deadline?: NodeJS.Timeout;
   private refreshing: Promise<void> = Promise.resolve();
+  private readonly events: PodEvents;
 
   constructor(pod: Pod, private readonly deps: PodRunnerDeps) {
     this.pod = pod;
@@ -56,6 +61,7 @@ export class PodRunner {
     this.id = { namespace: md.namespace ?? 'default', name: md.name ?? '', uid: md.uid ?? md.name ?? '', dir: podDir(deps.dataDir, md.uid ?? md.name ?? '') };
     this.model = new PodStatusModel(pod.spec);
     this.sources = new SourceCache(deps.client, this.id.namespace);
+    this.events = podEvents(deps.events, () => this.pod);
     this.writer = new StatusWriter(deps.client, this.id.namespace, this.id.name, () => this.model.render(), deps.log);
     this.done = this.run().catch((err: unknown) => {
       deps.log.warn(`kubelet: pod ${this.key}: ${(err as Error).stack ?? String(err)}`);
@@ -97,6 +103,7 @@ export class PodRunner {
       const rec = this.model.record(c.name, false);
       if (rec) rec.image = c.image ?? '';
       this.replaced.add(c.name);
+      this.events.container(c.name, false, 'Normal', 'Killing', `Stopping container ${c.name}`);
       void h.kill();
     }
   }
@@ -109,6 +116,9 @@ export class PodRunner {
       this.writer.markDirty(true);
     } else {
       this.writer.close();
+    }
+    if (reason !== 'shutdown') {
+      for (const name of this.handles.keys()) this.events.container(name, !this.pod.spec.containers.some((c) => c.name === name), 'Normal', 'Killing', `Stopping container ${name}`);
     }
     await Promise.all([...this.handles.values()].map((h) => h.kill()));
     await this.done;
@@ -126,7 +136,7 @@ export class PodRunner {
     return {
       pod: () => this.pod,
       id: this.id, runtime: d.runtime, logs: d.logs, log: d.log, sources: this.sources,
-      volumes: this.volumes, helperPath: d.helperPath, nodeName: d.nodeName,
+      volumes: this.volumes, helperPath: d.helperPath, nodeName: d.nodeName, events: this.events,
       changed: (prompt) => this.writer.markDirty(prompt === true || this.model.finished()),
       aborted: () => this.stopping !== undefined,
       track: (name, h) => (h ? this.handles.set(name, h) : this.handles.delete(name)),

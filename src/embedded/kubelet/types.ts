@@ -76,6 +76,12 @@ export interface ContainerHandle {
   exec(command: string[], timeoutMs: number): Promise<number>;
 }
 
+/** What making a container's image present gave (engine runtimes). */
+export type ImagePull =
+  | { status: 'present' }
+  | { status: 'pulled'; ms: number }
+  | { status: 'failed'; reason: 'ErrImagePull' | 'ErrImageNeverPull'; message: string };
+
 /** One container engine. */
 export interface ContainerRuntime {
   /** `host`, `podman`, `docker` or `noop`. */
@@ -87,6 +93,11 @@ export interface ContainerRuntime {
   readonly usesHostFiles?: boolean;
   /** Called once per pod before its first container. */
   preparePod(pod: PodIdentity): Promise<void>;
+  /**
+   * Makes `image` present as the pull policy asks (Always, IfNotPresent, Never; absent = IfNotPresent), calling
+   * `onPulling` before a pull starts. Runtimes without images (host, noop) do not have it.
+   */
+  ensureImage?(image: string, policy: string | undefined, onPulling: () => void): Promise<ImagePull>;
   /** Starts a container; `onOutput` gets stdout and stderr merged, in order, as it arrives. */
   start(launch: ContainerLaunch, onOutput: (chunk: string) => void): Promise<ContainerHandle>;
   /** Removes whatever the runtime keeps for the pod (podman pod, containers). Never throws. */

@@ -129,12 +129,18 @@ export function hasConfigError(pod: Pod): boolean {
   return [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].some((s) => s.state?.waiting?.reason === 'CreateContainerConfigError');
 }
 
-/** The first container (step, then sidecar) that cannot pull its image. */
+/**
+ * Pull states that fail the TaskRun (Tekton's podFailureReasons): `ErrImagePull` is not one, the kubelet retries it
+ * and moves on to `ImagePullBackOff`.
+ */
+const FAILING_PULL_ERRORS = new Set(['ImagePullBackOff', 'InvalidImageName']);
+
+/** The first container (step, then sidecar) that cannot pull its image and is backing off. */
 export function imagePullFailure(pod: Pod): { container: string; image: string; message: string } | undefined {
   const all = [...(pod.status?.containerStatuses ?? [])].sort((a, b) => Number(isSidecarContainer(a.name)) - Number(isSidecarContainer(b.name)));
   for (const s of all) {
     const wait = s.state?.waiting;
-    if (!wait?.reason || !PULL_ERRORS.has(wait.reason)) continue;
+    if (!wait?.reason || !FAILING_PULL_ERRORS.has(wait.reason)) continue;
     const image = pod.spec.containers.find((c) => c.name === s.name)?.image ?? s.image ?? '';
     return { container: s.name, image, message: wait.message ?? wait.reason };
   }

@@ -13,7 +13,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ContainerHandle, ContainerLaunch, ContainerRuntime, ExitInfo, PodIdentity } from '../types.js';
+import type { ContainerHandle, ContainerLaunch, ContainerRuntime, ExitInfo, ImagePull, PodIdentity } from '../types.js';
 import { settledHandle } from './host.js';
 import { runCapture, spawnMerged } from './proc.js';
 
@@ -74,6 +74,17 @@ function hardLimits(): { nofile: number; nproc: number } {
   return { nofile: Math.min(hard('Max open files'), 1048576), nproc: Math.min(hard('Max processes'), 32768) };
 }
 
+/** A pull that takes longer than this fails (the kubelet then backs off and tries again). */
+const PULL_TIMEOUT_MS = 10 * 60_000;
+
+/** The engine's own error line of a failed pull (`Error: …` in podman and docker), without retry warnings. */
+export function pullError(output: string, engine: string): string {
+  const lines = output.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  const error = [...lines].reverse().find((l) => /^Error( response from daemon)?: /.test(l));
+  const text = error?.replace(/^Error( response from daemon)?: /, '') ?? lines.pop();
+  return text || `${engine} pull failed`;
+}
+
 /** A container engine driven through its CLI. */
 export class CliRuntime implements ContainerRuntime {
   private constructor(readonly name: string, private readonly bin: string, private readonly global: string[], private readonly createExtra: string[]) {}
@@ -100,6 +111,17 @@ export class CliRuntime implements ContainerRuntime {
 
   async preparePod(): Promise<void> {
     // containers are created one by one as the pod runner starts them
+  }
+
+  async ensureImage(image: string, policy: string | undefined, onPulling: () => void): Promise<ImagePull> {
+    const present = policy === 'Always' ? false : (await runCapture(this.cmd('image', 'inspect', '--format', '{{.Id}}', image))).code === 0;
+    if (present) return { status: 'present' };
+    if (policy === 'Never') return { status: 'failed', reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never` };
+    onPulling();
+    const t0 = performance.now();
+    const pulled = await runCapture(this.cmd('pull', '--quiet', image), { timeoutMs: PULL_TIMEOUT_MS });
+    if (pulled.code === 0) return { status: 'pulled', ms: performance.now() - t0 };
+    return { status: 'failed', reason: 'ErrImagePull', message: pullError(pulled.stderr || pulled.stdout, this.name) };
   }
 
   async start(launch: ContainerLaunch, onOutput: (chunk: string) => void): Promise<ContainerHandle> {
