@@ -18,10 +18,10 @@ export interface Permission {
 /** The controller process (`tkt controller`). */
 export const CONTROLLER_PERMISSIONS: readonly Permission[] = [
   { group: 'tekton.dev', resource: 'pipelineruns', verbs: ['list', 'watch', 'create', 'patch'], scope: 'cluster', usedBy: 'Informer in controller/index.ts and controller/metrics; child PipelineRuns (Pipelines in Pipelines) created and cancelled by the PipelineRun reconciler; patch also = labels/annotations from the Pipeline (controller/run-meta.ts)' },
-  { group: 'tekton.dev', resource: 'pipelineruns/status', verbs: ['update'], scope: 'cluster', usedBy: 'writeStatus in controller/pipelinerun/reconciler.ts' },
+  { group: 'tekton.dev', resource: 'pipelineruns/status', verbs: ['update', 'patch'], scope: 'cluster', usedBy: 'writeStatus in controller/pipelinerun/reconciler.ts (merge patches of what changed, runtime/status-writer.ts)' },
   { group: 'tekton.dev', resource: 'pipelineruns/finalizers', verbs: ['update'], scope: 'cluster', usedBy: 'PVCs and TaskRuns owned by a PipelineRun with blockOwnerDeletion (OwnerReferencesPermissionEnforcement)' },
   { group: 'tekton.dev', resource: 'taskruns', verbs: ['list', 'watch', 'create', 'patch'], scope: 'cluster', usedBy: 'Informer; PipelineRun reconciler creates children and patches spec.status to cancel; labels/annotations from the Task (controller/run-meta.ts)' },
-  { group: 'tekton.dev', resource: 'taskruns/status', verbs: ['update'], scope: 'cluster', usedBy: 'writeStatus in controller/taskrun/reconciler.ts' },
+  { group: 'tekton.dev', resource: 'taskruns/status', verbs: ['update', 'patch'], scope: 'cluster', usedBy: 'writeStatus in controller/taskrun/reconciler.ts (merge patches of what changed, runtime/status-writer.ts)' },
   { group: 'tekton.dev', resource: 'taskruns/finalizers', verbs: ['update'], scope: 'cluster', usedBy: 'Pods owned by a TaskRun with blockOwnerDeletion' },
   { group: 'tekton.dev', resource: 'customruns', verbs: ['list', 'watch', 'create', 'patch'], scope: 'cluster', usedBy: 'CustomRun informer; PipelineRun reconciler creates CustomRuns of custom tasks and patches spec.status to cancel' },
   { group: 'tekton.dev', resource: 'customruns/status', verbs: ['update'], scope: 'cluster', usedBy: 'writeStatus in controller/customrun/wait.ts (the Wait custom task)' },

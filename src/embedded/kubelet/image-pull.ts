@@ -37,7 +37,7 @@ export async function pullImage(ctx: ContainerRunContext, c: Container, rec: Con
   const ev = (type: 'Normal' | 'Warning', reason: string, message: string): void => ctx.events.container(c.name, rec.init, type, reason, message);
   for (let backoff = FIRST_BACKOFF_MS; ; backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)) {
     if (ctx.aborted()) return false;
-    const r = await runtime.ensureImage(image, c.imagePullPolicy, () => ev('Normal', 'Pulling', `Pulling image "${image}"`));
+    const r = await runtime.ensureImage(image, c.imagePullPolicy, () => ev('Normal', 'Pulling', `Pulling image "${image}"`), ctx.id.pullAuthFile);
     if (r.status === 'present') {
       ev('Normal', 'Pulled', `Container image "${image}" already present on machine`);
       return true;

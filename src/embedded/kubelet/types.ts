@@ -97,7 +97,7 @@ export interface ContainerRuntime {
    * Makes `image` present as the pull policy asks (Always, IfNotPresent, Never; absent = IfNotPresent), calling
    * `onPulling` before a pull starts. Runtimes without images (host, noop) do not have it.
    */
-  ensureImage?(image: string, policy: string | undefined, onPulling: () => void): Promise<ImagePull>;
+  ensureImage?(image: string, policy: string | undefined, onPulling: () => void, authFile?: string): Promise<ImagePull>;
   /** Starts a container; `onOutput` gets stdout and stderr merged, in order, as it arrives. */
   start(launch: ContainerLaunch, onOutput: (chunk: string) => void): Promise<ContainerHandle>;
   /** Removes whatever the runtime keeps for the pod (podman pod, containers). Never throws. */

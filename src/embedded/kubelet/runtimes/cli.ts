@@ -113,13 +113,16 @@ export class CliRuntime implements ContainerRuntime {
     // containers are created one by one as the pod runner starts them
   }
 
-  async ensureImage(image: string, policy: string | undefined, onPulling: () => void): Promise<ImagePull> {
+  async ensureImage(image: string, policy: string | undefined, onPulling: () => void, authFile?: string): Promise<ImagePull> {
     const present = policy === 'Always' ? false : (await runCapture(this.cmd('image', 'inspect', '--format', '{{.Id}}', image))).code === 0;
     if (present) return { status: 'present' };
     if (policy === 'Never') return { status: 'failed', reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never` };
     onPulling();
     const t0 = performance.now();
-    const pulled = await runCapture(this.cmd('pull', '--quiet', image), { timeoutMs: PULL_TIMEOUT_MS });
+    // the pod's imagePullSecrets: podman's --authfile, docker's DOCKER_CONFIG (as for create)
+    const auth = authFile && this.name === 'podman' ? ['--authfile', authFile] : [];
+    const env = authFile && this.name !== 'podman' ? { ...process.env, DOCKER_CONFIG: dirname(authFile) } : undefined;
+    const pulled = await runCapture(this.cmd('pull', '--quiet', ...auth, image), { timeoutMs: PULL_TIMEOUT_MS, ...(env ? { env } : {}) });
     if (pulled.code === 0) return { status: 'pulled', ms: performance.now() - t0 };
     return { status: 'failed', reason: 'ErrImagePull', message: pullError(pulled.stderr || pulled.stdout, this.name) };
   }
