@@ -11,7 +11,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY package.json package-lock.json ./
-COPY scripts/build-entrypoint.mjs scripts/
+COPY scripts/build-entrypoint.mjs scripts/build-cli.mjs scripts/
 COPY src/entrypoint src/entrypoint
 # npm ci runs `prepare`, which builds the helper with musl-gcc (a ~35 kB static binary).
 RUN npm ci --no-audit --no-fund

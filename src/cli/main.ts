@@ -4,8 +4,9 @@
  * 2 usage or input error, 3 infrastructure error (API server unreachable, runtime missing).
  */
 import { realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../paths.js';
 import { CommanderError } from 'commander';
 import { ApiError } from '../kube/errors.js';
 import { processIO, type CliIO } from './context.js';
@@ -76,7 +77,7 @@ function isEntryModule(): boolean {
   const arg = process.argv[1];
   if (!arg) return false;
   const self = fileURLToPath(import.meta.url);
-  const bin = join(dirname(self), '..', '..', 'bin', 'tkt.js');
+  const bin = join(packageRoot(), 'bin', 'tkt.js');
   try {
     const real = realpathSync(arg);
     return real === self || real === realpathSync(bin);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../paths.js';
 import { applyDefaults } from '../api/defaults.js';
 import type { KubeObject } from '../api/types.js';
 import { validateObject } from '../api/validate/index.js';
@@ -52,8 +52,7 @@ export interface Embedded {
 
 /** The built static step helper (`npm run build` / `prepare`). */
 export function helperPath(): string {
-  const root = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
-  return process.env.TKT_ENTRYPOINT ?? join(root, 'dist', 'entrypoint', 'entrypoint');
+  return process.env.TKT_ENTRYPOINT ?? join(packageRoot(), 'dist', 'entrypoint', 'entrypoint');
 }
 
 function admission(obj: KubeObject, ctx: { unknownFields: 'Strict' | 'Warn' | 'Ignore'; original?: KubeObject; oldObject?: KubeObject }) {

@@ -48,6 +48,7 @@ export async function readContainerLog(client: KubeClient, ns: string, pod: stri
   const buffer = new LineBuffer();
   let consumed = 0;
   let failures = 0;
+  let reopened = 0;
   const consume = (text: string): void => {
     consumed += text.length;
     for (const line of buffer.push(text)) opts.onLine(line);
@@ -62,7 +63,9 @@ export async function readContainerLog(client: KubeClient, ns: string, pod: stri
       continue;
     }
     if (!opts.follow || !opts.ended || opts.ended()) break;
-    await sleep(REOPEN_DELAY_MS);
+    // The stream ended before the watch reported the container stopped: usually the status is a moment behind the
+    // log's end, so look again soon, then less often.
+    await sleep(Math.min(REOPEN_DELAY_MS, 5 * 2 ** reopened++));
   }
   if (opts.follow && opts.ended) await readFrom(client, ns, pod, container, opts, false, consumed, consume).catch(() => undefined);
   return finish(buffer, opts, true);

@@ -51,15 +51,19 @@ async function cancelAll(base: FollowContext, runs: KubeObject[]): Promise<void>
   }
 }
 
-/** Resolves when every run is done (polled; the grace timer of followRuns bounds the wait). */
+/**
+ * Resolves when every run is done (polled; the grace timer of followRuns bounds the wait). The interval grows with
+ * the time waited (10 ms → 200 ms), so a short run is not kept waiting for a long poll and a long one costs little.
+ */
 async function runsDone(base: FollowContext, runs: KubeObject[]): Promise<void> {
+  const started = Date.now();
   for (;;) {
     const states = await Promise.all(runs.map((r) => {
       const ref = r.kind === 'PipelineRun' ? KIND.PipelineRun : KIND.TaskRun;
       return base.client.tryGet<PipelineRun | TaskRun>(ref, r.metadata.namespace ?? base.namespace, r.metadata.name ?? '').catch(() => undefined);
     }));
     if (states.every((st) => !st || isDone(st.status?.conditions))) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 + (Date.now() - started) / 10)));
   }
 }
 

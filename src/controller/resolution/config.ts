@@ -5,8 +5,8 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../../paths.js';
 
 /** Settings of the resolvers. */
 export interface ResolutionConfig {
@@ -28,7 +28,7 @@ export interface ResolutionConfig {
 
 /** The repository's own catalog/ (next to src/ or dist/). */
 export function defaultCatalogDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'catalog');
+  return join(packageRoot(), 'catalog');
 }
 
 let tempCache: string | undefined;

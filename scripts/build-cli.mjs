@@ -1,0 +1,60 @@
+// Bundles the CLI into dist/bundle/ with esbuild (already in the tree through tsx): one file per entry point that
+// the CLI loads on demand (embedded mode, the sink, the cluster controller, manifest tools), shared code in
+// dist/bundle/chunks/. bin/tkt.js runs the bundle when it is at least as new as every source file, so starting
+// `tkt` does not pay for compiling TypeScript at each run. Writes dist/bundle/stamp.json (what it was built from).
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist', 'bundle');
+const entries = ['cli/main.ts', 'embedded/main.ts', 'triggers/index.ts', 'cluster/index.ts', 'api/load.ts', 'api/validate/index.ts'];
+
+/** Newest mtime and count of the sources bin/tkt.js compares against (same walk as there). */
+function sourceStamp() {
+  let count = 0;
+  let newest = 0;
+  for (const e of readdirSync(join(root, 'src'), { recursive: true, withFileTypes: true })) {
+    if (!e.isFile() || !e.name.endsWith('.ts') || e.name.endsWith('.test.ts')) continue;
+    count++;
+    newest = Math.max(newest, statSync(join(e.parentPath ?? e.path, e.name)).mtimeMs);
+  }
+  return { count, newest };
+}
+
+if (!existsSync(join(root, 'src', 'cli', 'main.ts'))) {
+  console.log('no src/cli: nothing to bundle');
+  process.exit(0);
+}
+const stamp = sourceStamp();
+// Built aside and swapped in, so a `tkt` starting meanwhile sees the old bundle, none (→ sources), or the new one.
+const tmp = `${out}.tmp-${process.pid}`;
+rmSync(tmp, { recursive: true, force: true });
+mkdirSync(tmp, { recursive: true });
+try {
+  await build({
+    absWorkingDir: root,
+    entryPoints: entries.map((e) => `src/${e}`),
+    outbase: 'src',
+    outdir: tmp,
+    bundle: true,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+} catch (err) {
+  rmSync(tmp, { recursive: true, force: true });
+  console.error(`Could not bundle the CLI (tkt will run from the TypeScript sources instead): ${err.message}`);
+  process.exit(0);
+}
+writeFileSync(join(tmp, 'stamp.json'), `${JSON.stringify(stamp)}\n`);
+const old = `${out}.old-${process.pid}`;
+if (existsSync(out)) renameSync(out, old);
+renameSync(tmp, out);
+rmSync(old, { recursive: true, force: true });
