@@ -88,7 +88,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   });
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   api.writeKubeconfig(kubeconfigPath);
-  const client = KubeClient.forServer({ server: api.url, token: api.token, ca: api.ca });
+  const client = KubeClient.forServer({ server: api.url, token: api.token, ca: api.ca, socketPath: api.socketPath });
   const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime ?? 'auto', helperPath: helperPath() });
   let controllers: RunningControllers | undefined;
   if (opts.controllers !== false) {

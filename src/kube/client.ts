@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import type * as ClientNode from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { convertObject } from '../api/convert/index.js';
@@ -59,6 +60,11 @@ export interface Connection {
   namespace: string;
   /** The bearer token, when the credentials are one (lets a same-process API server recognise its own client). */
   token?: string;
+  /**
+   * A Unix socket of a server in this process that serves the same API over plain HTTP (embedded mode): requests
+   * to `server` go there instead, with no TLS. `server` still names the server (URLs, local write path lookup).
+   */
+  socketPath?: string;
   applyToHTTPSOptions(o: https.RequestOptions): Promise<void>;
 }
 
@@ -75,9 +81,10 @@ export function connectionOf(kc: KubeConfig): Connection {
 }
 
 /** A connection to a known server with a bearer token and (for a self-signed server) its CA certificate. */
-export function directConnection(opts: { server: string; token: string; ca?: string; namespace?: string }): Connection {
+export function directConnection(opts: { server: string; token: string; ca?: string; namespace?: string; socketPath?: string }): Connection {
   return {
     server: opts.server,
+    ...(opts.socketPath ? { socketPath: opts.socketPath } : {}),
     namespace: opts.namespace ?? 'default',
     token: opts.token,
     applyToHTTPSOptions: async (o) => {
@@ -85,6 +92,16 @@ export function directConnection(opts: { server: string; token: string; ca?: str
       if (opts.ca) o.ca = opts.ca;
     },
   };
+}
+
+/**
+ * An agent whose connections go to a Unix socket as plain HTTP. For an https: server it is an https.Agent (the
+ * https module insists on one) whose createConnection opens the socket instead of a TLS connection.
+ */
+function localAgent(isHttps: boolean, socketPath: string, o: http.AgentOptions): http.Agent {
+  const a = isHttps ? new https.Agent(o) : new http.Agent(o);
+  (a as unknown as { createConnection: () => net.Socket }).createConnection = () => net.connect({ path: socketPath });
+  return a;
 }
 
 /** Loads a KubeConfig: an explicit file, else $KUBECONFIG / ~/.kube/config, else in-cluster. */
@@ -134,13 +151,15 @@ export class KubeClient {
     this.connection = 'getCurrentCluster' in config ? connectionOf(config) : config;
     this.server = new URL(this.connection.server);
     const isHttps = this.server.protocol === 'https:';
-    this.agent = opts.agent ?? (isHttps ? new https.Agent({ keepAlive: true, maxSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 64 }));
-    this.watchAgent = opts.watchAgent ?? (isHttps ? new https.Agent({ keepAlive: false }) : new http.Agent({ keepAlive: false }));
+    const socketPath = this.connection.socketPath;
+    const agent = (o: http.AgentOptions): http.Agent => (socketPath ? localAgent(isHttps, socketPath, o) : isHttps ? new https.Agent(o) : new http.Agent(o));
+    this.agent = opts.agent ?? agent({ keepAlive: true, maxSockets: 64 });
+    this.watchAgent = opts.watchAgent ?? agent({ keepAlive: false });
     this.cache = opts.cache;
   }
 
   /** A client of a known server (embedded mode): no kubeconfig file, no client-node. */
-  static forServer(opts: { server: string; token: string; ca?: string; namespace?: string }): KubeClient {
+  static forServer(opts: { server: string; token: string; ca?: string; namespace?: string; socketPath?: string }): KubeClient {
     return new KubeClient(directConnection(opts));
   }
 

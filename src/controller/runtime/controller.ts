@@ -3,8 +3,10 @@
  * function per key. Outcomes are mapped in one place: a result may ask for a requeue after a delay; a thrown
  * error is logged and the key retried with backoff; conflicts (409) are retried at once.
  *
- * Expensive keys are paced: after a reconcile of a key that took longer than {@link PACE_FROM_MS}, events for that
- * key wait until twice that time has passed since it ended (requeue-after deadlines are not delayed). A
+ * Expensive keys are paced: after two reconciles in a row of a key that took longer than {@link PACE_FROM_MS}, events
+ * for that key wait until twice the last one's time has passed since it ended (requeue-after deadlines are not
+ * delayed). One slow reconcile is not enough: the first of a key is often slow for reasons that do not recur (a cold
+ * process compiling code paths, a resolver fetch), and pacing it would delay a short run's next step. A
  * PipelineRun of 5,000 tasks costs O(tasks) per reconcile and gets an event per TaskRun change; without pacing it
  * is reconciled once per event, O(tasks²) in all, and starves everything else.
  */
@@ -59,7 +61,7 @@ export class Controller {
   private readonly log: Logger;
   private running: Promise<void>[] = [];
   /** Keys whose last reconcile was expensive: when it ended and what it cost (ms). */
-  private readonly costly = new Map<string, { end: number; cost: number }>();
+  private readonly costly = new Map<string, { end: number; cost: number; streak: number }>();
 
   constructor(private readonly opts: ControllerOptions) {
     this.log = opts.log ?? silentLogger;
@@ -75,7 +77,7 @@ export class Controller {
   /** How long an event for `key` waits: twice its last reconcile's cost after it ended, when that was expensive. */
   private paceOf(key: string): number {
     const c = this.costly.get(key);
-    if (!c) return 0;
+    if (!c || c.streak < 2) return 0;
     return Math.max(0, c.end + PACE_FACTOR * c.cost - performance.now());
   }
 
@@ -84,7 +86,7 @@ export class Controller {
     const cost = end - t0;
     if (cost < PACE_FROM_MS) this.costly.delete(key);
     else {
-      this.costly.set(key, { end, cost: Math.min(cost, PACE_MAX_MS) });
+      this.costly.set(key, { end, cost: Math.min(cost, PACE_MAX_MS), streak: (this.costly.get(key)?.streak ?? 0) + 1 });
       if (this.costly.size > 10_000) this.costly.delete(this.costly.keys().next().value as string);
     }
   }

@@ -4,8 +4,11 @@
  * 127.0.0.1 over HTTPS (a self-signed certificate, kept under `dataDir`) with a bearer token. See docs in DESIGN.md "Embedded API server".
  */
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import https from 'node:https';
 import { isIPv4 } from 'node:net';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { kindFor } from '../../api/registry.js';
 import type { KubeObject } from '../../api/types.js';
@@ -63,6 +66,11 @@ export interface ApiServer {
   token: string;
   /** PEM of the self-signed serving certificate (trust it as the CA; the kubeconfig carries it). */
   ca: string;
+  /**
+   * A Unix socket in the data dir serving the same API over plain HTTP (same bearer token), for the clients of this
+   * process: no TLS handshake or encryption between components of one process. Undefined when the path is too long.
+   */
+  socketPath?: string;
   store: Store;
   /** Ends streams, stops the collector, closes the listener and the store. */
   close(): Promise<void>;
@@ -102,6 +110,24 @@ function makeContext(opts: ApiServerOptions, store: Store, holder: { gc?: Garbag
   };
 }
 
+/** Longest path a Unix socket address holds on Linux (sun_path is 108 bytes with its NUL). */
+const MAX_SOCKET_PATH = 107;
+
+/** The in-process listener (see ApiServer.socketPath); none in memory or when the path is too long for a socket. */
+async function listenLocal(dataDir: string | undefined, handler: http.RequestListener): Promise<{ server: http.Server; path: string } | undefined> {
+  if (!dataDir) return undefined;
+  const path = join(dataDir, 'apiserver.sock');
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH) return undefined;
+  rmSync(path, { force: true });
+  const server = http.createServer(handler);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => resolve());
+  });
+  return { server, path };
+}
+
 /** Starts the embedded API server. */
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const store = openStore(opts.dataDir, { eventWindow: opts.eventWindow });
@@ -126,19 +152,21 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   });
   address = `${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
   const url = `https://${address}`;
+  const local = await listenLocal(opts.dataDir, requestHandler(ctx, token, () => address, streams));
   const unregister = registerLocalApi(url, token, localWrites(ctx));
   const dropWatches = (): void => { for (const stop of [...streams]) stop(); };
   return {
-    url, token, store, ca: tls.cert, dropWatches,
+    url, token, store, ca: tls.cert, dropWatches, socketPath: local?.path,
     writeKubeconfig: (file, o = {}) => writeKubeconfigFile(file, { server: url, token, ca: tls.cert, namespace: o.namespace }),
     close: async () => {
       unregister();
       dropWatches();
       gc.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await Promise.all([server, local?.server].map((srv) => srv && new Promise<void>((resolve) => {
+        srv.close(() => resolve());
+        srv.closeAllConnections();
+      })));
+      if (local) rmSync(local.path, { force: true });
       store.close();
     },
   };
