@@ -5,6 +5,7 @@
  * checkpoint waits for every run to finish, lets the process settle, and prints its RSS together with the latency
  * of `kubectl get pipelineruns` and `tkt pr list` (medians of 3).
  * Run: npx tsx bench/memory.ts [--runs 10000] [--checkpoints 1000,5000,10000] [--concurrency 16] [--tmp-root DIR]
+ *        [--heap-snapshot DIR] (writes a V8 heap snapshot of `tkt up` at the end into DIR, for finding what grows)
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -41,7 +42,10 @@ async function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promi
 async function main(): Promise<void> {
   console.log(machineLine());
   const dataDir = mkdtempSync(join(flag('tmp-root', '') || tmpdir(), 'tkt-bench-mem-'));
-  const up = spawn(process.execPath, [tkt, 'up', '--runtime', 'noop', '--data-dir', dataDir, '--no-event-listeners'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const snapshotDir = flag('heap-snapshot', '');
+  const up = spawn(process.execPath, [...(snapshotDir ? ['--heapsnapshot-signal=SIGUSR2'] : []), tkt, 'up', '--runtime', 'noop', '--data-dir', dataDir, '--no-event-listeners'], {
+    stdio: ['ignore', 'pipe', 'pipe'], ...(snapshotDir ? { cwd: snapshotDir } : {}),
+  });
   up.stderr.resume();
   up.stdout.resume();
   const kubeconfig = join(dataDir, 'kubeconfig');
@@ -86,6 +90,11 @@ async function main(): Promise<void> {
     console.log(`${checkpoint}\t${checkpoint * 5}\t${rss.toFixed(0)}\t${kubectlMs.toFixed(0)} ms\t${tktMs.toFixed(0)} ms\t${((performance.now() - t0) / 1000).toFixed(0)} s (${done} done)`);
   }
   stopWatch();
+  if (snapshotDir) {
+    up.kill('SIGUSR2');
+    await new Promise((r) => setTimeout(r, 20_000));
+    console.log(`heap snapshot written into ${snapshotDir}`);
+  }
   up.kill('SIGTERM');
   await new Promise((r) => up.once('exit', r));
   if (!process.argv.includes('--keep')) rmSync(dataDir, { recursive: true, force: true });
