@@ -5,7 +5,9 @@
  * of the registry (and its /status subresource) is one code path. client-node is loaded only when a kubeconfig is
  * read: importing it costs about a second of CPU, which embedded mode (which knows its server) does not pay.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -15,6 +17,7 @@ import { convertObject } from '../api/convert/index.js';
 import { apiVersionOf, kindFor, servedVersions, type KindInfo } from '../api/registry.js';
 import type { KubeObject } from '../api/types.js';
 import { ApiError } from './errors.js';
+import { packageRoot } from '../paths.js';
 
 export type PatchType = 'merge' | 'json' | 'strategic';
 const patchContentType: Record<PatchType, string> = {
@@ -104,9 +107,18 @@ function localAgent(isHttps: boolean, socketPath: string, o: http.AgentOptions):
   return a;
 }
 
+/**
+ * Where KubeConfig comes from: client-node's KubeConfig alone, bundled by scripts/build-cli.mjs (loads in ~30 ms),
+ * else the whole package (~0.6 s of module loading).
+ */
+function kubeConfigModule(): string {
+  const vendored = join(packageRoot(), 'dist', 'bundle', 'vendor', 'kubeconfig.js');
+  return !process.env.TKT_FROM_SOURCE && existsSync(vendored) ? vendored : '@kubernetes/client-node';
+}
+
 /** Loads a KubeConfig: an explicit file, else $KUBECONFIG / ~/.kube/config, else in-cluster. */
 export function loadKubeConfig(opts: { kubeconfig?: string; context?: string } = {}): KubeConfig {
-  const { KubeConfig: KubeConfigClass } = createRequire(import.meta.url)('@kubernetes/client-node') as typeof ClientNode;
+  const { KubeConfig: KubeConfigClass } = createRequire(import.meta.url)(kubeConfigModule()) as typeof ClientNode;
   const kc = new KubeConfigClass();
   if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
   else kc.loadFromDefault();
