@@ -62,7 +62,7 @@ describe('FileLogStore', () => {
     logs.append('ns', 'p', 'c', 'a\n');
     logs.finish('ns', 'p', 'c');
     logs.finish('ns', 'p', 'quiet');
-    expect(fs.statSync(path.join(dir, 'ns', 'p', 'c.log')).mode & 0o777).toBe(0o444);
+    expect(fs.statSync(path.join(dir, 'ns', 'p', 'c.log')).mode & 0o777).toBe(0o400);
     expect(fs.existsSync(path.join(dir, 'ns', 'p', 'quiet.done'))).toBe(true);
     expect(logs.containers('ns', 'p')).toEqual(['c']);
     const again = new FileLogStore(dir);

@@ -1,7 +1,7 @@
 /**
  * Container logs of the embedded cluster: the kubelet appends output, the API server serves `pods/log`.
  * `FileLogStore` keeps `<dir>/<ns>/<pod>/<container>.log`, one line per stored line, each prefixed with its
- * RFC 3339 (nanosecond) timestamp and a space. A finished container's log file is sealed read-only (mode 0444);
+ * RFC 3339 (nanosecond) timestamp and a space. A finished container's log file is sealed read-only (mode 0400);
  * one that wrote nothing gets an empty `<container>.done` marker instead (as every finished container did before).
  * Logs outlive pods. The hot path stays cheap at high pod rates, where creating a file is the expensive part:
  * directories are created once (remembered), a running container's log stays open so that an append is one
@@ -99,14 +99,14 @@ function clip(text: string, opts: LogReadOptions, sent: number): string {
   return buf.length <= room ? text : buf.subarray(0, room).toString('utf8');
 }
 
-/** The mode of a finished container's log file, and of one still written. */
-const SEALED_MODE = 0o444;
-const OPEN_MODE = 0o644;
+/** The mode of a finished container's log file, and of one still written (owner-only: logs may hold secrets). */
+const SEALED_MODE = 0o400;
+const OPEN_MODE = 0o600;
 
 /** True when the file exists and nobody may write it (a sealed log). */
 function isSealed(file: string): boolean {
   const st = fs.statSync(file, { throwIfNoEntry: false });
-  return st !== undefined && (st.mode & 0o222) === 0;
+  return st !== undefined && (st.mode & 0o200) === 0;
 }
 
 /** Writes the whole buffer (a short write to a regular file is rare, but possible). */
@@ -126,7 +126,7 @@ export class FileLogStore implements LogStore {
   private readonly openFds = new Set<Stream>();
 
   constructor(private readonly dir: string) {
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
 
   private stream(ns: string, pod: string, container: string): Stream {
@@ -144,7 +144,7 @@ export class FileLogStore implements LogStore {
   /** Runs `fn` (which creates or opens a file in `s.dir`); creates the directory first time, or when it went away. */
   private inDir<T>(s: Stream, fn: () => T): T {
     if (!this.dirs.has(s.dir)) {
-      fs.mkdirSync(s.dir, { recursive: true });
+      fs.mkdirSync(s.dir, { recursive: true, mode: 0o700 });
       this.dirs.add(s.dir);
     }
     try {
@@ -152,7 +152,7 @@ export class FileLogStore implements LogStore {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       this.dirs.delete(s.dir);
-      fs.mkdirSync(s.dir, { recursive: true });
+      fs.mkdirSync(s.dir, { recursive: true, mode: 0o700 });
       this.dirs.add(s.dir);
       return fn();
     }
@@ -160,7 +160,7 @@ export class FileLogStore implements LogStore {
 
   private fdOf(s: Stream): number {
     if (s.fd !== undefined) return s.fd;
-    const fd = this.inDir(s, () => fs.openSync(s.file, 'a'));
+    const fd = this.inDir(s, () => fs.openSync(s.file, 'a', OPEN_MODE));
     s.fd = fd;
     this.openFds.add(s);
     if (this.openFds.size > MAX_OPEN_LOGS) {
@@ -216,7 +216,7 @@ export class FileLogStore implements LogStore {
       fs.chmodSync(s.file, SEALED_MODE);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      this.inDir(s, () => fs.closeSync(fs.openSync(s.marker, 'w')));
+      this.inDir(s, () => fs.closeSync(fs.openSync(s.marker, 'w', OPEN_MODE)));
     }
   }
 

@@ -4,15 +4,16 @@
  * `tkt run` both start it through {@link startEmbedded}.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { packageRoot } from '../paths.js';
+import { lockDataDir, prepareDataDir } from './data-dir.js';
 import { applyDefaults } from '../api/defaults.js';
 import type { KubeObject } from '../api/types.js';
 import { validateObject } from '../api/validate/index.js';
 import { validateRunUpdate } from '../api/validate/update.validate.js';
-import { runControllers, type RunningControllers } from '../controller/index.js';
+import { runControllers } from '../controller/index.js';
 import { readConfigMaps, writeFeatureFlags } from '../cluster/config-maps.js';
 import type { ControllerConfig } from '../controller/config.js';
 import type { Logger } from '../controller/runtime/controller.js';
@@ -80,41 +81,44 @@ const SYSTEM_NAMESPACE = 'tekton-pipelines';
 export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedded> {
   const temp = opts.dataDir === undefined;
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : mkdtempSync(join(tmpdir(), 'tektite-'));
-  mkdirSync(dataDir, { recursive: true });
+  prepareDataDir(dataDir);
+  const unlock = lockDataDir(dataDir);
+  const cleanups: Array<() => Promise<void> | void> = [() => unlock(), () => { if (temp) rmSync(dataDir, { recursive: true, force: true }); }];
+  const stop = async (): Promise<void> => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  };
+  try {
+    return await startIn(dataDir, opts, cleanups, stop);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<() => Promise<void> | void>, stop: () => Promise<void>): Promise<Embedded> {
   const logs = new FileLogStore(join(dataDir, 'logs'));
   const api = await startApiServer({
     ...(opts.memory ? {} : { dataDir }), port: opts.port ?? 0, logs, token: persistentToken(dataDir),
     admission, defaults: (o: KubeObject) => applyDefaults(o),
   });
+  cleanups.push(() => api.close());
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   api.writeKubeconfig(kubeconfigPath);
   const client = KubeClient.forServer({ server: api.url, token: api.token, ca: api.ca, socketPath: api.socketPath });
   const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime ?? 'auto', helperPath: helperPath() });
-  let controllers: RunningControllers | undefined;
+  cleanups.push(() => kubelet.stop());
   if (opts.controllers !== false) {
     // podman/docker: the `prepare` init container's image must exist locally (a helper-only image made here)
     await writeFeatureFlags(client, SYSTEM_NAMESPACE, opts.featureFlags ?? {});
     const fromMaps = await readConfigMaps(client, SYSTEM_NAMESPACE, opts.warn);
     const overrides = { ...fromMaps, ...opts.controllerConfig, features: { ...fromMaps.features, ...opts.controllerConfig?.features } as ControllerConfig['features'] };
-    const config = await withHelperImage(kubelet.runtime, helperPath(), overrides).catch(async (err: unknown) => {
-      await kubelet.stop();
-      await api.close();
-      if (temp) rmSync(dataDir, { recursive: true, force: true });
-      throw err;
-    });
-    controllers = await runControllers({ client, log: opts.log, config });
+    const config = await withHelperImage(kubelet.runtime, helperPath(), overrides);
+    const controllers = await runControllers({ client, log: opts.log, config });
+    cleanups.push(() => controllers.stop());
   }
   const els = opts.eventListeners === false ? undefined : await startEventListeners(client);
-  return {
-    url: api.url, kubeconfigPath, client, dataDir, runtime: kubelet.runtime,
-    async stop() {
-      await els?.close();
-      await controllers?.stop();
-      await kubelet.stop();
-      await api.close();
-      if (temp) rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  if (els) cleanups.push(() => els.close());
+  return { url: api.url, kubeconfigPath, client, dataDir, runtime: kubelet.runtime, stop };
 }
 
 /** Serves every EventListener in-process when the Triggers module is present. */

@@ -37,7 +37,10 @@ export class SqlitePersistence implements Persistence {
   private rows = 0;
 
   constructor(file: string, private readonly eventWindow: number) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    // Secrets are stored here: owner-only. SQLite creates the -wal and -shm files with the database file's mode.
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');

@@ -110,8 +110,8 @@ export function servingCert(dir: string | undefined, ips: string[]): ServingCert
     if (usable(existing, ips)) return existing;
   }
   const fresh = makeServingCert(ips);
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   fs.writeFileSync(keyFile, fresh.key, { mode: 0o600 });
-  fs.writeFileSync(certFile, fresh.cert);
+  fs.writeFileSync(certFile, fresh.cert, { mode: 0o600 });
   return fresh;
 }
