@@ -23,6 +23,19 @@ export interface EmbeddedStartOptions {
   featureFlags?: Record<string, string>;
   /** Lines about configuration that is not honoured. */
   warn?: (message: string) => void;
+  /** Grant privileged containers, host namespaces, hostPath volumes and extra capabilities. */
+  allowPrivileged?: boolean;
+  /** Host loopback TCP ports that host-runtime pods may reach. */
+  hostPorts?: number[];
+}
+
+/** Parses `--host-port PORT` (repeatable). */
+export function parseHostPorts(args: string[] | undefined): number[] {
+  return (args ?? []).map((a) => {
+    const n = Number(a);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`invalid --host-port "${a}": expected a TCP port 1-65535 on this machine's loopback`);
+    return n;
+  });
 }
 
 /** Parses `--feature-flags KEY=VALUE` (repeatable); anything tektite does not honour is a usage error. */

@@ -40,6 +40,10 @@ export interface EmbeddedOptions {
   featureFlags?: Record<string, string>;
   /** Where lines about configuration that is not honoured go (stderr in the CLI). */
   warn?: (message: string) => void;
+  /** Grant pods privileged containers, host namespaces, hostPath volumes and extra capabilities. */
+  allowPrivileged?: boolean;
+  /** Host loopback TCP ports that host-runtime pods may reach (`--host-port`). */
+  hostPorts?: number[];
 }
 
 export interface Embedded {
@@ -105,7 +109,7 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   api.writeKubeconfig(kubeconfigPath);
   const client = KubeClient.forServer({ server: api.url, token: api.token, ca: api.ca, socketPath: api.socketPath });
-  const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime ?? 'auto', helperPath: helperPath() });
+  const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime ?? 'auto', helperPath: helperPath(), allowPrivileged: opts.allowPrivileged === true, hostPorts: opts.hostPorts ?? [] });
   cleanups.push(() => kubelet.stop());
   if (opts.controllers !== false) {
     // podman/docker: the `prepare` init container's image must exist locally (a helper-only image made here)

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { TaskRun } from '../../api/types.js';
 import { parseDuration } from '../../engine/durations.js';
 import { CliContext, type CliIO } from '../context.js';
-import { parseFeatureFlagOptions, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
+import { parseFeatureFlagOptions, parseHostPorts, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
 import { InfraError, RunFailedError, UsageError } from '../errors.js';
 import { LogPrinter } from '../logs/printer.js';
 import { importOptional } from '../optional.js';
@@ -33,6 +33,8 @@ interface RunFlags {
   output?: string;
   keep?: boolean;
   featureFlags?: string[];
+  allowPrivileged?: boolean;
+  hostPort?: string[];
 }
 
 const repeat = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -76,7 +78,7 @@ async function execute(ctx: CliContext, flags: RunFlags): Promise<void> {
   const p = await plan(ctx, flags);
   const dataDir = flags.dataDir ? resolve(ctx.io.cwd, flags.dataDir) : flags.keep ? mkdtempSync(join(tmpdir(), 'tkt-run-')) : undefined;
   const emb = await startEmbeddedMode({
-    dataDir, runtime: flags.runtime, controllers: true, eventListeners: false, quiet: true, featureFlags, warn: (m) => ctx.printErr(`warning: ${m}\n`),
+    dataDir, runtime: flags.runtime, controllers: true, eventListeners: false, quiet: true, featureFlags, allowPrivileged: flags.allowPrivileged === true, hostPorts: parseHostPorts(flags.hostPort), warn: (m) => ctx.printErr(`warning: ${m}\n`),
   });
   if (flags.runtime === 'auto') ctx.printErr(`tkt: runtime auto picked ${emb.runtime ?? 'host'}\n`);
   let result: SessionResult;
@@ -120,6 +122,8 @@ export function registerRun(program: Command, io: CliIO): void {
     .addOption(new Option('-o, --output <format>', 'print the final run objects on stdout (logs go to stderr)').choices(['json']))
     .option('--keep', 'keep the temporary data directory and print its path')
     .option('--feature-flags <key=value>', 'Tekton feature flag, written into tekton-pipelines/feature-flags (repeatable), e.g. results-from=sidecar-logs', repeat, [])
+    .option('--host-port <port>', 'a TCP port on this machine\'s loopback that host-runtime steps may reach, e.g. a local registry (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
+    .option('--allow-privileged', 'grant pods privileged containers, host namespaces, hostPath volumes and extra capabilities (trusted workloads only)')
     .action(async (flags: RunFlags, command: Command) => {
       await execute(CliContext.fromCommand(io, command), flags);
     });

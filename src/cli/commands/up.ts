@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { CliContext, type CliIO } from '../context.js';
-import { parseFeatureFlagOptions, parsePort, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
+import { parseFeatureFlagOptions, parseHostPorts, parsePort, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
 import { waitForStop } from './wait.js';
 
 interface UpFlags {
@@ -15,6 +15,8 @@ interface UpFlags {
   runtime: RuntimeName;
   controllers: boolean;
   eventListeners: boolean;
+  allowPrivileged?: boolean;
+  hostPort?: string[];
 }
 
 /** Registers `up`. */
@@ -26,12 +28,14 @@ export function registerUp(program: Command, io: CliIO): void {
     .option('--no-controllers', 'API server and kubelet only (run `tkt controller` separately)')
     .option('--no-event-listeners', 'do not serve EventListeners')
     .option('--feature-flags <key=value>', 'Tekton feature flag, written into tekton-pipelines/feature-flags (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
+    .option('--host-port <port>', 'a TCP port on this machine\'s loopback that host-runtime steps may reach, e.g. a local registry (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
+    .option('--allow-privileged', 'grant pods privileged containers, host namespaces, hostPath volumes and extra capabilities (trusted workloads only)')
     .action(async (flags: UpFlags & { featureFlags?: string[] }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
       const featureFlags = parseFeatureFlagOptions(flags.featureFlags);
       const emb = await startEmbeddedMode({
         dataDir: resolve(io.cwd, flags.dataDir), port: parsePort(flags.port), runtime: flags.runtime,
-        controllers: flags.controllers, eventListeners: flags.eventListeners, featureFlags, warn: (m) => ctx.printErr(`warning: ${m}\n`),
+        controllers: flags.controllers, eventListeners: flags.eventListeners, featureFlags, allowPrivileged: flags.allowPrivileged === true, hostPorts: parseHostPorts(flags.hostPort), warn: (m) => ctx.printErr(`warning: ${m}\n`),
       });
       ctx.print(`export KUBECONFIG=${emb.kubeconfigPath}\n`);
       ctx.printErr(`tektite is up at ${emb.url} (runtime ${emb.runtime ?? flags.runtime}, data in ${emb.dataDir}${flags.controllers ? '' : ', no controllers'}). Ctrl-C stops it.\n`);

@@ -42,6 +42,10 @@ export interface KubeletOptions {
   log?: KubeletLogger;
   /** Write Kubernetes Events about pods, as a kubelet and the scheduler do (default true). */
   events?: boolean;
+  /** Grant privileged containers, host namespaces, hostPath volumes and extra capabilities (default false). */
+  allowPrivileged?: boolean;
+  /** Host loopback TCP ports that host-runtime pods may reach (`--host-port`); none by default. */
+  hostPorts?: number[];
 }
 
 /** A running kubelet. */
@@ -59,7 +63,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const log = opts.log ?? stderrLogger;
   const dataDir = path.resolve(opts.dataDir);
   await mkdir(path.join(dataDir, 'pods'), { recursive: true });
-  const runtime = await selectRuntime(opts.runtime, { log });
+  const runtime = await selectRuntime(opts.runtime, { log, hostPorts: opts.hostPorts ?? [] });
   const provisioner = new LocalProvisioner(opts.client, dataDir, log);
   const nodeName = opts.nodeName ?? 'tektite';
   const recorder = (component: string, host?: string) => (opts.events === false ? noEvents : eventRecorder((e) => opts.client.create(e), { component, ...(host ? { host } : {}) }));
@@ -76,6 +80,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     events,
     scheduler,
     claimDir: (ns, claim) => provisioner.claimDir(ns, claim),
+    allowPrivileged: opts.allowPrivileged === true,
   }, provisioner);
   await agent.start();
   return {

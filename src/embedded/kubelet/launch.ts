@@ -3,6 +3,7 @@ import { access, chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container, Pod } from '../../api/types.js';
 import { expandVars } from './env.js';
+import { capabilitiesOf } from './privileges.js';
 import type { ContainerLaunch, Mount, PodIdentity } from './types.js';
 import { UnsupportedVolumeError, type PreparedVolume } from './volumes.js';
 
@@ -109,5 +110,6 @@ export async function buildLaunch(input: {
     helperPath: input.helperPath,
     ...(c.imagePullPolicy ? { imagePullPolicy: c.imagePullPolicy } : {}),
     init: input.init,
+    ...capabilitiesOf(c),
   };
 }

@@ -12,6 +12,8 @@ import { writePullAuth } from './pull-secrets.js';
 import { podEvents, type PodEvents } from './pod-events.js';
 import { ConfigError, SourceCache } from './sources.js';
 import { PodStatusModel } from './status.js';
+import { privilegeRefusal } from './privileges.js';
+import { podPorts } from './probes.js';
 import { StatusWriter } from './status-writer.js';
 import type { ContainerHandle, ContainerRuntime, KubeletLogger, LogSink, PodIdentity } from './types.js';
 import { prepareVolumes, refreshDownward, UnsupportedVolumeError, type PreparedVolume, type VolumeContext } from './volumes.js';
@@ -28,6 +30,8 @@ export interface PodRunnerDeps {
   /** The kubelet's Events (source kubelet on this node). */
   events: EventRecorder;
   claimDir(namespace: string, claim: string): Promise<string>;
+  /** Grant privileged containers, host namespaces, hostPath volumes and extra capabilities (privileges.ts). */
+  allowPrivileged?: boolean;
 }
 
 /** Why a pod is being torn down. */
@@ -58,7 +62,10 @@ export class PodRunner {
   constructor(pod: Pod, private readonly deps: PodRunnerDeps) {
     this.pod = pod;
     const md = pod.metadata;
-    this.id = { namespace: md.namespace ?? 'default', name: md.name ?? '', uid: md.uid ?? md.name ?? '', dir: podDir(deps.dataDir, md.uid ?? md.name ?? '') };
+    this.id = {
+      namespace: md.namespace ?? 'default', name: md.name ?? '', uid: md.uid ?? md.name ?? '', dir: podDir(deps.dataDir, md.uid ?? md.name ?? ''),
+      ports: podPorts([...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])]),
+    };
     this.model = new PodStatusModel(pod.spec);
     this.sources = new SourceCache(deps.client, this.id.namespace);
     this.events = podEvents(deps.events, () => this.pod);
@@ -166,6 +173,11 @@ export class PodRunner {
 
   /** Volumes and the runtime's pod; false when the pod cannot run (failure recorded) or was stopped. */
   private async prepare(): Promise<boolean> {
+    const refused = privilegeRefusal(this.pod, this.deps.allowPrivileged === true);
+    if (refused) {
+      this.model.failure = { reason: 'Forbidden', message: refused };
+      return false;
+    }
     for (;;) {
       if (this.stopping) return false;
       try {

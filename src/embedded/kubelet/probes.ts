@@ -20,10 +20,31 @@ function portOf(c: Container, port: number | string): number {
   return named ? named.containerPort : Number(port);
 }
 
-function httpProbe(c: Container, p: NonNullable<Probe['httpGet']>, timeoutMs: number): Promise<boolean> {
+/** The ports of a pod the kubelet connects to: its containers' ports and those its probes name. */
+export function podPorts(containers: Container[]): number[] {
+  const out = new Set<number>();
+  for (const c of containers) {
+    for (const p of c.ports ?? []) out.add(p.containerPort);
+    for (const probe of [c.readinessProbe, c.startupProbe, (c as { livenessProbe?: Probe }).livenessProbe]) {
+      const port = probe?.httpGet?.port ?? probe?.tcpSocket?.port;
+      if (port !== undefined && !(probe?.httpGet?.host ?? probe?.tcpSocket?.host)) out.add(portOf(c, port));
+    }
+  }
+  return [...out].filter((p) => Number.isInteger(p) && p > 0 && p < 65536);
+}
+
+/** Where a probe connects: its host, else wherever the runtime says the pod's port is reached. */
+function target(c: Container, host: string | undefined, port: number | string, handle: ContainerHandle): { host: string; port: number } {
+  const n = portOf(c, port);
+  if (host) return { host, port: n };
+  return handle.address?.(n) ?? { host: '127.0.0.1', port: n };
+}
+
+function httpProbe(c: Container, p: NonNullable<Probe['httpGet']>, timeoutMs: number, handle: ContainerHandle): Promise<boolean> {
   const mod = p.scheme?.toUpperCase() === 'HTTPS' ? https : http;
+  const to = target(c, p.host, p.port, handle);
   return new Promise((resolve) => {
-    const req = mod.get({ host: p.host || '127.0.0.1', port: portOf(c, p.port), path: p.path || '/', timeout: timeoutMs, rejectUnauthorized: false }, (res) => {
+    const req = mod.get({ host: to.host, port: to.port, path: p.path || '/', timeout: timeoutMs, rejectUnauthorized: false }, (res) => {
       res.resume();
       const code = res.statusCode ?? 0;
       resolve(code >= 200 && code < 400);
@@ -33,9 +54,11 @@ function httpProbe(c: Container, p: NonNullable<Probe['httpGet']>, timeoutMs: nu
   });
 }
 
-function tcpProbe(c: Container, p: NonNullable<Probe['tcpSocket']>, timeoutMs: number): Promise<boolean> {
+function tcpProbe(c: Container, p: NonNullable<Probe['tcpSocket']>, timeoutMs: number, handle: ContainerHandle): Promise<boolean> {
+  if (!p.host && handle.listening) return Promise.resolve(handle.listening(portOf(c, p.port)));
+  const to = target(c, p.host, p.port, handle);
   return new Promise((resolve) => {
-    const sock = net.connect({ host: p.host || '127.0.0.1', port: portOf(c, p.port) });
+    const sock = net.connect(to);
     const done = (ok: boolean): void => {
       sock.destroy();
       resolve(ok);
@@ -50,8 +73,8 @@ function tcpProbe(c: Container, p: NonNullable<Probe['tcpSocket']>, timeoutMs: n
 export async function probeOnce(c: Container, p: Probe, handle: ContainerHandle): Promise<boolean> {
   const timeoutMs = (p.timeoutSeconds ?? 1) * 1000;
   if (p.exec) return (await handle.exec(p.exec.command, timeoutMs)) === 0;
-  if (p.httpGet) return httpProbe(c, p.httpGet, timeoutMs);
-  if (p.tcpSocket) return tcpProbe(c, p.tcpSocket, timeoutMs);
+  if (p.httpGet) return httpProbe(c, p.httpGet, timeoutMs, handle);
+  if (p.tcpSocket) return tcpProbe(c, p.tcpSocket, timeoutMs, handle);
   return true;
 }
 

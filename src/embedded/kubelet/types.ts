@@ -26,6 +26,8 @@ export interface PodIdentity {
   dir: string;
   /** A docker config file with the pod's image pull credentials (imagePullSecrets), when it has some. */
   pullAuthFile?: string;
+  /** The pod's ports the kubelet connects to (container ports, probe ports). */
+  ports?: number[];
 }
 
 /** Everything needed to start one container; produced by the pod runner. */
@@ -52,6 +54,10 @@ export interface ContainerLaunch {
   imagePullPolicy?: string;
   /** True for init containers (the podman runtime names and orders them). */
   init: boolean;
+  /** securityContext.privileged (only set when the node grants it). */
+  privileged?: boolean;
+  /** The capability set (names without CAP_, or ['ALL']): the runtime default minus drop plus add. */
+  capabilities?: string[];
 }
 
 /** How a container ended. */
@@ -74,6 +80,10 @@ export interface ContainerHandle {
   kill(): Promise<void>;
   /** Runs a command inside (or beside, with the same mounts) the container; answers its exit code. */
   exec(command: string[], timeoutMs: number): Promise<number>;
+  /** Where the kubelet reaches the pod's `port` (probes); default 127.0.0.1:port (host network). */
+  address?(port: number): { host: string; port: number };
+  /** Whether something of the pod listens on TCP `port`, when the runtime can tell better than a connect. */
+  listening?(port: number): boolean;
 }
 
 /** What making a container's image present gave (engine runtimes). */

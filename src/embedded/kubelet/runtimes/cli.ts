@@ -55,6 +55,8 @@ export function createArgs(launch: ContainerLaunch, extra: string[]): string[] {
   a.push('-v', `${launch.termination.hostPath}:${launch.termination.containerPath}`);
   for (const [k, v] of launch.env) a.push('-e', ENGINE_VARS.test(k) ? `${k}=${v}` : k);
   if (launch.workingDir) a.push('-w', launch.workingDir);
+  if (launch.privileged) a.push('--privileged');
+  else if (launch.capabilities) a.push('--cap-drop=all', ...launch.capabilities.map((c) => `--cap-add=${c === 'ALL' ? 'all' : `CAP_${c}`}`));
   if (launch.runAsUser !== undefined) a.push('--user', `${launch.runAsUser}${launch.runAsGroup !== undefined ? `:${launch.runAsGroup}` : ''}`);
   // `--entrypoint` takes one program in docker (podman also accepts JSON): the rest of the command goes after the
   // image, before the args. Overriding the entrypoint drops the image's CMD, as Kubernetes does.

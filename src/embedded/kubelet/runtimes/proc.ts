@@ -1,5 +1,6 @@
 /** Process helpers shared by the runtimes: merged-output children in their own process group, captured commands. */
-import { spawn } from 'node:child_process';
+import { spawn, type StdioOptions } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -27,16 +28,16 @@ const DRAIN_MS = 2000;
  * Starts `argv` in a new process group with stdout and stderr merged into one pipe (so their order is kept),
  * delivering decoded text to `onOutput`. The merge is done by `/bin/sh` which then execs the command. With
  * `onInfo`, file descriptor 3 of the command is a pipe whose text so far is delivered there after each chunk
- * (bwrap's --info-fd).
+ * (bwrap's --info-fd); with `seccomp`, that file is open as file descriptor 4 (bwrap's --seccomp 4).
  * `exited` resolves once the process has exited and its output is drained (at most DRAIN_MS later, so a
  * descendant that keeps the pipe open cannot hold it up).
  */
-export function spawnMerged(argv: string[], opts: { env: NodeJS.ProcessEnv; onOutput: (chunk: string) => void; onInfo?: (text: string) => void }): Spawned {
-  const child = spawn('/bin/sh', ['-c', 'exec 2>&1; exec "$@"', 'sh', ...argv], {
-    detached: true,
-    env: opts.env,
-    stdio: opts.onInfo ? ['ignore', 'pipe', 'ignore', 'pipe'] : ['ignore', 'pipe', 'ignore'],
-  });
+export function spawnMerged(argv: string[], opts: { env: NodeJS.ProcessEnv; onOutput: (chunk: string) => void; onInfo?: (text: string) => void; seccomp?: string }): Spawned {
+  const fd = opts.seccomp ? openSync(opts.seccomp, 'r') : undefined;
+  const stdio: StdioOptions = opts.onInfo || fd !== undefined ? ['ignore', 'pipe', 'ignore', opts.onInfo ? 'pipe' : 'ignore'] : ['ignore', 'pipe', 'ignore'];
+  if (fd !== undefined) (stdio as unknown[]).push(fd);
+  const child = spawn('/bin/sh', ['-c', 'exec 2>&1; exec "$@"', 'sh', ...argv], { detached: true, env: opts.env, stdio });
+  if (fd !== undefined) closeSync(fd);
   const decoder = new StringDecoder('utf8');
   const out = child.stdout;
   out?.on('data', (b: Buffer) => {
@@ -98,15 +99,19 @@ export interface Captured {
  * Runs a command to completion and captures its output. With `timeoutMs` the process group is killed when the
  * time is up (code 124 then). Never rejects: a missing program gives code 127.
  */
-export function runCapture(argv: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Captured> {
+export function runCapture(argv: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; seccomp?: string } = {}): Promise<Captured> {
   const [cmd, ...args] = argv;
   return new Promise((resolve) => {
-    const child = spawn(cmd ?? 'false', args, { detached: true, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // `seccomp`: a file opened as fd 4 of the command (bwrap --seccomp 4)
+    const fd = opts.seccomp ? openSync(opts.seccomp, 'r') : undefined;
+    const stdio: unknown[] = ['ignore', 'pipe', 'pipe', ...(fd !== undefined ? ['ignore', fd] : [])];
+    const child = spawn(cmd ?? 'false', args, { detached: true, env: opts.env ?? process.env, stdio: stdio as StdioOptions });
+    if (fd !== undefined) closeSync(fd);
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.on('data', (b: Buffer) => { stdout += b.toString('utf8'); });
-    child.stderr.on('data', (b: Buffer) => { stderr += b.toString('utf8'); });
+    child.stdout?.on('data', (b: Buffer) => { stdout += b.toString('utf8'); });
+    child.stderr?.on('data', (b: Buffer) => { stderr += b.toString('utf8'); });
     const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
       timedOut = true;
       try {

@@ -4,7 +4,7 @@
  */
 import type { ContainerRuntime, KubeletLogger } from '../types.js';
 import { CliRuntime, engineAnswers } from './cli.js';
-import { bwrapWorks, HostRuntime } from './host.js';
+import { bwrapWorks, HostRuntime, pastaWorks } from './host.js';
 import { NoopRuntime } from './noop.js';
 
 /** The runtimes a user can ask for. */
@@ -18,11 +18,18 @@ export class RuntimeUnavailableError extends Error {
   }
 }
 
-async function host(): Promise<ContainerRuntime> {
+/** How the host runtime's pods reach the host: the host loopback ports they may use (`--host-port`). */
+export interface HostNetworkOptions {
+  hostPorts?: number[];
+}
+
+async function host(opts: HostNetworkOptions & { log?: KubeletLogger }): Promise<ContainerRuntime> {
   if (!(await bwrapWorks())) {
     throw new RuntimeUnavailableError('runtime host needs bubblewrap (`bwrap`), which is missing or cannot create a sandbox here (apt-get install bubblewrap)');
   }
-  return new HostRuntime();
+  const pasta = await pastaWorks();
+  if (!pasta) opts.log?.warn('kubelet: pasta (apt-get install passt) is missing or cannot run here: host-runtime pods get a network namespace with loopback only (no outbound network)');
+  return new HostRuntime({ hostPorts: opts.hostPorts ?? [], pasta });
 }
 
 async function engine(name: 'podman' | 'docker', timeoutMs: number): Promise<ContainerRuntime | undefined> {
@@ -31,10 +38,10 @@ async function engine(name: 'podman' | 'docker', timeoutMs: number): Promise<Con
 }
 
 /** The runtime for a choice. */
-export async function selectRuntime(choice: RuntimeChoice, opts: { log?: KubeletLogger } = {}): Promise<ContainerRuntime> {
+export async function selectRuntime(choice: RuntimeChoice, opts: { log?: KubeletLogger } & HostNetworkOptions = {}): Promise<ContainerRuntime> {
   switch (choice) {
     case 'noop': return new NoopRuntime();
-    case 'host': return host();
+    case 'host': return host(opts);
     case 'podman':
     case 'docker': {
       const rt = await engine(choice, 15_000);
@@ -45,7 +52,7 @@ export async function selectRuntime(choice: RuntimeChoice, opts: { log?: Kubelet
       const rt = (await engine('docker', 3000)) ?? (await engine('podman', 5000));
       if (rt) return rt;
       opts.log?.debug?.('kubelet: no container engine answers; using the host runtime');
-      return host();
+      return host(opts);
     }
     default:
       throw new RuntimeUnavailableError(`unknown runtime "${String(choice)}" (host, podman, docker, noop or auto)`);
