@@ -109,7 +109,7 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   api.writeKubeconfig(kubeconfigPath);
   const client = KubeClient.forServer({ server: api.url, token: api.token, ca: api.ca, socketPath: api.socketPath });
-  const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime ?? 'auto', helperPath: helperPath(), allowPrivileged: opts.allowPrivileged === true, hostPorts: opts.hostPorts ?? [] });
+  const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime ?? 'auto', helperPath: helperPath(), allowPrivileged: opts.allowPrivileged === true, hostPorts: [...(opts.hostPorts ?? []), apiPort(api.url)] });
   cleanups.push(() => kubelet.stop());
   if (opts.controllers !== false) {
     // podman/docker: the `prepare` init container's image must exist locally (a helper-only image made here)
@@ -123,6 +123,11 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
   const els = opts.eventListeners === false ? undefined : await startEventListeners(client);
   if (els) cleanups.push(() => els.close());
   return { url: api.url, kubeconfigPath, client, dataDir, runtime: kubelet.runtime, stop };
+}
+
+/** The API server's port: pods reach the cluster's API, as pods in Kubernetes do (still with a token). */
+function apiPort(url: string): number {
+  return Number(new URL(url).port);
 }
 
 /** Serves every EventListener in-process when the Triggers module is present. */

@@ -31,7 +31,7 @@ describe.skipIf(!!missing)('catalog buildah 0.1', () => {
     dir = mkdtempSync(join(tmpdir(), 'tkt-buildah-'));
     registry = await startRegistry(dir);
     base = await pushBusyboxBase(registry.host);
-    cluster = await Cluster.start();
+    cluster = await Cluster.start({ hostPorts: [Number(registry.host.split(':')[1])], allowPrivileged: true });
     await cluster.apply(loadYaml('catalog/task/buildah/0.1/buildah.yaml'));
   });
   afterAll(async () => {

@@ -38,7 +38,7 @@ describe.skipIf(!!missing)('registry push with the ServiceAccount\'s docker cred
     const htpasswd = join(dir, 'htpasswd');
     writeFileSync(htpasswd, execFileSync('htpasswd', ['-Bbn', USER, PASSWORD]));
     registry = await startRegistry(dir, { htpasswd });
-    cluster = await Cluster.start();
+    cluster = await Cluster.start({ hostPorts: [Number(registry.host.split(':')[1])], allowPrivileged: true });
     await cluster.apply(loadYaml('catalog/task/buildah/0.1/buildah.yaml'));
     const auth = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
     await cluster.apply([

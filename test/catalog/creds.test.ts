@@ -60,7 +60,7 @@ describe.skipIf(!!missing)('credentials from the ServiceAccount', () => {
     makeBareRepo(dir, 'private', { 'README.md': 'private readme\n' });
     http = await startGitHttp(dir, { authorization: basicHeader });
     if (!noSshd) sshd = await startSshd(join(dir, 'sshd'));
-    cluster = await Cluster.start();
+    cluster = await Cluster.start({ hostPorts: [Number(new URL(http.url).port), ...(sshd ? [sshd.port] : [])] });
     await cluster.apply(loadYaml('catalog/task/git-clone/0.1/git-clone.yaml'));
     await cluster.apply([
       secret('git-basic', 'kubernetes.io/basic-auth', { 'tekton.dev/git-0': http.url }, { username: USER, password: PASSWORD }),
@@ -144,7 +144,7 @@ describe.skipIf(!!missing)('credentials from the ServiceAccount', () => {
         },
       }),
     ].join('---\n'));
-    const r = await tkt(['run', '--runtime', 'host', '-f', join(repoRoot, 'catalog/task/git-clone/0.1/git-clone.yaml'), '-f', file]);
+    const r = await tkt(['run', '--runtime', 'host', '--host-port', new URL(http.url).port, '-f', join(repoRoot, 'catalog/task/git-clone/0.1/git-clone.yaml'), '-f', file]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('[show : cat] private readme');
   });

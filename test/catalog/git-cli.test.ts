@@ -23,7 +23,7 @@ describe.skipIf(!!missing)('catalog git-cli 0.1', () => {
     dir = mkdtempSync(join(tmpdir(), 'tkt-git-cli-'));
     repo = makeBareRepo(dir, 'repo', { 'README.md': 'hello\n' });
     server = await startGitHttp(dir);
-    cluster = await Cluster.start();
+    cluster = await Cluster.start({ hostPorts: [Number(new URL(server.url).port)] });
     await cluster.apply(loadYaml('catalog/task/git-cli/0.1/git-cli.yaml'));
   });
   afterAll(async () => {

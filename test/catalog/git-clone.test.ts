@@ -29,7 +29,7 @@ describe.skipIf(!!missing)('catalog git-clone 0.1', () => {
     second = commitFiles(repo, { 'README.md': 'two\n' }, 'second commit');
     server = await startGitHttp(dir);
     url = `${server.url}/app.git`;
-    cluster = await Cluster.start();
+    cluster = await Cluster.start({ hostPorts: [Number(new URL(server.url).port)] });
     await cluster.apply(loadYaml('catalog/task/git-clone/0.1/git-clone.yaml'));
   });
   afterAll(async () => {

@@ -46,7 +46,7 @@ describe.skipIf(!!missing)('catalog gitops-bump 0.1', () => {
     server = await startGitHttp(dir);
     forge = await startFakeForge('s3cret-token');
     url = `${server.url}/gitops.git`;
-    cluster = await Cluster.start();
+    cluster = await Cluster.start({ hostPorts: [Number(new URL(server.url).port), Number(new URL(forge.url).port)] });
     await cluster.apply(loadYaml('catalog/task/gitops-bump/0.1/gitops-bump.yaml'));
     await cluster.apply([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'forge' }, stringData: { token: 's3cret-token' } }]);
   });

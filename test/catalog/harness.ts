@@ -59,9 +59,11 @@ export interface Finished<T> {
 export class Cluster {
   private constructor(readonly embedded: Embedded) {}
 
-  static async start(opts: { eventListeners?: boolean; controllerConfig?: Partial<ControllerConfig> } = {}): Promise<Cluster> {
+  /** `hostPorts`: this machine's loopback ports the steps may reach (local git servers, registries). */
+  /** `allowPrivileged`: the node grants privileged containers (the catalog's buildah step is one). */
+  static async start(opts: { eventListeners?: boolean; controllerConfig?: Partial<ControllerConfig>; hostPorts?: number[]; allowPrivileged?: boolean } = {}): Promise<Cluster> {
     return new Cluster(await startEmbedded({
-      runtime: 'host', memory: true, eventListeners: opts.eventListeners ?? false,
+      runtime: 'host', memory: true, eventListeners: opts.eventListeners ?? false, hostPorts: opts.hostPorts ?? [], allowPrivileged: opts.allowPrivileged === true,
       ...(opts.controllerConfig ? { controllerConfig: opts.controllerConfig } : {}),
     }));
   }

@@ -135,7 +135,8 @@ export class HostRuntime implements ContainerRuntime {
   /** The pod's /etc overlays for this container, and the seccomp filter's fd when there is a filter. */
   private extras(launch: ContainerLaunch): SandboxExtras {
     const etc = etcArgs(path.join(launch.pod.dir, 'etc', launch.name), launch.runAsUser ?? 0, launch.runAsGroup ?? 0);
-    return { etc, ...(this.seccompFile() ? { seccompFd: SECCOMP_FD } : {}) };
+    // a privileged container is unconfined, as in Kubernetes (only when the node grants it: privileges.ts)
+    return { etc, ...(this.seccompFile() && !launch.privileged ? { seccompFd: SECCOMP_FD } : {}) };
   }
 
   /** The seccomp program, written once per process into a private temp file (none on other architectures). */
@@ -180,7 +181,8 @@ export class HostRuntime implements ContainerRuntime {
       if (m?.[1]) sandboxPid = Number(m[1]);
     };
     const enter = this.enter(launch.pod);
-    const child = spawnMerged([...enter, this.bwrap, '--info-fd', '3', ...bwrapArgs(launch, command, extras)], { env, onOutput, onInfo, seccomp: this.seccompFile() });
+    const seccomp = extras.seccompFd !== undefined ? this.seccompFile() : undefined;
+    const child = spawnMerged([...enter, this.bwrap, '--info-fd', '3', ...bwrapArgs(launch, command, extras)], { env, onOutput, onInfo, seccomp });
     const network = this.networks.get(launch.pod.uid);
     const exited: Promise<ExitInfo> = child.exited.then((exitCode) => ({ exitCode }));
     return {
@@ -197,7 +199,7 @@ export class HostRuntime implements ContainerRuntime {
         clearTimeout(t);
       },
       exec: async (cmd, timeoutMs) => {
-        const r = await runCapture([...enter, this.bwrap, ...bwrapArgs(launch, cmd, extras)], { timeoutMs, env, seccomp: this.seccompFile() });
+        const r = await runCapture([...enter, this.bwrap, ...bwrapArgs(launch, cmd, extras)], { timeoutMs, env, seccomp });
         return r.code;
       },
       ...(network ? { address: (port: number) => network.address(port), listening: (port: number) => network.listening(port) } : {}),
