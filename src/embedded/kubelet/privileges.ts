@@ -5,11 +5,18 @@
  */
 import type { Container, Pod } from '../../api/types.js';
 
-/** The capabilities containerd and Docker give a container by default (without the CAP_ prefix). */
+/**
+ * The capabilities a container gets by default (without the CAP_ prefix): containerd's and Docker's default set
+ * without NET_RAW (raw sockets let a step spoof packets on the node's network; a step that needs them — ping —
+ * adds NET_RAW, which Pod Security baseline allows).
+ */
 export const DEFAULT_CAPABILITIES = [
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'NET_RAW',
+  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
   'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
 ];
+
+/** Capabilities a pod may add without --allow-privileged: Pod Security baseline's list. */
+export const ADDABLE_CAPABILITIES = [...DEFAULT_CAPABILITIES, 'NET_RAW'];
 
 interface SecurityContextish {
   privileged?: boolean;
@@ -33,7 +40,7 @@ export function privilegesAsked(pod: Pod): string[] {
   for (const c of containersOf(pod)) {
     const sc = (c.securityContext ?? {}) as SecurityContextish;
     if (sc.privileged) out.push(`privileged container "${c.name}"`);
-    const extra = (sc.capabilities?.add ?? []).map(capName).filter((cap) => !DEFAULT_CAPABILITIES.includes(cap));
+    const extra = (sc.capabilities?.add ?? []).map(capName).filter((cap) => !ADDABLE_CAPABILITIES.includes(cap));
     if (extra.length) out.push(`capabilities ${extra.join(', ')} of container "${c.name}"`);
   }
   return out;
