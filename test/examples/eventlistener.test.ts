@@ -34,7 +34,7 @@ describe.skipIf(!!missing)('examples/gitops-ci/eventlistener.yaml', () => {
 
   beforeAll(async () => {
     fx = await GitopsFixture.start();
-    cluster = await Cluster.start({ eventListeners: true });
+    cluster = await Cluster.start({ eventListeners: true, hostPorts: fx.hostPorts, allowPrivileged: true });
     const example = exampleObjects(fx);
     secret = example.secret;
     await cluster.apply(example.objects);

@@ -32,7 +32,7 @@ describe.skipIf(!!missing)('examples/gitops-ci/pipeline.yaml end to end', () => 
 
   function run(params: Record<string, string>, ws: string) {
     const flags = Object.entries({ ...fx.params(), ...params }).flatMap(([k, v]) => ['-p', `${k}=${v}`]);
-    return tkt(['run', '-f', 'examples/gitops-ci/pipeline.yaml', '--runtime', 'host', '-o', 'json', '-w', `source=dir=${join(work, ws)}`, ...flags]);
+    return tkt(['run', '-f', 'examples/gitops-ci/pipeline.yaml', '--runtime', 'host', '-o', 'json', '-w', `source=dir=${join(work, ws)}`, ...fx.runFlags, ...flags]);
   }
 
   it('tests, builds and pushes the image tagged with the commit SHA, and bumps the GitOps repository', async () => {

@@ -64,6 +64,16 @@ export class GitopsFixture {
     return `${this.server.url}/demo-gitops.git`;
   }
 
+  /** The loopback ports the pipeline's steps reach (git server, registry): `--host-port`s of tkt run/up. */
+  get hostPorts(): number[] {
+    return [Number(new URL(this.server.url).port), Number(this.registry.host.split(':')[1])];
+  }
+
+  /** tkt run flags the example needs on the host runtime: its loopback servers, and buildah's privileged step. */
+  get runFlags(): string[] {
+    return [...this.hostPorts.flatMap((p) => ['--host-port', String(p)]), '--allow-privileged'];
+  }
+
   get imageRepo(): string {
     return `${this.registry.host}/demo-app`;
   }
