@@ -13,7 +13,8 @@ import type { KubeObject } from '../api/types.js';
 import { validateObject } from '../api/validate/index.js';
 import { validateRunUpdate } from '../api/validate/update.validate.js';
 import { runControllers, type RunningControllers } from '../controller/index.js';
-import { readConfigMaps, writeFeatureFlags } from '../cluster/config-maps.js';
+import { writeFeatureFlags } from '../cluster/config-maps.js';
+import { LiveConfig, watchConfigMaps } from '../cluster/live-config.js';
 import type { ControllerConfig } from '../controller/config.js';
 import type { Logger } from '../controller/runtime/controller.js';
 import { KubeClient } from '../kube/client.js';
@@ -56,11 +57,12 @@ export function helperPath(): string {
   return process.env.TKT_ENTRYPOINT ?? join(root, 'dist', 'entrypoint', 'entrypoint');
 }
 
-function admission(obj: KubeObject, ctx: { unknownFields: 'Strict' | 'Warn' | 'Ignore'; original?: KubeObject; oldObject?: KubeObject }) {
-  const r = validateObject(obj, { unknownFields: ctx.unknownFields, ...(ctx.original ? { original: ctx.original } : {}) });
+/** Tekton's webhook: validation with the live feature flags (alpha/beta gating), then update rules. */
+const admission = (config: ControllerConfig) => (obj: KubeObject, ctx: { unknownFields: 'Strict' | 'Warn' | 'Ignore'; original?: KubeObject; oldObject?: KubeObject }) => {
+  const r = validateObject(obj, { unknownFields: ctx.unknownFields, features: config.features, ...(ctx.original ? { original: ctx.original } : {}) });
   const errors = ctx.oldObject ? [...r.errors, ...validateRunUpdate(obj, ctx.oldObject)] : r.errors;
   return { ok: errors.length === 0, errors, warnings: r.warnings };
-}
+};
 
 /**
  * The API server's bearer token, kept in the data dir so that kubeconfigs and clients stay valid across a
@@ -83,27 +85,38 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : mkdtempSync(join(tmpdir(), 'tektite-'));
   mkdirSync(dataDir, { recursive: true });
   const logs = new FileLogStore(join(dataDir, 'logs'));
+  // one configuration object, updated in place from Tekton's ConfigMaps; admission and controllers read it
+  const live = new LiveConfig({}, opts.controllerConfig ?? {});
+  const config = live.config;
   const api = await startApiServer({
     ...(opts.memory ? {} : { dataDir }), port: opts.port ?? 0, logs, token: persistentToken(dataDir),
-    admission, defaults: (o: KubeObject) => applyDefaults(o),
+    admission: admission(config),
+    defaults: (o: KubeObject) => applyDefaults(o, { timeoutMinutes: config.defaultTimeoutMinutes, serviceAccount: config.defaultServiceAccount }),
   });
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   api.writeKubeconfig(kubeconfigPath);
   const client = KubeClient.forServer({ server: api.url, token: api.token, ca: api.ca });
   const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime ?? 'auto', helperPath: helperPath() });
   let controllers: RunningControllers | undefined;
+  await writeFeatureFlags(client, SYSTEM_NAMESPACE, opts.featureFlags ?? {});
+  const configMaps = await watchConfigMaps(client, SYSTEM_NAMESPACE, live, {
+    events: opts.controllers !== false,
+    log: (level, message) => {
+      if (level === 'warn' && opts.warn) opts.warn(message);
+      else opts.log?.[level]({}, message);
+    },
+  });
   if (opts.controllers !== false) {
     // podman/docker: the `prepare` init container's image must exist locally (a helper-only image made here)
-    await writeFeatureFlags(client, SYSTEM_NAMESPACE, opts.featureFlags ?? {});
-    const fromMaps = await readConfigMaps(client, SYSTEM_NAMESPACE, opts.warn);
-    const overrides = { ...fromMaps, ...opts.controllerConfig, features: { ...fromMaps.features, ...opts.controllerConfig?.features } as ControllerConfig['features'] };
-    const config = await withHelperImage(kubelet.runtime, helperPath(), overrides).catch(async (err: unknown) => {
+    const images = await withHelperImage(kubelet.runtime, helperPath(), opts.controllerConfig ?? {}).catch(async (err: unknown) => {
+      await configMaps.stop();
       await kubelet.stop();
       await api.close();
       if (temp) rmSync(dataDir, { recursive: true, force: true });
       throw err;
     });
-    controllers = await runControllers({ client, log: opts.log, config });
+    if (images.entrypointImage && images.nopImage) live.override({ entrypointImage: images.entrypointImage, nopImage: images.nopImage });
+    controllers = await runControllers({ client, log: opts.log, liveConfig: config });
   }
   const els = opts.eventListeners === false ? undefined : await startEventListeners(client);
   return {
@@ -111,6 +124,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     async stop() {
       await els?.close();
       await controllers?.stop();
+      await configMaps.stop();
       await kubelet.stop();
       await api.close();
       if (temp) rmSync(dataDir, { recursive: true, force: true });
