@@ -70,7 +70,16 @@ ${extra}  taskSpec:
 `;
 }
 
-const DEBUG_RUN = taskRunYaml('debug-run', 'steps: [{name: a, image: busybox, script: "true"}]', '  debug: {breakpoints: {onFailure: enabled}}\n');
+/** Pipelines in Pipelines (alpha): a pipeline task with pipelineSpec. */
+const NESTED = `apiVersion: tekton.dev/v1
+kind: Pipeline
+metadata: {name: nested, namespace: ${NS}}
+spec:
+  tasks:
+    - name: child
+      pipelineSpec:
+        tasks: [{name: t, taskSpec: {steps: [{name: a, image: busybox, script: "true"}]}}]
+`;
 const STEP_WHEN_RUN = taskRunYaml('when-run', 'steps: [{name: a, image: busybox, script: "true", when: [{input: "a", operator: in, values: ["a"]}]}]');
 const dryRun = (yaml: string) => kubectl(['create', '--dry-run=server', '-f', '-'], yaml);
 
@@ -81,18 +90,18 @@ beforeAll(async () => {
 describe('feature-flags changed with kubectl apply without a restart', () => {
   it('enable-api-fields: alpha fields refused under stable and beta, accepted under alpha; beta fields refused under stable', async () => {
     await configure({ 'enable-api-fields': 'stable' });
-    const stableDebug = await dryRun(DEBUG_RUN);
-    expect(stableDebug.code).not.toBe(0);
-    expect(stableDebug.stderr).toContain('spec.debug: debug requires "enable-api-fields" feature gate to be "alpha" but it is "stable"');
+    const stableNested = await dryRun(NESTED);
+    expect(stableNested.code).not.toBe(0);
+    expect(stableNested.stderr).toContain('spec.tasks[0].pipelineSpec: pipelineSpec requires "enable-api-fields" feature gate to be "alpha" but it is "stable"');
     const stableWhen = await dryRun(STEP_WHEN_RUN);
     expect(stableWhen.stderr).toContain('step when expressions requires "enable-api-fields" feature gate to be "beta" but it is "stable"');
 
     await configure({ 'enable-api-fields': 'beta' });
-    expect((await dryRun(DEBUG_RUN)).stderr).toContain('debug requires "enable-api-fields" feature gate to be "alpha" but it is "beta"');
+    expect((await dryRun(NESTED)).stderr).toContain('pipelineSpec requires "enable-api-fields" feature gate to be "alpha" but it is "beta"');
     expect(await dryRun(STEP_WHEN_RUN)).toMatchObject({ code: 0 });
 
     await configure({ 'enable-api-fields': 'alpha' });
-    expect(await dryRun(DEBUG_RUN)).toMatchObject({ code: 0 });
+    expect(await dryRun(NESTED)).toMatchObject({ code: 0 });
     await configure({ 'enable-api-fields': 'beta' });
   }, 120_000);
 
@@ -154,7 +163,7 @@ describe('feature-flags changed with kubectl apply without a restart', () => {
     await configure({ 'enable-api-fields': 'alpha' });
     await configure({ 'enable-api-fields': 'gamma', 'coschedule': 'pipelineruns' });
     // still alpha: the bad value was not applied
-    expect(await dryRun(DEBUG_RUN)).toMatchObject({ code: 0 });
+    expect(await dryRun(NESTED)).toMatchObject({ code: 0 });
     const events = await waitFor('Warning events on feature-flags', async () => {
       const r = await kubectl(['get', 'events', '-n', SYSTEM, '--field-selector', 'involvedObject.name=feature-flags', '-o', 'json']);
       const items = (JSON.parse(r.stdout || '{"items":[]}') as { items: Array<KubeObject & { type?: string; reason?: string; message?: string }> }).items;

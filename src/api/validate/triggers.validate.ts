@@ -26,6 +26,8 @@ export function validateEventListenerSpec(errs: FieldErrors, spec: EventListener
   });
   const res = spec.resources;
   if (res?.kubernetesResource && res.customResource) errs.add('spec.resources', 'kubernetesResource and customResource cannot both be set; use one');
+  else if (res?.customResource) errs.add('spec.resources.customResource', 'not supported by tektite: an EventListener runs as a Deployment (kubernetesResource), not as a Knative Service; use kubernetesResource or remove it');
+  if (spec.cloudEventURI) errs.add('spec.cloudEventURI', 'not supported by tektite: EventListeners do not send CloudEvents; remove cloudEventURI');
   const kr = res?.kubernetesResource;
   if (kr?.serviceLoadBalancerClass !== undefined && kr.serviceType !== 'LoadBalancer') {
     errs.add('spec.resources.kubernetesResource.serviceLoadBalancerClass', 'serviceLoadBalancerClass can only be used with serviceType: LoadBalancer');
