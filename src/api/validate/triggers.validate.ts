@@ -36,7 +36,13 @@ export function validateEventListenerSpec(errs: FieldErrors, spec: EventListener
   if (Array.isArray(containers) && containers.length > 1) errs.add('spec.resources.kubernetesResource.spec.template.spec.containers', 'only one container is allowed');
 }
 
+/** A trigger's own service account: Triggers impersonates it to create resources; tektite does not (refused, not ignored). */
+function refuseTriggerServiceAccount(errs: FieldErrors, sa: string | undefined, at: string): void {
+  if (sa) errs.add(joinPath(at, 'serviceAccountName'), 'not supported by tektite: resources are created with the EventListener\'s service account (impersonating a trigger\'s service account is not implemented); remove it or set serviceAccountName on the EventListener');
+}
+
 function validateElTrigger(errs: FieldErrors, t: EventListenerTrigger, at: string): void {
+  refuseTriggerServiceAccount(errs, t.serviceAccountName, at);
   if (t.name !== undefined && (t.name.length > 63 || !LABEL_VALUE.test(t.name))) {
     errs.add(joinPath(at, 'name'), `invalid trigger name "${t.name}": it must be a valid label value (at most 63 letters, digits, "-", "_", ".")`);
   }
@@ -54,6 +60,7 @@ function validateElTrigger(errs: FieldErrors, t: EventListenerTrigger, at: strin
 
 /** Validates a Trigger spec at `spec`. */
 export function validateTriggerSpec(errs: FieldErrors, spec: TriggerSpec): void {
+  refuseTriggerServiceAccount(errs, spec.serviceAccountName, 'spec');
   validateTemplateRef(errs, spec.template, 'spec.template');
   validateBindings(errs, spec.bindings, 'spec.bindings');
   validateInterceptors(errs, spec.interceptors, 'spec.interceptors');
