@@ -11,8 +11,10 @@
  *   custom task's controller).
  * - `informational`: no behaviour in Tekton either (descriptions, display names, legacy apiversion); stored and shown.
  * - `gated`/`rejected`: refused at admission (feature flag off / not implemented); `sample` proves the message.
+ * - `warned`: not applied, but used by Tekton's own examples: accepted with an admission warning (kubectl prints
+ *   it); `sample` proves the warning.
  */
-export type How = 'honoured' | 'untested' | 'passed' | 'copied' | 'informational' | 'gated' | 'rejected';
+export type How = 'honoured' | 'untested' | 'passed' | 'copied' | 'informational' | 'gated' | 'rejected' | 'warned';
 
 export interface Rule {
   re: RegExp;
@@ -137,12 +139,12 @@ export const RULES: Rule[] = [
   h(/^EventListener:spec(\.(labelSelector|namespaceSelector)(\..*)?)?$/, 'src/triggers/select.test.ts'),
   h(/^EventListener:spec\.(serviceAccountName|resources(\.kubernetesResource.*)?)$/, 'test/cluster/eventlistener.test.ts'),
   {
-    re: /^EventListener:spec\.resources\.customResource(\..*)?$/, how: 'rejected', by: 'Knative Services are not used',
-    sample: { obj: obj('triggers.tekton.dev/v1beta1', 'EventListener', { triggers: [{ triggerRef: 't' }], resources: { customResource: { apiVersion: 'serving.knative.dev/v1', kind: 'Service' } } }), path: 'spec.resources.customResource', message: 'not supported by tektite' },
+    re: /^EventListener:spec\.resources\.customResource(\..*)?$/, how: 'warned', by: 'Knative Services are not used',
+    sample: { obj: obj('triggers.tekton.dev/v1beta1', 'EventListener', { triggers: [{ triggerRef: 't' }], resources: { customResource: { apiVersion: 'serving.knative.dev/v1', kind: 'Service' } } }), path: 'spec.resources.customResource', message: 'not applied by tektite' },
   },
   {
-    re: /^EventListener:spec\.cloudEventURI$/, how: 'rejected', by: 'CloudEvents are not sent',
-    sample: { obj: obj('triggers.tekton.dev/v1beta1', 'EventListener', { triggers: [{ triggerRef: 't' }], cloudEventURI: 'http://sink' }), path: 'spec.cloudEventURI', message: 'not supported by tektite' },
+    re: /^EventListener:spec\.cloudEventURI$/, how: 'warned', by: 'CloudEvents are not sent',
+    sample: { obj: obj('triggers.tekton.dev/v1beta1', 'EventListener', { triggers: [{ triggerRef: 't' }], cloudEventURI: 'http://sink' }), path: 'spec.cloudEventURI', message: 'not applied by tektite' },
   },
   h(/^EventListener:spec\.(triggers|triggerGroups)(\[\]\.(name|triggerSelector))?$/, 'src/triggers/sink-groups.test.ts'),
   h(/^EventListener:spec\.triggerGroups\[\]\.triggerSelector\.(labelSelector|namespaceSelector)(\..*)?$/, 'src/triggers/select.test.ts'),
@@ -157,8 +159,8 @@ export const RULES: Rule[] = [
   untested(/^Trigger:spec\.interceptors\[\]\.webhook\.objectRef.*$/, 'src/triggers/interceptors/chain.ts'),
   h(/^Trigger:spec\.interceptors\[\]\.webhook.*$/, 'test/triggers/webhook-interceptors.test.ts'),
   {
-    re: /^Trigger:spec\.serviceAccountName$/, how: 'rejected', by: 'impersonating a trigger\'s service account is not implemented',
-    sample: { obj: obj('triggers.tekton.dev/v1beta1', 'Trigger', { template: { ref: 't' }, serviceAccountName: 'sa' }), path: 'spec.serviceAccountName', message: 'not supported by tektite' },
+    re: /^Trigger:spec\.serviceAccountName$/, how: 'warned', by: 'impersonating a trigger\'s service account is not implemented',
+    sample: { obj: obj('triggers.tekton.dev/v1beta1', 'Trigger', { template: { ref: 't' }, serviceAccountName: 'sa' }), path: 'spec.serviceAccountName', message: 'not applied by tektite' },
   },
   h(/^Trigger:spec\.template\.spec\.params\[\]\.default$/, 'src/triggers/sink.test.ts'),
   h(/^Trigger:spec\.template(\.(ref|spec(\.params(\[\]\.name)?|\.resourcetemplates)?))?$/, 'src/triggers/template.test.ts'),

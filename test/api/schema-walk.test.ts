@@ -113,6 +113,14 @@ describe('every field of every schema is honoured, copied to the pod, or refused
     }
   });
 
+  it('fields accepted but not applied carry an admission warning', () => {
+    for (const r of RULES.filter((x) => x.how === 'warned')) {
+      expect(r.sample, `${String(r.re)} needs a sample`).toBeDefined();
+      const { warnings } = validateObject(r.sample!.obj, { features: defaultFeatureFlags() });
+      expect(warnings, String(r.re)).toEqual(expect.arrayContaining([{ path: r.sample!.path, message: expect.stringContaining(r.sample!.message) }]));
+    }
+  });
+
   it('copied fields reach the pod as written', () => {
     const k8s = {
       env: [{ name: 'E', value: 'v' }], envFrom: [{ configMapRef: { name: 'cm' } }], volumeMounts: [{ name: 'v', mountPath: '/v' }],

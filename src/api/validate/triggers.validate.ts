@@ -26,8 +26,9 @@ export function validateEventListenerSpec(errs: FieldErrors, spec: EventListener
   });
   const res = spec.resources;
   if (res?.kubernetesResource && res.customResource) errs.add('spec.resources', 'kubernetesResource and customResource cannot both be set; use one');
-  else if (res?.customResource) errs.add('spec.resources.customResource', 'not supported by tektite: an EventListener runs as a Deployment (kubernetesResource), not as a Knative Service; use kubernetesResource or remove it');
-  if (spec.cloudEventURI) errs.add('spec.cloudEventURI', 'not supported by tektite: EventListeners do not send CloudEvents; remove cloudEventURI');
+  // accepted with a warning (Tekton's examples use them), never silently
+  else if (res?.customResource) errs.warn('spec.resources.customResource', 'not applied by tektite: the EventListener runs as a Deployment and Service, not as a Knative Service');
+  if (spec.cloudEventURI) errs.warn('spec.cloudEventURI', 'not applied by tektite: EventListeners do not send CloudEvents (Kubernetes Events are written instead)');
   const kr = res?.kubernetesResource;
   if (kr?.serviceLoadBalancerClass !== undefined && kr.serviceType !== 'LoadBalancer') {
     errs.add('spec.resources.kubernetesResource.serviceLoadBalancerClass', 'serviceLoadBalancerClass can only be used with serviceType: LoadBalancer');
@@ -36,9 +37,12 @@ export function validateEventListenerSpec(errs: FieldErrors, spec: EventListener
   if (Array.isArray(containers) && containers.length > 1) errs.add('spec.resources.kubernetesResource.spec.template.spec.containers', 'only one container is allowed');
 }
 
-/** A trigger's own service account: Triggers impersonates it to create resources; tektite does not (refused, not ignored). */
+/**
+ * A trigger's own service account: Triggers impersonates it to create resources; tektite does not. Tekton's own
+ * examples set it, so it is accepted with a warning (kubectl prints it), never silently.
+ */
 function refuseTriggerServiceAccount(errs: FieldErrors, sa: string | undefined, at: string): void {
-  if (sa) errs.add(joinPath(at, 'serviceAccountName'), 'not supported by tektite: resources are created with the EventListener\'s service account (impersonating a trigger\'s service account is not implemented); remove it or set serviceAccountName on the EventListener');
+  if (sa) errs.warn(joinPath(at, 'serviceAccountName'), 'not applied by tektite: resources are created with the EventListener\'s service account (impersonating a trigger\'s service account is not implemented)');
 }
 
 function validateElTrigger(errs: FieldErrors, t: EventListenerTrigger, at: string): void {
