@@ -122,7 +122,7 @@ describe('every field of every schema is honoured, copied to the pod, or refused
   });
 
   it('copied fields reach the pod as written', () => {
-    const k8s = {
+    const k8s: Record<string, unknown> = {
       env: [{ name: 'E', value: 'v' }], envFrom: [{ configMapRef: { name: 'cm' } }], volumeMounts: [{ name: 'v', mountPath: '/v' }],
       volumeDevices: [{ name: 'd', devicePath: '/dev/x' }], imagePullPolicy: 'Always', securityContext: { runAsUser: 1000 },
     };
@@ -148,8 +148,9 @@ describe('every field of every schema is honoured, copied to the pod, or refused
     if (!built.ok) return;
     const [step, sidecar] = [built.pod.spec.containers.find((c) => c.name === 'step-a'), built.pod.spec.containers.find((c) => c.name === 'sidecar-s')];
     for (const [k, v] of Object.entries(k8s)) {
-      expect((step as Record<string, unknown>)[k], `step ${k}`).toEqual(Array.isArray(v) ? expect.arrayContaining(v) : v);
-      expect((sidecar as Record<string, unknown>)[k], `sidecar ${k}`).toEqual(Array.isArray(v) ? expect.arrayContaining(v) : v);
+      const want: unknown = Array.isArray(v) ? expect.arrayContaining(v as unknown[]) : v;
+      expect((step as Record<string, unknown>)[k], `step ${k}`).toEqual(want);
+      expect((sidecar as Record<string, unknown>)[k], `sidecar ${k}`).toEqual(want);
     }
     for (const [k, v] of Object.entries(sidecarOnly)) expect((sidecar as Record<string, unknown>)[k], `sidecar ${k}`).toEqual(v);
     for (const [k, v] of Object.entries(template)) expect((built.pod.spec as Record<string, unknown>)[k], `podTemplate ${k}`).toEqual(v);
