@@ -14,15 +14,36 @@ export const DEFAULT_TIMEOUT = '1h0m0s';
 /** Tekton's `default-service-account`. */
 export const DEFAULT_SERVICE_ACCOUNT = 'default';
 
+/** The live values of Tekton's config-defaults that admission applies (Tekton's defaults when absent). */
+export interface DefaultsConfig {
+  /** default-timeout-minutes (0 = no timeout). */
+  timeoutMinutes?: number;
+  /** default-service-account. */
+  serviceAccount?: string;
+}
+
+/** A whole number of minutes as a Go duration string, as Tekton stores the default timeout (60 → 1h0m0s). */
+export function minutesAsGoDuration(minutes: number): string {
+  if (minutes <= 0) return '0s';
+  const h = Math.floor(minutes / 60);
+  return h > 0 ? `${h}h${minutes % 60}m0s` : `${minutes}m0s`;
+}
+
 /** Returns a defaulted, normalised copy of `obj`; objects of other kinds come back as plain copies. */
-export function applyDefaults<O extends T.KubeObject>(obj: O): O {
+export function applyDefaults<O extends T.KubeObject>(obj: O, config: DefaultsConfig = {}): O {
   const copy = normalise(obj);
   const spec = (copy as { spec?: unknown }).spec;
   if (spec === null || typeof spec !== 'object') return copy;
   const apply = DEFAULTERS[copy.kind];
-  if (apply && /^(triggers\.)?tekton\.dev\//.test(copy.apiVersion)) apply(spec as never);
+  const cfg = {
+    timeout: config.timeoutMinutes === undefined ? DEFAULT_TIMEOUT : minutesAsGoDuration(config.timeoutMinutes),
+    serviceAccount: config.serviceAccount || DEFAULT_SERVICE_ACCOUNT,
+  };
+  if (apply && /^(triggers\.)?tekton\.dev\//.test(copy.apiVersion)) apply(spec as never, cfg);
   return copy;
 }
+
+interface Cfg { timeout: string; serviceAccount: string }
 
 /** A copy of `obj`, run through its kind's schema when that succeeds (transforms applied, undefined keys dropped). */
 function normalise<O extends T.KubeObject>(obj: O): O {
@@ -33,15 +54,15 @@ function normalise<O extends T.KubeObject>(obj: O): O {
   return JSON.parse(JSON.stringify(value)) as O;
 }
 
-const DEFAULTERS: Record<string, (spec: never) => void> = {
+const DEFAULTERS: Record<string, (spec: never, cfg: Cfg) => void> = {
   Task: (s: T.TaskSpec) => defaultTaskSpec(s),
   StepAction: (s: T.StepActionSpec) => {
     s.params?.forEach(defaultParamSpec);
     s.results?.forEach(defaultResult);
   },
   Pipeline: (s: T.PipelineSpec) => defaultPipelineSpec(s),
-  TaskRun: (s: T.TaskRunSpec) => defaultTaskRunSpec(s),
-  PipelineRun: (s: T.PipelineRunSpec) => defaultPipelineRunSpec(s),
+  TaskRun: (s: T.TaskRunSpec, cfg: Cfg) => defaultTaskRunSpec(s, cfg),
+  PipelineRun: (s: T.PipelineRunSpec, cfg: Cfg) => defaultPipelineRunSpec(s, cfg),
   Trigger: (s: T.TriggerSpec) => defaultTrigger(s),
   EventListener: (s: T.EventListenerSpec) => {
     s.triggers?.forEach(defaultTrigger);
@@ -90,18 +111,18 @@ function defaultPipelineSpec(s: T.PipelineSpec): void {
   }
 }
 
-function defaultTaskRunSpec(s: T.TaskRunSpec): void {
-  s.timeout ??= DEFAULT_TIMEOUT;
-  s.serviceAccountName ??= DEFAULT_SERVICE_ACCOUNT;
+function defaultTaskRunSpec(s: T.TaskRunSpec, cfg: Cfg): void {
+  s.timeout ??= cfg.timeout;
+  s.serviceAccountName ??= cfg.serviceAccount;
   defaultTaskRef(s.taskRef);
   if (s.taskSpec) defaultTaskSpec(s.taskSpec);
 }
 
-function defaultPipelineRunSpec(s: T.PipelineRunSpec): void {
+function defaultPipelineRunSpec(s: T.PipelineRunSpec, cfg: Cfg): void {
   s.timeouts ??= {};
-  s.timeouts.pipeline ??= DEFAULT_TIMEOUT;
+  s.timeouts.pipeline ??= cfg.timeout;
   s.taskRunTemplate ??= {};
-  s.taskRunTemplate.serviceAccountName ??= DEFAULT_SERVICE_ACCOUNT;
+  s.taskRunTemplate.serviceAccountName ??= cfg.serviceAccount;
   if (s.pipelineSpec) defaultPipelineSpec(s.pipelineSpec);
 }
 

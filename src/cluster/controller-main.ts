@@ -7,14 +7,16 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { defaultControllerConfig, type ControllerConfig } from '../controller/config.js';
+import type { KubeObject } from '../api/types.js';
+import type { ControllerConfig } from '../controller/config.js';
 import { runEventListenerController } from '../controller/eventlistener/index.js';
 import { runControllers } from '../controller/index.js';
 import { LeaderElector, type LeaderWork } from '../controller/leader/index.js';
 import { RunMetrics } from '../controller/metrics/index.js';
 import type { Logger } from '../controller/runtime/controller.js';
 import { KubeClient, loadKubeConfig } from '../kube/client.js';
-import { readConfigMaps } from './config-maps.js';
+import { parseConfigMapKeys } from './config-keys.js';
+import { LiveConfig, watchConfigMaps } from './live-config.js';
 import { listenHealth, listenMetrics, type Endpoint, type HealthState } from './http.js';
 import { createLogger } from './logger.js';
 
@@ -72,7 +74,7 @@ export async function runClusterController(opts: ClusterControllerOptions = {}):
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const runMetrics = new RunMetrics(registry);
-  const le = opts.leaderElection ?? {};
+  const le = { ...(await leaderElectionConfig(client, systemNamespace, log)), ...opts.leaderElection };
   const lease = le.leaseName ?? LEASE_NAME;
   const elector = new LeaderElector({
     client, namespace: systemNamespace, name: lease, identity, log,
@@ -120,18 +122,47 @@ interface LeaderDeps {
   runMetrics: RunMetrics;
 }
 
-/** What the leader runs: config maps → controllers, EventListener controller, metrics informers. */
-async function startLeaderWork(d: LeaderDeps): Promise<LeaderWork> {
-  const fromMaps = await readConfigMaps(d.client, d.systemNamespace, (m) => d.log.warn({ configMap: 'feature-flags' }, m)).catch((err: unknown) => {
-    d.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not read config-defaults/feature-flags; using defaults');
+/**
+ * config-leader-election (or Knative's newer name config-leader-election-controller), read once at start as
+ * Knative does: a later change is logged as taking effect at the next start. Bad timings fall back to defaults.
+ */
+async function leaderElectionConfig(client: KubeClient, namespace: string, log: Logger): Promise<ControllerConfig['leaderElection']> {
+  const out: NonNullable<ControllerConfig['leaderElection']> = {};
+  for (const name of ['config-leader-election', 'config-leader-election-controller']) {
+    const cm = await client.tryGet<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap' }, namespace, name).catch(() => undefined);
+    for (const { key, outcome } of parseConfigMapKeys(name, cm?.data)) {
+      if ('set' in outcome) Object.assign(out, outcome.set.leaderElection);
+      else log.warn({ configMap: name }, `ConfigMap ${namespace}/${name}: ${key}: ${outcome.problem}; not applied`);
+    }
+  }
+  const lease = (out.leaseDurationSeconds ?? 15) * 1000;
+  const renew = out.renewDeadlineMs ?? 10_000;
+  if (renew >= lease || (out.retryPeriodMs ?? 2_000) >= renew) {
+    log.warn({ configMap: 'config-leader-election' }, 'config-leader-election: need retry-period < renew-deadline < lease-duration; the defaults (2s, 10s, 15s) apply');
     return {};
-  });
-  const config = defaultControllerConfig({ entrypointImage: d.image, nopImage: d.image, ...fromMaps, ...d.opts.config });
+  }
+  return out;
+}
+
+/** What the leader runs: config maps (watched) → controllers, EventListener controller, metrics informers. */
+async function startLeaderWork(d: LeaderDeps): Promise<LeaderWork> {
+  const live = new LiveConfig({ entrypointImage: d.image, nopImage: d.image }, d.opts.config ?? {});
+  const config = live.config;
   const stops: Array<() => Promise<void> | void> = [];
   try {
+    const configMaps = await watchConfigMaps(d.client, d.systemNamespace, live, {
+      log: (level, message) => d.log[level]({ configMaps: d.systemNamespace }, message),
+      onChange: (name) => {
+        if (name.startsWith('config-leader-election')) d.log.warn({ configMap: name }, `${name} changed: leader election timings take effect when the controller restarts`);
+      },
+    }).catch((err: unknown) => {
+      d.log.warn({ err: err instanceof Error ? err.message : String(err) }, `could not watch the ConfigMaps of ${d.systemNamespace}; Tekton's defaults apply`);
+      return undefined;
+    });
+    if (configMaps) stops.push(() => configMaps.stop());
     const metrics = await d.runMetrics.watch({ client: d.client, namespace: d.opts.watchNamespace });
     stops.push(() => metrics.stop());
-    const controllers = await runControllers({ client: d.client, config, log: d.log, namespace: d.opts.watchNamespace });
+    const controllers = await runControllers({ client: d.client, liveConfig: config, log: d.log, namespace: d.opts.watchNamespace });
     stops.push(() => controllers.stop());
     if (d.opts.eventListeners !== false) {
       const els = await runEventListenerController({ client: d.client, image: d.image, log: d.log, namespace: d.opts.watchNamespace });

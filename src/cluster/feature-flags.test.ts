@@ -10,11 +10,12 @@ describe('feature-flags', () => {
   });
 
   it('reports bad values, unsupported non-default values and unknown keys; Tekton defaults of unsupported keys are fine', () => {
-    const r = parseFeatureFlags({ 'results-from': 'disk', 'keep-pod-on-cancel': 'true', 'enable-param-enum': 'false', nope: '1', 'max-result-size': '-1' });
+    const r = parseFeatureFlags({ 'results-from': 'disk', coschedule: 'pipelineruns', 'enforce-nonfalsifiability': 'none', 'enable-param-enum': 'maybe', nope: '1', 'max-result-size': '-1' });
     expect(r.set).toEqual({});
     expect(r.problems).toEqual([
       'feature-flags: results-from must be "termination-message" or "sidecar-logs", got "disk"; the default is kept',
-      'feature-flags: keep-pod-on-cancel: "true" is not supported by tektite (keeping the pod of a cancelled TaskRun is not implemented yet); Tekton\'s default "false" applies',
+      'feature-flags: coschedule: "pipelineruns" is not supported by tektite (the affinity assistant does not apply (one node)); Tekton\'s default "workspaces" applies',
+      'feature-flags: enable-param-enum must be "true" or "false", got "maybe"; the default is kept',
       expect.stringMatching(/^feature-flags: unknown key nope \(ignored\); tektite reads enable-api-fields, /),
       'feature-flags: max-result-size must be a whole number of bytes from 1 to 1572864 (1.5 MiB), got "-1"; the default is kept',
     ]);
@@ -22,9 +23,9 @@ describe('feature-flags', () => {
 
   it('--feature-flags: KEY=VALUE, refusals without the ConfigMap wording', () => {
     expect(featureFlagArgs(['results-from=sidecar-logs'])).toEqual({ data: { 'results-from': 'sidecar-logs' }, problems: [] });
-    expect(featureFlagArgs(['results-from', 'keep-pod-on-cancel=true']).problems).toEqual([
+    expect(featureFlagArgs(['results-from', 'coschedule=pipelineruns']).problems).toEqual([
       '--feature-flags "results-from": expected KEY=VALUE (e.g. results-from=sidecar-logs)',
-      '--feature-flags: keep-pod-on-cancel: "true" is not supported by tektite (keeping the pod of a cancelled TaskRun is not implemented yet)',
+      '--feature-flags: coschedule: "pipelineruns" is not supported by tektite (the affinity assistant does not apply (one node))',
     ]);
   });
 

@@ -25,14 +25,14 @@ const PARSERS: Record<string, (v: string) => Parsed> = {
   'enable-artifacts': bool('enable-artifacts', 'enableArtifacts'),
   'require-git-ssh-secret-known-hosts': bool('require-git-ssh-secret-known-hosts', 'requireGitSshSecretKnownHosts'),
   'await-sidecar-readiness': bool('await-sidecar-readiness', 'awaitSidecarReadiness'),
+  'keep-pod-on-cancel': bool('keep-pod-on-cancel', 'keepPodOnCancel'),
+  'enable-cel-in-whenexpression': bool('enable-cel-in-whenexpression', 'enableCelInWhenExpression'),
+  'enable-param-enum': bool('enable-param-enum', 'enableParamEnum'),
+  'enable-provenance-in-status': bool('enable-provenance-in-status', 'enableProvenanceInStatus'),
 };
 
 /** Tekton keys that tektite does not act on yet: setting them to a non-default value is refused with this reason. */
 const NOT_SUPPORTED: Record<string, string> = {
-  'keep-pod-on-cancel': 'keeping the pod of a cancelled TaskRun is not implemented yet',
-  'enable-cel-in-whenexpression': 'CEL in pipeline-task when expressions is not implemented yet',
-  'enable-param-enum': 'param enums are not implemented yet',
-  'enable-provenance-in-status': 'status.provenance is not recorded yet',
   'set-security-context': 'security contexts on injected containers are not set yet',
   'send-cloudevents-for-runs': 'CloudEvents for runs are not sent',
   'trusted-resources-verification-no-match-policy': 'trusted resources (signature verification) are not implemented',
@@ -48,7 +48,6 @@ const NOT_SUPPORTED: Record<string, string> = {
 
 /** Tekton's defaults of the keys tektite does not act on: a ConfigMap that sets them to these is fine. */
 const TEKTON_DEFAULTS: Record<string, string> = {
-  'keep-pod-on-cancel': 'false', 'enable-cel-in-whenexpression': 'false', 'enable-param-enum': 'false', 'enable-provenance-in-status': 'true',
   'set-security-context': 'false', 'send-cloudevents-for-runs': 'false', 'trusted-resources-verification-no-match-policy': 'ignore',
   'enforce-nonfalsifiability': 'none', 'coschedule': 'workspaces', 'disable-inline-spec': '', 'enable-concise-resolver-syntax': 'false',
   'enable-kubernetes-sidecar': 'false', 'running-in-environment-with-injected-sidecars': 'true', 'enable-step-actions': 'true',

@@ -39,7 +39,7 @@ export const CONTROLLER_PERMISSIONS: readonly Permission[] = [
   { group: 'apps', resource: 'deployments', verbs: ['get', 'list', 'watch', 'create', 'update'], scope: 'cluster', usedBy: 'controller/eventlistener (get after an AlreadyExists race)' },
   { group: '', resource: 'services', verbs: ['get', 'list', 'watch', 'create', 'update'], scope: 'cluster', usedBy: 'controller/eventlistener (get after an AlreadyExists race)' },
   { group: 'coordination.k8s.io', resource: 'leases', verbs: ['get', 'create', 'update'], scope: 'system-namespace', usedBy: 'controller/leader' },
-  { group: '', resource: 'configmaps', verbs: ['get'], scope: 'system-namespace', usedBy: 'config-defaults and feature-flags (cluster/config-maps.ts)' },
+  { group: '', resource: 'configmaps', verbs: ['get', 'list', 'watch'], scope: 'system-namespace', usedBy: 'Tekton\'s ConfigMaps, watched (cluster/live-config.ts) and config-leader-election read at start' },
 ];
 
 /** EventListener sinks (`tkt eventlistener`, src/triggers), namespaced part (bound per namespace). */

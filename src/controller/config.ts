@@ -1,7 +1,10 @@
 /**
  * Controller configuration: Tekton's defaults and feature flags that the reconcilers read, with Tekton's
- * default values. Built once at start-up and passed down; never read from the environment deep inside.
+ * default values. Built at start-up and passed down; never read from the environment deep inside. Tekton's
+ * ConfigMaps update the one object in place while the controllers run (src/cluster/live-config.ts), so read it
+ * when it is needed rather than copying values out of it at start.
  */
+import type { PodTemplate } from '../api/types.js';
 
 export interface ControllerConfig {
   /** Image of the `prepare` init container, holding the step helper at /tektite/entrypoint. */
@@ -18,6 +21,10 @@ export interface ControllerConfig {
   awaitSidecarReadiness: boolean;
   /** Tekton's default-max-matrix-combinations-count. */
   maxMatrixCombinations: number;
+  /** Tekton's default-pod-template: merged under every TaskRun's podTemplate when its pod is built. */
+  defaultPodTemplate?: PodTemplate;
+  /** config-leader-election (read when a cluster controller starts). */
+  leaderElection?: { leaseDurationSeconds?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
   /** Reconcile workers per controller. */
   workers: number;
   /** Tekton's `feature-flags` ConfigMap (tekton-pipelines namespace), parsed; Tekton's defaults when absent. */

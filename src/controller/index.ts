@@ -25,6 +25,8 @@ export interface RunningControllers {
 export interface RunControllersOptions {
   client: KubeClient;
   config?: Partial<ControllerConfig>;
+  /** The configuration object itself, read at each use (Tekton's ConfigMaps update it in place); wins over `config`. */
+  liveConfig?: ControllerConfig;
   log?: Logger;
   /** Restrict to one namespace (default: all). */
   namespace?: string;
@@ -64,7 +66,7 @@ function makeInformers(opts: RunControllersOptions, log: Logger) {
 
 /** Starts the TaskRun and PipelineRun controllers; resolves once their caches are synced. */
 export async function runControllers(opts: RunControllersOptions): Promise<RunningControllers> {
-  const config = defaultControllerConfig(opts.config);
+  const config = opts.liveConfig ?? defaultControllerConfig(opts.config);
   const log = opts.log ?? silentLogger;
   const { pipelineRuns, taskRuns, customRuns, pods, definitions, client } = makeInformers(opts, log);
   // the knative agent names of Tekton's controllers are the event source components

@@ -14,7 +14,8 @@ import type { KubeObject } from '../api/types.js';
 import { validateObject } from '../api/validate/index.js';
 import { validateRunUpdate } from '../api/validate/update.validate.js';
 import { runControllers } from '../controller/index.js';
-import { readConfigMaps, writeFeatureFlags } from '../cluster/config-maps.js';
+import { writeFeatureFlags } from '../cluster/config-maps.js';
+import { LiveConfig, watchConfigMaps } from '../cluster/live-config.js';
 import type { ControllerConfig } from '../controller/config.js';
 import type { Logger } from '../controller/runtime/controller.js';
 import { KubeClient } from '../kube/client.js';
@@ -60,11 +61,12 @@ export function helperPath(): string {
   return process.env.TKT_ENTRYPOINT ?? join(packageRoot(), 'dist', 'entrypoint', 'entrypoint');
 }
 
-function admission(obj: KubeObject, ctx: { unknownFields: 'Strict' | 'Warn' | 'Ignore'; original?: KubeObject; oldObject?: KubeObject }) {
-  const r = validateObject(obj, { unknownFields: ctx.unknownFields, ...(ctx.original ? { original: ctx.original } : {}) });
+/** Tekton's webhook: validation with the live feature flags (alpha/beta gating), then update rules. */
+const admission = (config: ControllerConfig) => (obj: KubeObject, ctx: { unknownFields: 'Strict' | 'Warn' | 'Ignore'; original?: KubeObject; oldObject?: KubeObject }) => {
+  const r = validateObject(obj, { unknownFields: ctx.unknownFields, features: config.features, ...(ctx.original ? { original: ctx.original } : {}) });
   const errors = ctx.oldObject ? [...r.errors, ...validateRunUpdate(obj, ctx.oldObject)] : r.errors;
   return { ok: errors.length === 0, errors, warnings: r.warnings };
-}
+};
 
 /**
  * The API server's bearer token, kept in the data dir so that kubeconfigs and clients stay valid across a
@@ -101,9 +103,13 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
 
 async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<() => Promise<void> | void>, stop: () => Promise<void>): Promise<Embedded> {
   const logs = new FileLogStore(join(dataDir, 'logs'));
+  // one configuration object, updated in place from Tekton's ConfigMaps; admission and controllers read it
+  const live = new LiveConfig({}, opts.controllerConfig ?? {});
+  const config = live.config;
   const api = await startApiServer({
     ...(opts.memory ? {} : { dataDir }), port: opts.port ?? 0, logs, token: persistentToken(dataDir),
-    admission, defaults: (o: KubeObject) => applyDefaults(o),
+    admission: admission(config),
+    defaults: (o: KubeObject) => applyDefaults(o, { timeoutMinutes: config.defaultTimeoutMinutes, serviceAccount: config.defaultServiceAccount }),
   });
   cleanups.push(() => api.close());
   const kubeconfigPath = join(dataDir, 'kubeconfig');
@@ -111,13 +117,20 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
   const client = KubeClient.forServer({ server: api.url, token: api.token, ca: api.ca, socketPath: api.socketPath });
   const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime ?? 'auto', helperPath: helperPath(), allowPrivileged: opts.allowPrivileged === true, hostPorts: [...(opts.hostPorts ?? []), apiPort(api.url)] });
   cleanups.push(() => kubelet.stop());
+  await writeFeatureFlags(client, SYSTEM_NAMESPACE, opts.featureFlags ?? {});
+  const configMaps = await watchConfigMaps(client, SYSTEM_NAMESPACE, live, {
+    events: opts.controllers !== false,
+    log: (level, message) => {
+      if (level === 'warn' && opts.warn) opts.warn(message);
+      else opts.log?.[level]({}, message);
+    },
+  });
+  cleanups.push(() => configMaps.stop());
   if (opts.controllers !== false) {
     // podman/docker: the `prepare` init container's image must exist locally (a helper-only image made here)
-    await writeFeatureFlags(client, SYSTEM_NAMESPACE, opts.featureFlags ?? {});
-    const fromMaps = await readConfigMaps(client, SYSTEM_NAMESPACE, opts.warn);
-    const overrides = { ...fromMaps, ...opts.controllerConfig, features: { ...fromMaps.features, ...opts.controllerConfig?.features } as ControllerConfig['features'] };
-    const config = await withHelperImage(kubelet.runtime, helperPath(), overrides);
-    const controllers = await runControllers({ client, log: opts.log, config });
+    const images = await withHelperImage(kubelet.runtime, helperPath(), opts.controllerConfig ?? {});
+    if (images.entrypointImage && images.nopImage) live.override({ entrypointImage: images.entrypointImage, nopImage: images.nopImage });
+    const controllers = await runControllers({ client, log: opts.log, liveConfig: config });
     cleanups.push(() => controllers.stop());
   }
   const els = opts.eventListeners === false ? undefined : await startEventListeners(client);

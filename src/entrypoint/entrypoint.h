@@ -37,6 +37,11 @@ void buf_puts(struct buf *b, const char *s);
  * g_child: 0 = no child yet (a termination signal exits at once), > 0 = the running child's
  * process group (signals are forwarded to it), -1 = child reaped, finishing (signal only recorded). */
 extern volatile sig_atomic_t g_term_sig;
+/* keep-pod-on-cancel: the downward file holding the pod's tekton.dev/cancel annotation (-cancel_file), and
+ * whether the step was stopped because it read CANCEL there. */
+extern const char *g_cancel_file;
+extern int g_cancelled;
+int cancel_requested(void);
 extern volatile pid_t g_child;
 extern int g_chld_pipe[2];
 void install_chld_handler(void);

@@ -13,6 +13,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+const char *g_cancel_file;
+int g_cancelled;
+
+/* True when the cancel file says CANCEL (the controller annotated the pod tekton.dev/cancel=CANCEL). */
+int cancel_requested(void) {
+  if (!g_cancel_file) return 0;
+  size_t len = 0;
+  char *v = read_file(g_cancel_file, &len);
+  int yes = v && len >= 6 && strncmp(v, "CANCEL", 6) == 0;
+  free(v);
+  return yes;
+}
+
 /* A pipe copied to one of our own streams and to a file (-stdout_path / -stderr_path). */
 struct tee {
   int rfd, wfd, file, out;
@@ -89,7 +102,12 @@ static int supervise(pid_t pid, struct tee *t, int64_t deadline, int *timed_out)
       }
       ms = left / 1000000 >= INT32_MAX ? INT32_MAX : (int)(left / 1000000 + 1);
     }
+    if (g_cancel_file && (ms < 0 || ms > 100)) ms = 100; /* the downward file has no event of its own to wait on */
     poll(p, 3, ms);
+    if (!g_cancelled && cancel_requested()) {
+      kill(-pid, SIGKILL);
+      g_cancelled = 1;
+    }
     char drain[64];
     while (read(g_chld_pipe[0], drain, sizeof drain) > 0) {
     }

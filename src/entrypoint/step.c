@@ -36,6 +36,7 @@ static const char **flag_slot(struct step *s, const char *name) {
 #undef F
     {"termination_path", offsetof(struct step, term_path)}, {"step_metadata_dir", offsetof(struct step, meta_dir)},
   };
+  if (strcmp(name, "cancel_file") == 0) return &g_cancel_file;
   for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
     if (strcmp(name, flags[i].name) == 0) return (const char **)((char *)s + flags[i].off);
   return NULL;
@@ -256,7 +257,12 @@ static void add_artifacts(const struct step *s, struct msg *m) {
 static int finish(const struct step *s, struct msg *m, int code, int timed_out) {
   int ok = code == 0, exit_code = code;
   char v[16];
-  if (timed_out) {
+  if (g_cancelled) {
+    warnx_("step cancelled: the TaskRun was cancelled (keep-pod-on-cancel)");
+    msg_add(m, "Reason", "Cancelled", 9, TYPE_INTERNAL);
+    ok = 0;
+    exit_code = 1;
+  } else if (timed_out) {
     warnx_("step timed out after %s", s->timeout);
     msg_add(m, "Reason", "TimeoutExceeded", 15, TYPE_INTERNAL);
     ok = 0;
@@ -304,6 +310,7 @@ int cmd_step(int argc, char **argv) {
   creds_init();
   int need_content = s.wait_file_content && strcmp(s.wait_file_content, "false") != 0;
   if (s.wait_file && *s.wait_file && wait_for(s.wait_file, need_content) == SKIP) return skip(&s, &m);
+  if (cancel_requested()) return skip(&s, &m);
   format_time(m.started, sizeof m.started);
   msg_add(&m, "StartedAt", m.started, strlen(m.started), TYPE_INTERNAL);
   char *err = NULL;

@@ -33,6 +33,8 @@ export interface BuildPodConfig {
   imageEntrypoint: ImageEntrypointLookup;
   /** Tekton's results-from feature flag, read per TaskRun (default termination-message). */
   resultsFrom?: ResultsFrom;
+  /** Tekton's keep-pod-on-cancel: the steps watch the tekton.dev/cancel annotation (downward API). */
+  keepPodOnCancel?: boolean;
 }
 
 /** Input of {@link buildPod}. */
@@ -78,7 +80,10 @@ function makeContext(input: BuildPodInput, workspaces: BoundWorkspace[], creds: 
   return {
     input, spec, workspaces, isolated: isolatedWorkspaces(spec), stepScripts, sidecarScripts, creds, resultsSidecar,
     credsDisabled: input.credentials?.disabled ?? true,
-    flags: { stepCount: spec.steps.length, hasScripts, waitForSidecars, usesArtifacts: JSON.stringify(spec.steps).includes(`${ARTIFACTS_DIR}/`) },
+    flags: {
+      stepCount: spec.steps.length, hasScripts, waitForSidecars, usesArtifacts: JSON.stringify(spec.steps).includes(`${ARTIFACTS_DIR}/`),
+      ...(input.config.keepPodOnCancel ? { cancelFile: true } : {}),
+    },
   };
 }
 
@@ -89,7 +94,7 @@ function buildStep(ctx: Ctx, step: Step, i: number): Container | Failure {
   if (!when.ok) return when;
   const tr = ctx.input.taskRun.spec;
   const extra = [...(ctx.resultsSidecar ? SIDECAR_LOGS_STEP_FLAGS : []), ...when.flags];
-  let c = withCredArgs(stepContainer(step, cmd.argv, { index: i, waitForSidecars: ctx.flags.waitForSidecars, results: taskResultNames(ctx.spec), when: extra }), ctx.creds.args);
+  let c = withCredArgs(stepContainer(step, cmd.argv, { index: i, waitForSidecars: ctx.flags.waitForSidecars, results: taskResultNames(ctx.spec), when: extra, cancelFile: ctx.flags.cancelFile }), ctx.creds.args);
   const own = mergeResources(step.computeResources, overrideFor(tr.stepSpecs, step.name));
   const resources = nonEmpty(taskLevelResources(own, tr.computeResources, ctx.spec.steps.length));
   if (resources) c.resources = structuredClone(resources);

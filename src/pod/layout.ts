@@ -12,6 +12,10 @@ export const HELPER_BIN = '/tekton/bin/entrypoint';
 export const TERMINATION_PATH = '/tekton/termination';
 /** Sidecar-readiness gate file (downward API of annotation tekton.dev/ready). */
 export const READY_FILE = '/tekton/downward/ready';
+/** keep-pod-on-cancel: the file (downward API of annotation tekton.dev/cancel) every step watches for CANCEL. */
+export const CANCEL_FILE = '/tekton/downward/cancel';
+/** Annotation the controller sets to CANCEL to stop the steps of a cancelled TaskRun's kept pod. */
+export const CANCEL_ANNOTATION = 'tekton.dev/cancel';
 /** Annotation the controller sets to READY when the sidecars are ready. */
 export const READY_ANNOTATION = 'tekton.dev/ready';
 /** Directory of placed scripts. */
@@ -48,6 +52,8 @@ export interface LayoutFlags {
   waitForSidecars: boolean;
   /** A step writes the Task's artifacts (`$(artifacts.path)`): every step mounts /tekton/artifacts. */
   usesArtifacts?: boolean;
+  /** keep-pod-on-cancel: every step mounts the downward volume and watches its `cancel` file. */
+  cancelFile?: boolean;
 }
 
 /** The internal volumes of the pod. */
@@ -55,11 +61,10 @@ export function internalVolumes(flags: LayoutFlags): Volume[] {
   const volumes: Volume[] = [VOL.workspace, VOL.home, VOL.results, VOL.steps, VOL.bin].map(emptyDir);
   if (flags.hasScripts) volumes.push(emptyDir(VOL.scripts));
   if (flags.usesArtifacts) volumes.push(emptyDir(VOL.artifacts));
-  if (flags.waitForSidecars) {
-    volumes.push({
-      name: VOL.downward,
-      downwardAPI: { items: [{ path: 'ready', fieldRef: { fieldPath: `metadata.annotations['${READY_ANNOTATION}']` } }] },
-    });
+  if (flags.waitForSidecars || flags.cancelFile) {
+    const item = (path: string, annotation: string) => ({ path, fieldRef: { fieldPath: `metadata.annotations['${annotation}']` } });
+    const items = [...(flags.waitForSidecars ? [item('ready', READY_ANNOTATION)] : []), ...(flags.cancelFile ? [item('cancel', CANCEL_ANNOTATION)] : [])];
+    volumes.push({ name: VOL.downward, downwardAPI: { items } });
   }
   for (let i = 0; i < flags.stepCount; i++) volumes.push(emptyDir(VOL.run(i)));
   return volumes;
@@ -86,7 +91,7 @@ export function stepInternalMounts(i: number, flags: LayoutFlags): VolumeMount[]
   }
   if (flags.hasScripts) mounts.push({ name: VOL.scripts, mountPath: SCRIPTS_DIR, readOnly: true });
   if (flags.usesArtifacts) mounts.push({ name: VOL.artifacts, mountPath: ARTIFACTS_DIR });
-  if (flags.waitForSidecars && i === 0) mounts.push({ name: VOL.downward, mountPath: '/tekton/downward', readOnly: true });
+  if ((flags.waitForSidecars && i === 0) || flags.cancelFile) mounts.push({ name: VOL.downward, mountPath: '/tekton/downward', readOnly: true });
   return mounts;
 }
 

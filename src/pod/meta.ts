@@ -71,3 +71,30 @@ export function withTemplateEnv<C extends Pick<Container, 'env'>>(c: C, template
   const names = new Set(own.map((e) => e.name));
   return { ...c, env: [...templateEnv.filter((e) => !names.has(e.name)).map((e) => ({ ...e })), ...own] };
 }
+
+/**
+ * Tekton's MergePodTemplateWithDefault (config-defaults `default-pod-template`): the TaskRun's own template wins
+ * field by field; env and volumes are merged by name, the TaskRun's entries winning.
+ */
+export function mergePodTemplate(defaults: PodTemplate | undefined, own: PodTemplate | undefined): PodTemplate | undefined {
+  if (!defaults) return own;
+  if (!own) return structuredClone(defaults);
+  const out: PodTemplate = { ...structuredClone(defaults), ...own };
+  const byName = <T extends { name: string }>(a: T[] | undefined, b: T[] | undefined): T[] | undefined => {
+    if (!a || !b) return b ?? a;
+    const mine = new Set(b.map((x) => x.name));
+    return [...a.filter((x) => !mine.has(x.name)), ...b];
+  };
+  const env = byName(defaults.env, own.env);
+  const volumes = byName(defaults.volumes, own.volumes);
+  if (env) out.env = env;
+  if (volumes) out.volumes = volumes;
+  return out;
+}
+
+/** The TaskRun with the default pod template merged under its own (unchanged when there is no default). */
+export function withDefaultPodTemplate(taskRun: TaskRun, defaults: PodTemplate | undefined): TaskRun {
+  if (!defaults) return taskRun;
+  const podTemplate = mergePodTemplate(defaults, taskRun.spec.podTemplate);
+  return { ...taskRun, spec: { ...taskRun.spec, ...(podTemplate ? { podTemplate } : {}) } };
+}

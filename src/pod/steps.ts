@@ -6,7 +6,7 @@ import type { Container, Step, TaskSpec } from '../api/types.js';
 import { stepContainerName } from '../engine/names.js';
 import type { ImageEntrypointLookup } from './image-entrypoints.js';
 import { imageCommand } from './image-entrypoints.js';
-import { HELPER_BIN, READY_FILE, TERMINATION_PATH, WORKSPACE_DIR, runDir } from './layout.js';
+import { CANCEL_FILE, HELPER_BIN, READY_FILE, TERMINATION_PATH, WORKSPACE_DIR, runDir } from './layout.js';
 import type { PlacedScript } from './scripts.js';
 
 type Failure = { ok: false; reason: string; message: string };
@@ -52,6 +52,8 @@ export interface FlagInput {
   index: number;
   waitForSidecars: boolean;
   results: readonly string[];
+  /** keep-pod-on-cancel: the step watches the downward cancel file. */
+  cancelFile?: boolean;
   /** Extra flags after the step results: `-result_from sidecar-logs`, `-when_expressions <json>` (step-when.ts). */
   when?: readonly string[];
 }
@@ -65,6 +67,7 @@ export function helperFlags(step: Step, f: FlagInput): string[] {
   if (f.results.length > 0) flags.push('-results', f.results.join(','));
   if (step.results && step.results.length > 0) flags.push('-step_results', step.results.map((r) => r.name).join(','));
   if (f.when) flags.push(...f.when);
+  if (f.cancelFile) flags.push('-cancel_file', CANCEL_FILE);
   if (step.onError) flags.push('-on_error', step.onError);
   if (step.timeout) flags.push('-timeout', step.timeout);
   if (step.stdoutConfig?.path) flags.push('-stdout_path', step.stdoutConfig.path);

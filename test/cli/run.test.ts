@@ -48,10 +48,10 @@ describe('tkt run: input errors (exit 2, nothing started)', () => {
 
 describe('tkt run --feature-flags', () => {
   it('refuses what tektite does not honour, before anything starts (exit 2)', async () => {
-    const r = await tkt(['run', '-f', fx('sleeper.yaml'), '--feature-flags', 'keep-pod-on-cancel=true', '--feature-flags', 'results-from=disk']);
+    const r = await tkt(['run', '-f', fx('sleeper.yaml'), '--feature-flags', 'coschedule=pipelineruns', '--feature-flags', 'results-from=disk']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe([
-      'Error: --feature-flags: keep-pod-on-cancel: "true" is not supported by tektite (keeping the pod of a cancelled TaskRun is not implemented yet)',
+      'Error: --feature-flags: coschedule: "pipelineruns" is not supported by tektite (the affinity assistant does not apply (one node))',
       '--feature-flags: results-from must be "termination-message" or "sidecar-logs", got "disk"',
       '',
     ].join('\n'));

@@ -11,6 +11,7 @@ import { schemaForKind } from '../schemas/index.js';
 import type * as T from '../types.js';
 import { validateCustomRunSpec } from './customrun.validate.js';
 import { type FieldError, FieldErrors } from './field-errors.js';
+import { type GateFlags, validateFeatureGates } from './gates.validate.js';
 import { type NameRules, validateMeta } from './meta.validate.js';
 import { validatePipelineSpec } from './pipeline.validate.js';
 import { validateNotPendingAfterStart, validatePipelineRunSpec, validateTaskRunSpec } from './runs.validate.js';
@@ -42,6 +43,11 @@ export interface ValidateOptions {
    * named as it spells them. Without it, a v1beta1 `obj` is converted here.
    */
   original?: unknown;
+  /**
+   * The live feature flags (admission): alpha/beta fields and flag-gated fields are refused as Tekton's webhook
+   * refuses them. Without them nothing is gated (local checks; the server decides).
+   */
+  features?: GateFlags;
 }
 
 const TEKTON_GROUPS = new Set(['tekton.dev', 'triggers.tekton.dev']);
@@ -56,7 +62,7 @@ export function validateObject(obj: unknown, opts: ValidateOptions = {}): Valida
   if (isRecord(original) && needsConversion(original) && isRecord(obj)) return validateV1beta1(obj, original, opts);
   const errs = new FieldErrors();
   try {
-    validateInto(errs, obj, opts.unknownFields ?? 'Strict');
+    validateInto(errs, obj, opts.unknownFields ?? 'Strict', opts.features);
   } catch (e) {
     errs.add('', `internal validation error (please report it): ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -70,7 +76,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** A v1beta1 document: Tekton's v1beta1-only refusals, then the v1 checks on its conversion, paths as written. */
 function validateV1beta1(obj: Record<string, unknown>, original: Record<string, unknown>, opts: ValidateOptions): ValidationResult {
   const converted = obj === original ? convertObject(obj, V1) : obj;
-  const inner = validateObject(converted, { unknownFields: opts.unknownFields ?? 'Strict' });
+  const inner = validateObject(converted, { unknownFields: opts.unknownFields ?? 'Strict', ...(opts.features ? { features: opts.features } : {}) });
   const rename = (e: FieldError): FieldError => ({ path: v1beta1Path(e.path, original), message: e.message });
   const policy = opts.unknownFields ?? 'Strict';
   const v1Names = policy === 'Ignore' ? [] : v1NamesInV1beta1(original);
@@ -79,7 +85,7 @@ function validateV1beta1(obj: Record<string, unknown>, original: Record<string, 
   return { ok: errors.length === 0, errors, warnings };
 }
 
-function validateInto(errs: FieldErrors, obj: unknown, policy: UnknownFieldPolicy): void {
+function validateInto(errs: FieldErrors, obj: unknown, policy: UnknownFieldPolicy, features?: GateFlags): void {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
     errs.add('', 'a Kubernetes object must be a mapping with apiVersion, kind, metadata and spec');
     return;
@@ -102,6 +108,7 @@ function validateInto(errs: FieldErrors, obj: unknown, policy: UnknownFieldPolic
   delete input.status;
   const data = parseShape(errs, schema, input, policy);
   if (data) validateSemantics(errs, kind, data);
+  if (data && features) validateFeatureGates(errs, kind, (data as { spec?: unknown }).spec, features);
   validateNotPendingAfterStart(errs, kind, obj as Parameters<typeof validateNotPendingAfterStart>[2]);
 }
 

@@ -19,6 +19,7 @@ export function validateTaskRunSpec(errs: FieldErrors, spec: TaskRunSpec): void 
   if (spec.taskRef && spec.taskSpec) errs.add('spec.taskSpec', 'a TaskRun sets both taskRef and taskSpec; use exactly one');
   if (spec.taskRef && !spec.taskRef.name && !spec.taskRef.resolver) errs.add('spec.taskRef.name', 'taskRef needs a name (or a resolver with params)');
   if (spec.taskSpec) validateTaskSpec(errs, spec.taskSpec, 'spec.taskSpec', {});
+  if (spec.debug !== undefined) errs.add('spec.debug', 'not supported by tektite yet: debug breakpoints (onFailure, beforeSteps) are not implemented; remove spec.debug');
   validateParams(errs, spec.params, 'spec.params');
   if (spec.timeout !== undefined) addTimeoutProblem(errs, 'spec.timeout', spec.timeout);
   if (spec.retries !== undefined && spec.retries < 0) errs.add('spec.retries', `retries must be 0 or more, not ${spec.retries}`);

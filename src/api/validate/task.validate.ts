@@ -121,6 +121,9 @@ function validateSidecar(errs: FieldErrors, s: Sidecar, at: string): void {
     const problem = dnsLabelProblem(s.name);
     if (problem) errs.add(joinPath(at, 'name'), `invalid sidecar name "${s.name}": a sidecar name ${problem}`);
   }
+  if ((s as { restartPolicy?: string }).restartPolicy !== undefined) {
+    errs.add(joinPath(at, 'restartPolicy'), 'not supported by tektite: sidecars run as regular containers (native Kubernetes sidecars, enable-kubernetes-sidecar, are not implemented); remove restartPolicy');
+  }
   // Sidecar's Omit<Container> loses the named fields to Container's index signature: read them typed here.
   const c = s as unknown as Step;
   if (!c.image) errs.add(joinPath(at, 'image'), 'required field is missing: add an image');

@@ -11,7 +11,7 @@ import { provenance, taskRunMetadata } from '../../engine/run-metadata.js';
 import type { KubeClient } from '../../kube/client.js';
 import { isAlreadyExists } from '../../kube/errors.js';
 import type { EventRecorder } from '../../kube/events.js';
-import { builtinImageEntrypoints, buildPod, type ImageEntrypointLookup } from '../../pod/index.js';
+import { builtinImageEntrypoints, buildPod, withDefaultPodTemplate, type ImageEntrypointLookup } from '../../pod/index.js';
 import { ImageLookupError, prefetchImageEntrypoints, type RegistryLookup } from '../entrypoint-lookup/index.js';
 import type { ControllerConfig } from '../config.js';
 import { isManagedByUs } from '../config.js';
@@ -59,6 +59,7 @@ export function taskRunReconciler(deps: TaskRunReconcilerDeps): (key: string) =>
     const sidecarLogs = await gatherSidecarLogs(deps.client, pod, deps.config.features.maxResultSize);
     const plan = decideTaskRun({
       taskRun: tr, resolved, pod, now: now(), defaultTimeoutMs: deps.config.defaultTimeoutMinutes * 60_000, ...(sidecarLogs ? { sidecarLogs } : {}),
+      keepPodOnCancel: deps.config.features.keepPodOnCancel,
     });
     // a retry starts a new attempt: its pod sees the new $(context.task.retry-count), so resolve again for it
     const forPod = retryCount(plan.status) === retryCount(tr.status) ? resolved : resolveFor(fetched, { ...tr, status: plan.status });
@@ -98,10 +99,11 @@ async function applyActions(deps: TaskRunReconcilerDeps, tr: TaskRun, resolved: 
         return setSucceeded({ ...plan.status, completionTime: at.toISOString() }, { status: 'False', reason: 'PodCreationFailed', message: images.message }, at);
       }
       const built = buildPod({
-        taskRun: tr, spec: resolved.spec, podName: action.podName,
+        taskRun: withDefaultPodTemplate(tr, deps.config.defaultPodTemplate), spec: resolved.spec, podName: action.podName,
         config: {
           entrypointImage: deps.config.entrypointImage, awaitSidecarReadiness: deps.config.awaitSidecarReadiness,
           managedBy: deps.config.managedByLabel, imageEntrypoint: images.lookup, resultsFrom: deps.config.features.resultsFrom,
+          keepPodOnCancel: deps.config.features.keepPodOnCancel,
         },
         credentials: await gatherCredentials(deps.client, tr, deps.config),
       });
@@ -115,6 +117,8 @@ async function applyActions(deps: TaskRunReconcilerDeps, tr: TaskRun, resolved: 
       }
     } else if (action.type === 'deletePod') {
       await deps.client.delete(POD, ns, action.podName);
+    } else if (action.type === 'cancelPod') {
+      await deps.client.patch(POD, ns, action.podName, { metadata: { annotations: { 'tekton.dev/cancel': 'CANCEL' } } });
     } else if (action.type === 'markSidecarsReady') {
       await deps.client.patch(POD, ns, action.podName, { metadata: { annotations: { 'tekton.dev/ready': 'READY' } } });
     } else if (action.type === 'stopSidecars') {

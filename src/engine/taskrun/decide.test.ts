@@ -14,6 +14,7 @@ interface Case {
   resolved?: ResolvedTaskSpec | 'none';
   pod?: PodFixture;
   defaultTimeoutMs?: number;
+  keepPodOnCancel?: boolean;
   unchanged?: boolean;
   absent?: string[];
   want: { status?: Partial<TaskRunStatus>; actions: TaskRunAction[]; requeueAfterMs?: number | null };
@@ -29,7 +30,7 @@ describe('decideTaskRun', () => {
     const pod = c.pod ? podFrom(c.pod) : undefined;
     const resolved = c.resolved === 'none' ? undefined : (c.resolved ?? defaultResolved);
     const frozen = JSON.stringify({ taskRun, pod });
-    const plan = decideTaskRun({ taskRun, resolved, pod, now, defaultTimeoutMs: c.defaultTimeoutMs ?? 3_600_000 });
+    const plan = decideTaskRun({ taskRun, resolved, pod, now, defaultTimeoutMs: c.defaultTimeoutMs ?? 3_600_000, keepPodOnCancel: c.keepPodOnCancel });
     expect(JSON.stringify({ taskRun, pod })).toBe(frozen);
     if (c.unchanged) expect(plan.status).toEqual(taskRun.status ?? {});
     if (c.want.status) expect(plan.status).toMatchObject(c.want.status);

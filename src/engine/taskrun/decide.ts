@@ -25,7 +25,12 @@ export interface TaskRunFacts {
   defaultTimeoutMs: number;
   /** The results sidecar's log (results-from: sidecar-logs), read by the controller once the pod is complete. */
   sidecarLogs?: SidecarLogs;
+  /** Tekton's keep-pod-on-cancel: a cancelled run's pod is kept and its steps are stopped through the cancel annotation. */
+  keepPodOnCancel?: boolean;
 }
+
+/** Pod annotation whose value CANCEL stops the steps of a kept pod (keep-pod-on-cancel). */
+export const CANCEL_ANNOTATION = 'tekton.dev/cancel';
 
 /** `spec.managedBy` values this engine reconciles; any other value belongs to another controller. */
 export const MANAGED_BY_US = new Set(['tekton.dev/pipeline', 'tektite']);
@@ -128,12 +133,26 @@ function currentPod(f: TaskRunFacts, status: TaskRunStatus): Pod | undefined {
   return f.pod?.metadata.name === expected ? f.pod : undefined;
 }
 
+/** Cancels the run: the pod is deleted, or with keep-pod-on-cancel kept and told to stop its steps (Tekton's CancelPod). */
+function cancel(f: TaskRunFacts, status: TaskRunStatus, pod: Pod | undefined): TaskRunPlan {
+  const plan = fail(f, status, 'TaskRunCancelled', cancelMessage(f.taskRun), false);
+  if (!f.keepPodOnCancel) return plan;
+  return { ...plan, actions: plan.actions.flatMap((a) => (a.type === 'deletePod' ? (pod ? [{ type: 'cancelPod' as const, podName: a.podName }] : []) : [a])) };
+}
+
+/** A kept pod of a cancelled run that has not been told to stop yet (its annotation write failed or was lost). */
+function keptPodActions(f: TaskRunFacts, status: TaskRunStatus, pod: Pod | undefined): TaskRunAction[] {
+  if (!f.keepPodOnCancel || !pod || getSucceeded(status)?.reason !== 'TaskRunCancelled') return [];
+  if (pod.metadata.annotations?.[CANCEL_ANNOTATION] === 'CANCEL' || isPodComplete(pod) || pod.metadata.deletionTimestamp) return [];
+  return [{ type: 'cancelPod', podName: pod.metadata.name ?? '' }];
+}
+
 /** The part of the machine for runs that are ours and not finished. */
 function decideActive(f: TaskRunFacts, status: TaskRunStatus): TaskRunPlan {
   const tr = f.taskRun;
   const pod = currentPod(f, status);
   const spec = (f.resolved?.ok ? f.resolved.spec : undefined) ?? status.taskSpec ?? tr.spec.taskSpec ?? { steps: [] };
-  if (tr.spec.status === 'TaskRunCancelled') return fail(f, withPodStates(f, status, spec, pod), 'TaskRunCancelled', cancelMessage(tr), false);
+  if (tr.spec.status === 'TaskRunCancelled') return cancel(f, withPodStates(f, status, spec, pod), pod);
   if (tr.spec.status === 'TaskRunPending' && !status.startTime) {
     return { status: setSucceeded(status, { status: 'Unknown', reason: 'TaskRunPending', message: `TaskRun "${tr.metadata.name ?? ''}" is pending` }, f.now), actions: [] };
   }
@@ -160,6 +179,9 @@ export function decideTaskRun(f: TaskRunFacts): TaskRunPlan {
   const status = structuredClone(f.taskRun.status ?? {});
   const managedBy = f.taskRun.spec.managedBy;
   if (managedBy && !MANAGED_BY_US.has(managedBy)) return { status, actions: [] };
-  if (isDone(status)) return { status, actions: stopSidecarActions(currentPod(f, status)) };
+  if (isDone(status)) {
+    const pod = currentPod(f, status);
+    return { status, actions: [...keptPodActions(f, status, pod), ...stopSidecarActions(pod)] };
+  }
   return decideActive(f, status);
 }

@@ -13,6 +13,8 @@ import { NODE_RESTARTED } from './pod-facts.js';
 export type TaskRunAction =
   | { type: 'createPod'; podName: string }
   | { type: 'deletePod'; podName: string }
+  /** keep-pod-on-cancel: annotate the pod tekton.dev/cancel=CANCEL so that its steps stop; the pod stays. */
+  | { type: 'cancelPod'; podName: string }
   | { type: 'markSidecarsReady'; podName: string }
   | { type: 'stopSidecars'; podName: string };
 
