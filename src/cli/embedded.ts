@@ -23,6 +23,8 @@ export interface EmbeddedStartOptions {
   featureFlags?: Record<string, string>;
   /** Lines about configuration that is not honoured. */
   warn?: (message: string) => void;
+  /** `tkt up --el-address/--el-port/--el-port-range`. */
+  eventListenerAddresses?: { host?: string; ports?: Record<string, number>; portRange?: { from: number; to: number } };
 }
 
 /** Parses `--feature-flags KEY=VALUE` (repeatable); anything tektite does not honour is a usage error. */

@@ -39,6 +39,8 @@ export interface EmbeddedOptions {
   featureFlags?: Record<string, string>;
   /** Where lines about configuration that is not honoured go (stderr in the CLI). */
   warn?: (message: string) => void;
+  /** EventListener sinks: bind address, fixed ports, port range (`tkt up --el-address/--el-port/--el-port-range`). */
+  eventListenerAddresses?: { host?: string; ports?: Record<string, number>; portRange?: { from: number; to: number } };
 }
 
 export interface Embedded {
@@ -105,7 +107,8 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     });
     controllers = await runControllers({ client, log: opts.log, config });
   }
-  const els = opts.eventListeners === false ? undefined : await startEventListeners(client);
+  const els = opts.eventListeners === false ? undefined
+    : await startEventListeners(client, { ...opts.eventListenerAddresses, ...(temp ? {} : { stateFile: join(dataDir, 'eventlisteners.json') }), onError: (err: unknown) => opts.warn?.(err instanceof Error ? err.message : String(err)) });
   return {
     url: api.url, kubeconfigPath, client, dataDir, runtime: kubelet.runtime,
     async stop() {
@@ -119,9 +122,9 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
 }
 
 /** Serves every EventListener in-process when the Triggers module is present. */
-async function startEventListeners(client: KubeClient): Promise<{ close(): Promise<void> } | undefined> {
+async function startEventListeners(client: KubeClient, more: Record<string, unknown>): Promise<{ close(): Promise<void> } | undefined> {
   const mod = (await import('../triggers/index.js').catch(() => undefined)) as
     | { startEventListenerManager?: (o: { client: KubeClient }) => Promise<{ close(): Promise<void> }> }
     | undefined;
-  return mod?.startEventListenerManager?.({ client });
+  return mod?.startEventListenerManager?.({ client, ...more });
 }

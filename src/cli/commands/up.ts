@@ -7,6 +7,7 @@ import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { CliContext, type CliIO } from '../context.js';
 import { parseFeatureFlagOptions, parsePort, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
+import { parseElPorts, parsePortRange } from '../el-addresses.js';
 import { waitForStop } from './wait.js';
 
 interface UpFlags {
@@ -15,6 +16,9 @@ interface UpFlags {
   runtime: RuntimeName;
   controllers: boolean;
   eventListeners: boolean;
+  elAddress?: string;
+  elPort?: string[];
+  elPortRange?: string;
 }
 
 /** Registers `up`. */
@@ -25,13 +29,17 @@ export function registerUp(program: Command, io: CliIO): void {
     .addOption(new Option('--runtime <name>', 'how pods run').choices(RUNTIMES).default('auto'))
     .option('--no-controllers', 'API server and kubelet only (run `tkt controller` separately)')
     .option('--no-event-listeners', 'do not serve EventListeners')
+    .option('--el-address <addr>', 'listen address of EventListener sinks (default 127.0.0.1; 0.0.0.0 for every interface)')
+    .option('--el-port <name=port>', 'fixed sink port of an EventListener, NAME=PORT or NAMESPACE/NAME=PORT (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
+    .option('--el-port-range <from-to>', 'sink ports handed out to EventListeners with no fixed port, e.g. 8080-8099')
     .option('--feature-flags <key=value>', 'Tekton feature flag, written into tekton-pipelines/feature-flags (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
     .action(async (flags: UpFlags & { featureFlags?: string[] }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
       const featureFlags = parseFeatureFlagOptions(flags.featureFlags);
       const emb = await startEmbeddedMode({
         dataDir: resolve(io.cwd, flags.dataDir), port: parsePort(flags.port), runtime: flags.runtime,
-        controllers: flags.controllers, eventListeners: flags.eventListeners, featureFlags, warn: (m) => ctx.printErr(`warning: ${m}\n`),
+        controllers: flags.controllers, eventListeners: flags.eventListeners, featureFlags,
+        eventListenerAddresses: { ...(flags.elAddress ? { host: flags.elAddress } : {}), ports: parseElPorts(flags.elPort), portRange: parsePortRange(flags.elPortRange) }, warn: (m) => ctx.printErr(`warning: ${m}\n`),
       });
       ctx.print(`export KUBECONFIG=${emb.kubeconfigPath}\n`);
       ctx.printErr(`tektite is up at ${emb.url} (runtime ${emb.runtime ?? flags.runtime}, data in ${emb.dataDir}${flags.controllers ? '' : ', no controllers'}). Ctrl-C stops it.\n`);

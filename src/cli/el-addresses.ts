@@ -1,0 +1,30 @@
+/** Parsing of `tkt up`'s EventListener address flags (`--el-port`, `--el-port-range`). */
+import { UsageError } from './errors.js';
+
+function portNumber(text: string, what: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 65535) throw new UsageError(`invalid ${what} "${text}": expected a port 1-65535`);
+  return n;
+}
+
+/** Parses `--el-port NAME=PORT` / `NS/NAME=PORT` values. */
+export function parseElPorts(values: readonly string[] | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values ?? []) {
+    const i = v.lastIndexOf('=');
+    if (i <= 0) throw new UsageError(`invalid --el-port "${v}": expected NAME=PORT or NAMESPACE/NAME=PORT`);
+    out[v.slice(0, i)] = portNumber(v.slice(i + 1), '--el-port');
+  }
+  return out;
+}
+
+/** Parses `--el-port-range FROM-TO`. */
+export function parsePortRange(text: string | undefined): { from: number; to: number } | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+)-(\d+)$/.exec(text);
+  if (!m) throw new UsageError(`invalid --el-port-range "${text}": expected FROM-TO, e.g. 8080-8099`);
+  const from = portNumber(m[1] as string, '--el-port-range');
+  const to = portNumber(m[2] as string, '--el-port-range');
+  if (from > to) throw new UsageError(`invalid --el-port-range "${text}": FROM must not be above TO`);
+  return { from, to };
+}
