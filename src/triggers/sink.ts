@@ -123,7 +123,7 @@ async function handleEvent(req: Request, res: Response, opts: SinkAppOptions): P
   const eventUrl = `http://${req.headers.host ?? 'localhost'}${req.originalUrl}`;
   const result = await processEvent(el, { eventId, eventUrl, rawBody: parsed.raw, parsedBody: parsed.body, header }, {
     chain: {
-      lookup: opts.lookup, githubApiUrl: opts.githubApiUrl ?? 'https://api.github.com',
+      lookup: opts.lookup, githubApiUrl: opts.githubApiUrl ?? process.env.TKT_GITHUB_API_URL ?? 'https://api.github.com',
       httpTimeoutMs: opts.httpTimeoutMs ?? 10_000, celMaxSteps: opts.celMaxSteps ?? DEFAULT_CEL_MAX_STEPS,
     },
     create: opts.create, remove: opts.remove, newUid: randomUUID, allowNamespaces: opts.allowNamespaces ?? [],
