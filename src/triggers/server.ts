@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { KubeObject } from '../api/types.js';
 import { localApiFor } from '../embedded/apiserver/local.js';
 import type { KubeClient } from '../kube/client.js';
+import { cloudEventSender } from './cloudevents.js';
 import { outcomeRecorder, type OutcomeRecorder } from './k8s-events.js';
 import { cachedLookup, type TriggerLookup } from './lookup.js';
 import { createSinkApp, type SinkAppOptions, type SinkLogger } from './sink.js';
@@ -63,10 +64,11 @@ export async function listenSink(opts: {
   lookup: TriggerLookup; recorder?: OutcomeRecorder; tuning?: SinkTuning;
 }): Promise<RunningSink> {
   const t = opts.tuning ?? {};
+  const cloudEvents = cloudEventSender({ onError: (err) => t.logger?.warn({ eventlistener: opts.name, namespace: opts.namespace, err: err instanceof Error ? err.message : String(err) }, 'CloudEvent not delivered') });
   const app = createSinkApp({
     name: opts.name, namespace: opts.namespace, lookup: opts.lookup, ...clientWriters(opts.client, t.inProcess),
     maxBodyBytes: t.maxBodyBytes, maxInFlightBodyBytes: t.maxInFlightBodyBytes, githubApiUrl: t.githubApiUrl, httpTimeoutMs: t.httpTimeoutMs, celMaxSteps: t.celMaxSteps,
-    allowNamespaces: t.allowNamespaces, recorder: t.events === false ? undefined : opts.recorder, logger: t.logger,
+    allowNamespaces: t.allowNamespaces, recorder: t.events === false ? undefined : opts.recorder, logger: t.logger, cloudEvents,
   });
   const server = http.createServer(app);
   server.headersTimeout = 10_000;
@@ -80,10 +82,13 @@ export async function listenSink(opts: {
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address === '0.0.0.0' ? '127.0.0.1' : addr.address;
   return {
     url: `http://${host}:${addr.port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    }),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await cloudEvents.pending();
+    },
   };
 }
 

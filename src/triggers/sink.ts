@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { EventListener, KubeObject } from '../api/types.js';
 import { BodyBudget, bodyBudget, DEFAULT_MAX_IN_FLIGHT_BODY_BYTES } from './body-budget.js';
+import { CE_TYPES, type CloudEventSender } from './cloudevents.js';
 import { canonicalHeaders } from './event.js';
 import { DEFAULT_CEL_MAX_STEPS } from './interceptors/cel.js';
 import { noRecorder, type OutcomeRecorder } from './k8s-events.js';
@@ -42,6 +43,8 @@ export interface SinkAppOptions {
   /** Namespaces templates may name besides the trigger's own (`*` = any). */
   allowNamespaces?: readonly string[];
   recorder?: OutcomeRecorder;
+  /** Sends Triggers' CloudEvents to the listener's cloudEventURI. */
+  cloudEvents?: CloudEventSender;
   logger?: SinkLogger;
   newEventId?: () => string;
 }
@@ -120,6 +123,7 @@ async function handleEvent(req: Request, res: Response, opts: SinkAppOptions): P
   }
   const eventId = (opts.newEventId ?? randomUUID)();
   const header = canonicalHeaders(req.headersDistinct);
+  opts.cloudEvents?.emit(el, eventId, CE_TYPES.started, header);
   const eventUrl = `http://${req.headers.host ?? 'localhost'}${req.originalUrl}`;
   const result = await processEvent(el, { eventId, eventUrl, rawBody: parsed.raw, parsedBody: parsed.body, header }, {
     chain: {
@@ -129,9 +133,17 @@ async function handleEvent(req: Request, res: Response, opts: SinkAppOptions): P
     create: opts.create, remove: opts.remove, newUid: randomUUID, allowNamespaces: opts.allowNamespaces ?? [],
   });
   report(el, eventId, result, opts);
+  sendCloudEvents(el, eventId, result, header, opts.cloudEvents);
   const body: Record<string, unknown> = { ...base(opts, el), eventID: eventId, triggers: result.outcomes.map(publicOutcome) };
   if (result.httpStatus >= 500) body.errorMessage = errorMessage(result);
   res.status(result.httpStatus).json(body);
+}
+
+function sendCloudEvents(el: EventListener, eventId: string, r: EventResult, header: Record<string, string[]>, ce: CloudEventSender | undefined): void {
+  if (!ce) return;
+  if (r.message) ce.emit(el, eventId, CE_TYPES.failed, null);
+  for (const o of r.outcomes) if (o.status === 'created') ce.emit(el, eventId, CE_TYPES.successful, header);
+  ce.emit(el, eventId, CE_TYPES.done, null);
 }
 
 function publicOutcome(o: TriggerOutcome): Omit<TriggerOutcome, 'httpStatus'> {
