@@ -14,7 +14,7 @@ import { DEFAULT_CEL_MAX_STEPS } from './interceptors/cel.js';
 import { noRecorder, type OutcomeRecorder } from './k8s-events.js';
 import type { TriggerLookup } from './lookup.js';
 import { describeOutcome, type TriggerOutcome } from './outcome.js';
-import { processEvent, type EventResult } from './process.js';
+import { processEvent, type CreateIdentity, type EventResult } from './process.js';
 
 /** Default body size cap: 10 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -32,7 +32,8 @@ export interface SinkAppOptions {
   name: string;
   namespace: string;
   lookup: TriggerLookup;
-  create: (obj: KubeObject) => Promise<KubeObject>;
+  /** Creates an object, as the trigger's service account when it has one. */
+  create: (obj: KubeObject, as?: CreateIdentity) => Promise<KubeObject>;
   remove: (obj: KubeObject) => Promise<void>;
   maxBodyBytes?: number;
   /** Bytes of event bodies in flight at once, over all requests (default 64 MiB); beyond it: 429 + Retry-After. */
