@@ -1,5 +1,14 @@
-/** Parsing of `tkt up`'s EventListener address flags (`--el-port`, `--el-port-range`). */
+/** Parsing of the EventListener sink flags of `tkt up` and `tkt eventlistener` (`--el-port`, `--el-port-range`, `--interceptor-timeout`). */
+import { parseGoDuration } from '../api/validate/duration.js';
 import { UsageError } from './errors.js';
+
+/** Parses `--interceptor-timeout DUR` (a Go duration, e.g. 5s) into milliseconds. */
+export function parseInterceptorTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseGoDuration(text);
+  if (ms === undefined || ms <= 0) throw new UsageError(`invalid --interceptor-timeout "${text}": expected a positive duration such as 5s or 1500ms`);
+  return ms;
+}
 
 function portNumber(text: string, what: string): number {
   const n = Number(text);

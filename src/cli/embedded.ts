@@ -25,6 +25,8 @@ export interface EmbeddedStartOptions {
   warn?: (message: string) => void;
   /** `tkt up --el-address/--el-port/--el-port-range`. */
   eventListenerAddresses?: { host?: string; ports?: Record<string, number>; portRange?: { from: number; to: number } };
+  /** EventListener sinks: `--interceptor-timeout` and `--github-api-url`. */
+  eventListenerTuning?: { httpTimeoutMs?: number; githubApiUrl?: string };
 }
 
 /** Parses `--feature-flags KEY=VALUE` (repeatable); anything tektite does not honour is a usage error. */

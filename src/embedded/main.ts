@@ -41,6 +41,8 @@ export interface EmbeddedOptions {
   warn?: (message: string) => void;
   /** EventListener sinks: bind address, fixed ports, port range (`tkt up --el-address/--el-port/--el-port-range`). */
   eventListenerAddresses?: { host?: string; ports?: Record<string, number>; portRange?: { from: number; to: number } };
+  /** EventListener sinks: `--interceptor-timeout` and `--github-api-url`. */
+  eventListenerTuning?: { httpTimeoutMs?: number; githubApiUrl?: string };
 }
 
 export interface Embedded {
@@ -108,7 +110,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     controllers = await runControllers({ client, log: opts.log, config });
   }
   const els = opts.eventListeners === false ? undefined
-    : await startEventListeners(client, { ...opts.eventListenerAddresses, ...(temp ? {} : { stateFile: join(dataDir, 'eventlisteners.json') }), onError: (err: unknown) => opts.warn?.(err instanceof Error ? err.message : String(err)) });
+    : await startEventListeners(client, { ...opts.eventListenerTuning, ...opts.eventListenerAddresses, ...(temp ? {} : { stateFile: join(dataDir, 'eventlisteners.json') }), onError: (err: unknown) => opts.warn?.(err instanceof Error ? err.message : String(err)) });
   return {
     url: api.url, kubeconfigPath, client, dataDir, runtime: kubelet.runtime,
     async stop() {

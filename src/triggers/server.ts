@@ -24,7 +24,7 @@ export interface SinkTuning {
   maxInFlightBodyBytes?: number;
   /** GitHub API base for addChangedFiles (default https://api.github.com). */
   githubApiUrl?: string;
-  /** Timeout of each interceptor call (default 10 s). */
+  /** Timeout of each interceptor call (default 5 s). */
   httpTimeoutMs?: number;
   /** Step budget of one CEL evaluation (default 100,000). */
   celMaxSteps?: number;

@@ -16,6 +16,12 @@ import type { TriggerLookup } from './lookup.js';
 import { describeOutcome, type TriggerOutcome } from './outcome.js';
 import { processEvent, type CreateIdentity, type EventResult } from './process.js';
 
+/**
+ * Default timeout of each interceptor call: 5 s. Triggers answers the forge at once and processes afterwards (its
+ * HTTP client waits up to 10 s for response headers); tektite answers after processing, so a slow interceptor
+ * must give up well within a forge's 10 s delivery timeout.
+ */
+export const DEFAULT_INTERCEPTOR_TIMEOUT_MS = 5_000;
 /** Default body size cap: 10 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** EventListener annotation that turns off the JSON-object body check (form-encoded senders). */
@@ -129,7 +135,7 @@ async function handleEvent(req: Request, res: Response, opts: SinkAppOptions): P
   const result = await processEvent(el, { eventId, eventUrl, rawBody: parsed.raw, parsedBody: parsed.body, header }, {
     chain: {
       lookup: opts.lookup, githubApiUrl: opts.githubApiUrl ?? process.env.TKT_GITHUB_API_URL ?? 'https://api.github.com',
-      httpTimeoutMs: opts.httpTimeoutMs ?? 10_000, celMaxSteps: opts.celMaxSteps ?? DEFAULT_CEL_MAX_STEPS,
+      httpTimeoutMs: opts.httpTimeoutMs ?? DEFAULT_INTERCEPTOR_TIMEOUT_MS, celMaxSteps: opts.celMaxSteps ?? DEFAULT_CEL_MAX_STEPS,
     },
     create: opts.create, remove: opts.remove, newUid: randomUUID, allowNamespaces: opts.allowNamespaces ?? [],
   });

@@ -7,7 +7,7 @@ import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { CliContext, type CliIO } from '../context.js';
 import { parseFeatureFlagOptions, parsePort, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
-import { parseElPorts, parsePortRange } from '../el-addresses.js';
+import { parseElPorts, parseInterceptorTimeout, parsePortRange } from '../el-addresses.js';
 import { waitForStop } from './wait.js';
 
 interface UpFlags {
@@ -19,6 +19,8 @@ interface UpFlags {
   elAddress?: string;
   elPort?: string[];
   elPortRange?: string;
+  interceptorTimeout?: string;
+  githubApiUrl?: string;
 }
 
 /** Registers `up`. */
@@ -32,6 +34,8 @@ export function registerUp(program: Command, io: CliIO): void {
     .option('--el-address <addr>', 'listen address of EventListener sinks (default 127.0.0.1; 0.0.0.0 for every interface)')
     .option('--el-port <name=port>', 'fixed sink port of an EventListener, NAME=PORT or NAMESPACE/NAME=PORT (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
     .option('--el-port-range <from-to>', 'sink ports handed out to EventListeners with no fixed port, e.g. 8080-8099')
+    .option('--interceptor-timeout <duration>', 'timeout of each interceptor call of the sinks (default 5s)')
+    .option('--github-api-url <url>', 'GitHub API base for the github interceptor (default https://api.github.com)')
     .option('--feature-flags <key=value>', 'Tekton feature flag, written into tekton-pipelines/feature-flags (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
     .action(async (flags: UpFlags & { featureFlags?: string[] }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
@@ -39,7 +43,8 @@ export function registerUp(program: Command, io: CliIO): void {
       const emb = await startEmbeddedMode({
         dataDir: resolve(io.cwd, flags.dataDir), port: parsePort(flags.port), runtime: flags.runtime,
         controllers: flags.controllers, eventListeners: flags.eventListeners, featureFlags,
-        eventListenerAddresses: { ...(flags.elAddress ? { host: flags.elAddress } : {}), ports: parseElPorts(flags.elPort), portRange: parsePortRange(flags.elPortRange) }, warn: (m) => ctx.printErr(`warning: ${m}\n`),
+        eventListenerAddresses: { ...(flags.elAddress ? { host: flags.elAddress } : {}), ports: parseElPorts(flags.elPort), portRange: parsePortRange(flags.elPortRange) },
+        eventListenerTuning: { httpTimeoutMs: parseInterceptorTimeout(flags.interceptorTimeout), ...(flags.githubApiUrl ? { githubApiUrl: flags.githubApiUrl } : {}) }, warn: (m) => ctx.printErr(`warning: ${m}\n`),
       });
       ctx.print(`export KUBECONFIG=${emb.kubeconfigPath}\n`);
       ctx.printErr(`tektite is up at ${emb.url} (runtime ${emb.runtime ?? flags.runtime}, data in ${emb.dataDir}${flags.controllers ? '' : ', no controllers'}). Ctrl-C stops it.\n`);
