@@ -34,6 +34,8 @@ export interface SinkTuning {
   checkServiceAccounts?: boolean;
   /** Write a Kubernetes Event per trigger outcome (default true). */
   events?: boolean;
+  /** Also write Triggers' `dev.tekton.event.triggers.*` Events (default: when EL_EVENT=enable, as Triggers). */
+  triggersEvents?: boolean;
   /**
    * When the client's API server runs in this process (embedded mode), write through it directly instead of over
    * HTTPS: same admission and commit, a fraction of the CPU (default true).
@@ -83,6 +85,7 @@ export async function listenSink(opts: {
     name: opts.name, namespace: opts.namespace, lookup: opts.lookup, ...clientWriters(opts.client, t.inProcess, t.checkServiceAccounts),
     maxBodyBytes: t.maxBodyBytes, maxInFlightBodyBytes: t.maxInFlightBodyBytes, githubApiUrl: t.githubApiUrl, httpTimeoutMs: t.httpTimeoutMs, celMaxSteps: t.celMaxSteps,
     allowNamespaces: t.allowNamespaces, recorder: t.events === false ? undefined : opts.recorder, logger: t.logger, cloudEvents,
+    triggersEvents: t.triggersEvents ?? process.env.EL_EVENT === 'enable',
   });
   const server = http.createServer(app);
   server.headersTimeout = 10_000;

@@ -52,6 +52,8 @@ export interface SinkAppOptions {
   recorder?: OutcomeRecorder;
   /** Sends Triggers' CloudEvents to the listener's cloudEventURI. */
   cloudEvents?: CloudEventSender;
+  /** Also write Triggers' own Events (`dev.tekton.event.triggers.*`), as Triggers does with EL_EVENT=enable. */
+  triggersEvents?: boolean;
   logger?: SinkLogger;
   newEventId?: () => string;
 }
@@ -131,6 +133,7 @@ async function handleEvent(req: Request, res: Response, opts: SinkAppOptions): P
   const eventId = (opts.newEventId ?? randomUUID)();
   const header = canonicalHeaders(req.headersDistinct);
   opts.cloudEvents?.emit(el, eventId, CE_TYPES.started, header);
+  if (opts.triggersEvents) opts.recorder?.recordTriggersEvent(el, CE_TYPES.started);
   const eventUrl = `http://${req.headers.host ?? 'localhost'}${req.originalUrl}`;
   const result = await processEvent(el, { eventId, eventUrl, rawBody: parsed.raw, parsedBody: parsed.body, header }, {
     chain: {
@@ -141,6 +144,7 @@ async function handleEvent(req: Request, res: Response, opts: SinkAppOptions): P
   });
   report(el, eventId, result, opts);
   sendCloudEvents(el, eventId, result, header, opts.cloudEvents);
+  if (opts.triggersEvents) triggersEvents(el, result, opts.recorder);
   const body: Record<string, unknown> = { ...base(opts, el), eventID: eventId, triggers: result.outcomes.map(publicOutcome) };
   if (result.httpStatus >= 500) body.errorMessage = errorMessage(result);
   res.status(result.httpStatus).json(body);
@@ -151,6 +155,13 @@ function sendCloudEvents(el: EventListener, eventId: string, r: EventResult, hea
   if (r.message) ce.emit(el, eventId, CE_TYPES.failed, null);
   for (const o of r.outcomes) if (o.status === 'created') ce.emit(el, eventId, CE_TYPES.successful, header);
   ce.emit(el, eventId, CE_TYPES.done, null);
+}
+
+function triggersEvents(el: EventListener, r: EventResult, rec: OutcomeRecorder | undefined): void {
+  if (!rec) return;
+  if (r.message) rec.recordTriggersEvent(el, CE_TYPES.failed, r.message);
+  for (const o of r.outcomes) if (o.status === 'created') rec.recordTriggersEvent(el, CE_TYPES.successful);
+  rec.recordTriggersEvent(el, CE_TYPES.done);
 }
 
 function publicOutcome(o: TriggerOutcome): Omit<TriggerOutcome, 'httpStatus'> {

@@ -1,7 +1,7 @@
 /**
  * `spec.cloudEventURI`: the manager's real sink sends Triggers' CloudEvents (binary mode) to a local receiver —
  * started, one successful per trigger that created its resources, done — and retries a receiver that is briefly
- * unavailable.
+ * unavailable. With Triggers' Events turned on (EL_EVENT=enable in Triggers), the same types are Kubernetes Events.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -44,7 +44,7 @@ beforeAll(async () => {
     apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener', metadata: { name: 'ce', namespace: 'default' },
     spec: { cloudEventURI: receiverUrl, triggers: [trig('one'), trig('two'), trig('filtered', 'false')] },
   } as KubeObject);
-  manager = await startEventListenerManager({ client: cluster.client });
+  manager = await startEventListenerManager({ client: cluster.client, triggersEvents: true });
   url = await waitFor(async () => (await cluster.client.get<EventListener>({ apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener' }, 'default', 'ce')).status?.address?.url, 'EL ce');
 });
 afterAll(async () => {
@@ -85,5 +85,14 @@ describe('cloudEventURI', () => {
     expect(res.status).toBe(202);
     const id = String(res.json.eventID);
     await waitFor(async () => (received.filter((x) => x.headers['ce-id'] === id).length >= 4 ? true : undefined), 'all four CloudEvents despite the 503s');
+  });
+
+  it('writes Triggers\' dev.tekton.event.triggers.* Events on the listener when asked to', async () => {
+    const reasons = await waitFor(async () => {
+      const l = await cluster.client.list<KubeObject & { reason?: string; involvedObject?: { name?: string } }>({ apiVersion: 'v1', kind: 'Event' }, 'default');
+      const r = new Set(l.items.filter((e) => e.involvedObject?.name === 'ce').map((e) => e.reason ?? ''));
+      return ['started', 'successful', 'done'].every((t) => r.has(`dev.tekton.event.triggers.${t}.v1`)) ? r : undefined;
+    }, 'Triggers\' Events');
+    expect(reasons.has('Created')).toBe(true);
   });
 });
