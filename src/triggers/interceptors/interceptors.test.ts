@@ -132,6 +132,23 @@ describe('bitbucket interceptor', () => {
   });
 });
 
+describe('slack interceptor', () => {
+  const form = JSON.stringify({ command: ['/build'], text: ['main'], user_name: ['ann'] });
+  const hdr = { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Slack-Signature': 'v0=abc' };
+  const cases: Array<[string, Record<string, unknown>, Record<string, string>, string | RegExp]> = [
+    ['requested fields', { requestedFields: ['text', 'user_name'] }, hdr, 'continue'],
+    ['not form encoded', { requestedFields: ['text'] }, { 'X-Slack-Signature': 'v0=abc' }, 'rejected: missing header in payload: ContentType application/x-www-form-urlencoded'],
+    ['no signature header', { requestedFields: ['text'] }, { 'Content-Type': 'application/x-www-form-urlencoded' }, 'rejected: missing header in payload: ContentType application/x-www-form-urlencoded'],
+    ['no requestedFields', {}, hdr, 'rejected: missing requested field definition'],
+    ['a field the form lacks', { requestedFields: ['nope'] }, hdr, /^rejected: requested field does not exists in payload/],
+  ];
+  it.each(cases)('%s', async (_n, params, headers, want) => {
+    const r = await run([ic('slack', params)], form, headers);
+    expect(summary(r)).toMatch(want instanceof RegExp ? want : new RegExp(`^${want.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    if (summary(r) === 'continue' && r.kind === 'continue') expect(r.event.extensions).toEqual({ text: ['main'], user_name: ['ann'] });
+  });
+});
+
 describe('cel interceptor', () => {
   const body = JSON.stringify({ action: 'opened', ref: 'refs/heads/main', count: 2, sha: '28911bbb5a3e2ea034daf1f6be0a822d50e31e73', items: ['a', 'b', 'c'], doc: '{"k":[1,2]}', yaml: 'k: v', b64: 'aGVsbG8=', mixed: 'Hello-World' });
   const headers = { 'X-GitHub-Event': 'push', 'X-Multi': 'first' };
