@@ -147,6 +147,7 @@ async function handleEvent(req: Request, res: Response, opts: SinkAppOptions): P
   if (opts.triggersEvents) triggersEvents(el, result, opts.recorder);
   const body: Record<string, unknown> = { ...base(opts, el), eventID: eventId, triggers: result.outcomes.map(publicOutcome) };
   if (result.httpStatus >= 500) body.errorMessage = errorMessage(result);
+  if (result.httpStatus < 300 && isCloudEvent(req)) res.set(acceptedCloudEvent(opts, eventId));
   res.status(result.httpStatus).json(body);
 }
 
@@ -162,6 +163,19 @@ function triggersEvents(el: EventListener, r: EventResult, rec: OutcomeRecorder 
   if (r.message) rec.recordTriggersEvent(el, CE_TYPES.failed, r.message);
   for (const o of r.outcomes) if (o.status === 'created') rec.recordTriggersEvent(el, CE_TYPES.successful);
   rec.recordTriggersEvent(el, CE_TYPES.done);
+}
+
+/** A binary-mode (`ce-specversion`) or structured-mode (`application/cloudevents+json`) CloudEvent request. */
+function isCloudEvent(req: Request): boolean {
+  return req.headers['ce-specversion'] !== undefined || (req.headers['content-type'] ?? '').startsWith('application/cloudevents');
+}
+
+/** Triggers answers a CloudEvent with one (binary mode): type `…triggers.accepted.v1`, the event ID as id. */
+function acceptedCloudEvent(opts: SinkAppOptions, eventId: string): Record<string, string> {
+  return {
+    'ce-specversion': '1.0', 'ce-id': eventId, 'ce-source': opts.name, 'ce-type': 'dev.tekton.event.triggers.accepted.v1',
+    'ce-subject': `${opts.namespace}.${opts.name} accepted ${eventId}`, 'ce-time': new Date().toISOString(),
+  };
 }
 
 function publicOutcome(o: TriggerOutcome): Omit<TriggerOutcome, 'httpStatus'> {
