@@ -82,4 +82,23 @@ describe('stable EventListener sink addresses', () => {
       await emb.stop();
     }
   }, 120_000);
+
+  it('a fixed port that is taken makes the listener Ready=False with the reason; the others are served', async () => {
+    const busy = net.createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = (busy.address() as net.AddressInfo).port;
+    const d = mkdtempSync(join(tmpdir(), 'tkt-el-busy-'));
+    const emb = await startEmbedded({ dataDir: d, runtime: 'noop', controllers: false, eventListenerAddresses: { ports: { blocked: port } } });
+    try {
+      await emb.client.create(listener('blocked'));
+      await emb.client.create(listener('fine'));
+      const cond = await waitFor(async () => (await emb.client.get<EventListener>(EL_REF, 'default', 'blocked')).status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'False'), 'Ready=False');
+      expect(cond).toMatchObject({ reason: 'SinkNotServed', message: expect.stringMatching(/cannot serve the sink: .*EADDRINUSE/) });
+      expect(await urls(emb, ['fine'])).toEqual({ fine: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    } finally {
+      await emb.stop();
+      await new Promise<void>((r) => busy.close(() => r()));
+      rmSync(d, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
