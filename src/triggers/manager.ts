@@ -142,6 +142,11 @@ class SinkSet {
     }
   }
 
+  /** Forgets remembered ports of listeners that no longer exist (deleted while `tkt up` was down). */
+  forgetAllBut(keys: ReadonlySet<string>): void {
+    for (const k of [...this.memory.ports.keys()]) if (!keys.has(k)) this.memory.delete(k);
+  }
+
   /** Stops the sink of a deleted EventListener. */
   stop(el: EventListener): void {
     this.serial(keyOf(el), async () => {
@@ -180,6 +185,7 @@ export async function startEventListenerManager(opts: EventListenerManagerOption
   informer.addHandlers({ onAdd: (el) => sinks.ensure(el), onUpdate: (el) => sinks.ensure(el), onDelete: (el) => sinks.stop(el) });
   await informer.start();
   await sinks.settled();
+  sinks.forgetAllBut(new Set(informer.list().map((el) => keyOf(el))));
   return {
     urlOf: (namespace, name) => sinks.urlOf(namespace, name),
     async close() {
