@@ -47,19 +47,22 @@ export function cloudEventSender(opts: { timeoutMs?: number; retries?: number; o
   const inFlight = new Set<Promise<void>>();
   const post = opts.post ?? send;
   const retries = opts.retries ?? 10;
+  /** One try: undefined when delivered, else why, and whether another try may help. */
+  async function once(url: string, msg: { headers: Record<string, string>; body: string }): Promise<{ why: string; retry: boolean } | undefined> {
+    try {
+      const r = await post(url, { method: 'POST', headers: msg.headers, body: msg.body, timeoutMs: opts.timeoutMs ?? 10_000 });
+      if (r.status >= 200 && r.status < 300) return undefined;
+      return { why: `CloudEvent receiver ${url} answered ${r.status}`, retry: r.status >= 500 || r.status === 429 };
+    } catch (err) {
+      return { why: `CloudEvent receiver ${url}: ${err instanceof Error ? err.message : String(err)}`, retry: true };
+    }
+  }
   async function deliver(url: string, msg: { headers: Record<string, string>; body: string }): Promise<void> {
-    let delay = 10;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const r = await post(url, { method: 'POST', headers: msg.headers, body: msg.body, timeoutMs: opts.timeoutMs ?? 10_000 });
-        if (r.status >= 200 && r.status < 300) return;
-        if (r.status < 500 && r.status !== 429) throw new Error(`CloudEvent receiver ${url} answered ${r.status}`);
-        if (attempt >= retries) throw new Error(`CloudEvent receiver ${url} answered ${r.status}`);
-      } catch (err) {
-        if (attempt >= retries || (err instanceof Error && /answered 4/.test(err.message))) throw err;
-      }
+    for (let attempt = 0, delay = 10; ; attempt++, delay *= 2) {
+      const failed = await once(url, msg);
+      if (!failed) return;
+      if (!failed.retry || attempt >= retries) throw new Error(failed.why);
       await new Promise((r) => setTimeout(r, delay));
-      delay *= 2;
     }
   }
   return {
