@@ -57,6 +57,9 @@ function statusCurrent(el: EventListener, url: string): boolean {
   return ['Available', 'Deployment', 'Ready', 'Service'].every((t) => byType.get(t) === 'True');
 }
 
+/** How long a listener whose port could not be bound waits before the next try. */
+const RETRY_MS = 10_000;
+
 /** The sinks of every EventListener, with per-EventListener serialised start/stop. */
 class SinkSet {
   private readonly sinks = new Map<string, RunningSink & { port: number; source: PortSource }>();
@@ -94,8 +97,10 @@ class SinkSet {
         try {
           sink = await this.listen(cur, key, want);
         } catch (err) {
-          await this.writeFailure(cur, err);
-          throw err;
+          // try again later (the port may be freed); report only a new reason
+          setTimeout(() => { if (!this.closing) this.ensure(this.latest(key) ?? cur); }, RETRY_MS).unref();
+          if (await this.writeFailure(cur, err)) throw err;
+          return;
         }
         this.sinks.set(key, sink);
       }
@@ -125,12 +130,14 @@ class SinkSet {
     return { ...sink, port, source: choice.source };
   }
 
-  private async writeFailure(el: EventListener, err: unknown): Promise<void> {
+  /** Writes Ready=False with the reason; answers false when the status already said so. */
+  private async writeFailure(el: EventListener, err: unknown): Promise<boolean> {
     const message = `cannot serve the sink: ${err instanceof Error ? err.message : String(err)}`;
-    if (el.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'False' && c.message === message)) return;
+    if (el.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'False' && c.message === message)) return false;
     const ts = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const status = { conditions: [{ type: 'Ready', status: 'False', reason: 'SinkNotServed', message, lastTransitionTime: ts }] };
     await this.opts.client.patch(LOOKUP_REFS.EventListener, el.metadata.namespace, el.metadata.name ?? '', { status }, { status: true, type: 'merge' }).catch(() => undefined);
+    return true;
   }
 
   private async writeStatus(el: EventListener, url: string): Promise<void> {

@@ -83,7 +83,7 @@ describe('stable EventListener sink addresses', () => {
     }
   }, 120_000);
 
-  it('a fixed port that is taken makes the listener Ready=False with the reason; the others are served', async () => {
+  it('a fixed port that is taken makes the listener Ready=False with the reason, the others are served, and it is served once the port is free', async () => {
     const busy = net.createServer();
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
     const port = (busy.address() as net.AddressInfo).port;
@@ -95,9 +95,15 @@ describe('stable EventListener sink addresses', () => {
       const cond = await waitFor(async () => (await emb.client.get<EventListener>(EL_REF, 'default', 'blocked')).status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'False'), 'Ready=False');
       expect(cond).toMatchObject({ reason: 'SinkNotServed', message: expect.stringMatching(/cannot serve the sink: .*EADDRINUSE/) });
       expect(await urls(emb, ['fine'])).toEqual({ fine: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+      // once the port is free again, the manager's retry serves the listener there
+      await new Promise<void>((r) => busy.close(() => r()));
+      expect(await waitFor(async () => {
+        const got = await emb.client.get<EventListener>(EL_REF, 'default', 'blocked');
+        return got.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? got.status.address?.url : undefined;
+      }, 'the blocked listener served after its port was freed', 60_000)).toBe(`http://127.0.0.1:${port}`);
     } finally {
       await emb.stop();
-      await new Promise<void>((r) => busy.close(() => r()));
+      if (busy.listening) await new Promise<void>((r) => busy.close(() => r()));
       rmSync(d, { recursive: true, force: true });
     }
   }, 120_000);
