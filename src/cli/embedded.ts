@@ -27,6 +27,10 @@ export interface EmbeddedStartOptions {
   allowPrivileged?: boolean;
   /** Host loopback TCP ports that host-runtime pods may reach. */
   hostPorts?: number[];
+  /** `tkt up --el-address/--el-port/--el-port-range`. */
+  eventListenerAddresses?: { host?: string; ports?: Record<string, number>; portRange?: { from: number; to: number } };
+  /** EventListener sinks: `--interceptor-timeout` and `--github-api-url`. */
+  eventListenerTuning?: { httpTimeoutMs?: number; githubApiUrl?: string };
 }
 
 /** Parses `--host-port PORT` (repeatable). */

@@ -51,6 +51,7 @@ export const EVENTLISTENER_PERMISSIONS: readonly Permission[] = [
   { group: 'tekton.dev', resource: 'pipelineruns', verbs: ['create', 'delete'], scope: 'cluster', usedBy: 'TriggerTemplate resources; delete = all-or-nothing rollback (triggers/server.ts)' },
   { group: 'tekton.dev', resource: 'taskruns', verbs: ['create', 'delete'], scope: 'cluster', usedBy: 'TriggerTemplate resources; delete = rollback' },
   { group: '', resource: 'events', verbs: ['create'], scope: 'cluster', usedBy: 'triggers/k8s-events.ts' },
+  { group: '', resource: 'serviceaccounts', verbs: ['impersonate'], scope: 'cluster', usedBy: 'a trigger\'s serviceAccountName (triggers/server.ts clientWriters), as Triggers\' EL role' },
 ];
 
 /** EventListener sinks, cluster-scoped kinds (bound with a ClusterRoleBinding). */

@@ -45,6 +45,10 @@ export interface EmbeddedOptions {
   allowPrivileged?: boolean;
   /** Host loopback TCP ports that host-runtime pods may reach (`--host-port`). */
   hostPorts?: number[];
+  /** EventListener sinks: bind address, fixed ports, port range (`tkt up --el-address/--el-port/--el-port-range`). */
+  eventListenerAddresses?: { host?: string; ports?: Record<string, number>; portRange?: { from: number; to: number } };
+  /** EventListener sinks: `--interceptor-timeout` and `--github-api-url`. */
+  eventListenerTuning?: { httpTimeoutMs?: number; githubApiUrl?: string };
 }
 
 export interface Embedded {
@@ -133,7 +137,8 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
     const controllers = await runControllers({ client, log: opts.log, liveConfig: config });
     cleanups.push(() => controllers.stop());
   }
-  const els = opts.eventListeners === false ? undefined : await startEventListeners(client);
+  const els = opts.eventListeners === false ? undefined
+    : await startEventListeners(client, { ...opts.eventListenerTuning, ...opts.eventListenerAddresses, ...(opts.dataDir === undefined ? {} : { stateFile: join(dataDir, 'eventlisteners.json') }), onError: (err: unknown) => opts.warn?.(err instanceof Error ? err.message : String(err)) });
   if (els) cleanups.push(() => els.close());
   return { url: api.url, kubeconfigPath, client, dataDir, runtime: kubelet.runtime, stop };
 }
@@ -144,9 +149,9 @@ function apiPort(url: string): number {
 }
 
 /** Serves every EventListener in-process when the Triggers module is present. */
-async function startEventListeners(client: KubeClient): Promise<{ close(): Promise<void> } | undefined> {
+async function startEventListeners(client: KubeClient, more: Record<string, unknown>): Promise<{ close(): Promise<void> } | undefined> {
   const mod = (await import('../triggers/index.js').catch(() => undefined)) as
     | { startEventListenerManager?: (o: { client: KubeClient }) => Promise<{ close(): Promise<void> }> }
     | undefined;
-  return mod?.startEventListenerManager?.({ client });
+  return mod?.startEventListenerManager?.({ client, ...more });
 }

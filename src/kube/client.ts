@@ -156,10 +156,11 @@ export class KubeClient {
   private readonly agent: http.Agent;
   private readonly watchAgent: http.Agent;
   private readonly cache?: ClientCache;
+  private readonly impersonate?: string;
   private authed?: Promise<https.RequestOptions>;
 
   /** `opts.agent` shares another client's connections; `opts.cache` is consulted by get() (see withCache). */
-  constructor(config: KubeConfig | Connection, opts: { agent?: http.Agent; watchAgent?: http.Agent; cache?: ClientCache } = {}) {
+  constructor(config: KubeConfig | Connection, opts: { agent?: http.Agent; watchAgent?: http.Agent; cache?: ClientCache; impersonate?: string } = {}) {
     this.connection = 'getCurrentCluster' in config ? connectionOf(config) : config;
     this.server = new URL(this.connection.server);
     const isHttps = this.server.protocol === 'https:';
@@ -168,6 +169,12 @@ export class KubeClient {
     this.agent = opts.agent ?? agent({ keepAlive: true, maxSockets: 64 });
     this.watchAgent = opts.watchAgent ?? agent({ keepAlive: false });
     this.cache = opts.cache;
+    this.impersonate = opts.impersonate;
+  }
+
+  /** A view of this client (same connections) whose requests carry `Impersonate-User: user` (as client-go's ImpersonationConfig). */
+  impersonating(user: string): KubeClient {
+    return new KubeClient(this.connection, { agent: this.agent, watchAgent: this.watchAgent, impersonate: user });
   }
 
   /** A client of a known server (embedded mode): no kubeconfig file, no client-node. */
@@ -198,6 +205,7 @@ export class KubeClient {
     this.authed ??= (async () => {
       const o: https.RequestOptions = {};
       await this.connection.applyToHTTPSOptions(o);
+      if (this.impersonate) o.headers = { ...(o.headers ?? {}), 'Impersonate-User': this.impersonate };
       return o;
     })();
     return this.authed;

@@ -13,6 +13,8 @@ export type { RecorderOptions } from '../kube/events.js';
 export interface OutcomeRecorder {
   record(el: EventListener, eventId: string, outcome: TriggerOutcome): void;
   recordFailure(el: EventListener, eventId: string, reason: string, message: string): void;
+  /** Triggers' own Event (reason = a `dev.tekton.event.triggers.*` type; Warning when there is an error message). */
+  recordTriggersEvent(el: EventListener, type: string, error?: string): void;
   /** Resolves when every pending write has finished. */
   flush(): Promise<void>;
   readonly stats: EventRecorder['stats'];
@@ -47,6 +49,7 @@ export function outcomeRecorder(create: (obj: KubeObject) => Promise<unknown>, o
     stats: events.stats,
     record: (el, eventId, o) => record(el, outcomeDescription(eventId, o)),
     recordFailure: (el, eventId, reason, message) => record(el, { reason, message: `${message} (event ${eventId})`, warning: true }),
+    recordTriggersEvent: (el, type, error) => record(el, { reason: type, message: error ?? '', warning: error !== undefined }),
     flush: () => events.flush(),
   };
 }
@@ -61,5 +64,6 @@ export const noRecorder: OutcomeRecorder = {
   stats: { written: 0, failed: 0, dropped: 0 },
   record() {},
   recordFailure() {},
+  recordTriggersEvent() {},
   async flush() {},
 };

@@ -1,6 +1,6 @@
 /**
  * Embedded mode's EventListener manager: watches EventListeners in all namespaces, serves each on its own
- * ephemeral port (loopback by default), writes its status (address.url and Tekton-like conditions) through the
+ * port (loopback by default; chosen and remembered as addresses.ts says), writes its status (address.url and Tekton-like conditions) through the
  * /status subresource, and stops the sink of an EventListener that is deleted.
  */
 import type { Condition, EventListener } from '../api/types.js';
@@ -8,14 +8,13 @@ import { Informer, keyOf } from '../controller/runtime/informer.js';
 import type { KubeClient } from '../kube/client.js';
 import { isNotFound } from '../kube/errors.js';
 import { outcomeRecorder, type OutcomeRecorder } from './k8s-events.js';
+import { automaticPort, fixedPort, PortMemory, type PortSource, type SinkAddressOptions } from './addresses.js';
 import { cachedLookup, LOOKUP_REFS, type CachedLookup } from './lookup.js';
 import { clientWriters, listenSink, type RunningSink, type SinkTuning } from './server.js';
 
 /** Options of {@link startEventListenerManager}. */
-export interface EventListenerManagerOptions extends SinkTuning {
+export interface EventListenerManagerOptions extends SinkTuning, SinkAddressOptions {
   client: KubeClient;
-  /** Listen address of every sink (default 127.0.0.1). */
-  host?: string;
   /** Called on errors the manager recovers from (status writes, sink starts). */
   onError?: (err: unknown, key: string) => void;
 }
@@ -58,9 +57,13 @@ function statusCurrent(el: EventListener, url: string): boolean {
   return ['Available', 'Deployment', 'Ready', 'Service'].every((t) => byType.get(t) === 'True');
 }
 
+/** How long a listener whose port could not be bound waits before the next try. */
+const RETRY_MS = 10_000;
+
 /** The sinks of every EventListener, with per-EventListener serialised start/stop. */
 class SinkSet {
-  private readonly sinks = new Map<string, RunningSink>();
+  private readonly sinks = new Map<string, RunningSink & { port: number; source: PortSource }>();
+  private readonly memory: PortMemory;
   private readonly queues = new Map<string, Promise<void>>();
   private closing = false;
 
@@ -69,27 +72,72 @@ class SinkSet {
     private readonly lookup: CachedLookup,
     private readonly recorder: OutcomeRecorder,
     private readonly latest: (key: string) => EventListener | undefined,
-  ) {}
+  ) {
+    this.memory = new PortMemory(opts.stateFile);
+  }
 
   urlOf(namespace: string, name: string): string | undefined {
     return this.sinks.get(`${namespace}/${name}`)?.url;
   }
 
-  /** Serves the EventListener (once) and brings its status up to date. */
+  /** Serves the EventListener (again when its fixed port changed) and brings its status up to date. */
   ensure(el: EventListener): void {
     this.serial(keyOf(el), async () => {
       if (this.closing) return;
       const key = keyOf(el);
+      const cur = this.latest(key) ?? el;
+      const want = fixedPort(cur, this.opts);
       let sink = this.sinks.get(key);
+      if (sink && want && sink.port !== want.port) {
+        this.sinks.delete(key);
+        await sink.close();
+        sink = undefined;
+      }
       if (!sink) {
-        sink = await listenSink({
-          client: this.opts.client, name: el.metadata.name ?? '', namespace: el.metadata.namespace ?? 'default',
-          port: 0, host: this.opts.host ?? '127.0.0.1', lookup: this.lookup, recorder: this.recorder, tuning: this.opts,
-        });
+        try {
+          sink = await this.listen(cur, key, want);
+        } catch (err) {
+          // try again later (the port may be freed); report only a new reason
+          setTimeout(() => { if (!this.closing) this.ensure(this.latest(key) ?? cur); }, RETRY_MS).unref();
+          if (await this.writeFailure(cur, err)) throw err;
+          return;
+        }
         this.sinks.set(key, sink);
       }
-      await this.writeStatus(this.latest(key) ?? el, sink.url);
+      await this.writeStatus(cur, sink.url);
     });
+  }
+
+  private async listen(el: EventListener, key: string, want: { port: number; source: PortSource } | undefined): Promise<RunningSink & { port: number; source: PortSource }> {
+    const taken = new Set([...this.sinks.values()].map((s) => s.port));
+    let choice = want ?? automaticPort(key, this.memory.ports, this.opts, taken);
+    const start = (port: number) => listenSink({
+      client: this.opts.client, name: el.metadata.name ?? '', namespace: el.metadata.namespace ?? 'default',
+      port, host: this.opts.host ?? '127.0.0.1', lookup: this.lookup, recorder: this.recorder, tuning: { checkServiceAccounts: true, ...this.opts },
+    });
+    let sink: RunningSink;
+    try {
+      sink = await start(choice.port);
+    } catch (err) {
+      // a remembered or range port taken by someone else: fall back to a new one (fixed ports fail loudly)
+      if (choice.source === 'flag' || choice.source === 'servicePort' || choice.port === 0) throw err;
+      this.opts.onError?.(new Error(`port ${choice.port} of EventListener ${key} is in use (${err instanceof Error ? err.message : String(err)}); serving it on another port`), key);
+      choice = { port: 0, source: 'ephemeral' };
+      sink = await start(0);
+    }
+    const port = Number(new URL(sink.url).port);
+    if (!want) this.memory.set(key, port);
+    return { ...sink, port, source: choice.source };
+  }
+
+  /** Writes Ready=False with the reason; answers false when the status already said so. */
+  private async writeFailure(el: EventListener, err: unknown): Promise<boolean> {
+    const message = `cannot serve the sink: ${err instanceof Error ? err.message : String(err)}`;
+    if (el.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'False' && c.message === message)) return false;
+    const ts = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const status = { conditions: [{ type: 'Ready', status: 'False', reason: 'SinkNotServed', message, lastTransitionTime: ts }] };
+    await this.opts.client.patch(LOOKUP_REFS.EventListener, el.metadata.namespace, el.metadata.name ?? '', { status }, { status: true, type: 'merge' }).catch(() => undefined);
+    return true;
   }
 
   private async writeStatus(el: EventListener, url: string): Promise<void> {
@@ -101,11 +149,17 @@ class SinkSet {
     }
   }
 
+  /** Forgets remembered ports of listeners that no longer exist (deleted while `tkt up` was down). */
+  forgetAllBut(keys: ReadonlySet<string>): void {
+    for (const k of [...this.memory.ports.keys()]) if (!keys.has(k)) this.memory.delete(k);
+  }
+
   /** Stops the sink of a deleted EventListener. */
   stop(el: EventListener): void {
     this.serial(keyOf(el), async () => {
       const sink = this.sinks.get(keyOf(el));
       this.sinks.delete(keyOf(el));
+      this.memory.delete(keyOf(el));
       await sink?.close();
     });
   }
@@ -138,6 +192,7 @@ export async function startEventListenerManager(opts: EventListenerManagerOption
   informer.addHandlers({ onAdd: (el) => sinks.ensure(el), onUpdate: (el) => sinks.ensure(el), onDelete: (el) => sinks.stop(el) });
   await informer.start();
   await sinks.settled();
+  sinks.forgetAllBut(new Set(informer.list().map((el) => keyOf(el))));
   return {
     urlOf: (namespace, name) => sinks.urlOf(namespace, name),
     async close() {

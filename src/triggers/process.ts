@@ -21,10 +21,17 @@ export interface IncomingEvent {
   header: Record<string, string[]>;
 }
 
+/** Whom a trigger's creates are made as: its `serviceAccountName` in its namespace. */
+export interface CreateIdentity {
+  serviceAccount: string;
+  namespace: string;
+}
+
 /** What processing needs from the outside world. */
 export interface ProcessDeps {
   chain: ChainOptions;
-  create: (obj: KubeObject) => Promise<KubeObject>;
+  /** Creates an object, as the given service account when there is one (impersonation). */
+  create: (obj: KubeObject, as?: CreateIdentity) => Promise<KubeObject>;
   remove: (obj: KubeObject) => Promise<void>;
   newUid: () => string;
   /** Namespaces (besides each trigger's own) that templates may name; `*` = any. */
@@ -85,9 +92,11 @@ function refOf(o: KubeObject): CreatedRef {
 async function createTrigger(r: Extract<Prepared, { kind: 'ready' }>, deps: ProcessDeps): Promise<TriggerOutcome> {
   const who = { trigger: r.trigger.name, namespace: r.trigger.namespace, ...(r.group ? { group: r.group } : {}) };
   const mine: KubeObject[] = [];
+  const sa = r.trigger.spec.serviceAccountName;
+  const as = sa ? { serviceAccount: sa, namespace: r.trigger.namespace } : undefined;
   for (const obj of r.objects) {
     try {
-      mine.push(await deps.create(obj));
+      mine.push(await deps.create(obj, as));
     } catch (err) {
       const undone = await rollback(mine, deps);
       const api = err instanceof ApiError ? err : undefined;

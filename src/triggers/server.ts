@@ -8,9 +8,13 @@ import type { AddressInfo } from 'node:net';
 import type { KubeObject } from '../api/types.js';
 import { localApiFor } from '../embedded/apiserver/local.js';
 import type { KubeClient } from '../kube/client.js';
+import { cloudEventSender } from './cloudevents.js';
 import { outcomeRecorder, type OutcomeRecorder } from './k8s-events.js';
 import { cachedLookup, type TriggerLookup } from './lookup.js';
+import type { CreateIdentity } from './process.js';
 import { createSinkApp, type SinkAppOptions, type SinkLogger } from './sink.js';
+
+const SERVICE_ACCOUNT = { apiVersion: 'v1', kind: 'ServiceAccount' };
 
 /** Tuning shared by the entry points. */
 export interface SinkTuning {
@@ -20,14 +24,18 @@ export interface SinkTuning {
   maxInFlightBodyBytes?: number;
   /** GitHub API base for addChangedFiles (default https://api.github.com). */
   githubApiUrl?: string;
-  /** Timeout of each interceptor call (default 10 s). */
+  /** Timeout of each interceptor call (default 5 s). */
   httpTimeoutMs?: number;
   /** Step budget of one CEL evaluation (default 100,000). */
   celMaxSteps?: number;
   /** Namespaces templates may name besides the trigger's own (`*` = any). */
   allowNamespaces?: readonly string[];
+  /** Fail a trigger whose serviceAccountName does not exist before creating as it (embedded mode). */
+  checkServiceAccounts?: boolean;
   /** Write a Kubernetes Event per trigger outcome (default true). */
   events?: boolean;
+  /** Also write Triggers' `dev.tekton.event.triggers.*` Events (default: when EL_EVENT=enable, as Triggers). */
+  triggersEvents?: boolean;
   /**
    * When the client's API server runs in this process (embedded mode), write through it directly instead of over
    * HTTPS: same admission and commit, a fraction of the CPU (default true).
@@ -45,15 +53,24 @@ export interface RunningSink {
 
 /**
  * The create/remove functions the sink uses: over the client's HTTPS connection, or, when that API server runs in
- * this process with the client's token and `inProcess` is not false, through it directly (see LocalApi).
+ * this process with the client's token and `inProcess` is not false, through it directly (see LocalApi). A trigger
+ * with a `serviceAccountName` creates over HTTP with `Impersonate-User: system:serviceaccount:NS:NAME`, as Triggers
+ * does, so that the API server's RBAC decides; with `checkServiceAccounts` (embedded mode) a missing account fails
+ * the trigger first.
  */
-export function clientWriters(client: KubeClient, inProcess = true): Pick<SinkAppOptions, 'create' | 'remove'> {
+export function clientWriters(client: KubeClient, inProcess = true, checkServiceAccounts = false): Pick<SinkAppOptions, 'create' | 'remove'> {
   const local = inProcess ? localApiFor(client.server.href, client.connection.token) : undefined;
   const ns = client.defaultNamespace;
-  if (local) return { create: (obj: KubeObject) => local.create(obj, ns), remove: (obj: KubeObject) => local.remove(obj, ns) };
+  const plain = local ? (obj: KubeObject) => local.create(obj, ns) : (obj: KubeObject) => client.create(obj);
+  const asAccount = async (obj: KubeObject, as: CreateIdentity): Promise<KubeObject> => {
+    if (checkServiceAccounts && !(await client.tryGet(SERVICE_ACCOUNT, as.namespace, as.serviceAccount))) {
+      throw new Error(`serviceaccount ${as.namespace}/${as.serviceAccount} (the trigger's serviceAccountName) not found`);
+    }
+    return client.impersonating(`system:serviceaccount:${as.namespace}:${as.serviceAccount}`).create({ ...obj, metadata: { ...obj.metadata, namespace: obj.metadata.namespace ?? as.namespace } });
+  };
   return {
-    create: (obj: KubeObject) => client.create(obj),
-    remove: (obj: KubeObject) => client.delete(obj, obj.metadata.namespace, obj.metadata.name ?? ''),
+    create: (obj: KubeObject, as?: CreateIdentity) => (as ? asAccount(obj, as) : plain(obj)),
+    remove: local ? (obj: KubeObject) => local.remove(obj, ns) : (obj: KubeObject) => client.delete(obj, obj.metadata.namespace, obj.metadata.name ?? ''),
   };
 }
 
@@ -63,10 +80,12 @@ export async function listenSink(opts: {
   lookup: TriggerLookup; recorder?: OutcomeRecorder; tuning?: SinkTuning;
 }): Promise<RunningSink> {
   const t = opts.tuning ?? {};
+  const cloudEvents = cloudEventSender({ onError: (err) => t.logger?.warn({ eventlistener: opts.name, namespace: opts.namespace, err: err instanceof Error ? err.message : String(err) }, 'CloudEvent not delivered') });
   const app = createSinkApp({
-    name: opts.name, namespace: opts.namespace, lookup: opts.lookup, ...clientWriters(opts.client, t.inProcess),
+    name: opts.name, namespace: opts.namespace, lookup: opts.lookup, ...clientWriters(opts.client, t.inProcess, t.checkServiceAccounts),
     maxBodyBytes: t.maxBodyBytes, maxInFlightBodyBytes: t.maxInFlightBodyBytes, githubApiUrl: t.githubApiUrl, httpTimeoutMs: t.httpTimeoutMs, celMaxSteps: t.celMaxSteps,
-    allowNamespaces: t.allowNamespaces, recorder: t.events === false ? undefined : opts.recorder, logger: t.logger,
+    allowNamespaces: t.allowNamespaces, recorder: t.events === false ? undefined : opts.recorder, logger: t.logger, cloudEvents,
+    triggersEvents: t.triggersEvents ?? process.env.EL_EVENT === 'enable',
   });
   const server = http.createServer(app);
   server.headersTimeout = 10_000;
@@ -80,10 +99,13 @@ export async function listenSink(opts: {
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address === '0.0.0.0' ? '127.0.0.1' : addr.address;
   return {
     url: `http://${host}:${addr.port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    }),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await cloudEvents.pending();
+    },
   };
 }
 

@@ -84,9 +84,19 @@ describe('EventListener sink (github + cel, supertest)', () => {
     expect((tr.spec as { params: unknown }).params).toEqual([{ name: 'rev', value: '28911bbb5a3e2ea034daf1f6be0a822d50e31e73' }, { name: 'url', value: 'https://github.com/tektoncd/triggers.git' }]);
   });
 
+  it('answers a binary-mode CloudEvent with a CloudEvent (type …triggers.accepted.v1), as Triggers; plain requests get none', async () => {
+    const { a } = app();
+    const ce = await post(a, PR_BODY, { 'X-GitHub-Event': 'pull_request', 'X-Hub-Signature-256': sign(PR_BODY), 'Ce-Specversion': '1.0', 'Ce-Id': 'x', 'Ce-Type': 't', 'Ce-Source': 's' });
+    expect(ce.status).toBe(202);
+    expect(ce.headers).toMatchObject({ 'ce-specversion': '1.0', 'ce-id': 'event-1', 'ce-source': 'github-listener', 'ce-type': 'dev.tekton.event.triggers.accepted.v1', 'ce-subject': 'default.github-listener accepted event-1' });
+    expect(ce.body.eventID).toBe('event-1');
+    const plain = await post(a, PR_BODY, { 'X-GitHub-Event': 'pull_request', 'X-Hub-Signature-256': sign(PR_BODY) });
+    expect(plain.headers['ce-type']).toBeUndefined();
+  });
+
   const rejects: Array<[string, Record<string, string>, string, RegExp]> = [
     ['wrong signature', { 'X-GitHub-Event': 'pull_request', 'X-Hub-Signature-256': sign(PR_BODY, 'wrong') }, PR_BODY, /payload signature check failed/],
-    ['missing signature', { 'X-GitHub-Event': 'pull_request' }, PR_BODY, /no X-Hub-Signature-256 header set/],
+    ['missing signature', { 'X-GitHub-Event': 'pull_request' }, PR_BODY, /Must set X-Hub-Signature-256 or X-Hub-Signature header/],
     ['malformed signature', { 'X-GitHub-Event': 'pull_request', 'X-Hub-Signature-256': 'deadbeef' }, PR_BODY, /error parsing signature/],
     ['signature of another body', { 'X-GitHub-Event': 'pull_request', 'X-Hub-Signature-256': sign('{}') }, PR_BODY, /payload signature check failed/],
     ['event type not allowed', { 'X-GitHub-Event': 'push', 'X-Hub-Signature-256': sign(PR_BODY) }, PR_BODY, /event type push is not allowed/],

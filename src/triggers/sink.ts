@@ -8,13 +8,20 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { EventListener, KubeObject } from '../api/types.js';
 import { BodyBudget, bodyBudget, DEFAULT_MAX_IN_FLIGHT_BODY_BYTES } from './body-budget.js';
+import { CE_TYPES, type CloudEventSender } from './cloudevents.js';
 import { canonicalHeaders } from './event.js';
 import { DEFAULT_CEL_MAX_STEPS } from './interceptors/cel.js';
 import { noRecorder, type OutcomeRecorder } from './k8s-events.js';
 import type { TriggerLookup } from './lookup.js';
 import { describeOutcome, type TriggerOutcome } from './outcome.js';
-import { processEvent, type EventResult } from './process.js';
+import { processEvent, type CreateIdentity, type EventResult } from './process.js';
 
+/**
+ * Default timeout of each interceptor call: 5 s. Triggers answers the forge at once and processes afterwards (its
+ * HTTP client waits up to 10 s for response headers); tektite answers after processing, so a slow interceptor
+ * must give up well within a forge's 10 s delivery timeout.
+ */
+export const DEFAULT_INTERCEPTOR_TIMEOUT_MS = 5_000;
 /** Default body size cap: 10 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** EventListener annotation that turns off the JSON-object body check (form-encoded senders). */
@@ -31,7 +38,8 @@ export interface SinkAppOptions {
   name: string;
   namespace: string;
   lookup: TriggerLookup;
-  create: (obj: KubeObject) => Promise<KubeObject>;
+  /** Creates an object, as the trigger's service account when it has one. */
+  create: (obj: KubeObject, as?: CreateIdentity) => Promise<KubeObject>;
   remove: (obj: KubeObject) => Promise<void>;
   maxBodyBytes?: number;
   /** Bytes of event bodies in flight at once, over all requests (default 64 MiB); beyond it: 429 + Retry-After. */
@@ -42,6 +50,10 @@ export interface SinkAppOptions {
   /** Namespaces templates may name besides the trigger's own (`*` = any). */
   allowNamespaces?: readonly string[];
   recorder?: OutcomeRecorder;
+  /** Sends Triggers' CloudEvents to the listener's cloudEventURI. */
+  cloudEvents?: CloudEventSender;
+  /** Also write Triggers' own Events (`dev.tekton.event.triggers.*`), as Triggers does with EL_EVENT=enable. */
+  triggersEvents?: boolean;
   logger?: SinkLogger;
   newEventId?: () => string;
 }
@@ -120,18 +132,50 @@ async function handleEvent(req: Request, res: Response, opts: SinkAppOptions): P
   }
   const eventId = (opts.newEventId ?? randomUUID)();
   const header = canonicalHeaders(req.headersDistinct);
+  opts.cloudEvents?.emit(el, eventId, CE_TYPES.started, header);
+  if (opts.triggersEvents) opts.recorder?.recordTriggersEvent(el, CE_TYPES.started);
   const eventUrl = `http://${req.headers.host ?? 'localhost'}${req.originalUrl}`;
   const result = await processEvent(el, { eventId, eventUrl, rawBody: parsed.raw, parsedBody: parsed.body, header }, {
     chain: {
-      lookup: opts.lookup, githubApiUrl: opts.githubApiUrl ?? 'https://api.github.com',
-      httpTimeoutMs: opts.httpTimeoutMs ?? 10_000, celMaxSteps: opts.celMaxSteps ?? DEFAULT_CEL_MAX_STEPS,
+      lookup: opts.lookup, githubApiUrl: opts.githubApiUrl ?? process.env.TKT_GITHUB_API_URL ?? 'https://api.github.com',
+      httpTimeoutMs: opts.httpTimeoutMs ?? DEFAULT_INTERCEPTOR_TIMEOUT_MS, celMaxSteps: opts.celMaxSteps ?? DEFAULT_CEL_MAX_STEPS,
     },
     create: opts.create, remove: opts.remove, newUid: randomUUID, allowNamespaces: opts.allowNamespaces ?? [],
   });
   report(el, eventId, result, opts);
+  sendCloudEvents(el, eventId, result, header, opts.cloudEvents);
+  if (opts.triggersEvents) triggersEvents(el, result, opts.recorder);
   const body: Record<string, unknown> = { ...base(opts, el), eventID: eventId, triggers: result.outcomes.map(publicOutcome) };
   if (result.httpStatus >= 500) body.errorMessage = errorMessage(result);
+  if (result.httpStatus < 300 && isCloudEvent(req)) res.set(acceptedCloudEvent(opts, eventId));
   res.status(result.httpStatus).json(body);
+}
+
+function sendCloudEvents(el: EventListener, eventId: string, r: EventResult, header: Record<string, string[]>, ce: CloudEventSender | undefined): void {
+  if (!ce) return;
+  if (r.message) ce.emit(el, eventId, CE_TYPES.failed, null);
+  for (const o of r.outcomes) if (o.status === 'created') ce.emit(el, eventId, CE_TYPES.successful, header);
+  ce.emit(el, eventId, CE_TYPES.done, null);
+}
+
+function triggersEvents(el: EventListener, r: EventResult, rec: OutcomeRecorder | undefined): void {
+  if (!rec) return;
+  if (r.message) rec.recordTriggersEvent(el, CE_TYPES.failed, r.message);
+  for (const o of r.outcomes) if (o.status === 'created') rec.recordTriggersEvent(el, CE_TYPES.successful);
+  rec.recordTriggersEvent(el, CE_TYPES.done);
+}
+
+/** A binary-mode (`ce-specversion`) or structured-mode (`application/cloudevents+json`) CloudEvent request. */
+function isCloudEvent(req: Request): boolean {
+  return req.headers['ce-specversion'] !== undefined || (req.headers['content-type'] ?? '').startsWith('application/cloudevents');
+}
+
+/** Triggers answers a CloudEvent with one (binary mode): type `…triggers.accepted.v1`, the event ID as id. */
+function acceptedCloudEvent(opts: SinkAppOptions, eventId: string): Record<string, string> {
+  return {
+    'ce-specversion': '1.0', 'ce-id': eventId, 'ce-source': opts.name, 'ce-type': 'dev.tekton.event.triggers.accepted.v1',
+    'ce-subject': `${opts.namespace}.${opts.name} accepted ${eventId}`, 'ce-time': new Date().toISOString(),
+  };
 }
 
 function publicOutcome(o: TriggerOutcome): Omit<TriggerOutcome, 'httpStatus'> {

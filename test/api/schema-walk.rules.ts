@@ -142,10 +142,7 @@ export const RULES: Rule[] = [
     re: /^EventListener:spec\.resources\.customResource(\..*)?$/, how: 'warned', by: 'Knative Services are not used',
     sample: { obj: obj('triggers.tekton.dev/v1beta1', 'EventListener', { triggers: [{ triggerRef: 't' }], resources: { customResource: { apiVersion: 'serving.knative.dev/v1', kind: 'Service' } } }), path: 'spec.resources.customResource', message: 'not applied by tektite' },
   },
-  {
-    re: /^EventListener:spec\.cloudEventURI$/, how: 'warned', by: 'CloudEvents are not sent',
-    sample: { obj: obj('triggers.tekton.dev/v1beta1', 'EventListener', { triggers: [{ triggerRef: 't' }], cloudEventURI: 'http://sink' }), path: 'spec.cloudEventURI', message: 'not applied by tektite' },
-  },
+  h(/^EventListener:spec\.cloudEventURI$/, 'test/triggers/cloudevents.test.ts'),
   h(/^EventListener:spec\.(triggers|triggerGroups)(\[\]\.(name|triggerSelector))?$/, 'src/triggers/sink-groups.test.ts'),
   h(/^EventListener:spec\.triggerGroups\[\]\.triggerSelector\.(labelSelector|namespaceSelector)(\..*)?$/, 'src/triggers/select.test.ts'),
   untested(/^EventListener:spec\.triggerGroups\[\]\.interceptors\[\]\.webhook\.objectRef.*$/, 'src/triggers/interceptors/chain.ts'),
@@ -158,10 +155,7 @@ export const RULES: Rule[] = [
   h(/^Trigger:spec\.interceptors(\[\]\.(name|params.*|ref.*))?$/, 'src/triggers/interceptors/interceptors.test.ts'),
   untested(/^Trigger:spec\.interceptors\[\]\.webhook\.objectRef.*$/, 'src/triggers/interceptors/chain.ts'),
   h(/^Trigger:spec\.interceptors\[\]\.webhook.*$/, 'test/triggers/webhook-interceptors.test.ts'),
-  {
-    re: /^Trigger:spec\.serviceAccountName$/, how: 'warned', by: 'impersonating a trigger\'s service account is not implemented',
-    sample: { obj: obj('triggers.tekton.dev/v1beta1', 'Trigger', { template: { ref: 't' }, serviceAccountName: 'sa' }), path: 'spec.serviceAccountName', message: 'not applied by tektite' },
-  },
+  h(/^Trigger:spec\.serviceAccountName$/, 'test/triggers/service-account.test.ts'),
   h(/^Trigger:spec\.template\.spec\.params\[\]\.default$/, 'src/triggers/sink.test.ts'),
   h(/^Trigger:spec\.template(\.(ref|spec(\.params(\[\]\.name)?|\.resourcetemplates)?))?$/, 'src/triggers/template.test.ts'),
   info(/^(Trigger:spec\.template\.spec|TriggerTemplate:spec)\.params\[\]\.description$/),

@@ -67,7 +67,7 @@ const CASES: Case[] = [
   ['binding path missing, no default', 'missing-path', json, {}, 202, /BindingFailed.*param .*v.*not is not found/, 0],
   ['binding path missing, template default', 'missing-path-default', json, {}, 202, /Created/, 1],
   ['header the binding needs is missing', 'missing-header', json, {}, 202, /BindingFailed.*X-Not-Sent is not found/, 0],
-  ['signature header missing', 'signed', json, { 'X-GitHub-Event': 'push' }, 202, /InterceptorRejected.*no X-Hub-Signature-256 header set/, 0],
+  ['signature header missing', 'signed', json, { 'X-GitHub-Event': 'push' }, 202, /InterceptorRejected.*Must set X-Hub-Signature-256 or X-Hub-Signature header/, 0],
   ['event type header missing', 'signed', json, { 'X-Hub-Signature-256': sign256(json, 's3cret') }, 202, /InterceptorRejected.*event type {2}is not allowed/, 0],
   ['unknown trigger reference (the other trigger still runs)', 'unknown-trigger-ref', json, {}, 202, /Trigger default\/no-such-trigger not found/, 1],
   ['unknown TriggerBinding reference', 'unknown-binding-ref', json, {}, 500, /TriggerBinding default\/no-such-binding not found/, 0],

@@ -78,6 +78,23 @@ function eventListenersIn(files: string[]): Array<{ name: string; namespace: str
     .map((o) => ({ name: o.metadata.name ?? '', namespace: o.metadata.namespace ?? 'default' }));
 }
 
+/**
+ * The ServiceAccounts the triggers of these files name (upstream's shared rbac.yaml creates
+ * `tekton-triggers-example-sa`; embedded mode checks that a trigger's account exists before creating as it).
+ */
+function triggerAccountsIn(files: string[]): Array<{ name: string; namespace: string }> {
+  const out = new Map<string, { name: string; namespace: string }>();
+  for (const o of files.flatMap((f) => parseAllDocuments(readFileSync(f, 'utf8')).map((d) => d.toJS() as (KubeObject & { spec?: Record<string, unknown> }) | null))) {
+    if (!o) continue;
+    const ns = o.metadata?.namespace ?? 'default';
+    const specs = o.kind === 'Trigger' ? [o.spec] : o.kind === 'EventListener' ? ((o.spec?.triggers as unknown[]) ?? []) : [];
+    for (const t of specs as Array<{ serviceAccountName?: unknown } | undefined>) {
+      if (typeof t?.serviceAccountName === 'string') out.set(`${ns}/${t.serviceAccountName}`, { name: t.serviceAccountName, namespace: ns });
+    }
+  }
+  return [...out.values()];
+}
+
 const results: Array<{ folder: string; ok: boolean; why?: string }> = [];
 
 describe.skipIf(!existsSync(root))('Triggers conformance walk', () => {
@@ -104,6 +121,11 @@ describe.skipIf(!existsSync(root))('Triggers conformance walk', () => {
       const files = yamlFiles(dir);
       r.why = 'kubectl apply';
       await cluster.kubectl(['apply', ...files.flatMap((f) => ['-f', f])]);
+      for (const sa of triggerAccountsIn(files)) {
+        if (!(await cluster.client.tryGet({ apiVersion: 'v1', kind: 'ServiceAccount' }, sa.namespace, sa.name))) {
+          await cluster.client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: sa } as KubeObject);
+        }
+      }
       const urls = new Map<string, string>();
       for (const el of eventListenersIn(files)) {
         r.why = `EventListener ${el.name} ready`;

@@ -14,6 +14,7 @@ let server: http.Server;
 let base = '';
 const seen: InterceptorRequest[] = [];
 let legacyExtra: unknown;
+const hanging: http.ServerResponse[] = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -29,6 +30,7 @@ beforeAll(async () => {
       }
       if (req.url === '/legacy-deny') { res.writeHead(403).end('no'); return; }
       if (req.url === '/boom') { res.writeHead(500).end('boom'); return; }
+      if (req.url === '/hang') { hanging.push(res); return; }
       if (req.url === '/garbage') { res.writeHead(200).end('not json'); return; }
       const ir = JSON.parse(text) as InterceptorRequest;
       seen.push(ir);
@@ -42,7 +44,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => new Promise<void>((r) => { for (const h of hanging) h.destroy(); server.close(() => r()); }));
 
 function objects(interceptors: unknown[]): KubeObject[] {
   return [
@@ -60,14 +62,15 @@ function objects(interceptors: unknown[]): KubeObject[] {
     { apiVersion: 'triggers.tekton.dev/v1alpha1', kind: 'Interceptor', metadata: { name: 'local', namespace: 'ns1' }, spec: { clientConfig: { url: `${base}/namespaced` } } },
     { apiVersion: 'triggers.tekton.dev/v1alpha1', kind: 'ClusterInterceptor', metadata: { name: 'broken' }, spec: { clientConfig: { url: `${base}/boom` } } },
     { apiVersion: 'triggers.tekton.dev/v1alpha1', kind: 'ClusterInterceptor', metadata: { name: 'garbage' }, spec: { clientConfig: { url: `${base}/garbage` } } },
+    { apiVersion: 'triggers.tekton.dev/v1alpha1', kind: 'ClusterInterceptor', metadata: { name: 'slow' }, spec: { clientConfig: { url: `${base}/hang` } } },
     { apiVersion: 'triggers.tekton.dev/v1alpha1', kind: 'ClusterInterceptor', metadata: { name: 'unreachable' }, spec: { clientConfig: { url: 'http://127.0.0.1:1/x' } } },
   ];
 }
 
-function sink(interceptors: unknown[]) {
+function sink(interceptors: unknown[], httpTimeoutMs = 3000) {
   const stored: KubeObject[] = [];
   const app = createSinkApp({
-    name: 'el', namespace: 'ns1', lookup: memoryLookup(objects(interceptors)), httpTimeoutMs: 3000,
+    name: 'el', namespace: 'ns1', lookup: memoryLookup(objects(interceptors)), httpTimeoutMs,
     create: async (o) => { const c = { ...o, metadata: { ...o.metadata, name: `cm-${stored.length}` } }; stored.push(c); return c; },
     remove: async (o) => { stored.splice(stored.findIndex((s) => s.metadata.name === o.metadata.name), 1); },
   });
@@ -117,6 +120,16 @@ describe('interceptors over HTTP', () => {
     expect(res.status).toBe(status);
     expect(res.body.errorMessage).toMatch(msg);
     expect(stored).toHaveLength(0);
+  });
+
+  it('an interceptor that does not answer within the timeout fails its trigger (ClusterInterceptor and legacy webhook)', async () => {
+    for (const icp of [{ ref: { name: 'slow' } }, { webhook: { url: `${base}/hang` } }]) {
+      const { app, stored } = sink([icp], 200);
+      const res = await post(app, { action: 'go' });
+      expect(res.status).toBe(502);
+      expect(res.body.errorMessage).toMatch(/within 200 ms/);
+      expect(stored).toHaveLength(0);
+    }
   });
 
   it('a legacy webhook interceptor may rewrite the body; its headers are sent', async () => {

@@ -28,7 +28,6 @@ export function validateEventListenerSpec(errs: FieldErrors, spec: EventListener
   if (res?.kubernetesResource && res.customResource) errs.add('spec.resources', 'kubernetesResource and customResource cannot both be set; use one');
   // accepted with a warning (Tekton's examples use them), never silently
   else if (res?.customResource) errs.warn('spec.resources.customResource', 'not applied by tektite: the EventListener runs as a Deployment and Service, not as a Knative Service');
-  if (spec.cloudEventURI) errs.warn('spec.cloudEventURI', 'not applied by tektite: EventListeners do not send CloudEvents (Kubernetes Events are written instead)');
   const kr = res?.kubernetesResource;
   if (kr?.serviceLoadBalancerClass !== undefined && kr.serviceType !== 'LoadBalancer') {
     errs.add('spec.resources.kubernetesResource.serviceLoadBalancerClass', 'serviceLoadBalancerClass can only be used with serviceType: LoadBalancer');
@@ -37,16 +36,7 @@ export function validateEventListenerSpec(errs: FieldErrors, spec: EventListener
   if (Array.isArray(containers) && containers.length > 1) errs.add('spec.resources.kubernetesResource.spec.template.spec.containers', 'only one container is allowed');
 }
 
-/**
- * A trigger's own service account: Triggers impersonates it to create resources; tektite does not. Tekton's own
- * examples set it, so it is accepted with a warning (kubectl prints it), never silently.
- */
-function refuseTriggerServiceAccount(errs: FieldErrors, sa: string | undefined, at: string): void {
-  if (sa) errs.warn(joinPath(at, 'serviceAccountName'), 'not applied by tektite: resources are created with the EventListener\'s service account (impersonating a trigger\'s service account is not implemented)');
-}
-
 function validateElTrigger(errs: FieldErrors, t: EventListenerTrigger, at: string): void {
-  refuseTriggerServiceAccount(errs, t.serviceAccountName, at);
   if (t.name !== undefined && (t.name.length > 63 || !LABEL_VALUE.test(t.name))) {
     errs.add(joinPath(at, 'name'), `invalid trigger name "${t.name}": it must be a valid label value (at most 63 letters, digits, "-", "_", ".")`);
   }
@@ -64,7 +54,6 @@ function validateElTrigger(errs: FieldErrors, t: EventListenerTrigger, at: strin
 
 /** Validates a Trigger spec at `spec`. */
 export function validateTriggerSpec(errs: FieldErrors, spec: TriggerSpec): void {
-  refuseTriggerServiceAccount(errs, spec.serviceAccountName, 'spec');
   validateTemplateRef(errs, spec.template, 'spec.template');
   validateBindings(errs, spec.bindings, 'spec.bindings');
   validateInterceptors(errs, spec.interceptors, 'spec.interceptors');

@@ -7,6 +7,7 @@ import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { CliContext, type CliIO } from '../context.js';
 import { parseFeatureFlagOptions, parseHostPorts, parsePort, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
+import { parseElPorts, parseInterceptorTimeout, parsePortRange } from '../el-addresses.js';
 import { waitForStop } from './wait.js';
 
 interface UpFlags {
@@ -17,6 +18,11 @@ interface UpFlags {
   eventListeners: boolean;
   allowPrivileged?: boolean;
   hostPort?: string[];
+  elAddress?: string;
+  elPort?: string[];
+  elPortRange?: string;
+  interceptorTimeout?: string;
+  githubApiUrl?: string;
 }
 
 /** Registers `up`. */
@@ -27,6 +33,11 @@ export function registerUp(program: Command, io: CliIO): void {
     .addOption(new Option('--runtime <name>', 'how pods run').choices(RUNTIMES).default('auto'))
     .option('--no-controllers', 'API server and kubelet only (run `tkt controller` separately)')
     .option('--no-event-listeners', 'do not serve EventListeners')
+    .option('--el-address <addr>', 'listen address of EventListener sinks (default 127.0.0.1; 0.0.0.0 for every interface)')
+    .option('--el-port <name=port>', 'fixed sink port of an EventListener, NAME=PORT or NAMESPACE/NAME=PORT (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
+    .option('--el-port-range <from-to>', 'sink ports handed out to EventListeners with no fixed port, e.g. 8080-8099')
+    .option('--interceptor-timeout <duration>', 'timeout of each interceptor call of the sinks (default 5s)')
+    .option('--github-api-url <url>', 'GitHub API base for the github interceptor (default https://api.github.com)')
     .option('--feature-flags <key=value>', 'Tekton feature flag, written into tekton-pipelines/feature-flags (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
     .option('--host-port <port>', 'a TCP port on this machine\'s loopback that host-runtime steps may reach, e.g. a local registry (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
     .option('--allow-privileged', 'grant pods privileged containers, host namespaces, hostPath volumes and extra capabilities (trusted workloads only)')
@@ -35,7 +46,9 @@ export function registerUp(program: Command, io: CliIO): void {
       const featureFlags = parseFeatureFlagOptions(flags.featureFlags);
       const emb = await startEmbeddedMode({
         dataDir: resolve(io.cwd, flags.dataDir), port: parsePort(flags.port), runtime: flags.runtime,
-        controllers: flags.controllers, eventListeners: flags.eventListeners, featureFlags, allowPrivileged: flags.allowPrivileged === true, hostPorts: parseHostPorts(flags.hostPort), warn: (m) => ctx.printErr(`warning: ${m}\n`),
+        controllers: flags.controllers, eventListeners: flags.eventListeners, featureFlags, allowPrivileged: flags.allowPrivileged === true, hostPorts: parseHostPorts(flags.hostPort),
+        eventListenerAddresses: { ...(flags.elAddress ? { host: flags.elAddress } : {}), ports: parseElPorts(flags.elPort), portRange: parsePortRange(flags.elPortRange) },
+        eventListenerTuning: { httpTimeoutMs: parseInterceptorTimeout(flags.interceptorTimeout), ...(flags.githubApiUrl ? { githubApiUrl: flags.githubApiUrl } : {}) }, warn: (m) => ctx.printErr(`warning: ${m}\n`),
       });
       ctx.print(`export KUBECONFIG=${emb.kubeconfigPath}\n`);
       ctx.printErr(`tektite is up at ${emb.url} (runtime ${emb.runtime ?? flags.runtime}, data in ${emb.dataDir}${flags.controllers ? '' : ', no controllers'}). Ctrl-C stops it.\n`);

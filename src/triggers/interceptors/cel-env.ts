@@ -9,6 +9,7 @@ import { Environment } from '@marcbachmann/cel-js';
 import { parse as parseYaml } from 'yaml';
 import { canonicalHeaderKey } from '../event.js';
 import { registerExtensions } from './cel-ext.js';
+import { registerMoreExtensions, rewriteAst, unrenameMessage } from './cel-ext2.js';
 import { constantTimeEqual } from './protocol.js';
 
 /** Per-evaluation state reachable from CEL functions (secrets, cost meter). */
@@ -50,6 +51,7 @@ function createEnvironment(): Environment {
   env.registerType('Base64Namespace', Base64Namespace).registerConstant('base64', 'Base64Namespace', new Base64Namespace());
   registerFunctions(env);
   registerExtensions(env);
+  registerMoreExtensions(env);
   return env;
 }
 
@@ -149,6 +151,11 @@ function instrument(env: Environment): void {
   };
 }
 
+function renamed(err: unknown): unknown {
+  if (err instanceof Error) err.message = unrenameMessage(err.message);
+  return err;
+}
+
 let shared: Environment | undefined;
 
 /** The shared, instrumented CEL environment. */
@@ -170,10 +177,18 @@ export function compileCel(expr: string): CelProgram {
   let p = programs.get(expr);
   if (p) return p;
   if (expr.length > MAX_EXPRESSION_LENGTH) throw new Error(`expression longer than ${MAX_EXPRESSION_LENGTH} characters`);
-  const parsed = celEnvironment().parse(expr) as unknown as CelProgram & { check(): { valid: boolean; error?: Error } };
+  const parsed = celEnvironment().parse(expr) as unknown as CelProgram & { ast: unknown; check(): { valid: boolean; error?: Error } };
+  rewriteAst(parsed.ast);
   const checked = parsed.check();
-  if (!checked.valid) throw checked.error ?? new Error('expression does not type-check');
-  p = parsed;
+  if (!checked.valid) throw renamed(checked.error ?? new Error('expression does not type-check'));
+  p = (ctx) => {
+    try {
+      const v = parsed(ctx);
+      return v instanceof Promise ? v.catch((err: unknown) => { throw renamed(err); }) : v;
+    } catch (err) {
+      throw renamed(err);
+    }
+  };
   if (programs.size >= 1000) programs.clear();
   programs.set(expr, p);
   return p;

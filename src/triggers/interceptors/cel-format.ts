@@ -25,6 +25,19 @@ function integer(v: unknown, verb: string): bigint {
   throw new Error(`error during formatting: ${verb} requires an integer, got ${typeof v === 'number' ? 'double' : typeof v}`);
 }
 
+/** Go's %f: correctly rounded, exact ties to even (JS toFixed rounds ties up). */
+function fixed(x: number, p: number): string {
+  if (!Number.isFinite(x) || p > 80) return x.toFixed(Math.min(p, 100));
+  const exact = Math.abs(x).toFixed(Math.min(p + 30, 100));
+  const rest = exact.slice(exact.length - (Math.min(p + 30, 100) - p));
+  const up = x.toFixed(p);
+  if (!/^50*$/.test(rest)) return up;
+  const lastDigit = Number(exact[exact.length - rest.length - 1 - (p === 0 ? 1 : 0)]);
+  if (lastDigit % 2 === 1) return up;
+  const kept = exact.slice(0, exact.length - rest.length).replace(/\.$/, '');
+  return (x < 0 ? '-' : '') + kept;
+}
+
 function exp(x: number, p: number): string {
   return x.toExponential(p).replace(/e([+-])(\d)$/, 'e$10$2');
 }
@@ -41,7 +54,7 @@ function clause(verb: string, precision: number | undefined, v: unknown): string
   switch (verb) {
     case 's': return plain(v);
     case 'd': return integer(v, '%d').toString();
-    case 'f': return num(v, '%f').toFixed(precision ?? 6);
+    case 'f': return fixed(num(v, '%f'), precision ?? 6);
     case 'e': return exp(num(v, '%e'), precision ?? 6);
     case 'b': return radix(v, verb, 2);
     case 'o': return radix(v, verb, 8);

@@ -8,7 +8,7 @@ import type { ClusterInterceptor, Interceptor, TriggerInterceptor } from '../../
 import { canonicalHeaders } from '../event.js';
 import type { TriggerLookup } from '../lookup.js';
 import { celInterceptor, setPath } from './cel.js';
-import { bitbucketInterceptor, gitlabInterceptor } from './forges.js';
+import { bitbucketInterceptor, gitlabInterceptor, slackInterceptor } from './forges.js';
 import { githubInterceptor } from './github.js';
 import { send } from './http.js';
 import { isInternalCode, numericCode, SecretError, type BuiltinInterceptor, type InterceptorEnv, type InterceptorRequest, type InterceptorResponse } from './protocol.js';
@@ -49,7 +49,7 @@ const builtinSets = new Map<number, Record<string, BuiltinInterceptor>>();
 export function builtinInterceptors(celMaxSteps: number): Record<string, BuiltinInterceptor> {
   let set = builtinSets.get(celMaxSteps);
   if (!set) {
-    set = { cel: celInterceptor(celMaxSteps), github: githubInterceptor, gitlab: gitlabInterceptor, bitbucket: bitbucketInterceptor };
+    set = { cel: celInterceptor(celMaxSteps), github: githubInterceptor, gitlab: gitlabInterceptor, bitbucket: bitbucketInterceptor, slack: slackInterceptor };
     builtinSets.set(celMaxSteps, set);
   }
   return set;

@@ -41,3 +41,29 @@ export const bitbucketInterceptor: BuiltinInterceptor = async (req, env) => {
   }
   return pass();
 };
+
+/**
+ * The slack interceptor, as Triggers ships it: a form-encoded request with an `X-Slack-Signature` header (present;
+ * Triggers does not verify it), whose `requestedFields` are copied from the form (each a list of strings) into
+ * `extensions`. Needs the listener's `tekton.dev/payload-validation: "false"` so that the form reaches it.
+ */
+export const slackInterceptor: BuiltinInterceptor = async (req, env) => {
+  const missing = 'missing header in payload: ContentType application/x-www-form-urlencoded';
+  if (headerValue(req.header, 'Content-Type') !== 'application/x-www-form-urlencoded') return fail(Code.InvalidArgument, missing);
+  if (!headerValue(req.header, 'X-Slack-Signature')) return fail(Code.InvalidArgument, missing);
+  let form: Record<string, unknown>;
+  try {
+    form = JSON.parse(env.rawBody.toString('utf8')) as Record<string, unknown>;
+    if (form === null || typeof form !== 'object' || Array.isArray(form)) throw new Error('not a form');
+  } catch (err) {
+    return fail(Code.InvalidArgument, `failed to unmarshl slack payload: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const fields = req.interceptor_params.requestedFields;
+  if (!Array.isArray(fields)) return fail(Code.NotFound, 'missing requested field definition');
+  const extensions: Record<string, unknown> = {};
+  for (const f of fields) {
+    if (typeof f !== 'string' || !(f in form)) return fail(Code.NotFound, `requested field does not exists in payload ${JSON.stringify(form)}`);
+    extensions[f] = form[f];
+  }
+  return pass(extensions);
+};

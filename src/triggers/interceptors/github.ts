@@ -1,15 +1,20 @@
 /**
- * The `github` interceptor: event type filter (`X-GitHub-Event`), `X-Hub-Signature-256` HMAC-SHA256 over the raw
- * body with a Secret's key (constant-time), and `addChangedFiles` (push: from the commits; pull_request: the
- * GitHub API's PR files list, only when a personalAccessToken is configured).
+ * The `github` interceptor, in Triggers' order: form bodies refused, event type filter (`X-GitHub-Event`),
+ * signature (`X-Hub-Signature-256`, else `X-Hub-Signature`) over the raw body with a Secret's key (constant time),
+ * then `addChangedFiles` (push: the commits' added, modified, removed files; pull_request: the GitHub API's file
+ * list, with or without a token) — which returns at once, as in Triggers — or else `githubOwners` (pull_request and
+ * issue_comment: the sender must be an org member, repo collaborator or OWNERS approver/reviewer as `checkType`
+ * says; an owner's `/ok-to-test` comment lets a pull request through).
  */
-import { headerValue, fail, pass, Code, secretRefParam, secretValue, checkSignature, type BuiltinInterceptor, type InterceptorEnv, type InterceptorRequest, type InterceptorResponse } from './protocol.js';
-import { getJson } from './http.js';
+import { GitHubApiError, isInOwnersFile, isPublicOrgMember, isRepoCollaborator, pullRequestFiles, type GitHubApi } from './github-api.js';
+import { headerValue, fail, pass, Code, SecretError, secretRefParam, secretValue, checkSignature, type BuiltinInterceptor, type InterceptorEnv, type InterceptorRequest, type InterceptorResponse } from './protocol.js';
+
+const OK_TO_TEST = /(^|\n)\/ok-to-test(\r\n|\r|\n|$)/;
 
 /** The github interceptor. */
 export const githubInterceptor: BuiltinInterceptor = async (req, env) => {
   const p = req.interceptor_params;
-  if ((headerValue(req.header, 'Content-Type') ?? '').startsWith('application/x-www-form-urlencoded')) {
+  if ((headerValue(req.header, 'Content-Type') ?? '') === 'application/x-www-form-urlencoded') {
     return fail(Code.InvalidArgument, 'form parameter encoding not supported, please change the hook to send JSON payloads');
   }
   const event = headerValue(req.header, 'X-GitHub-Event') ?? '';
@@ -19,46 +24,96 @@ export const githubInterceptor: BuiltinInterceptor = async (req, env) => {
   if (p.secretRef !== undefined) {
     const ref = secretRefParam(p.secretRef);
     if (!ref) return fail(Code.Internal, 'secretRef must have secretName and secretKey');
-    const sig = headerValue(req.header, 'X-Hub-Signature-256');
-    if (!sig) return fail(Code.FailedPrecondition, 'no X-Hub-Signature-256 header set');
+    if (ref.secretKey === '') return fail(Code.FailedPrecondition, 'github interceptor secretRef.secretKey is empty');
+    const sig = headerValue(req.header, 'X-Hub-Signature-256') ?? headerValue(req.header, 'X-Hub-Signature');
+    if (!sig) return fail(Code.FailedPrecondition, 'Must set X-Hub-Signature-256 or X-Hub-Signature header');
     const secret = await secretValue(env.lookup, env.namespace, ref.secretName, ref.secretKey);
     const bad = checkSignature(sig, env.rawBody, secret);
     if (bad) return fail(Code.FailedPrecondition, bad);
   }
-  const acf = p.addChangedFiles as { enabled?: boolean; personalAccessToken?: unknown } | undefined;
-  if (acf?.enabled && (event === 'push' || event === 'pull_request')) return changedFiles(req, env, event, acf.personalAccessToken);
-  const owners = p.githubOwners as { enabled?: boolean } | undefined;
-  if (owners?.enabled) return fail(Code.Unimplemented, 'githubOwners is not supported by tektite');
+  try {
+    const acf = p.addChangedFiles as { enabled?: boolean; personalAccessToken?: unknown } | undefined;
+    if (acf?.enabled) return (event === 'push' || event === 'pull_request') ? await changedFiles(req, env, event, acf.personalAccessToken) : pass();
+    const owners = p.githubOwners as { enabled?: boolean; personalAccessToken?: unknown; checkType?: unknown } | undefined;
+    if (owners?.enabled && (event === 'pull_request' || event === 'issue_comment')) return await checkOwners(req, env, event, owners);
+  } catch (err) {
+    if (err instanceof GitHubApiError) return fail(Code.Internal, err.message);
+    if (err instanceof SecretError) throw err;
+    return fail(Code.Unavailable, `GitHub API: ${err instanceof Error ? err.message : String(err)}`);
+  }
   return pass();
 };
 
+async function apiFor(req: InterceptorRequest, env: InterceptorEnv, tokenRef: unknown): Promise<GitHubApi> {
+  const ref = secretRefParam(tokenRef);
+  const token = ref ? (await secretValue(env.lookup, env.namespace, ref.secretName, ref.secretKey)).toString('utf8').trim() : undefined;
+  const host = headerValue(req.header, 'X-GitHub-Enterprise-Host');
+  return { base: host ? `https://${host}/api/v3` : env.githubApiUrl, ...(token ? { token } : {}), timeoutMs: env.httpTimeoutMs };
+}
+
+type Body = Record<string, unknown> | null;
+const obj = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const repoOf = (body: Body): string | undefined => { const n = obj(body?.repository)?.full_name; return typeof n === 'string' && n.includes('/') ? n : undefined; };
+
 async function changedFiles(req: InterceptorRequest, env: InterceptorEnv, event: string, tokenRef: unknown): Promise<InterceptorResponse> {
-  const body = env.parsedBody as Record<string, unknown> | null;
-  if (event === 'push') {
-    const files: string[] = [];
-    const commits = Array.isArray(body?.commits) ? (body.commits as Array<Record<string, unknown>>) : [];
-    for (const c of commits) {
-      for (const k of ['added', 'removed', 'modified']) if (Array.isArray(c[k])) files.push(...(c[k] as string[]));
-    }
+  const body = obj(env.parsedBody) ?? null;
+  if (!body) return fail(Code.FailedPrecondition, 'error parsing body: body is empty');
+  if (event === 'pull_request' && typeof body.number !== 'number') return fail(Code.FailedPrecondition, "error parsing body: pull_request body missing 'number' field");
+  if (!obj(body.repository)) return fail(Code.FailedPrecondition, "error parsing body: payload body missing 'repository' field");
+  const repo = repoOf(body);
+  if (!repo) return fail(Code.FailedPrecondition, "error parsing body: payload body missing 'repository.full_name' field");
+  if (event === 'pull_request') {
+    const files = await pullRequestFiles(await apiFor(req, env, tokenRef), repo, body.number as number);
     return pass({ changed_files: files.join(',') });
   }
-  const ref = secretRefParam(tokenRef);
-  if (!ref) return pass();
-  const repo = (body?.repository as Record<string, unknown> | undefined)?.full_name;
-  const number = body?.number;
-  if (typeof repo !== 'string' || typeof number !== 'number') {
-    return fail(Code.InvalidArgument, 'addChangedFiles: the pull_request payload has no number or repository.full_name');
-  }
-  const token = (await secretValue(env.lookup, env.namespace, ref.secretName, ref.secretKey)).toString('utf8');
-  const host = headerValue(req.header, 'X-GitHub-Enterprise-Host');
-  const base = host ? `https://${host}/api/v3` : env.githubApiUrl.replace(/\/$/, '');
   const files: string[] = [];
-  for (let page = 1; page <= 30; page++) {
-    const url = `${base}/repos/${repo}/pulls/${number}/files?per_page=100&page=${page}`;
-    const r = await getJson(url, { Authorization: `token ${token}`, Accept: 'application/vnd.github+json' }, env.httpTimeoutMs);
-    if (r.status !== 200 || !Array.isArray(r.json)) return fail(Code.Internal, `addChangedFiles: GitHub API answered ${r.status} for ${repo}#${number}`);
-    for (const f of r.json as Array<{ filename?: string }>) if (typeof f.filename === 'string') files.push(f.filename);
-    if (r.json.length < 100) break;
+  for (const c of Array.isArray(body.commits) ? body.commits : []) {
+    for (const k of ['added', 'modified', 'removed']) {
+      const list = obj(c)?.[k];
+      if (!Array.isArray(list)) return fail(Code.FailedPrecondition, `error parsing body: payload body missing 'commits.*.${k}' field`);
+      files.push(...list.map(String));
+    }
   }
   return pass({ changed_files: files.join(',') });
+}
+
+interface OwnersEvent { repo: string; org: string; sender: string; comment: string }
+
+function ownersEvent(body: Body, event: string): OwnersEvent | string {
+  if (!body) return 'payload body is empty';
+  let comment = '';
+  if (event === 'pull_request' && typeof body.number !== 'number') return "pull_request body missing 'number' field";
+  if (event === 'issue_comment') {
+    const issue = obj(body.issue);
+    if (!issue) return "issue_comment body missing 'issue' section";
+    if (issue.number === undefined) return "'number' field missing in the issue section of issue_comment body";
+    const c = obj(body.comment);
+    if (!c) return "issue_comment body missing 'comment' section";
+    if (typeof c.body !== 'string') return "'body' field missing in the comment section of issue_comment body";
+    comment = c.body;
+  }
+  if (!obj(body.repository)) return "payload body missing 'repository' field";
+  const repo = repoOf(body);
+  if (!repo) return "payload body missing 'repository.full_name' field";
+  const sender = obj(body.sender);
+  if (!sender) return "payload body missing 'sender' field";
+  return { repo, org: repo.split('/')[0] as string, sender: typeof sender.login === 'string' ? sender.login : '', comment };
+}
+
+async function checkOwners(req: InterceptorRequest, env: InterceptorEnv, event: string, o: { personalAccessToken?: unknown; checkType?: unknown }): Promise<InterceptorResponse> {
+  const checkType = typeof o.checkType === 'string' ? o.checkType : '';
+  const api = await apiFor(req, env, o.personalAccessToken);
+  if (!api.token && checkType !== 'none') return fail(Code.FailedPrecondition, 'checkType is set to check org or repo members but no personalAccessToken was supplied');
+  const ev = ownersEvent(obj(env.parsedBody) ?? null, event);
+  if (typeof ev === 'string') return fail(Code.FailedPrecondition, `error parsing body: ${ev}`);
+  const allowed = await isOwner(api, ev, checkType);
+  if (allowed && event === 'pull_request') return pass();
+  if (allowed && OK_TO_TEST.test(ev.comment)) return pass();
+  return fail(Code.FailedPrecondition, 'owners check requirements not met');
+}
+
+async function isOwner(api: GitHubApi, ev: OwnersEvent, checkType: string): Promise<boolean> {
+  if ((checkType === 'orgMembers' || checkType === 'all') && await isPublicOrgMember(api, ev.org, ev.sender)) return true;
+  if ((checkType === 'repoMembers' || checkType === 'all') && await isRepoCollaborator(api, ev.repo, ev.sender)) return true;
+  return isInOwnersFile(api, ev.repo, ev.sender);
 }

@@ -21,7 +21,7 @@ const forgeCalls: string[] = [];
 beforeAll(async () => {
   forge = http.createServer((req, res) => {
     forgeCalls.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
-    const page = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('page'));
+    const page = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('page') ?? 1);
     const files = page === 1 ? Array.from({ length: 100 }, (_, i) => ({ filename: `f${i}.go` })) : [{ filename: 'last.md' }];
     if (!req.url?.startsWith('/repos/tektoncd/triggers/pulls/1503/files')) res.writeHead(404).end('{}');
     else res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(files));
@@ -50,7 +50,7 @@ describe('github interceptor', () => {
     ['no secretRef, event allowed', { eventTypes: ['pull_request', 'push'] }, { 'X-GitHub-Event': 'push' }, 'continue'],
     ['no params at all', {}, {}, 'continue'],
     ['wrong signature', { secretRef: ref }, { 'X-Hub-Signature-256': hmac('sha256', GH, 'x') }, 'rejected: payload signature check failed'],
-    ['missing signature', { secretRef: ref }, {}, 'rejected: no X-Hub-Signature-256 header set'],
+    ['missing signature', { secretRef: ref }, {}, 'rejected: Must set X-Hub-Signature-256 or X-Hub-Signature header'],
     ['sha1 signature in the 256 header', { secretRef: ref }, { 'X-Hub-Signature-256': hmac('sha1', GH) }, 'continue'],
     ['truncated hex', { secretRef: ref }, { 'X-Hub-Signature-256': hmac('sha256', GH).slice(0, -2) }, 'rejected: payload signature check failed'],
     ['no = in signature', { secretRef: ref }, { 'X-Hub-Signature-256': 'abc' }, /rejected: error parsing signature/],
@@ -64,11 +64,11 @@ describe('github interceptor', () => {
     expect(summary(await run([ic('github', params)], GH, headers))).toMatch(want instanceof RegExp ? want : new RegExp(`^${want.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
   });
 
-  it('addChangedFiles on push lists added, removed, modified without any network call', async () => {
+  it('addChangedFiles on push lists added, modified, removed (Triggers\' order) without any network call', async () => {
     forgeCalls.length = 0;
-    const push = JSON.stringify({ commits: [{ added: ['a.go', 'b.yaml'], removed: ['c.yaml'], modified: ['d.go'] }, { added: [], removed: [], modified: ['e'] }] });
+    const push = JSON.stringify({ repository: { full_name: 'o/r' }, commits: [{ added: ['a.go', 'b.yaml'], removed: ['c.yaml'], modified: ['d.go'] }, { added: [], removed: [], modified: ['e'] }] });
     const r = await run([ic('github', { addChangedFiles: { enabled: true } })], push, { 'X-GitHub-Event': 'push' });
-    expect(r.kind === 'continue' && r.event.extensions.changed_files).toBe('a.go,b.yaml,c.yaml,d.go,e');
+    expect(r.kind === 'continue' && r.event.extensions.changed_files).toBe('a.go,b.yaml,d.go,c.yaml,e');
     expect(forgeCalls).toEqual([]);
   });
 
@@ -81,17 +81,17 @@ describe('github interceptor', () => {
     expect(files).toHaveLength(101);
     expect(files.at(-1)).toBe('last.md');
     expect(forgeCalls).toEqual([
-      'GET /repos/tektoncd/triggers/pulls/1503/files?per_page=100&page=1 token ghp_fake',
-      'GET /repos/tektoncd/triggers/pulls/1503/files?per_page=100&page=2 token ghp_fake',
+      'GET /repos/tektoncd/triggers/pulls/1503/files?per_page=100 Bearer ghp_fake',
+      'GET /repos/tektoncd/triggers/pulls/1503/files?per_page=100&page=2 Bearer ghp_fake',
     ]);
   });
 
-  it('addChangedFiles on a pull_request without a token makes no call', async () => {
+  it('addChangedFiles on a pull_request without a token calls the API anonymously, as Triggers does', async () => {
     forgeCalls.length = 0;
     const body = JSON.stringify({ number: 1503, repository: { full_name: 'tektoncd/triggers' } });
     const r = await run([ic('github', { addChangedFiles: { enabled: true } })], body, { 'X-GitHub-Event': 'pull_request' });
-    expect(r.kind === 'continue' && r.event.extensions.changed_files).toBe(undefined);
-    expect(forgeCalls).toEqual([]);
+    expect(r.kind === 'continue' && String(r.event.extensions.changed_files).split(',')).toHaveLength(101);
+    expect(forgeCalls[0]).toBe('GET /repos/tektoncd/triggers/pulls/1503/files?per_page=100 ');
   });
 
   it('a forge error is an internal failure', async () => {
@@ -129,6 +129,23 @@ describe('bitbucket interceptor', () => {
   ];
   it.each(cases)('%s', async (_n, params, headers, want) => {
     expect(summary(await run([ic('bitbucket', params)], BB, headers))).toBe(want);
+  });
+});
+
+describe('slack interceptor', () => {
+  const form = JSON.stringify({ command: ['/build'], text: ['main'], user_name: ['ann'] });
+  const hdr = { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Slack-Signature': 'v0=abc' };
+  const cases: Array<[string, Record<string, unknown>, Record<string, string>, string | RegExp]> = [
+    ['requested fields', { requestedFields: ['text', 'user_name'] }, hdr, 'continue'],
+    ['not form encoded', { requestedFields: ['text'] }, { 'X-Slack-Signature': 'v0=abc' }, 'rejected: missing header in payload: ContentType application/x-www-form-urlencoded'],
+    ['no signature header', { requestedFields: ['text'] }, { 'Content-Type': 'application/x-www-form-urlencoded' }, 'rejected: missing header in payload: ContentType application/x-www-form-urlencoded'],
+    ['no requestedFields', {}, hdr, 'rejected: missing requested field definition'],
+    ['a field the form lacks', { requestedFields: ['nope'] }, hdr, /^rejected: requested field does not exists in payload/],
+  ];
+  it.each(cases)('%s', async (_n, params, headers, want) => {
+    const r = await run([ic('slack', params)], form, headers);
+    expect(summary(r)).toMatch(want instanceof RegExp ? want : new RegExp(`^${want.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    if (summary(r) === 'continue' && r.kind === 'continue') expect(r.event.extensions).toEqual({ text: ['main'], user_name: ['ann'] });
   });
 });
 

@@ -15,9 +15,11 @@ export function registerEventListener(program: Command, io: CliIO): void {
     .description('List and describe EventListeners; with --name, serve one EventListener (sink mode)')
     .option('--name <name>', 'serve this EventListener (sink mode)')
     .option('--port <port>', 'sink port', '8080')
-    .action(async (flags: { name?: string; port: string }, command: Command) => {
+    .option('--interceptor-timeout <duration>', 'timeout of each interceptor call (default 5s)')
+    .option('--github-api-url <url>', 'GitHub API base for the github interceptor (default https://api.github.com)')
+    .action(async (flags: { name?: string; port: string; interceptorTimeout?: string; githubApiUrl?: string }, command: Command) => {
       if (!flags.name) return void command.help({ error: true });
-      await serveEventListener(CliContext.fromCommand(io, command), flags.name, flags.port);
+      await serveEventListener(CliContext.fromCommand(io, command), flags.name, flags.port, { interceptorTimeout: flags.interceptorTimeout, githubApiUrl: flags.githubApiUrl });
     });
   registerEventListenerList(cmd, io);
   registerEventListenerDescribe(cmd, io);

@@ -5,21 +5,26 @@
 import type { KubeClient } from '../../../kube/client.js';
 import type { CliContext } from '../../context.js';
 import { InfraError, UsageError } from '../../errors.js';
+import { parseInterceptorTimeout } from '../../el-addresses.js';
 import { importOptional } from '../../optional.js';
 import { waitForStop } from '../wait.js';
 
 interface SinkModule {
-  startEventListenerSink?: (o: { client: KubeClient; name: string; namespace: string; port: number }) => Promise<{ close(): Promise<void> } | void>;
+  startEventListenerSink?: (o: { client: KubeClient; name: string; namespace: string; port: number; httpTimeoutMs?: number; githubApiUrl?: string }) => Promise<{ close(): Promise<void> } | void>;
 }
 
 /** Runs the sink until SIGINT/SIGTERM. */
-export async function serveEventListener(ctx: CliContext, name: string, portText: string): Promise<void> {
+export async function serveEventListener(ctx: CliContext, name: string, portText: string, more: { interceptorTimeout?: string; githubApiUrl?: string } = {}): Promise<void> {
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port "${portText}"`);
+  const httpTimeoutMs = parseInterceptorTimeout(more.interceptorTimeout);
   await ctx.ping();
   const { mod, error } = await importOptional<SinkModule>('../triggers/index.js');
   if (!mod?.startEventListenerSink) throw new InfraError(`this build has no EventListener sink (src/triggers/index.ts startEventListenerSink): ${error ?? 'not exported'}`);
-  const sink = await mod.startEventListenerSink({ client: ctx.client(), name, namespace: ctx.namespace(), port });
+  const sink = await mod.startEventListenerSink({
+    client: ctx.client(), name, namespace: ctx.namespace(), port,
+    ...(httpTimeoutMs ? { httpTimeoutMs } : {}), ...(more.githubApiUrl ? { githubApiUrl: more.githubApiUrl } : {}),
+  });
   ctx.printErr(`EventListener ${ctx.namespace()}/${name} listening on port ${port}\n`);
   await waitForStop(ctx);
   await sink?.close();
