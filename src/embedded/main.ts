@@ -112,6 +112,8 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
   const config = live.config;
   const api = await startApiServer({
     ...(opts.memory ? {} : { dataDir }), port: opts.port ?? 0, logs, token: persistentToken(dataDir),
+    // Pod Security admission: baseline by default (namespace labels can change it); --allow-privileged lifts it
+    podSecurity: opts.allowPrivileged ? 'privileged' : 'baseline',
     admission: admission(config),
     defaults: (o: KubeObject) => applyDefaults(o, { timeoutMinutes: config.defaultTimeoutMinutes, serviceAccount: config.defaultServiceAccount }),
   });

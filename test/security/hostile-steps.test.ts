@@ -115,12 +115,12 @@ describe.each(users)('hostile steps on the host runtime, tkt running as %s', (wh
     const a = await tktRun(hostPath, ['--data-dir', data], !asRoot);
     expect(a.code).toBe(1);
     expect(a.out).not.toContain('ESCAPED');
-    expect(a.out).toContain('asks for what this node does not grant: hostPath volume "data"');
+    expect(a.out).toContain(`violates PodSecurity "baseline:latest": hostPath volumes (volume "data")`);
     const priv = write(`privileged-${who}.json`, taskRun('privileged', [step('root', 'echo ESCAPED privileged ran', { securityContext: { privileged: true } })]));
     const b = await tktRun(priv, [], !asRoot);
     expect(b.code).toBe(1);
     expect(b.out).not.toContain('ESCAPED');
-    expect(b.out).toContain('privileged container "step-root"');
+    expect(b.out).toContain(`privileged (container "step-root" must not set securityContext.privileged=true)`);
   }, 180_000);
 });
 

@@ -9,7 +9,7 @@ import { decideTaskRun } from '../../engine/taskrun/decide.js';
 import { resolveTaskSpec } from '../../engine/taskrun/resolve.js';
 import { provenance, taskRunMetadata } from '../../engine/run-metadata.js';
 import type { KubeClient } from '../../kube/client.js';
-import { isAlreadyExists } from '../../kube/errors.js';
+import { ApiError, isAlreadyExists } from '../../kube/errors.js';
 import type { EventRecorder } from '../../kube/events.js';
 import { builtinImageEntrypoints, buildPod, withDefaultPodTemplate, type ImageEntrypointLookup } from '../../pod/index.js';
 import { ImageLookupError, prefetchImageEntrypoints, type RegistryLookup } from '../entrypoint-lookup/index.js';
@@ -113,7 +113,14 @@ async function applyActions(deps: TaskRunReconcilerDeps, tr: TaskRun, resolved: 
       try {
         await deps.client.create(built.pod);
       } catch (err) {
-        if (!isAlreadyExists(err)) throw err;
+        if (isAlreadyExists(err)) continue;
+        // refused by admission (Pod Security, validation): final, as Tekton's handlePodCreationError
+        if (err instanceof ApiError && (err.code === 403 || err.code === 422) && !/exceeded quota/i.test(err.message)) {
+          const task = tr.spec.taskRef?.name ?? '';
+          const message = `failed to create task run pod "${tr.metadata.name ?? ''}": ${err.message}. Maybe missing or invalid Task ${ns}/${task}`;
+          return setSucceeded({ ...plan.status, completionTime: at.toISOString() }, { status: 'False', reason: 'PodCreationFailed', message }, at);
+        }
+        throw err;
       }
     } else if (action.type === 'deletePod') {
       await deps.client.delete(POD, ns, action.podName);

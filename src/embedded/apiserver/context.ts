@@ -2,6 +2,7 @@
  * The shared state of one API server instance, handed to every handler, plus the small helpers that tie a
  * registry kind to its store resource and to the API version a request asked for.
  */
+import type { PodSecurityLevel } from './pod-security.js';
 import { objectWithoutNulls } from '../../api/convert/index.js';
 import { apiVersionOf, type KindInfo } from '../../api/registry.js';
 import type { KubeObject } from '../../api/types.js';
@@ -43,6 +44,8 @@ export interface ServerContext {
   now: () => Date;
   /** Milliseconds between watch BOOKMARK events when the client allows them. */
   bookmarkIntervalMs: number;
+  /** Pod Security level enforced in namespaces without a `pod-security.kubernetes.io/enforce` label. */
+  podSecurity?: PodSecurityLevel;
   /** Asks the garbage collector to look at the store again soon. */
   kickGc: () => void;
   /** Where request handlers run their store writes (one transaction per event-loop turn). */

@@ -23,6 +23,7 @@ import { requestHandler } from './server.js';
 import { openStore } from './store-sqlite.js';
 import type { Store } from './store.js';
 import { servingCert } from './tls.js';
+import type { PodSecurityLevel } from './pod-security.js';
 import { createObject } from './write.js';
 import { WriteQueue } from './write-queue.js';
 
@@ -53,6 +54,8 @@ export interface ApiServerOptions {
   convert?: ConvertFn;
   /** Events kept for watch resume (default 10,000). */
   eventWindow?: number;
+  /** Pod Security level of namespaces without an enforce label (default baseline). */
+  podSecurity?: PodSecurityLevel;
   /** Interval of watch BOOKMARKs (default 10 s). */
   bookmarkIntervalMs?: number;
   /** Clock (default: the real one). */
@@ -105,7 +108,7 @@ function listen(server: https.Server, host: string, port: number): Promise<Addre
 function makeContext(opts: ApiServerOptions, store: Store, holder: { gc?: GarbageCollector }): ServerContext {
   return {
     store, logs: opts.logs, admission: opts.admission, defaults: opts.defaults, convert: opts.convert ?? convertObject,
-    now: opts.now ?? (() => new Date()), bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, kickGc: () => holder.gc?.kick(),
+    now: opts.now ?? (() => new Date()), bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, podSecurity: opts.podSecurity ?? 'baseline', kickGc: () => holder.gc?.kick(),
     writes: new WriteQueue(store),
   };
 }

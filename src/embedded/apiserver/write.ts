@@ -2,6 +2,7 @@
  * The write path shared by POST, PUT, PATCH and the /status subresource: server-owned fields, status
  * handling, generation, defaulting and admission, namespace checks, dry-run, then one store write.
  */
+import { podSecurityAdmission } from './pod-security.js';
 import type { KindInfo } from '../../api/registry.js';
 import type { KubeObject } from '../../api/types.js';
 import { resourceKey, timestamp, type ServerContext } from './context.js';
@@ -107,6 +108,12 @@ export function createObject(ctx: ServerContext, info: KindInfo, body: KubeObjec
   checkNamespace(ctx, info, obj);
   const admitted = admit(ctx, info, obj, opts);
   obj = admitted.obj;
+  if (info.kind === 'Pod' && info.group === '') {
+    const ns = ctx.store.get(resourceKey(NAMESPACES), '', obj.metadata.namespace ?? '');
+    const psa = podSecurityAdmission(obj, ns, ctx.podSecurity ?? 'baseline');
+    if (psa.refusal) throw forbidden(info, obj.metadata.name ?? '', psa.refusal);
+    admitted.warnings.push(...psa.warnings);
+  }
   if (opts.dryRun) {
     if (ctx.store.get(resourceKey(info), obj.metadata.namespace ?? '', obj.metadata.name ?? '')) throw alreadyExists(info, obj.metadata.name ?? '');
     return { obj, warnings: admitted.warnings };
