@@ -16,6 +16,7 @@ import { registerTaskRun } from './commands/taskrun/index.js';
 import { registerTriggerResources } from './commands/triggers-resources.js';
 import { registerUp } from './commands/up.js';
 import { registerVersion } from './commands/version.js';
+import { registerWebhook } from './commands/webhook.js';
 import { TKT_VERSION } from './version.js';
 
 export { TKT_VERSION } from './version.js';
@@ -49,6 +50,7 @@ export function buildProgram(io: CliIO): Command {
   registerRun(program, io);
   registerUp(program, io);
   registerController(program, io);
+  registerWebhook(program, io);
   registerCompletion(program, io);
   registerVersion(program, io);
   return program;

@@ -8,3 +8,4 @@ export { createLogger, REDACT_PATHS, type LoggerOptions } from './logger.js';
 export { listenHealth, listenMetrics, type Endpoint, type HealthState } from './http.js';
 export { configFromConfigMaps, readConfigMaps } from './config-maps.js';
 export { CONTROLLER_PERMISSIONS, EVENTLISTENER_PERMISSIONS, EVENTLISTENER_CLUSTER_PERMISSIONS, permissionSet, type Permission } from './permissions.js';
+export { startWebhook, webhookCert, webhookHosts, type WebhookServer } from './webhook/server.js';

@@ -102,7 +102,7 @@ describe.each(users)('hostile steps on the host runtime, tkt running as %s', (wh
     for (const done of ['release-agent-done', 'mount-done', 'module-refused', 'raw-done', 'shadow-done', 'loopback-done', 'dac-override-allowed', 'dac-refused']) expect(r.out, done).toContain(done);
   }, 180_000);
 
-  it.skipIf(!!skip || !asRoot)('reaches a host loopback port named with --host-port (the loopback check can see a success)', async () => {
+  if (asRoot) it.skipIf(!!skip)('reaches a host loopback port named with --host-port (the loopback check can see a success)', async () => {
     const f = write('allowed.json', taskRun('allowed', [step('loopback', get(port))]));
     const r = await tktRun(f, ['--host-port', String(port)], false);
     expect(r.out).toContain(SECRET);
