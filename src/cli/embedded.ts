@@ -27,10 +27,22 @@ export interface EmbeddedStartOptions {
   allowPrivileged?: boolean;
   /** Host loopback TCP ports that host-runtime pods may reach. */
   hostPorts?: number[];
+  /** Cap of one container's stored log in bytes. */
+  maxLogBytes?: number;
   /** `tkt up --el-address/--el-port/--el-port-range`. */
   eventListenerAddresses?: { host?: string; ports?: Record<string, number>; portRange?: { from: number; to: number } };
   /** EventListener sinks: `--interceptor-timeout` and `--github-api-url`. */
   eventListenerTuning?: { httpTimeoutMs?: number; githubApiUrl?: string };
+}
+
+/** Parses `--max-log-size` (`20Mi`, `512Ki`, `1G`, bytes); undefined when not given. */
+export function parseLogSize(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+)\s*(Ki|Mi|Gi|K|M|G|KB|MB|GB)?$/i.exec(text.trim());
+  const unit: Record<string, number> = { ki: 1024, mi: 1024 ** 2, gi: 1024 ** 3, k: 1000, m: 1000 ** 2, g: 1000 ** 3, kb: 1000, mb: 1000 ** 2, gb: 1000 ** 3 };
+  const n = m ? Number(m[1]) * (m[2] ? unit[m[2].toLowerCase()] ?? NaN : 1) : NaN;
+  if (!Number.isFinite(n) || n < 1024) throw new UsageError(`invalid --max-log-size "${text}": expected a size of at least 1Ki, like 20Mi or 512Ki`);
+  return n;
 }
 
 /** Parses `--host-port PORT` (repeatable). */

@@ -44,6 +44,20 @@ export interface LogStore {
   isFinished(ns: string, pod: string, container: string): boolean;
   /** Containers of a pod that have stored logs (also after the pod is deleted: logs outlive pods). */
   containers(ns: string, pod: string): string[];
+  /** Removes every log of a pod (its TaskRun, or the pod itself when it has no owner, was deleted). */
+  remove?(ns: string, pod: string): void;
+}
+
+/** Default cap of one container's stored log, like the kubelet's containerLogMaxSize × files (`--max-log-size`). */
+export const DEFAULT_MAX_LOG_BYTES = 20 * 1024 * 1024;
+
+/** The line stored once a container's log reached its cap; later output is dropped. */
+export function truncatedLine(maxBytes: number): string {
+  return `... log truncated: this container wrote more than ${formatSize(maxBytes)}, the log limit (tkt up/run --max-log-size) ...`;
+}
+
+function formatSize(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
 }
 
 interface Follower {
@@ -65,6 +79,10 @@ interface Stream {
   finished?: boolean;
   partial: string;
   followers: Set<Follower>;
+  /** Bytes in the log file (known once it was opened for appending). */
+  size?: number;
+  /** The cap was reached: the truncation line is written, later output dropped. */
+  truncated?: boolean;
 }
 
 /** RFC 3339 with nanoseconds (microsecond resolution), like the kubelet's log timestamps. */
@@ -125,8 +143,24 @@ export class FileLogStore implements LogStore {
   /** Streams with an open fd, oldest first. */
   private readonly openFds = new Set<Stream>();
 
-  constructor(private readonly dir: string) {
+  private readonly maxBytes: number;
+
+  /** `maxBytes`: cap of one container's stored log (default DEFAULT_MAX_LOG_BYTES). */
+  constructor(private readonly dir: string, opts: { maxBytes?: number } = {}) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
+  }
+
+  remove(ns: string, pod: string): void {
+    const dir = path.join(this.dir, safe(ns), safe(pod));
+    for (const [key, s] of this.streams) {
+      if (s.dir !== dir) continue;
+      this.closeFd(s);
+      for (const f of [...s.followers]) f.end();
+      this.streams.delete(key);
+    }
+    this.dirs.delete(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 
   private stream(ns: string, pod: string, container: string): Stream {
@@ -162,6 +196,7 @@ export class FileLogStore implements LogStore {
     if (s.fd !== undefined) return s.fd;
     const fd = this.inDir(s, () => fs.openSync(s.file, 'a', OPEN_MODE));
     s.fd = fd;
+    s.size ??= fs.fstatSync(fd).size;
     this.openFds.add(s);
     if (this.openFds.size > MAX_OPEN_LOGS) {
       const oldest = this.openFds.values().next().value as Stream;
@@ -263,9 +298,30 @@ export class FileLogStore implements LogStore {
   }
 
   private writeLines(s: Stream, lines: string[]): void {
-    if (lines.length === 0) return;
-    const stored = lines.map((l) => `${nanoTimestamp()} ${l.endsWith('\r') ? l.slice(0, -1) : l}`);
-    writeAll(this.fdOf(s), Buffer.from(stored.map((l) => `${l}\n`).join(''), 'utf8'));
+    if (lines.length === 0 || s.truncated) return;
+    const fd = this.fdOf(s);
+    if ((s.size ?? 0) >= this.maxBytes) {
+      s.truncated = true;
+      return;
+    }
+    let stored = lines.map((l) => `${nanoTimestamp()} ${l.endsWith('\r') ? l.slice(0, -1) : l}`);
+    let buf = Buffer.from(stored.map((l) => `${l}\n`).join(''), 'utf8');
+    if ((s.size ?? 0) + buf.length > this.maxBytes) {
+      // keep the whole lines that fit, then say that the rest is dropped (as the kubelet's rotation would lose it)
+      const kept: string[] = [];
+      let room = this.maxBytes - (s.size ?? 0);
+      for (const l of stored) {
+        const n = Buffer.byteLength(l) + 1;
+        if (n > room) break;
+        kept.push(l);
+        room -= n;
+      }
+      stored = [...kept, `${nanoTimestamp()} ${truncatedLine(this.maxBytes)}`];
+      buf = Buffer.from(stored.map((l) => `${l}\n`).join(''), 'utf8');
+      s.truncated = true;
+    }
+    writeAll(fd, buf);
+    s.size = (s.size ?? 0) + buf.length;
     for (const f of [...s.followers]) {
       const fresh = { ...f.opts, tailLines: undefined, sinceSeconds: undefined, sinceTime: undefined };
       this.deliver(f, formatLines(stored, fresh));

@@ -45,6 +45,8 @@ export interface EmbeddedOptions {
   allowPrivileged?: boolean;
   /** Host loopback TCP ports that host-runtime pods may reach (`--host-port`). */
   hostPorts?: number[];
+  /** Cap of one container's stored log in bytes (`--max-log-size`). */
+  maxLogBytes?: number;
   /** EventListener sinks: bind address, fixed ports, port range (`tkt up --el-address/--el-port/--el-port-range`). */
   eventListenerAddresses?: { host?: string; ports?: Record<string, number>; portRange?: { from: number; to: number } };
   /** EventListener sinks: `--interceptor-timeout` and `--github-api-url`. */
@@ -106,7 +108,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
 }
 
 async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<() => Promise<void> | void>, stop: () => Promise<void>): Promise<Embedded> {
-  const logs = new FileLogStore(join(dataDir, 'logs'));
+  const logs = new FileLogStore(join(dataDir, 'logs'), opts.maxLogBytes ? { maxBytes: opts.maxLogBytes } : {});
   // one configuration object, updated in place from Tekton's ConfigMaps; admission and controllers read it
   const live = new LiveConfig({}, opts.controllerConfig ?? {});
   const config = live.config;

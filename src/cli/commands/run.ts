@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { TaskRun } from '../../api/types.js';
 import { parseDuration } from '../../engine/durations.js';
 import { CliContext, type CliIO } from '../context.js';
-import { parseFeatureFlagOptions, parseHostPorts, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
+import { parseFeatureFlagOptions, parseHostPorts, parseLogSize, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
 import { InfraError, RunFailedError, UsageError } from '../errors.js';
 import { LogPrinter } from '../logs/printer.js';
 import { importOptional } from '../optional.js';
@@ -35,6 +35,7 @@ interface RunFlags {
   featureFlags?: string[];
   allowPrivileged?: boolean;
   hostPort?: string[];
+  maxLogSize?: string;
 }
 
 const repeat = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -78,7 +79,7 @@ async function execute(ctx: CliContext, flags: RunFlags): Promise<void> {
   const p = await plan(ctx, flags);
   const dataDir = flags.dataDir ? resolve(ctx.io.cwd, flags.dataDir) : flags.keep ? mkdtempSync(join(tmpdir(), 'tkt-run-')) : undefined;
   const emb = await startEmbeddedMode({
-    dataDir, runtime: flags.runtime, controllers: true, eventListeners: false, quiet: true, featureFlags, allowPrivileged: flags.allowPrivileged === true, hostPorts: parseHostPorts(flags.hostPort), warn: (m) => ctx.printErr(`warning: ${m}\n`),
+    dataDir, runtime: flags.runtime, controllers: true, eventListeners: false, quiet: true, featureFlags, allowPrivileged: flags.allowPrivileged === true, hostPorts: parseHostPorts(flags.hostPort), maxLogBytes: parseLogSize(flags.maxLogSize), warn: (m) => ctx.printErr(`warning: ${m}\n`),
   });
   if (flags.runtime === 'auto') ctx.printErr(`tkt: runtime auto picked ${emb.runtime ?? 'host'}\n`);
   let result: SessionResult;
@@ -123,6 +124,7 @@ export function registerRun(program: Command, io: CliIO): void {
     .option('--keep', 'keep the temporary data directory and print its path')
     .option('--feature-flags <key=value>', 'Tekton feature flag, written into tekton-pipelines/feature-flags (repeatable), e.g. results-from=sidecar-logs', repeat, [])
     .option('--host-port <port>', 'a TCP port on this machine\'s loopback that host-runtime steps may reach, e.g. a local registry (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
+    .option('--max-log-size <size>', 'cap of each container\'s stored log, like the kubelet\'s (default 20Mi); output beyond it is dropped after a "log truncated" line')
     .option('--allow-privileged', 'grant pods privileged containers, host namespaces, hostPath volumes and extra capabilities (trusted workloads only)')
     .action(async (flags: RunFlags, command: Command) => {
       await execute(CliContext.fromCommand(io, command), flags);

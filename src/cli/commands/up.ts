@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { CliContext, type CliIO } from '../context.js';
-import { parseFeatureFlagOptions, parseHostPorts, parsePort, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
+import { parseFeatureFlagOptions, parseHostPorts, parseLogSize, parsePort, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
 import { parseElPorts, parseInterceptorTimeout, parsePortRange } from '../el-addresses.js';
 import { waitForStop } from './wait.js';
 
@@ -18,6 +18,7 @@ interface UpFlags {
   eventListeners: boolean;
   allowPrivileged?: boolean;
   hostPort?: string[];
+  maxLogSize?: string;
   elAddress?: string;
   elPort?: string[];
   elPortRange?: string;
@@ -40,13 +41,14 @@ export function registerUp(program: Command, io: CliIO): void {
     .option('--github-api-url <url>', 'GitHub API base for the github interceptor (default https://api.github.com)')
     .option('--feature-flags <key=value>', 'Tekton feature flag, written into tekton-pipelines/feature-flags (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
     .option('--host-port <port>', 'a TCP port on this machine\'s loopback that host-runtime steps may reach, e.g. a local registry (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
+    .option('--max-log-size <size>', 'cap of each container\'s stored log, like the kubelet\'s (default 20Mi); output beyond it is dropped after a "log truncated" line')
     .option('--allow-privileged', 'grant pods privileged containers, host namespaces, hostPath volumes and extra capabilities (trusted workloads only)')
     .action(async (flags: UpFlags & { featureFlags?: string[] }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
       const featureFlags = parseFeatureFlagOptions(flags.featureFlags);
       const emb = await startEmbeddedMode({
         dataDir: resolve(io.cwd, flags.dataDir), port: parsePort(flags.port), runtime: flags.runtime,
-        controllers: flags.controllers, eventListeners: flags.eventListeners, featureFlags, allowPrivileged: flags.allowPrivileged === true, hostPorts: parseHostPorts(flags.hostPort),
+        controllers: flags.controllers, eventListeners: flags.eventListeners, featureFlags, allowPrivileged: flags.allowPrivileged === true, hostPorts: parseHostPorts(flags.hostPort), maxLogBytes: parseLogSize(flags.maxLogSize),
         eventListenerAddresses: { ...(flags.elAddress ? { host: flags.elAddress } : {}), ports: parseElPorts(flags.elPort), portRange: parsePortRange(flags.elPortRange) },
         eventListenerTuning: { httpTimeoutMs: parseInterceptorTimeout(flags.interceptorTimeout), ...(flags.githubApiUrl ? { githubApiUrl: flags.githubApiUrl } : {}) }, warn: (m) => ctx.printErr(`warning: ${m}\n`),
       });

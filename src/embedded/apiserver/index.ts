@@ -18,6 +18,7 @@ import { resourceKey, type AdmissionFn, type ConvertFn, type DefaultsFn, type Se
 import { GarbageCollector } from './gc.js';
 import { writeKubeconfigFile } from './kubeconfig.js';
 import { registerLocalApi } from './local.js';
+import { removeLogsWithOwners } from './log-retention.js';
 import { localWrites } from './local-writes.js';
 import { requestHandler } from './server.js';
 import { openStore } from './store-sqlite.js';
@@ -157,12 +158,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const url = `https://${address}`;
   const local = await listenLocal(opts.dataDir, requestHandler(ctx, token, () => address, streams));
   const unregister = registerLocalApi(url, token, localWrites(ctx));
+  const stopLogRetention = removeLogsWithOwners(store, opts.logs);
   const dropWatches = (): void => { for (const stop of [...streams]) stop(); };
   return {
     url, token, store, ca: tls.cert, dropWatches, socketPath: local?.path,
     writeKubeconfig: (file, o = {}) => writeKubeconfigFile(file, { server: url, token, ca: tls.cert, namespace: o.namespace }),
     close: async () => {
       unregister();
+      stopLogRetention();
       dropWatches();
       gc.stop();
       await Promise.all([server, local?.server].map((srv) => srv && new Promise<void>((resolve) => {

@@ -1,0 +1,40 @@
+/**
+ * Logs go with the runs they belong to: a pod's logs are removed when its TaskRun is deleted (they outlive the pod
+ * itself while the TaskRun exists, so `tkt tr logs` shows every attempt), and with the pod when it has no TaskRun.
+ */
+import type { KubeObject } from '../../api/types.js';
+import type { LogStore } from '../logs.js';
+import type { Store, StoreEvent } from './store.js';
+
+const PODS = '/pods';
+const TASKRUNS = 'tekton.dev/taskruns';
+
+/** Pod names whose logs a TaskRun keeps (every attempt). */
+function podsOf(tr: KubeObject): string[] {
+  const st = tr.status as { podName?: string; retriesStatus?: Array<{ podName?: string }> } | undefined;
+  return [st?.podName, ...(st?.retriesStatus ?? []).map((r) => r.podName)].filter((n): n is string => !!n);
+}
+
+/** Subscribes to the store; answers the unsubscribe function. */
+export function removeLogsWithOwners(store: Store, logs: LogStore): () => void {
+  if (!logs.remove) return () => undefined;
+  const remove = (ns: string, pod: string): void => {
+    setImmediate(() => {
+      try {
+        logs.remove?.(ns, pod);
+      } catch {
+        // a log dir that cannot be removed stays; nothing else depends on it
+      }
+    });
+  };
+  return store.subscribe((ev: StoreEvent) => {
+    if (ev.type !== 'DELETED') return;
+    if (ev.resource === TASKRUNS) {
+      for (const pod of podsOf(ev.object)) remove(ev.namespace, pod);
+      return;
+    }
+    if (ev.resource !== PODS) return;
+    const owner = (ev.object.metadata.ownerReferences ?? []).find((o) => o.kind === 'TaskRun');
+    if (!owner || !store.get(TASKRUNS, ev.namespace, owner.name)) remove(ev.namespace, ev.name);
+  });
+}

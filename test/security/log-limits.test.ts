@@ -1,0 +1,76 @@
+/**
+ * Container logs are bounded and go with their runs (issue 14): a step writing without end stores at most
+ * --max-log-size and a "log truncated" line; deleting a TaskRun removes its pods' logs (they outlive the pods while
+ * the TaskRun exists), and a standalone pod's logs go with the pod.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../src/api/types.js';
+import { startEmbedded, type Embedded } from '../../src/embedded/main.js';
+
+const run = promisify(execFile);
+const root = path.join(import.meta.dirname, '..', '..');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tkt-loglimit-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function sizeOf(d: string): number {
+  if (!fs.existsSync(d)) return 0;
+  return fs.readdirSync(d, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? sizeOf(path.join(d, e.name)) : fs.statSync(path.join(d, e.name)).size), 0);
+}
+
+describe('log limits', () => {
+  it('stores at most --max-log-size per container, then a truncation line', async () => {
+    const file = path.join(dir, 'yes.yaml');
+    fs.writeFileSync(file, 'apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata: {name: noisy}\nspec:\n  taskSpec:\n    steps:\n'
+      + '      - {name: noisy, image: busybox, script: "yes tektite | head -c 2000000; echo; echo after"}\n');
+    const data = path.join(dir, 'data');
+    const r = await run(process.execPath, [path.join(root, 'bin', 'tkt.js'), 'run', '-f', file, '--runtime', 'host', '--data-dir', data, '--max-log-size', '64Ki'], { maxBuffer: 1 << 26 });
+    expect(r.stdout).toContain('... log truncated: this container wrote more than 64 KiB, the log limit (tkt up/run --max-log-size) ...');
+    expect(r.stdout).not.toContain('after');
+    const logFile = path.join(data, 'logs', 'default', 'noisy-pod', 'step-noisy.log');
+    expect(fs.statSync(logFile).size).toBeLessThanOrEqual(64 * 1024 + 200);
+    expect(fs.statSync(logFile).size).toBeGreaterThan(60 * 1024);
+  }, 120_000);
+});
+
+describe('log removal', () => {
+  let emb: Embedded;
+  beforeAll(async () => {
+    emb = await startEmbedded({ dataDir: path.join(dir, 'removal'), runtime: 'host', eventListeners: false });
+  }, 60_000);
+  afterAll(async () => emb?.stop());
+
+  async function until(test: () => Promise<boolean> | boolean, what: string): Promise<void> {
+    for (let i = 0; i < 400; i++) {
+      if (await test()) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  it('removes a TaskRun\'s logs with the TaskRun, and a standalone pod\'s with the pod', async () => {
+    const logsOf = (pod: string): string => path.join(emb.dataDir, 'logs', 'default', pod);
+    const TR = { apiVersion: 'tekton.dev/v1', kind: 'TaskRun' };
+    await emb.client.create({ ...TR, metadata: { name: 'gone', namespace: 'default' }, spec: { taskSpec: { steps: [{ name: 's', image: 'busybox', script: 'echo kept while the run exists' }] } } } as KubeObject);
+    await until(async () => {
+      const tr = await emb.client.get<KubeObject & { status?: { conditions?: Array<{ status: string }> } }>(TR, 'default', 'gone');
+      return tr.status?.conditions?.[0]?.status === 'True';
+    }, 'the TaskRun to succeed');
+    await until(() => sizeOf(logsOf('gone-pod')) > 0, 'the log');
+    await emb.client.delete({ apiVersion: 'v1', kind: 'Pod' }, 'default', 'gone-pod');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sizeOf(logsOf('gone-pod'))).toBeGreaterThan(0); // the TaskRun still exists: its logs stay
+    await emb.client.delete(TR, 'default', 'gone');
+    await until(() => !fs.existsSync(logsOf('gone-pod')), 'the logs to be removed with the TaskRun');
+
+    await emb.client.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'lone', namespace: 'default' },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'echo lone pod'] }] } } as KubeObject);
+    await until(() => sizeOf(logsOf('lone')) > 0, 'the lone pod\'s log');
+    await emb.client.delete({ apiVersion: 'v1', kind: 'Pod' }, 'default', 'lone');
+    await until(() => !fs.existsSync(logsOf('lone')), 'the logs to be removed with the pod');
+  }, 60_000);
+});
