@@ -193,8 +193,12 @@ describe('discovery and OpenAPI', () => {
 });
 
 describe('pods/log', () => {
-  it('keeps serving a container log after its pod is deleted (logs outlive pods), 404 for unknown pods', async () => {
-    expect((await t.request('POST', PODS, pod('gone'))).status).toBe(201);
+  it('keeps serving a container log after its pod is deleted while its TaskRun exists, 404 for unknown pods', async () => {
+    const tr = { apiVersion: 'tekton.dev/v1', kind: 'TaskRun', metadata: { name: 'owner' }, spec: { taskRef: { name: 't' } } };
+    const created = await t.request('POST', '/apis/tekton.dev/v1/namespaces/default/taskruns', tr);
+    expect(created.status).toBe(201);
+    const owned = { ...pod('gone'), metadata: { name: 'gone', ownerReferences: [{ apiVersion: 'tekton.dev/v1', kind: 'TaskRun', name: 'owner', uid: created.json().metadata.uid, controller: true }] } };
+    expect((await t.request('POST', PODS, owned)).status).toBe(201);
     t.logs.append('default', 'gone', 'c', 'line one\nline two\n');
     t.logs.finish('default', 'gone', 'c');
     expect((await t.request('DELETE', `${PODS}/gone`)).status).toBe(200);
