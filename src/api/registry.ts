@@ -109,6 +109,9 @@ export const KINDS: readonly KindInfo[] = [
   core('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', { namespaced: false }),
   core('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings'),
   core('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', { namespaced: false }),
+  // stored and served (so `kubectl apply -k config/` works); the embedded API server does not call them
+  core('admissionregistration.k8s.io', 'v1', 'MutatingWebhookConfiguration', 'mutatingwebhookconfigurations', { namespaced: false }),
+  core('admissionregistration.k8s.io', 'v1', 'ValidatingWebhookConfiguration', 'validatingwebhookconfigurations', { namespaced: false }),
   core('batch', 'v1', 'Job', 'jobs', { categories: ['all'], statusSubresource: true }),
   core('batch', 'v1', 'CronJob', 'cronjobs', { shortNames: ['cj'], categories: ['all'], statusSubresource: true }),
 ];

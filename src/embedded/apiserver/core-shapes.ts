@@ -118,6 +118,8 @@ const FIELDS: Record<string, Record<string, z.ZodType>> = {
   ClusterRole: { rules: z.array(PolicyRule).optional(), aggregationRule: obj },
   RoleBinding: { roleRef: RoleRef, subjects: z.array(Subject).optional() },
   ClusterRoleBinding: { roleRef: RoleRef, subjects: z.array(Subject).optional() },
+  MutatingWebhookConfiguration: { webhooks: z.array(z.looseObject({ name: z.string(), clientConfig: obj, rules: z.array(obj).optional() })).optional() },
+  ValidatingWebhookConfiguration: { webhooks: z.array(z.looseObject({ name: z.string(), clientConfig: obj, rules: z.array(obj).optional() })).optional() },
   Job: { spec: JobSpec.optional(), status: obj },
   CronJob: {
     spec: z.looseObject({ schedule: z.string(), suspend: bool, concurrencyPolicy: str, jobTemplate: z.looseObject({ metadata: ObjectMetaSchema.optional(), spec: JobSpec }) }).optional(),
