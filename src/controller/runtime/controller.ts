@@ -15,7 +15,7 @@ import { WorkQueue } from './workqueue.js';
 
 /** Reconciles cheaper than this (ms) are never paced. */
 export const PACE_FROM_MS = 50;
-const PACE_FACTOR = 2;
+const PACE_FACTOR = 4;
 /** A slow reconcile (waiting on a busy server) delays the next by at most twice this (ms). */
 const PACE_MAX_MS = 300;
 
