@@ -34,6 +34,14 @@ export class InfraError extends CliError {
   }
 }
 
+/** A command run for the user (`tkt taskrun exec`) ended with `code`: tkt exits with it, as kubectl exec does. */
+export class CommandExitError extends CliError {
+  constructor(readonly commandCode: number) {
+    super('', EXIT.runFailed);
+    this.name = 'CommandExitError';
+  }
+}
+
 /**
  * A run failed or was cancelled: exit 1. The message may be empty when the failure was already reported
  * (for example in the log stream), in which case nothing more is printed.

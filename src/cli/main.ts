@@ -10,7 +10,7 @@ import { packageRoot } from '../paths.js';
 import { CommanderError } from 'commander';
 import { ApiError } from '../kube/errors.js';
 import { processIO, type CliIO } from './context.js';
-import { CliError, EXIT, type ExitCode } from './errors.js';
+import { CliError, CommandExitError, EXIT, type ExitCode } from './errors.js';
 import { completeWords } from './commands/complete-words.js';
 import { normalizeBoolFlags } from './commands/logs-shared.js';
 import { buildProgram } from './program.js';
@@ -19,7 +19,8 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOST
 
 /** The outcome of an error: exit code and the message to print (empty when already reported). */
 export interface ErrorOutcome {
-  code: ExitCode;
+  /** An ExitCode, or the exit code of a command tkt ran for the user (`taskrun exec`). */
+  code: ExitCode | number;
   message: string;
 }
 
@@ -46,6 +47,7 @@ export function exitCodeFor(err: unknown): ErrorOutcome {
     const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0;
     return { code: ok ? EXIT.ok : EXIT.usage, message: '' };
   }
+  if (err instanceof CommandExitError) return { code: err.commandCode, message: '' };
   if (err instanceof CliError) return { code: err.exitCode, message: err.message };
   if (err instanceof ApiError) return apiOutcome(err);
   const net = networkCode(err);

@@ -123,5 +123,6 @@ void json_str(struct buf *b, const char *s, size_t n);
 
 /* step.c */
 int cmd_step(int argc, char **argv);
+int cmd_pty(int argc, char **argv);
 
 #endif

@@ -2,6 +2,7 @@
  * tektite step helper: entry point, signal handling and subcommand dispatch.
  *   entrypoint init [options] <src> <dst> [step names...]   (prepare init container)
  *   entrypoint decode-script <file>...                       (Tekton-compatible script decoding)
+ *   entrypoint pty [--size CxR] [--resize-fd N] -- <cmd>    (a command on a new terminal: exec -t)
  *   entrypoint sidecar-log-results [flags]                    (results sidecar, results-from: sidecar-logs)
  *   entrypoint [step flags] -- <command> [args...]           (every step container)
  * See README.md for the flags.
@@ -59,5 +60,6 @@ int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "init") == 0) return cmd_init(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "sidecar-log-results") == 0) return cmd_sidecar_log_results(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "decode-script") == 0) return cmd_decode_script(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "pty") == 0) return cmd_pty(argc - 1, argv + 1);
   return cmd_step(argc, argv);
 }

@@ -211,6 +211,12 @@ export class KubeClient {
     return this.authed;
   }
 
+  /** The URL of an API path and the TLS and auth options a streaming connection (WebSocket) to it needs. */
+  async streamTarget(path: string): Promise<{ url: URL; options: https.RequestOptions }> {
+    const url = new URL(this.server.pathname.replace(/\/$/, '') + path, this.server);
+    return { url, options: await this.options() };
+  }
+
   /** Sends one request; answers the parsed JSON body, throws ApiError for non-2xx statuses. */
   async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
     const text = await this.requestText(method, path, body, contentType);

@@ -33,6 +33,7 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
   checkSubresource(route);
   const method = req.method ?? 'GET';
   const collection = route.name === undefined;
+  if (route.sub === 'exec' || route.sub === 'attach') throw badRequest('Upgrade request required');
   if (route.sub === 'log') {
     if (method !== 'GET') throw methodNotAllowed(method);
     servePodLog(ctx, req, res, route, q, streams);

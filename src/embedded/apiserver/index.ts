@@ -20,7 +20,8 @@ import { writeKubeconfigFile } from './kubeconfig.js';
 import { registerLocalApi } from './local.js';
 import { removeLogsWithOwners } from './log-retention.js';
 import { localWrites } from './local-writes.js';
-import { requestHandler } from './server.js';
+import { upgradeHandler, type PodConnector } from './exec.js';
+import { authorized, requestHandler } from './server.js';
 import { openStore } from './store-sqlite.js';
 import type { Store } from './store.js';
 import { servingCert } from './tls.js';
@@ -34,6 +35,7 @@ export { StoreError } from './store.js';
 export { openStore } from './store-sqlite.js';
 export { kubeconfigYaml } from './kubeconfig.js';
 export { localApiFor, type LocalApi } from './local.js';
+export type { PodConnector } from './exec.js';
 
 /** Options of {@link startApiServer}. */
 export interface ApiServerOptions {
@@ -80,6 +82,8 @@ export interface ApiServer {
   close(): Promise<void>;
   /** Ends every open watch and log follow (clients reconnect and resume); for tests and load shedding. */
   dropWatches(): void;
+  /** Sets where pods/exec runs commands (the kubelet of this process); until then exec answers 400. */
+  setPodConnector(connector: PodConnector): void;
   /** Writes a kubeconfig for this server (context `tektite`, namespace `default` unless given). */
   writeKubeconfig(path: string, opts?: { namespace?: string }): void;
 }
@@ -157,11 +161,16 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   address = `${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
   const url = `https://${address}`;
   const local = await listenLocal(opts.dataDir, requestHandler(ctx, token, () => address, streams));
+  let connector: PodConnector | undefined;
+  const tokenBuf = Buffer.from(token);
+  const onUpgrade = upgradeHandler(ctx, { authorized: (req) => authorized(req, tokenBuf), connector: () => connector, streams });
+  for (const srv of [server, local?.server]) srv?.on('upgrade', onUpgrade);
   const unregister = registerLocalApi(url, token, localWrites(ctx));
   const stopLogRetention = removeLogsWithOwners(store, opts.logs);
   const dropWatches = (): void => { for (const stop of [...streams]) stop(); };
   return {
     url, token, store, ca: tls.cert, dropWatches, socketPath: local?.path,
+    setPodConnector: (c) => { connector = c; },
     writeKubeconfig: (file, o = {}) => writeKubeconfigFile(file, { server: url, token, ca: tls.cert, namespace: o.namespace }),
     close: async () => {
       unregister();

@@ -15,7 +15,7 @@ function containerNames(pod: KubeObject): { all: string[]; main: string[] } {
   return { main, all: [...main, ...(spec.initContainers ?? []).map((c) => c.name), ...(spec.ephemeralContainers ?? []).map((c) => c.name)] };
 }
 
-function pickContainer(pod: KubeObject, requested: string | null): string {
+export function pickContainer(pod: KubeObject, requested: string | null): string {
   const name = pod.metadata.name ?? '';
   const { all, main } = containerNames(pod);
   if (requested) {

@@ -23,7 +23,7 @@ export function versionInfo(): unknown {
 
 const PUBLIC = new Set(['version', 'health']);
 
-function authorized(req: IncomingMessage, token: Buffer): boolean {
+export function authorized(req: IncomingMessage, token: Buffer): boolean {
   const h = req.headers.authorization ?? '';
   if (!h.startsWith('Bearer ')) return false;
   const given = Buffer.from(h.slice(7).trim());

@@ -22,9 +22,9 @@ import { guardLogs } from './guard.js';
 import { NodeAgent } from './kubelet.js';
 import { LocalProvisioner } from './provisioner.js';
 import { selectRuntime, type RuntimeChoice } from './runtimes/select.js';
-import type { KubeletLogger } from './types.js';
+import type { ExecProcess, ExecRequest, KubeletLogger } from './types.js';
 
-export type { ContainerRuntime, ContainerLaunch, ContainerHandle, LogSink, Mount, PodIdentity } from './types.js';
+export type { ContainerRuntime, ContainerLaunch, ContainerHandle, ExecProcess, ExecRequest, LogSink, Mount, PodIdentity } from './types.js';
 export { selectRuntime, type RuntimeChoice } from './runtimes/select.js';
 
 /** Options of {@link startKubelet}. */
@@ -54,6 +54,8 @@ export interface Kubelet {
   runtime: string;
   /** Stops watching and kills running pods' processes (their status stays as last written). */
   stop(): Promise<void>;
+  /** Starts a command in a running container (pods/exec; the API server's PodConnector). */
+  exec(namespace: string, pod: string, container: string, req: ExecRequest): ExecProcess;
 }
 
 const stderrLogger: KubeletLogger = { warn: (msg) => process.stderr.write(`${msg}\n`) };
@@ -85,6 +87,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   await agent.start();
   return {
     runtime: runtime.name,
+    exec: (ns, pod, container, req) => agent.exec(ns, pod, container, req),
     async stop() {
       await agent.stop();
       await Promise.all([flushWithin(events, 2000), flushWithin(scheduler, 2000)]);

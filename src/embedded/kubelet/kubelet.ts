@@ -17,7 +17,7 @@ import { startInformer, type Informer } from './informer.js';
 import { PodRunner, podDir, type PodRunnerDeps } from './pod-runner.js';
 import type { LocalProvisioner } from './provisioner.js';
 import { restartedStatus } from './restart.js';
-import type { PodIdentity } from './types.js';
+import type { ExecProcess, ExecRequest, PodIdentity } from './types.js';
 
 type Claim = PersistentVolumeClaim & KubeObject;
 const POD = { apiVersion: 'v1', kind: 'Pod' };
@@ -57,6 +57,13 @@ export class NodeAgent {
     this.stopped = true;
     for (const i of this.informers) i.stop();
     await Promise.all([...this.runners.values()].map((r) => r.stop('shutdown')));
+  }
+
+  /** Starts a command in a running container of a pod running here (pods/exec); throws with the answer otherwise. */
+  exec(namespace: string, pod: string, container: string, req: ExecRequest): ExecProcess {
+    const runner = [...this.runners.values()].find((r) => r.id.namespace === namespace && r.id.name === pod);
+    if (!runner) throw new Error(`pod ${namespace}/${pod} is not running on node ${this.deps.nodeName}`);
+    return runner.exec(container, req);
   }
 
   private async sync(items: Pod[]): Promise<void> {

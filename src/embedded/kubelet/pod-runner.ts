@@ -15,7 +15,7 @@ import { PodStatusModel } from './status.js';
 import { privilegeRefusal } from './privileges.js';
 import { podPorts } from './probes.js';
 import { StatusWriter } from './status-writer.js';
-import type { ContainerHandle, ContainerRuntime, KubeletLogger, LogSink, PodIdentity } from './types.js';
+import type { ContainerHandle, ContainerRuntime, ExecProcess, ExecRequest, KubeletLogger, LogSink, PodIdentity } from './types.js';
 import { prepareVolumes, refreshDownward, UnsupportedVolumeError, type PreparedVolume, type VolumeContext } from './volumes.js';
 
 /** What every pod runner shares. */
@@ -113,6 +113,14 @@ export class PodRunner {
       this.events.container(c.name, false, 'Normal', 'Killing', `Stopping container ${c.name}`);
       void h.kill();
     }
+  }
+
+  /** Starts a command in the running container `name` (pods/exec); throws with the kubelet's message otherwise. */
+  exec(name: string, req: ExecRequest): ExecProcess {
+    const h = this.handles.get(name);
+    if (!h || this.stopping) throw new Error(`container not found ("${name}"): it is not running`);
+    if (!h.stream) throw new Error(`the ${this.deps.runtime.name} runtime cannot run commands in containers`);
+    return h.stream(req);
   }
 
   /** Tears the pod down: kills its processes; `deadline` also fails it with DeadlineExceeded. */

@@ -80,10 +80,41 @@ export interface ContainerHandle {
   kill(): Promise<void>;
   /** Runs a command inside (or beside, with the same mounts) the container; answers its exit code. */
   exec(command: string[], timeoutMs: number): Promise<number>;
+  /**
+   * Runs a command inside the running container with streamed stdio (pods/exec): the container's namespaces,
+   * user, capabilities and seccomp filter. Absent when the runtime cannot (noop) or the container never started.
+   */
+  stream?(req: ExecRequest): ExecProcess;
   /** Where the kubelet reaches the pod's `port` (probes); default 127.0.0.1:port (host network). */
   address?(port: number): { host: string; port: number };
   /** Whether something of the pod listens on TCP `port`, when the runtime can tell better than a connect. */
   listening?(port: number): boolean;
+}
+
+/** A command to run in a running container (pods/exec). */
+export interface ExecRequest {
+  command: string[];
+  /** A terminal for the command (stdout and stderr are then one stream). */
+  tty: boolean;
+  /** Whether the caller sends input. */
+  stdin: boolean;
+  /** The terminal's first size, when known. */
+  size?: { cols: number; rows: number };
+}
+
+/** A command started by {@link ContainerHandle.stream}. */
+export interface ExecProcess {
+  /** Null when the caller sends no input. */
+  stdin: NodeJS.WritableStream | null;
+  stdout: NodeJS.ReadableStream;
+  /** Null with a terminal (its output is on stdout). */
+  stderr: NodeJS.ReadableStream | null;
+  /** Resizes the terminal (no-op without one). */
+  resize(cols: number, rows: number): void;
+  /** The command's exit code (128 + n when killed by signal n). */
+  exited: Promise<number>;
+  /** Kills the command (the caller went away). */
+  kill(): void;
 }
 
 /** What making a container's image present gave (engine runtimes). */

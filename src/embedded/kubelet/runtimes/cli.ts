@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ContainerHandle, ContainerLaunch, ContainerRuntime, ExitInfo, ImagePull, PodIdentity } from '../types.js';
 import { settledHandle } from './host.js';
+import { execCommand, spawnExec } from './exec-proc.js';
 import { runCapture, spawnMerged } from './proc.js';
 
 const LABEL = 'tektite.dev/pod-uid';
@@ -154,6 +155,12 @@ export class CliRuntime implements ContainerRuntime {
         await exited;
       },
       exec: async (command, timeoutMs) => (await runCapture(this.cmd('exec', id, ...command), { timeoutMs })).code,
+      stream: (req) => {
+        // podman passes the resize pipe through (--preserve-fds); docker cannot, so its terminal keeps its first size
+        const resizable = this.name === 'podman';
+        const flags = [...(req.stdin ? ['-i'] : []), ...(req.tty && resizable ? ['--preserve-fds', '1'] : [])];
+        return spawnExec(this.cmd('exec', ...flags, id, ...execCommand(req, resizable)), req, { env: process.env });
+      },
     };
   }
 

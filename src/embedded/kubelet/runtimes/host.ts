@@ -5,8 +5,9 @@
  * /tektite/entrypoint. Every container gets its own user namespace (its root has capabilities only there, never
  * on the host), the container runtime's default capability set minus what securityContext drops, no_new_privs,
  * and a seccomp filter like the runtimes' default (seccomp.ts). PID, IPC and UTS namespaces are private per
- * container; the network is the host's, so a sidecar and a step of one pod reach each other on localhost (and
- * pods share the host's ports). docs/security.md has the trust model.
+ * container; each pod has its own network namespace (host-net.ts), so a sidecar and a step of one pod reach each
+ * other on localhost. pods/exec enters a running sandbox with the same limits (host-exec.ts).
+ * docs/security.md has the trust model.
  */
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,8 @@ import { etcArgs } from './host-etc.js';
 import { creatableArgs } from './host-fs.js';
 import { PodNetwork } from './host-net.js';
 import { currentArch, seccompProgram } from './seccomp.js';
+import { spawnExec } from './exec-proc.js';
+import { hostExecArgv } from './host-exec.js';
 import { runCapture, spawnMerged } from './proc.js';
 
 /** The fd bwrap reads the seccomp program from (0-2 stdio, 3 the info pipe). */
@@ -201,6 +204,11 @@ export class HostRuntime implements ContainerRuntime {
       exec: async (cmd, timeoutMs) => {
         const r = await runCapture([...enter, this.bwrap, ...bwrapArgs(launch, cmd, extras)], { timeoutMs, env, seccomp });
         return r.code;
+      },
+      stream: (req) => {
+        if (sandboxPid <= 0) throw new Error(`container ${launch.name} is not running`);
+        const caps = launch.runAsUser ? ['--cap-drop', 'ALL'] : capabilityArgs(launch);
+        return spawnExec(hostExecArgv(launch, sandboxPid, req, { bwrap: this.bwrap, caps, seccompFd: extras.seccompFd }), req, { env, seccomp });
       },
       ...(network ? { address: (port: number) => network.address(port), listening: (port: number) => network.listening(port) } : {}),
     };

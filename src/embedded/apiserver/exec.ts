@@ -1,0 +1,164 @@
+/**
+ * `pods/exec` and `pods/attach` over WebSocket, the protocol kubectl 1.30+ speaks first (`v5.channel.k8s.io`, and
+ * `v4.channel.k8s.io`): binary messages whose first byte is the channel — 0 stdin, 1 stdout, 2 stderr, 3 the
+ * final metav1.Status (exit code in `details.causes`), 4 terminal resize ({"Width","Height"}), and in v5 255 "close
+ * this channel" (stdin's end). SPDY upgrades (older kubectl, and kubectl's fallback) get the same checks and, when
+ * the request is valid, a 400 naming the WebSocket requirement. The command runs in the kubelet (PodConnector).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { KubeObject } from '../../api/types.js';
+import type { ExecProcess, ExecRequest } from '../kubelet/types.js';
+import { resourceKey, type ServerContext } from './context.js';
+import { badRequest, notFound, StatusError, type Status } from './errors.js';
+import { pickContainer } from './podlog.js';
+import { route } from './route.js';
+
+/** Where pods' processes run: the kubelet of this process. Throws an Error whose message is the user's answer. */
+export interface PodConnector {
+  exec(namespace: string, pod: string, container: string, req: ExecRequest): ExecProcess;
+}
+
+export const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+const CH = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;
+
+/** What a valid exec/attach request asks for. */
+interface StreamRequest {
+  sub: 'exec' | 'attach';
+  namespace: string;
+  pod: KubeObject;
+  container: string;
+  command: string[];
+  stdin: boolean;
+  tty: boolean;
+}
+
+const flag = (q: URLSearchParams, k: string): boolean => ['true', '1'].includes(q.get(k) ?? '');
+
+/** Checks the request as kube-apiserver and the kubelet do; throws a StatusError to answer. */
+export function parseStreamRequest(ctx: ServerContext, url: URL): StreamRequest {
+  const r = route(url.pathname);
+  if (r.type !== 'resource' || r.info.kind !== 'Pod' || (r.sub !== 'exec' && r.sub !== 'attach') || !r.name) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+  const namespace = r.namespace ?? 'default';
+  const pod = ctx.store.get(resourceKey(r.info), namespace, r.name);
+  if (!pod) throw notFound(r.info, r.name);
+  const q = url.searchParams;
+  const container = pickContainer(pod, q.get('container'));
+  const command = q.getAll('command');
+  if (r.sub === 'exec' && command.length === 0) throw badRequest('you must specify at least 1 command');
+  if (!flag(q, 'stdin') && !flag(q, 'stdout') && !flag(q, 'stderr')) throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
+  const phase = (pod.status as { phase?: string } | undefined)?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot ${r.sub === 'exec' ? 'exec into' : 'attach to'} a container in a completed pod; current phase is ${phase}`);
+  return { sub: r.sub, namespace, pod, container, command, stdin: flag(q, 'stdin'), tty: flag(q, 'tty') };
+}
+
+/** Writes a Status as a plain HTTP answer on a socket that asked for an upgrade. */
+export function rejectUpgrade(socket: Duplex, status: Status): void {
+  const body = JSON.stringify(status);
+  const reason = status.code === 401 ? 'Unauthorized' : status.code === 404 ? 'Not Found' : status.code === 403 ? 'Forbidden' : 'Bad Request';
+  socket.end(`HTTP/1.1 ${status.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/** The status sent on the error channel when the command ended with `code`. */
+export function exitStatus(code: number, command: string[]): Record<string, unknown> {
+  if (code === 0) return { metadata: {}, status: 'Success' };
+  return {
+    metadata: {}, status: 'Failure', reason: 'NonZeroExitCode',
+    message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${code}`,
+    details: { causes: [{ reason: 'ExitCode', message: String(code) }] },
+  };
+}
+
+function send(ws: WebSocket, channel: number, data: Buffer | string): void {
+  if (ws.readyState !== ws.OPEN) return;
+  const payload = typeof data === 'string' ? Buffer.from(data) : data;
+  ws.send(Buffer.concat([Buffer.from([channel]), payload]));
+}
+
+function finish(ws: WebSocket, status: Record<string, unknown>): void {
+  send(ws, CH.error, JSON.stringify(status));
+  if (ws.readyState === ws.OPEN) ws.close(1000);
+}
+
+/** Resolves when `s` has ended (or at once when there is none). */
+const ended = (s: NodeJS.ReadableStream | null): Promise<void> => new Promise((resolve) => {
+  if (!s) return resolve();
+  s.on('end', resolve);
+  s.on('error', () => resolve());
+  s.on('close', resolve);
+});
+
+/** Runs an exec session on an open WebSocket. */
+function execSession(ws: WebSocket, proc: ExecProcess, r: StreamRequest, v5: boolean): () => void {
+  proc.stdout.on('data', (b: Buffer) => send(ws, CH.stdout, b));
+  proc.stderr?.on('data', (b: Buffer) => send(ws, CH.stderr, b));
+  ws.on('message', (raw: Buffer, isBinary: boolean) => {
+    const data = isBinary ? raw : Buffer.from(raw.toString(), 'utf8');
+    const ch = data[0];
+    const rest = data.subarray(1);
+    if (ch === CH.stdin) proc.stdin?.write(rest);
+    else if (ch === CH.resize) {
+      try {
+        const size = JSON.parse(rest.toString('utf8')) as { Width?: number; Height?: number };
+        proc.resize(Number(size.Width ?? 0), Number(size.Height ?? 0));
+      } catch {
+        // a malformed resize is ignored, as the kubelet does
+      }
+    } else if (ch === CH.close && v5 && rest[0] === CH.stdin) proc.stdin?.end();
+  });
+  const stop = (): void => proc.kill();
+  ws.on('close', stop);
+  void Promise.all([proc.exited, ended(proc.stdout), ended(proc.stderr)]).then(([code]) => finish(ws, exitStatus(code, r.command)));
+  return stop;
+}
+
+/** Runs an attach session: the container's output from now on, until it finishes (its stdin is never open). */
+function attachSession(ctx: ServerContext, ws: WebSocket, r: StreamRequest): () => void {
+  const name = r.pod.metadata.name ?? '';
+  const follow = ctx.logs.follow(r.namespace, name, r.container, { tailLines: 0 }, (text) => send(ws, CH.stdout, text));
+  ws.on('close', () => follow.stop());
+  void follow.done.then(() => finish(ws, { metadata: {}, status: 'Success' }));
+  return () => follow.stop();
+}
+
+/** The `upgrade` listener of the API server's HTTP servers. */
+export function upgradeHandler(ctx: ServerContext, o: { authorized: (req: IncomingMessage) => boolean; connector: () => PodConnector | undefined; streams: Set<() => void> }): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false });
+  return (req, socket, head) => {
+    socket.on('error', () => undefined);
+    let r: StreamRequest;
+    let proc: ExecProcess | undefined;
+    try {
+      if (!o.authorized(req)) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
+      r = parseStreamRequest(ctx, new URL(req.url ?? '/', 'http://localhost'));
+      const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
+      const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+      if (upgrade !== 'websocket') throw badRequest(`${r.sub} needs the WebSocket protocol (${PROTOCOLS.join(', ')}), spoken by kubectl 1.30 and later; SPDY is not served by tektite`);
+      if (!PROTOCOLS.some((p) => offered.includes(p))) throw badRequest(`unsupported streaming protocol: offer one of ${PROTOCOLS.join(', ')}`);
+      if (r.sub === 'exec') {
+        const connector = o.connector();
+        if (!connector) throw badRequest('no kubelet runs pods in this API server\'s process: exec is not available');
+        try {
+          proc = connector.exec(r.namespace, r.pod.metadata.name ?? '', r.container, { command: r.command, tty: r.tty, stdin: r.stdin });
+        } catch (err) {
+          throw badRequest((err as Error).message);
+        }
+      }
+    } catch (err) {
+      const status = err instanceof StatusError ? err.status : new StatusError(500, 'InternalError', `Internal error occurred: ${(err as Error).message}`).status;
+      rejectUpgrade(socket, status);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const v5 = ws.protocol === PROTOCOLS[0];
+      const stop = proc ? execSession(ws, proc, r, v5) : attachSession(ctx, ws, r);
+      const end = (): void => {
+        stop();
+        ws.terminate();
+      };
+      o.streams.add(end);
+      ws.on('close', () => o.streams.delete(end));
+    });
+  };
+}
