@@ -123,6 +123,15 @@ void json_str(struct buf *b, const char *s, size_t n);
 
 /* step.c */
 int cmd_step(int argc, char **argv);
+enum { WAITING, READY, SKIP };
+/* Waits for f (non-empty when need_content) or f.err; READY or SKIP (f.err appeared). */
+int wait_for(const char *f, int need_content);
+
+/* debug.c: TaskRun debug breakpoints (Tekton's -breakpoint_on_failure, -debug_before_step) */
+int debug_on_failure(const char *post_file, int code);
+int debug_before_step(const char *post_file);
+
+/* pty.c */
 int cmd_pty(int argc, char **argv);
 
 #endif

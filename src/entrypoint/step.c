@@ -18,13 +18,11 @@ extern char **environ;
 struct step {
   const char *wait_file, *post_file, *term_path, *meta_dir, *entrypoint, *on_error, *timeout;
   const char *stdout_path, *stderr_path, *results, *step_results, *results_dir, *steps_dir;
-  const char *wait_file_content, *when_expressions, *result_from;
+  const char *wait_file_content, *when_expressions, *result_from, *breakpoint_on_failure, *debug_before_step;
   int64_t timeout_ns;
   char **args;
   int nargs;
 };
-
-enum { WAITING, READY, SKIP };
 
 /* ------------------------------------------------------------------ flags */
 
@@ -33,6 +31,7 @@ static const char **flag_slot(struct step *s, const char *name) {
 #define F(n) {#n, offsetof(struct step, n)}
     F(wait_file), F(post_file), F(entrypoint), F(on_error), F(timeout), F(stdout_path), F(stderr_path),
     F(results), F(step_results), F(results_dir), F(steps_dir), F(wait_file_content), F(when_expressions), F(result_from),
+    F(breakpoint_on_failure), F(debug_before_step),
 #undef F
     {"termination_path", offsetof(struct step, term_path)}, {"step_metadata_dir", offsetof(struct step, meta_dir)},
   };
@@ -42,7 +41,13 @@ static const char **flag_slot(struct step *s, const char *name) {
   return NULL;
 }
 
-/* Parses Go-style flags (-f v, -f=v, --f v; -wait_file_content is boolean) up to "--" or the first non-flag. */
+static int is_bool_flag(const struct step *s, const char **slot) {
+  return slot == &s->wait_file_content || slot == &s->breakpoint_on_failure || slot == &s->debug_before_step;
+}
+
+static int flag_on(const char *v) { return v && strcmp(v, "false") != 0; }
+
+/* Parses Go-style flags (-f v, -f=v, --f v; boolean flags take no value) up to "--" or the first non-flag. */
 static int parse_flags(int argc, char **argv, struct step *s) {
   int i = 1;
   while (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
@@ -65,7 +70,7 @@ static int parse_flags(int argc, char **argv, struct step *s) {
       return -1;
     }
     if (eq) *slot = eq + 1;
-    else if (slot == &s->wait_file_content) *slot = "true";
+    else if (is_bool_flag(s, slot)) *slot = "true";
     else if (i + 1 < argc) *slot = argv[++i];
     else {
       warnx_("flag needs an argument: -%s", name);
@@ -105,7 +110,7 @@ static int wait_state(const char *f, const char *err, int need_content) {
 }
 
 /* Waits for f (non-empty when need_content) or f.err: inotify on the directory plus a 10 ms poll. */
-static int wait_for(const char *f, int need_content) {
+int wait_for(const char *f, int need_content) {
   char *err = str_printf("%s.err", f), *dir = str_printf("%s", f), *slash = strrchr(dir, '/');
   if (slash) *(slash == dir ? slash + 1 : slash) = '\0';
   int ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC), wd = -1, st;
@@ -289,6 +294,8 @@ static int finish(const struct step *s, struct msg *m, int code, int timed_out) 
     ok = 0;
     exit_code = 1;
   }
+  /* onFailure breakpoint: the failed step stays up until the user's debug script says how it ends */
+  if (!ok && flag_on(s->breakpoint_on_failure) && !g_cancelled && !g_term_sig) return debug_on_failure(s->post_file, exit_code);
   write_post(s, ok);
   return exit_code;
 }
@@ -311,8 +318,10 @@ int cmd_step(int argc, char **argv) {
   int need_content = s.wait_file_content && strcmp(s.wait_file_content, "false") != 0;
   if (s.wait_file && *s.wait_file && wait_for(s.wait_file, need_content) == SKIP) return skip(&s, &m);
   if (cancel_requested()) return skip(&s, &m);
+  int before_failed = flag_on(s.debug_before_step) && debug_before_step(s.post_file) != 0;
   format_time(m.started, sizeof m.started);
   msg_add(&m, "StartedAt", m.started, strlen(m.started), TYPE_INTERNAL);
+  if (before_failed) return finish(&s, &m, 1, 0);
   char *err = NULL;
   int allow = when_allows(s.when_expressions, s.steps_dir, &err);
   if (allow == 0) return skip_by_when(&s, &m);

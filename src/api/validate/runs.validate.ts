@@ -19,7 +19,7 @@ export function validateTaskRunSpec(errs: FieldErrors, spec: TaskRunSpec): void 
   if (spec.taskRef && spec.taskSpec) errs.add('spec.taskSpec', 'a TaskRun sets both taskRef and taskSpec; use exactly one');
   if (spec.taskRef && !spec.taskRef.name && !spec.taskRef.resolver) errs.add('spec.taskRef.name', 'taskRef needs a name (or a resolver with params)');
   if (spec.taskSpec) validateTaskSpec(errs, spec.taskSpec, 'spec.taskSpec', {});
-  if (spec.debug !== undefined) errs.add('spec.debug', 'not supported by tektite yet: debug breakpoints (onFailure, beforeSteps) are not implemented; remove spec.debug');
+  validateDebug(errs, spec.debug as { breakpoints?: { onFailure?: string; beforeSteps?: string[] } } | undefined);
   validateParams(errs, spec.params, 'spec.params');
   if (spec.timeout !== undefined) addTimeoutProblem(errs, 'spec.timeout', spec.timeout);
   if (spec.retries !== undefined && spec.retries < 0) errs.add('spec.retries', `retries must be 0 or more, not ${spec.retries}`);
@@ -28,6 +28,19 @@ export function validateTaskRunSpec(errs: FieldErrors, spec: TaskRunSpec): void 
   checkUnique(errs, spec.sidecarSpecs, 'spec.sidecarSpecs', 'name', (s) => s.name, 'sidecarSpecs name');
   if (spec.statusMessage !== undefined && spec.status === undefined) errs.add('spec.statusMessage', 'statusMessage is only meaningful with status; set status or remove statusMessage');
   validateComputeResources(errs, spec, 'spec');
+}
+
+/** Tekton's validateDebug: a breakpoints object names something; onFailure is `enabled`; beforeSteps are distinct. */
+function validateDebug(errs: FieldErrors, debug: { breakpoints?: { onFailure?: string; beforeSteps?: string[] } } | undefined): void {
+  const b = debug?.breakpoints;
+  if (!b) return;
+  if (!b.onFailure && (b.beforeSteps ?? []).length === 0) errs.add('spec.debug.breakpoints', 'the breakpoints are empty: set onFailure: enabled or list step names in beforeSteps');
+  if (b.onFailure && b.onFailure !== 'enabled') errs.add('spec.debug.breakpoints.onFailure', `"${b.onFailure}" is not a valid onFailure breakpoint: the only value is enabled`);
+  const seen = new Set<string>();
+  for (const [i, name] of (b.beforeSteps ?? []).entries()) {
+    if (seen.has(name)) errs.add(`spec.debug.breakpoints.beforeSteps[${i}]`, `step "${name}" is listed twice in beforeSteps; list each step once`);
+    seen.add(name);
+  }
 }
 
 /** Tekton's validateTaskRunComputeResources: task-level computeResources exclude stepSpecs[].computeResources. */
