@@ -19,6 +19,7 @@ import { LiveConfig, watchConfigMaps } from '../cluster/live-config.js';
 import type { ControllerConfig } from '../controller/config.js';
 import type { Logger } from '../controller/runtime/controller.js';
 import { KubeClient } from '../kube/client.js';
+import { lineLogger, SINK_CONTAINER } from '../triggers/log-lines.js';
 import { startApiServer } from './apiserver/index.js';
 import { withHelperImage } from './kubelet/helper-image.js';
 import { startKubelet } from './kubelet/index.js';
@@ -143,7 +144,7 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
     cleanups.push(() => controllers.stop());
   }
   const els = opts.eventListeners === false ? undefined
-    : await startEventListeners(client, { ...opts.eventListenerTuning, ...opts.eventListenerAddresses, ...(opts.dataDir === undefined ? {} : { stateFile: join(dataDir, 'eventlisteners.json') }), onError: (err: unknown) => opts.warn?.(err instanceof Error ? err.message : String(err)) });
+    : await startEventListeners(client, { ...opts.eventListenerTuning, ...opts.eventListenerAddresses, logger: lineLogger((ns, name, line) => logs.append(ns, `el-${name}`, SINK_CONTAINER, line)), ...(opts.dataDir === undefined ? {} : { stateFile: join(dataDir, 'eventlisteners.json') }), onError: (err: unknown) => opts.warn?.(err instanceof Error ? err.message : String(err)) });
   if (els) cleanups.push(() => els.close());
   return { url: api.url, kubeconfigPath, client, dataDir, runtime: kubelet.runtime, stop };
 }

@@ -7,6 +7,7 @@
 export { startEventListenerSink, listenSink, type EventListenerSinkOptions, type RunningSink, type SinkTuning } from './server.js';
 export { startEventListenerManager, servedStatus, type EventListenerManager, type EventListenerManagerOptions } from './manager.js';
 export { createSinkApp, DEFAULT_MAX_BODY_BYTES, PAYLOAD_VALIDATION, type SinkAppOptions, type SinkLogger } from './sink.js';
+export { lineLogger, logLine, SINK_CONTAINER } from './log-lines.js';
 export { processEvent, type EventResult, type IncomingEvent, type ProcessDeps } from './process.js';
 export { httpStatusOf, describeOutcome, type TriggerOutcome, type OutcomeStatus, type CreatedRef } from './outcome.js';
 export { selectTriggers, type Selection, type SelectedTrigger, type SelectedGroup } from './select.js';

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject, PipelineRun } from '../../src/api/types.js';
 import { startEmbedded, type Embedded } from '../../src/embedded/main.js';
+import { tkt } from '../cli/helpers/io.js';
 
 const SECRET = 'push-secret-123';
 const PR = { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun' };
@@ -134,5 +135,22 @@ describe('EventListener → PipelineRun that runs', () => {
     const answer = (await res.json()) as { triggers?: Array<{ status?: string }> };
     expect(JSON.stringify(answer)).toMatch(/skip|reject|signature/i);
     expect((await e.client.list(PR, 'default')).items.length).toBe(before);
+  });
+
+  it('tkt el logs shows the sink\'s log lines (one JSON line per event); they go with the EventListener', async () => {
+    const k = ['--kubeconfig', e.kubeconfigPath];
+    const r = await tkt(['el', 'logs', 'ci-listener', ...k]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.every((l) => l.eventlistener === 'ci-listener' && typeof l.ts === 'string' && typeof l.level === 'string')).toBe(true);
+    expect(r.stdout).toContain('on-main-push');
+    const tail = await tkt(['el', 'logs', 'ci-listener', '-t', '1', ...k]);
+    expect(tail.stdout.trim().split('\n')).toHaveLength(1);
+    await e.client.delete({ apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener' }, 'default', 'ci-listener');
+    const gone = await tkt(['el', 'logs', 'ci-listener', ...k]);
+    expect(gone.code).toBe(2);
+    const kept = await e.client.podLog('default', 'el-ci-listener', { container: 'event-listener' }).catch(() => '');
+    expect(kept).toBe('');
   });
 });

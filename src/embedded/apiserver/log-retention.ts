@@ -1,6 +1,7 @@
 /**
  * Logs go with the runs they belong to: a pod's logs are removed when its TaskRun is deleted (they outlive the pod
- * itself while the TaskRun exists, so `tkt tr logs` shows every attempt), and with the pod when it has no TaskRun.
+ * itself while the TaskRun exists, so `tkt tr logs` shows every attempt), and with the pod when it has no TaskRun;
+ * an EventListener's sink log (embedded mode) goes with the EventListener.
  */
 import type { KubeObject } from '../../api/types.js';
 import type { LogStore } from '../logs.js';
@@ -8,6 +9,8 @@ import type { Store, StoreEvent } from './store.js';
 
 const PODS = '/pods';
 const TASKRUNS = 'tekton.dev/taskruns';
+/** An embedded EventListener's sink log is kept as pod `el-<name>`'s (src/triggers/log-lines.ts). */
+const EVENTLISTENERS = 'triggers.tekton.dev/eventlisteners';
 
 /** Pod names whose logs a TaskRun keeps (every attempt). */
 function podsOf(tr: KubeObject): string[] {
@@ -29,6 +32,10 @@ export function removeLogsWithOwners(store: Store, logs: LogStore): () => void {
   };
   return store.subscribe((ev: StoreEvent) => {
     if (ev.type !== 'DELETED') return;
+    if (ev.resource === EVENTLISTENERS) {
+      remove(ev.namespace, `el-${ev.name}`);
+      return;
+    }
     if (ev.resource === TASKRUNS) {
       for (const pod of podsOf(ev.object)) remove(ev.namespace, pod);
       return;

@@ -10,7 +10,8 @@ import { importOptional } from '../../optional.js';
 import { waitForStop } from '../wait.js';
 
 interface SinkModule {
-  startEventListenerSink?: (o: { client: KubeClient; name: string; namespace: string; port: number; httpTimeoutMs?: number; githubApiUrl?: string }) => Promise<{ close(): Promise<void> } | void>;
+  startEventListenerSink?: (o: { client: KubeClient; name: string; namespace: string; port: number; httpTimeoutMs?: number; githubApiUrl?: string; logger?: unknown }) => Promise<{ close(): Promise<void> } | void>;
+  lineLogger?: (write: (namespace: string, name: string, line: string) => void) => unknown;
 }
 
 /** Runs the sink until SIGINT/SIGTERM. */
@@ -23,6 +24,8 @@ export async function serveEventListener(ctx: CliContext, name: string, portText
   if (!mod?.startEventListenerSink) throw new InfraError(`this build has no EventListener sink (src/triggers/index.ts startEventListenerSink): ${error ?? 'not exported'}`);
   const sink = await mod.startEventListenerSink({
     client: ctx.client(), name, namespace: ctx.namespace(), port,
+    // one JSON line per event on stdout: the pod's log (`tkt el logs`, `kubectl logs`)
+    ...(mod.lineLogger ? { logger: mod.lineLogger((_ns, _name, line) => process.stdout.write(line)) } : {}),
     ...(httpTimeoutMs ? { httpTimeoutMs } : {}), ...(more.githubApiUrl ? { githubApiUrl: more.githubApiUrl } : {}),
   });
   ctx.printErr(`EventListener ${ctx.namespace()}/${name} listening on port ${port}\n`);
