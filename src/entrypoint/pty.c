@@ -2,7 +2,8 @@
  * `entrypoint pty [--size COLSxROWS] [--resize-fd N] -- <command> [args...]`: runs a command on a new
  * pseudo-terminal (the server side of `kubectl exec -t`). The command is the session leader with the terminal as
  * its controlling tty; this process copies stdin to the terminal and the terminal to stdout. Lines "COLS ROWS" read
- * from the resize fd (when given) resize the terminal. Exits with the command's code (128 + signal when killed).
+ * from the resize fd (when given) resize the terminal; without --size the first one is awaited (up to 1 s) before
+ * the command starts. Exits with the command's code (128 + signal when killed).
  */
 #include "entrypoint.h"
 
@@ -51,6 +52,28 @@ static void apply_resizes(int master, char *line, size_t *len) {
   *len -= (size_t)(start - line);
   memmove(line, start, *len);
   if (*len >= 63) *len = 0;
+}
+
+/* Without --size, waits up to a second for the caller's first terminal size (kubectl sends it as soon as the
+   streams are open), so that the command starts at the right size. */
+static void first_size(int master, int resize_fd) {
+  char line[64];
+  size_t len = 0;
+  int64_t deadline = mono_ns() + 1000000000LL;
+  while (len < sizeof line - 1) {
+    int64_t left_ms = (deadline - mono_ns()) / 1000000;
+    struct pollfd p = {resize_fd, POLLIN, 0};
+    if (left_ms <= 0 || poll(&p, 1, (int)left_ms) <= 0) return;
+    ssize_t n = read(resize_fd, line + len, 1);
+    if (n <= 0) return;
+    if (line[len] == '\n') {
+      unsigned c = 0, r = 0;
+      line[len] = '\0';
+      if (sscanf(line, "%u %u", &c, &r) == 2) set_size(master, c, r);
+      return;
+    }
+    len++;
+  }
 }
 
 static pid_t spawn_on_pty(const char *slave_name, char **argv) {
@@ -136,6 +159,7 @@ int cmd_pty(int argc, char **argv) {
     return 126;
   }
   set_size(master, cols, rows);
+  if (cols == 0 && resize_fd >= 0) first_size(master, resize_fd);
   const char *name = ptsname(master);
   if (name == NULL) {
     warnx_("pty: no terminal name: %s", strerror(errno));

@@ -23,9 +23,9 @@ const BUSYBOX = `localhost/busybox:tektite-exec-${process.pid}`;
 
 interface Ran { code: number; stdout: string; stderr: string }
 
-function run(cmd: string, args: string[], input?: string): Promise<Ran> {
+function run(cmd: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<Ran> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(cmd, args, { env: { ...process.env, NO_COLOR: '1', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
@@ -79,7 +79,7 @@ describe.each(runtimes)('exec and attach ($runtime runtime)', ({ runtime, image 
   let world: Embedded | undefined;
   let dir = '';
   let skip: string | undefined;
-  const kubectl = (args: string[], input?: string) => run('kubectl', ['--kubeconfig', world!.kubeconfigPath, '--cache-dir', path.join(dir, 'kcache'), ...args], input);
+  const kubectl = (args: string[], input?: string, env?: Record<string, string>) => run('kubectl', ['--kubeconfig', world!.kubeconfigPath, '--cache-dir', path.join(dir, 'kcache'), ...args], input, env);
   const tkt = (args: string[], input?: string) => run(process.execPath, [TKT, '--kubeconfig', world!.kubeconfigPath, ...args], input);
 
   beforeAll(async () => {
@@ -134,6 +134,21 @@ describe.each(runtimes)('exec and attach ($runtime runtime)', ({ runtime, image 
     expect(r.stdout).toMatch(/\/dev\/pts\/\d+/);
     expect(r.stdout).toContain('33 101');
     expect(r.code).toBe(4);
+  }, 60_000);
+
+  it('over SPDY too (kubectl before 1.30, and kubectl\'s fallback): exit code, stdin, terminal', async (ctx) => {
+    if (skipped(ctx)) return;
+    const spdy = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' };
+    const r = await kubectl(['exec', 'sleepy-pod', '-c', 'step-work', '--', 'sh', '-c', 'cat /tmp/marker; echo to-stderr >&2; exit 3'], undefined, spdy);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toBe('from-the-step\n');
+    expect(r.stderr).toContain('to-stderr');
+    const piped = await kubectl(['exec', '-i', 'sleepy-pod', '-c', 'step-work', '--', 'sh', '-c', 'wc -l'], 'a\nb\n', spdy);
+    expect(piped.stdout.trim()).toBe('2');
+    const inner = ['kubectl', '--kubeconfig', world!.kubeconfigPath, 'exec', '-it', 'sleepy-pod', '-c', 'step-work', '--', 'sh', '-c', 'stty size; exit 4'].map(shq).join(' ');
+    const t = await run('sh', ['-c', `sleep 5 | script -qec ${shq(`stty cols 77 rows 21; ${inner}`)} /dev/null`], undefined, spdy);
+    expect(t.stdout).toContain('21 77');
+    expect(t.code).toBe(4);
   }, 60_000);
 
   it('tkt taskrun exec enters the running step; -s picks a step; exit codes pass through', async (ctx) => {

@@ -2,8 +2,8 @@
  * `pods/exec` and `pods/attach` over WebSocket, the protocol kubectl 1.30+ speaks first (`v5.channel.k8s.io`, and
  * `v4.channel.k8s.io`): binary messages whose first byte is the channel — 0 stdin, 1 stdout, 2 stderr, 3 the
  * final metav1.Status (exit code in `details.causes`), 4 terminal resize ({"Width","Height"}), and in v5 255 "close
- * this channel" (stdin's end). SPDY upgrades (older kubectl, and kubectl's fallback) get the same checks and, when
- * the request is valid, a 400 naming the WebSocket requirement. The command runs in the kubelet (PodConnector).
+ * this channel" (stdin's end); and over SPDY/3.1 (older kubectl, and kubectl's fallback: exec-spdy.ts). The command
+ * runs in the kubelet (PodConnector).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -12,6 +12,7 @@ import type { KubeObject } from '../../api/types.js';
 import type { ExecProcess, ExecRequest } from '../kubelet/types.js';
 import { resourceKey, type ServerContext } from './context.js';
 import { badRequest, notFound, StatusError, type Status } from './errors.js';
+import { spdySession, spdyUpgradeAnswer, SPDY_PROTOCOL } from './exec-spdy.js';
 import { pickContainer } from './podlog.js';
 import { route } from './route.js';
 
@@ -24,7 +25,7 @@ export const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 const CH = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;
 
 /** What a valid exec/attach request asks for. */
-interface StreamRequest {
+export interface StreamRequest {
   sub: 'exec' | 'attach';
   namespace: string;
   pod: KubeObject;
@@ -70,15 +71,27 @@ export function exitStatus(code: number, command: string[]): Record<string, unkn
   };
 }
 
-function send(ws: WebSocket, channel: number, data: Buffer | string): void {
-  if (ws.readyState !== ws.OPEN) return;
-  const payload = typeof data === 'string' ? Buffer.from(data) : data;
-  ws.send(Buffer.concat([Buffer.from([channel]), payload]));
+/** The streams of one exec/attach session, whatever the transport (WebSocket channels or SPDY streams). */
+export interface SessionStreams {
+  /** Output to the caller on stdout (1) or stderr (2). */
+  out(channel: 1 | 2, data: Buffer | string): void;
+  /** Sends the final Status and ends the session. */
+  finish(status: Record<string, unknown>): void;
+  onStdin(fn: (data: Buffer) => void): void;
+  onStdinEnd(fn: () => void): void;
+  onResize(fn: (cols: number, rows: number) => void): void;
+  /** The caller went away. */
+  onClose(fn: () => void): void;
 }
 
-function finish(ws: WebSocket, status: Record<string, unknown>): void {
-  send(ws, CH.error, JSON.stringify(status));
-  if (ws.readyState === ws.OPEN) ws.close(1000);
+/** Parses a resize message ({"Width":…,"Height":…}); undefined when malformed (ignored, as the kubelet does). */
+export function parseResize(text: string): { cols: number; rows: number } | undefined {
+  try {
+    const size = JSON.parse(text) as { Width?: number; Height?: number };
+    return { cols: Number(size.Width ?? 0), rows: Number(size.Height ?? 0) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Resolves when `s` has ended (or at once when there is none). */
@@ -89,37 +102,57 @@ const ended = (s: NodeJS.ReadableStream | null): Promise<void> => new Promise((r
   s.on('close', resolve);
 });
 
-/** Runs an exec session on an open WebSocket. */
-function execSession(ws: WebSocket, proc: ExecProcess, r: StreamRequest, v5: boolean): () => void {
-  proc.stdout.on('data', (b: Buffer) => send(ws, CH.stdout, b));
-  proc.stderr?.on('data', (b: Buffer) => send(ws, CH.stderr, b));
-  ws.on('message', (raw: Buffer, isBinary: boolean) => {
-    const data = isBinary ? raw : Buffer.from(raw.toString(), 'utf8');
-    const ch = data[0];
-    const rest = data.subarray(1);
-    if (ch === CH.stdin) proc.stdin?.write(rest);
-    else if (ch === CH.resize) {
-      try {
-        const size = JSON.parse(rest.toString('utf8')) as { Width?: number; Height?: number };
-        proc.resize(Number(size.Width ?? 0), Number(size.Height ?? 0));
-      } catch {
-        // a malformed resize is ignored, as the kubelet does
-      }
-    } else if (ch === CH.close && v5 && rest[0] === CH.stdin) proc.stdin?.end();
-  });
+/** Runs an exec session; answers how to stop it. */
+export function execSession(io: SessionStreams, proc: ExecProcess, command: string[]): () => void {
+  proc.stdout.on('data', (b: Buffer) => io.out(1, b));
+  proc.stderr?.on('data', (b: Buffer) => io.out(2, b));
+  io.onStdin((b) => proc.stdin?.write(b));
+  io.onStdinEnd(() => proc.stdin?.end());
+  io.onResize((cols, rows) => proc.resize(cols, rows));
   const stop = (): void => proc.kill();
-  ws.on('close', stop);
-  void Promise.all([proc.exited, ended(proc.stdout), ended(proc.stderr)]).then(([code]) => finish(ws, exitStatus(code, r.command)));
+  io.onClose(stop);
+  void Promise.all([proc.exited, ended(proc.stdout), ended(proc.stderr)]).then(([code]) => io.finish(exitStatus(code, command)));
   return stop;
 }
 
 /** Runs an attach session: the container's output from now on, until it finishes (its stdin is never open). */
-function attachSession(ctx: ServerContext, ws: WebSocket, r: StreamRequest): () => void {
+export function attachSession(ctx: ServerContext, io: SessionStreams, r: StreamRequest): () => void {
   const name = r.pod.metadata.name ?? '';
-  const follow = ctx.logs.follow(r.namespace, name, r.container, { tailLines: 0 }, (text) => send(ws, CH.stdout, text));
-  ws.on('close', () => follow.stop());
-  void follow.done.then(() => finish(ws, { metadata: {}, status: 'Success' }));
+  const follow = ctx.logs.follow(r.namespace, name, r.container, { tailLines: 0 }, (text) => io.out(1, text));
+  io.onClose(() => follow.stop());
+  void follow.done.then(() => io.finish({ metadata: {}, status: 'Success' }));
   return () => follow.stop();
+}
+
+/** WebSocket channels as session streams. */
+function wsStreams(ws: WebSocket): SessionStreams {
+  const send = (channel: number, data: Buffer | string): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    ws.send(Buffer.concat([Buffer.from([channel]), typeof data === 'string' ? Buffer.from(data) : data]));
+  };
+  const v5 = ws.protocol === PROTOCOLS[0];
+  const handlers = { stdin: (_b: Buffer): void => undefined, end: (): void => undefined, resize: (_c: number, _r: number): void => undefined };
+  ws.on('message', (raw: Buffer, isBinary: boolean) => {
+    const data = isBinary ? raw : Buffer.from(raw.toString(), 'utf8');
+    const ch = data[0];
+    const rest = data.subarray(1);
+    if (ch === CH.stdin) handlers.stdin(rest);
+    else if (ch === CH.resize) {
+      const size = parseResize(rest.toString('utf8'));
+      if (size) handlers.resize(size.cols, size.rows);
+    } else if (ch === CH.close && v5 && rest[0] === CH.stdin) handlers.end();
+  });
+  return {
+    out: (channel, data) => send(channel, data),
+    finish: (status) => {
+      send(CH.error, JSON.stringify(status));
+      if (ws.readyState === ws.OPEN) ws.close(1000);
+    },
+    onStdin: (fn) => { handlers.stdin = fn; },
+    onStdinEnd: (fn) => { handlers.end = fn; },
+    onResize: (fn) => { handlers.resize = fn; },
+    onClose: (fn) => { ws.on('close', fn); },
+  };
 }
 
 /** The `upgrade` listener of the API server's HTTP servers. */
@@ -129,13 +162,20 @@ export function upgradeHandler(ctx: ServerContext, o: { authorized: (req: Incomi
     socket.on('error', () => undefined);
     let r: StreamRequest;
     let proc: ExecProcess | undefined;
+    let spdy = false;
     try {
       if (!o.authorized(req)) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
       r = parseStreamRequest(ctx, new URL(req.url ?? '/', 'http://localhost'));
       const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
-      const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-      if (upgrade !== 'websocket') throw badRequest(`${r.sub} needs the WebSocket protocol (${PROTOCOLS.join(', ')}), spoken by kubectl 1.30 and later; SPDY is not served by tektite`);
-      if (!PROTOCOLS.some((p) => offered.includes(p))) throw badRequest(`unsupported streaming protocol: offer one of ${PROTOCOLS.join(', ')}`);
+      spdy = upgrade.startsWith('spdy/');
+      if (spdy) {
+        const versions = String(req.headers['x-stream-protocol-version'] ?? '').split(',').map((p) => p.trim());
+        if (!versions.includes(SPDY_PROTOCOL)) throw badRequest(`unsupported streaming protocol over SPDY: offer ${SPDY_PROTOCOL} (kubectl 1.11 and later)`);
+      } else {
+        const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+        if (upgrade !== 'websocket') throw badRequest(`${r.sub} needs an upgrade to WebSocket (${PROTOCOLS.join(', ')}) or SPDY/3.1`);
+        if (!PROTOCOLS.some((p) => offered.includes(p))) throw badRequest(`unsupported streaming protocol: offer one of ${PROTOCOLS.join(', ')}`);
+      }
       if (r.sub === 'exec') {
         const connector = o.connector();
         if (!connector) throw badRequest('no kubelet runs pods in this API server\'s process: exec is not available');
@@ -150,9 +190,24 @@ export function upgradeHandler(ctx: ServerContext, o: { authorized: (req: Incomi
       rejectUpgrade(socket, status);
       return;
     }
+    const begin = (io: SessionStreams): (() => void) => {
+      const stop = proc ? execSession(io, proc, r.command) : attachSession(ctx, io, r);
+      const end = (): void => {
+        stop();
+        socket.destroy();
+      };
+      o.streams.add(end);
+      io.onClose(() => o.streams.delete(end));
+      return end;
+    };
+    if (spdy) {
+      socket.write(spdyUpgradeAnswer());
+      begin(spdySession(socket, head, { stdin: r.stdin, stdout: true, stderr: !r.tty, tty: r.tty }));
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const v5 = ws.protocol === PROTOCOLS[0];
-      const stop = proc ? execSession(ws, proc, r, v5) : attachSession(ctx, ws, r);
+      const io = wsStreams(ws);
+      const stop = proc ? execSession(io, proc, r.command) : attachSession(ctx, io, r);
       const end = (): void => {
         stop();
         ws.terminate();
