@@ -1,4 +1,4 @@
-/** `-o jsonpath=...` / `-o jsonpath-file=...` on list and describe commands, as kubectl and tkn; Go templates refused clearly. */
+/** `-o jsonpath=...`, `-o jsonpath-file=...`, `-o go-template=...` and `-o go-template-file=...` on list and describe commands, as kubectl and tkn. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,12 +31,25 @@ describe('-o jsonpath', () => {
     expect((await tkt(['pr', 'describe', 'shape', '-o', `jsonpath-file=${file}`, ...k()])).stdout).toBe('shape');
   });
 
-  it('a bad template or a Go template is a usage error that names the fix', async () => {
+  it('a bad template is a usage error that names the problem', async () => {
     const bad = await tkt(['pr', 'list', '-o', 'jsonpath={range .items[*]}', ...k()]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('{range} without {end}');
-    const go = await tkt(['pr', 'list', '-o', 'go-template={{.kind}}', ...k()]);
+    const go = await tkt(['pr', 'list', '-o', 'go-template={{range .items}}', ...k()]);
     expect(go.code).toBe(2);
-    expect(go.stderr).toContain('use -o jsonpath=TEMPLATE');
+    expect(go.stderr).toContain('error parsing template {{range .items}}: missing {{end}}');
+  });
+});
+
+describe('-o go-template', () => {
+  it('pr list, pr describe, tr list, and go-template-file', async () => {
+    const list = await tkt(['pr', 'list', '-o', 'go-template={{range .items}}{{.metadata.name}} {{(index .status.conditions 0).reason}}{{"\\n"}}{{end}}', ...k()]);
+    expect(list.stderr).toBe('');
+    expect(list.stdout).toBe('shape Succeeded\n');
+    expect((await tkt(['pr', 'describe', 'shape', '-o', 'template={{.kind}}/{{.metadata.name}} tasks={{len .spec.pipelineSpec.tasks}}', ...k()])).stdout).toBe('PipelineRun/shape tasks=2');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tkt-gt-')), 't.tmpl');
+    fs.writeFileSync(file, '{{range $i, $t := .spec.pipelineSpec.tasks}}{{if $i}},{{end}}{{$t.name}}{{end}}\n');
+    expect((await tkt(['pr', 'describe', 'shape', '-o', `go-template-file=${file}`, ...k()])).stdout).toBe('one,two\n');
+    expect((await tkt(['pr', 'describe', 'shape', '-o', 'go-template={{.metadata.nope}}', ...k()])).stdout).toBe('<no value>');
   });
 });

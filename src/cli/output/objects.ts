@@ -4,10 +4,11 @@ import { stringify } from 'yaml';
 import type { KubeObject } from '../../api/types.js';
 import { kindFor } from '../../api/registry.js';
 import { UsageError } from '../errors.js';
+import { compileGoTemplate } from './go-template.js';
 import { compileJsonPathTemplate } from './jsonpath-template.js';
 
-/** The machine-readable output formats (`jsonpath=TEMPLATE` as kubectl and tkn). */
-export type ObjectFormat = 'json' | 'yaml' | 'name' | `jsonpath=${string}`;
+/** The machine-readable output formats (`jsonpath=TEMPLATE` and `go-template=TEMPLATE` as kubectl and tkn). */
+export type ObjectFormat = 'json' | 'yaml' | 'name' | `jsonpath=${string}` | `go-template=${string}`;
 
 const NAMED: readonly string[] = ['json', 'yaml', 'name'];
 
@@ -21,17 +22,25 @@ export function parseObjectFormat(value: string | undefined): ObjectFormat | und
     compileJsonPathTemplate(value.slice('jsonpath='.length));
     return value as ObjectFormat;
   }
-  if (/^(go-template|go-template-file|template|templatefile)=/.test(value)) {
-    throw new UsageError(`output format "${value.split('=')[0]}" (Go templates) is not supported by tkt: use -o jsonpath=TEMPLATE (kubectl's syntax), or -o json and jq`);
+  const goFile = /^(?:go-template-file|templatefile)=(.+)$/.exec(value);
+  if (goFile) return parseObjectFormat(`go-template=${readTemplateFile(goFile[1] ?? '')}`);
+  const go = /^(?:go-template|template)=([\s\S]*)$/.exec(value);
+  if (go) {
+    try {
+      compileGoTemplate(go[1] ?? '');
+    } catch (err) {
+      throw new UsageError(`error parsing template ${go[1] ?? ''}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return `go-template=${go[1] ?? ''}`;
   }
-  throw new UsageError(`unable to match a printer suitable for the output format "${value}", allowed formats are: ${[...NAMED, 'jsonpath', 'jsonpath-file'].join(',')}`);
+  throw new UsageError(`unable to match a printer suitable for the output format "${value}", allowed formats are: ${[...NAMED, 'go-template', 'go-template-file', 'jsonpath', 'jsonpath-file', 'template', 'templatefile'].join(',')}`);
 }
 
 function readTemplateFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read the jsonpath template file ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new UsageError(`cannot read the template file ${path}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
@@ -45,6 +54,13 @@ export function resourceName(obj: KubeObject): string {
 /** One object in the given format, ending in a newline. */
 export function formatObject(obj: KubeObject, format: ObjectFormat): string {
   if (format.startsWith('jsonpath=')) return compileJsonPathTemplate(format.slice('jsonpath='.length))(obj);
+  if (format.startsWith('go-template=')) {
+    try {
+      return compileGoTemplate(format.slice('go-template='.length))(obj);
+    } catch (err) {
+      throw new UsageError(`error executing template: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   if (format === 'name') return `${resourceName(obj)}\n`;
   if (format === 'json') return `${JSON.stringify(obj, null, 4)}\n`;
   return stringify(obj, { lineWidth: 0 });
