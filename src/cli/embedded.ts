@@ -2,6 +2,7 @@
  * Loads embedded mode (src/embedded/main.ts) on demand, so the resource commands work even in a build or
  * checkout where embedded mode is broken or absent.
  */
+import { parseGoDuration } from '../api/validate/duration.js';
 import type { KubeClient } from '../kube/client.js';
 import { featureFlagArgs } from '../cluster/feature-flags.js';
 import { InfraError, UsageError } from './errors.js';
@@ -29,6 +30,7 @@ export interface EmbeddedStartOptions {
   hostPorts?: number[];
   /** Cap of one container's stored log in bytes. */
   maxLogBytes?: number;
+  logRetentionMs?: number;
   /** `tkt up --el-address/--el-port/--el-port-range`. */
   eventListenerAddresses?: { host?: string; ports?: Record<string, number>; portRange?: { from: number; to: number } };
   /** EventListener sinks: `--interceptor-timeout` and `--github-api-url`. */
@@ -43,6 +45,15 @@ export function parseLogSize(text: string | undefined): number | undefined {
   const n = m ? Number(m[1]) * (m[2] ? unit[m[2].toLowerCase()] ?? NaN : 1) : NaN;
   if (!Number.isFinite(n) || n < 1024) throw new UsageError(`invalid --max-log-size "${text}": expected a size of at least 1Ki, like 20Mi or 512Ki`);
   return n;
+}
+
+/** Parses `--log-retention` (a Go duration such as 168h or 30m, or days: 7d). */
+export function parseLogRetention(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const days = /^(\d+)d$/.exec(text.trim());
+  const ms = days ? Number(days[1]) * 86_400_000 : parseGoDuration(text.trim());
+  if (ms === undefined || !Number.isFinite(ms) || ms < 1000) throw new UsageError(`invalid --log-retention "${text}": expected a duration of at least 1s, like 7d, 168h or 30m`);
+  return ms;
 }
 
 /** Parses `--host-port PORT` (repeatable). */

@@ -32,7 +32,10 @@ export interface LogFollow {
 
 /** The log store contract between the kubelet and the API server. */
 export interface LogStore {
-  /** Appends output; complete lines are stored at once, a trailing partial line when its newline comes. */
+  /**
+   * Appends output (bytes, or text stored as UTF-8); complete lines are stored at once, a trailing partial line when
+   * its newline comes. What read() and follow() give back are byte strings (byteString): bytesOf() has the bytes.
+   */
   append(ns: string, pod: string, container: string, chunk: string | Uint8Array): void;
   /** No more output for this container (flushes a trailing partial line, ends followers). */
   finish(ns: string, pod: string, container: string): void;
@@ -85,6 +88,19 @@ interface Stream {
   truncated?: boolean;
 }
 
+/**
+ * A chunk of output as a byte string: one character per byte (latin1), so that output that is not UTF-8 is kept
+ * byte for byte, as the kubelet keeps it. Text given as a JS string is stored as its UTF-8 bytes.
+ */
+export function byteString(chunk: string | Uint8Array): string {
+  return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8').toString('latin1') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
+}
+
+/** The bytes of a byte string (see byteString); decode them with `.toString('utf8')` for text. */
+export function bytesOf(text: string): Buffer {
+  return Buffer.from(text, 'latin1');
+}
+
 /** RFC 3339 with nanoseconds (microsecond resolution), like the kubelet's log timestamps. */
 export function nanoTimestamp(): string {
   const ms = performance.timeOrigin + performance.now();
@@ -113,8 +129,7 @@ function clip(text: string, opts: LogReadOptions, sent: number): string {
   if (opts.limitBytes === undefined) return text;
   const room = opts.limitBytes - sent;
   if (room <= 0) return '';
-  const buf = Buffer.from(text, 'utf8');
-  return buf.length <= room ? text : buf.subarray(0, room).toString('utf8');
+  return text.length <= room ? text : text.slice(0, room);
 }
 
 /** The mode of a finished container's log file, and of one still written (owner-only: logs may hold secrets). */
@@ -161,6 +176,28 @@ export class FileLogStore implements LogStore {
     }
     this.dirs.delete(dir);
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  /**
+   * Retention by age (`--log-retention`): removes the logs of every pod whose containers have all finished and whose
+   * newest log was written before `cutoffMs` (epoch ms). Answers how many pods' logs went.
+   */
+  removeFinishedBefore(cutoffMs: number): number {
+    let removed = 0;
+    if (!fs.existsSync(this.dir)) return 0;
+    for (const ns of fs.readdirSync(this.dir, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+      const nsDir = path.join(this.dir, ns.name);
+      for (const pod of fs.readdirSync(nsDir, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+        const dir = path.join(nsDir, pod.name);
+        const files = fs.readdirSync(dir).map((f) => ({ f, st: fs.statSync(path.join(dir, f), { throwIfNoEntry: false }) }));
+        const running = files.some(({ f, st }) => f.endsWith('.log') && st !== undefined && (st.mode & 0o200) !== 0);
+        const newest = Math.max(0, ...files.map(({ st }) => st?.mtimeMs ?? 0));
+        if (running || newest >= cutoffMs) continue;
+        this.remove(decodeURIComponent(ns.name), decodeURIComponent(pod.name));
+        removed++;
+      }
+    }
+    return removed;
   }
 
   private stream(ns: string, pod: string, container: string): Stream {
@@ -215,7 +252,7 @@ export class FileLogStore implements LogStore {
 
   append(ns: string, pod: string, container: string, chunk: string | Uint8Array): void {
     const s = this.stream(ns, pod, container);
-    const text = s.partial + (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    const text = s.partial + byteString(chunk);
     const parts = text.split('\n');
     s.partial = parts.pop() ?? '';
     if (this.finishedStream(s)) {
@@ -288,7 +325,7 @@ export class FileLogStore implements LogStore {
   private storedLines(s: Stream): string[] {
     let text: string;
     try {
-      text = fs.readFileSync(s.file, 'utf8');
+      text = fs.readFileSync(s.file, 'latin1');
     } catch {
       return [];
     }
@@ -305,19 +342,19 @@ export class FileLogStore implements LogStore {
       return;
     }
     let stored = lines.map((l) => `${nanoTimestamp()} ${l.endsWith('\r') ? l.slice(0, -1) : l}`);
-    let buf = Buffer.from(stored.map((l) => `${l}\n`).join(''), 'utf8');
+    let buf = Buffer.from(stored.map((l) => `${l}\n`).join(''), 'latin1');
     if ((s.size ?? 0) + buf.length > this.maxBytes) {
       // keep the whole lines that fit, then say that the rest is dropped (as the kubelet's rotation would lose it)
       const kept: string[] = [];
       let room = this.maxBytes - (s.size ?? 0);
       for (const l of stored) {
-        const n = Buffer.byteLength(l) + 1;
+        const n = l.length + 1;
         if (n > room) break;
         kept.push(l);
         room -= n;
       }
       stored = [...kept, `${nanoTimestamp()} ${truncatedLine(this.maxBytes)}`];
-      buf = Buffer.from(stored.map((l) => `${l}\n`).join(''), 'utf8');
+      buf = Buffer.from(stored.map((l) => `${l}\n`).join(''), 'latin1');
       s.truncated = true;
     }
     writeAll(fd, buf);
@@ -331,7 +368,7 @@ export class FileLogStore implements LogStore {
   private deliver(f: Follower, text: string): void {
     const out = clip(text, f.opts, f.sent);
     if (out) {
-      f.sent += Buffer.byteLength(out);
+      f.sent += out.length;
       f.onData(out);
     }
     if (f.opts.limitBytes !== undefined && f.sent >= f.opts.limitBytes) f.end();

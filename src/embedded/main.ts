@@ -48,6 +48,8 @@ export interface EmbeddedOptions {
   hostPorts?: number[];
   /** Cap of one container's stored log in bytes (`--max-log-size`). */
   maxLogBytes?: number;
+  /** Logs of finished pods older than this are removed (`--log-retention`); by default they go with their runs. */
+  logRetentionMs?: number;
   /** EventListener sinks: bind address, fixed ports, port range (`tkt up --el-address/--el-port/--el-port-range`). */
   eventListenerAddresses?: { host?: string; ports?: Record<string, number>; portRange?: { from: number; to: number } };
   /** EventListener sinks: `--interceptor-timeout` and `--github-api-url`. */
@@ -110,6 +112,18 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
 
 async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<() => Promise<void> | void>, stop: () => Promise<void>): Promise<Embedded> {
   const logs = new FileLogStore(join(dataDir, 'logs'), opts.maxLogBytes ? { maxBytes: opts.maxLogBytes } : {});
+  if (opts.logRetentionMs) {
+    const retention = opts.logRetentionMs;
+    const sweep = setInterval(() => {
+      try {
+        logs.removeFinishedBefore(Date.now() - retention);
+      } catch (err) {
+        opts.warn?.(`log retention: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }, Math.min(Math.max(retention / 4, 1000), 10 * 60_000));
+    sweep.unref();
+    cleanups.push(async () => clearInterval(sweep));
+  }
   // one configuration object, updated in place from Tekton's ConfigMaps; admission and controllers read it
   const live = new LiveConfig({}, opts.controllerConfig ?? {});
   const config = live.config;

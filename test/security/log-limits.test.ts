@@ -1,7 +1,8 @@
 /**
  * Container logs are bounded and go with their runs (issue 14): a step writing without end stores at most
  * --max-log-size and a "log truncated" line; deleting a TaskRun removes its pods' logs (they outlive the pods while
- * the TaskRun exists), and a standalone pod's logs go with the pod.
+ * the TaskRun exists), and a standalone pod's logs go with the pod; `logRetentionMs` (`tkt up --log-retention`)
+ * removes finished pods' logs by age; output that is not UTF-8 comes back from `kubectl logs` byte for byte.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -72,5 +73,34 @@ describe('log removal', () => {
     await until(() => sizeOf(logsOf('lone')) > 0, 'the lone pod\'s log');
     await emb.client.delete({ apiVersion: 'v1', kind: 'Pod' }, 'default', 'lone');
     await until(() => !fs.existsSync(logsOf('lone')), 'the logs to be removed with the pod');
+  }, 60_000);
+
+  it('keeps output that is not UTF-8 byte for byte (kubectl logs)', async () => {
+    await emb.client.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bytes', namespace: 'default' },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', "printf '\\377\\376\\200 caf\\303\\251 \\351\\n'"] }] } } as KubeObject);
+    await until(async () => (await emb.client.get<KubeObject & { status?: { phase?: string } }>({ apiVersion: 'v1', kind: 'Pod' }, 'default', 'bytes')).status?.phase === 'Succeeded', 'the pod to finish');
+    const r = await run('kubectl', ['--kubeconfig', emb.kubeconfigPath, 'logs', 'bytes'], { encoding: 'buffer' });
+    expect([...r.stdout]).toEqual([0xff, 0xfe, 0x80, 0x20, 0x63, 0x61, 0x66, 0xc3, 0xa9, 0x20, 0xe9, 0x0a]);
+  }, 60_000);
+});
+
+describe('log retention by age', () => {
+  let emb: Embedded;
+  beforeAll(async () => {
+    emb = await startEmbedded({ dataDir: path.join(dir, 'retention'), runtime: 'host', eventListeners: false, logRetentionMs: 1000 });
+  }, 60_000);
+  afterAll(async () => emb?.stop());
+
+  it('removes a finished pod\'s logs once they are older than the retention, and keeps a running one\'s', async () => {
+    const logsOf = (pod: string): string => path.join(emb.dataDir, 'logs', 'default', pod);
+    const pod = (name: string, script: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', script] }] } }) as KubeObject;
+    await emb.client.create(pod('old', 'echo short-lived'));
+    await emb.client.create(pod('long', 'echo started; sleep 30'));
+    for (let i = 0; i < 200 && !(fs.existsSync(logsOf('old')) && fs.existsSync(logsOf('long'))); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(fs.existsSync(logsOf('old'))).toBe(true);
+    for (let i = 0; i < 100 && fs.existsSync(logsOf('old')); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(fs.existsSync(logsOf('old'))).toBe(false);
+    expect(fs.existsSync(logsOf('long'))).toBe(true);
   }, 60_000);
 });

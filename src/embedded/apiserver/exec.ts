@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { KubeObject } from '../../api/types.js';
 import type { ExecProcess, ExecRequest } from '../kubelet/types.js';
+import { bytesOf } from '../logs.js';
 import { resourceKey, type ServerContext } from './context.js';
 import { badRequest, notFound, StatusError, type Status } from './errors.js';
 import { spdySession, spdyUpgradeAnswer, SPDY_PROTOCOL } from './exec-spdy.js';
@@ -118,7 +119,7 @@ export function execSession(io: SessionStreams, proc: ExecProcess, command: stri
 /** Runs an attach session: the container's output from now on, until it finishes (its stdin is never open). */
 export function attachSession(ctx: ServerContext, io: SessionStreams, r: StreamRequest): () => void {
   const name = r.pod.metadata.name ?? '';
-  const follow = ctx.logs.follow(r.namespace, name, r.container, { tailLines: 0 }, (text) => io.out(1, text));
+  const follow = ctx.logs.follow(r.namespace, name, r.container, { tailLines: 0 }, (text) => io.out(1, bytesOf(text)));
   io.onClose(() => follow.stop());
   void follow.done.then(() => io.finish({ metadata: {}, status: 'Success' }));
   return () => follow.stop();

@@ -1,10 +1,10 @@
 /**
- * `pods/log`: container logs from the LogStore as text/plain, streamed with `follow=true` until the container
+ * `pods/log`: container logs from the LogStore as text/plain (the container's bytes as written), streamed with `follow=true` until the container
  * finishes, the pod is deleted, or the client goes away.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api/types.js';
-import type { LogReadOptions } from '../logs.js';
+import { bytesOf, type LogReadOptions } from '../logs.js';
 import { resourceKey, type ServerContext } from './context.js';
 import { badRequest, notFound } from './errors.js';
 import type { ResourceRoute } from './route.js';
@@ -56,14 +56,14 @@ export function servePodLog(ctx: ServerContext, req: IncomingMessage, res: Serve
   if (!pod) return serveKeptLog(ctx, res, { ns, podName, route, container: q.get('container'), opts });
   const container = pickContainer(pod, q.get('container'));
   if (q.get('follow') !== 'true') {
-    const text = ctx.logs.read(ns, podName, container, opts);
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
-    res.end(text);
+    const body = bytesOf(ctx.logs.read(ns, podName, container, opts));
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': body.length });
+    res.end(body);
     return;
   }
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
-  const follow = ctx.logs.follow(ns, podName, container, opts, (text) => { res.write(text); });
+  const follow = ctx.logs.follow(ns, podName, container, opts, (text) => { res.write(bytesOf(text)); });
   const uid = pod.metadata.uid;
   const unsubscribe = ctx.store.subscribe((ev) => {
     if (ev.type === 'DELETED' && ev.object.metadata.uid === uid) follow.stop();
@@ -87,7 +87,7 @@ function serveKeptLog(ctx: ServerContext, res: ServerResponse, a: { ns: string; 
   const kept = ctx.logs.containers(a.ns, a.podName);
   const container = a.container ?? (kept.length === 1 ? kept[0] : undefined);
   if (!container || !kept.includes(container)) throw notFound(a.route.info, a.podName);
-  const text = ctx.logs.read(a.ns, a.podName, container, a.opts);
-  res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
+  const body = bytesOf(ctx.logs.read(a.ns, a.podName, container, a.opts));
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': body.length });
+  res.end(body);
 }

@@ -92,7 +92,7 @@ function terminate(rec: ContainerRecord, exitCode: number, startedAt: string, me
   rec.started = false;
 }
 
-async function startHandle(ctx: ContainerRunContext, c: Container, rec: ContainerRecord, env: Map<string, string>, onOutput: (s: string) => void): Promise<{ handle?: ContainerHandle; termFile?: string; error?: string }> {
+async function startHandle(ctx: ContainerRunContext, c: Container, rec: ContainerRecord, env: Map<string, string>, onOutput: (s: string | Uint8Array) => void): Promise<{ handle?: ContainerHandle; termFile?: string; error?: string }> {
   try {
     const hostFiles = ctx.runtime.usesHostFiles !== false;
     const launch = await buildLaunch({ pod: ctx.pod(), id: ctx.id, container: c, init: rec.init, env, volumes: ctx.volumes, helperPath: ctx.helperPath, hostFiles });
@@ -112,8 +112,8 @@ export async function runContainer(ctx: ContainerRunContext, c: Container, rec: 
   if (!env || !(await pullImage(ctx, c, rec))) return undefined;
   const ns = ctx.id.namespace;
   let tail = '';
-  const onOutput = (chunk: string): void => {
-    tail = (tail + chunk).slice(-8192);
+  const onOutput = (chunk: string | Uint8Array): void => {
+    tail = (tail + (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))).slice(-8192);
     void ctx.logs.append(ns, ctx.id.name, c.name, chunk);
   };
   const startedAt = kubeTime();

@@ -6,7 +6,7 @@
 
 /** Where the kubelet writes each container's output (structurally the LogStore of src/embedded/logs.ts). */
 export interface LogSink {
-  append(namespace: string, pod: string, container: string, chunk: string): unknown;
+  append(namespace: string, pod: string, container: string, chunk: string | Uint8Array): unknown;
   finish(namespace: string, pod: string, container: string): unknown;
 }
 
@@ -139,8 +139,8 @@ export interface ContainerRuntime {
    * `onPulling` before a pull starts. Runtimes without images (host, noop) do not have it.
    */
   ensureImage?(image: string, policy: string | undefined, onPulling: () => void, authFile?: string): Promise<ImagePull>;
-  /** Starts a container; `onOutput` gets stdout and stderr merged, in order, as it arrives. */
-  start(launch: ContainerLaunch, onOutput: (chunk: string) => void): Promise<ContainerHandle>;
+  /** Starts a container; `onOutput` gets stdout and stderr merged, in order, as it arrives (bytes, or text). */
+  start(launch: ContainerLaunch, onOutput: (chunk: string | Uint8Array) => void): Promise<ContainerHandle>;
   /** Removes whatever the runtime keeps for the pod (podman pod, containers). Never throws. */
   cleanupPod(pod: PodIdentity): Promise<void>;
 }

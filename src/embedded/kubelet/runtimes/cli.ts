@@ -130,7 +130,7 @@ export class CliRuntime implements ContainerRuntime {
     return { status: 'failed', reason: 'ErrImagePull', message: pullError(pulled.stderr || pulled.stdout, this.name) };
   }
 
-  async start(launch: ContainerLaunch, onOutput: (chunk: string) => void): Promise<ContainerHandle> {
+  async start(launch: ContainerLaunch, onOutput: (chunk: string | Uint8Array) => void): Promise<ContainerHandle> {
     const env = createEnv(launch);
     const name = engineName(launch.pod, launch.name);
     await runCapture(this.cmd('rm', '-f', name));

@@ -168,7 +168,7 @@ export class HostRuntime implements ContainerRuntime {
     return this.networks.get(pod.uid)?.enterArgs() ?? [];
   }
 
-  async start(launch: ContainerLaunch, onOutput: (chunk: string) => void): Promise<ContainerHandle> {
+  async start(launch: ContainerLaunch, onOutput: (chunk: string | Uint8Array) => void): Promise<ContainerHandle> {
     const command = hostCommand(launch);
     const id = `host://${launch.pod.uid}-${launch.name}`;
     if (command.length === 0) {

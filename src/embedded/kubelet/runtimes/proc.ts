@@ -3,7 +3,6 @@ import { spawn, type StdioOptions } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 
 /** A child process started by {@link spawnMerged}. */
 export interface Spawned {
@@ -26,24 +25,21 @@ const DRAIN_MS = 2000;
 
 /**
  * Starts `argv` in a new process group with stdout and stderr merged into one pipe (so their order is kept),
- * delivering decoded text to `onOutput`. The merge is done by `/bin/sh` which then execs the command. With
+ * delivering its bytes to `onOutput`. The merge is done by `/bin/sh` which then execs the command. With
  * `onInfo`, file descriptor 3 of the command is a pipe whose text so far is delivered there after each chunk
  * (bwrap's --info-fd); with `seccomp`, that file is open as file descriptor 4 (bwrap's --seccomp 4).
  * `exited` resolves once the process has exited and its output is drained (at most DRAIN_MS later, so a
  * descendant that keeps the pipe open cannot hold it up).
  */
-export function spawnMerged(argv: string[], opts: { env: NodeJS.ProcessEnv; onOutput: (chunk: string) => void; onInfo?: (text: string) => void; seccomp?: string }): Spawned {
+export function spawnMerged(argv: string[], opts: { env: NodeJS.ProcessEnv; onOutput: (chunk: string | Uint8Array) => void; onInfo?: (text: string) => void; seccomp?: string }): Spawned {
   const fd = opts.seccomp ? openSync(opts.seccomp, 'r') : undefined;
   const stdio: StdioOptions = opts.onInfo || fd !== undefined ? ['ignore', 'pipe', 'ignore', opts.onInfo ? 'pipe' : 'ignore'] : ['ignore', 'pipe', 'ignore'];
   if (fd !== undefined) (stdio as unknown[]).push(fd);
   const child = spawn('/bin/sh', ['-c', 'exec 2>&1; exec "$@"', 'sh', ...argv], { detached: true, env: opts.env, stdio });
   if (fd !== undefined) closeSync(fd);
-  const decoder = new StringDecoder('utf8');
   const out = child.stdout;
-  out?.on('data', (b: Buffer) => {
-    const s = decoder.write(b);
-    if (s) opts.onOutput(s);
-  });
+  // bytes as the container wrote them (not decoded: output that is not UTF-8 is kept as it is)
+  out?.on('data', (b: Buffer) => opts.onOutput(b));
   const info = child.stdio[3];
   if (info && opts.onInfo) readAll(info, opts.onInfo);
   const exited = new Promise<number>((resolve) => {
@@ -56,8 +52,6 @@ export function spawnMerged(argv: string[], opts: { env: NodeJS.ProcessEnv; onOu
       const finish = (): void => {
         if (done) return;
         done = true;
-        const rest = decoder.end();
-        if (rest) opts.onOutput(rest);
         resolve(exitCodeOf(code, sig));
       };
       if (!out || out.readableEnded || out.destroyed) return finish();
