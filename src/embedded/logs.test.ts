@@ -13,6 +13,37 @@ function store(): { logs: FileLogStore; dir: string } {
 }
 
 describe('FileLogStore', () => {
+  it('a follower whose reader is full pauses, then reads the rest from the file; it ends only once it has it all', async () => {
+    const { logs } = store();
+    logs.append('ns', 'pod', 'c', 'a\n');
+    const got: string[] = [];
+    let full = true;
+    const f = logs.follow('ns', 'pod', 'c', {}, (t) => { got.push(t); return !full; });
+    expect(got).toEqual(['a\n']); // delivered, and the reader said it is full: paused
+    logs.append('ns', 'pod', 'c', 'b\nc\n');
+    logs.append('ns', 'pod', 'c', 'd\n');
+    logs.finish('ns', 'pod', 'c');
+    expect(got).toEqual(['a\n']);
+    let ended = false;
+    void f.done.then(() => { ended = true; });
+    await Promise.resolve();
+    expect(ended).toBe(false);
+    full = false;
+    f.resume();
+    expect(got.join('')).toBe('a\nb\nc\nd\n');
+    await f.done;
+    const whole: string[] = [];
+    await logs.readStream('ns', 'pod', 'c', {}, (t) => whole.push(t)).done;
+    expect(whole.join('')).toBe('a\nb\nc\nd\n');
+  });
+
+  it('keeps bytes that are not UTF-8 as they are (byte strings in, bytes out)', () => {
+    const { logs } = store();
+    logs.append('ns', 'pod', 'c', Buffer.from([0xff, 0xfe, 0x0a]));
+    logs.append('ns', 'pod', 'c', 'café\n');
+    expect([...Buffer.from(logs.read('ns', 'pod', 'c'), 'latin1')]).toEqual([0xff, 0xfe, 0x0a, 0x63, 0x61, 0x66, 0xc3, 0xa9, 0x0a]);
+  });
+
   it('stores complete lines with RFC 3339 nanosecond timestamps; partial lines wait for their newline', () => {
     const { logs, dir } = store();
     logs.append('ns', 'pod', 'c', 'one\ntw');

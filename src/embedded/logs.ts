@@ -28,6 +28,8 @@ export interface LogReadOptions {
 export interface LogFollow {
   done: Promise<void>;
   stop(): void;
+  /** Delivers again after onData answered false (the reader's buffer is full): call it on the reader's 'drain'. */
+  resume(): void;
 }
 
 /** The log store contract between the kubelet and the API server. */
@@ -42,7 +44,9 @@ export interface LogStore {
   /** Everything stored so far, formatted per `opts`. */
   read(ns: string, pod: string, container: string, opts?: LogReadOptions): string;
   /** Streams what is stored, then new lines as they come, until finish(). */
-  follow(ns: string, pod: string, container: string, opts: LogReadOptions, onData: (text: string) => void): LogFollow;
+  follow(ns: string, pod: string, container: string, opts: LogReadOptions, onData: (text: string) => unknown): LogFollow;
+  /** What is stored now, streamed a chunk at a time like follow() (with pause and resume), then done. */
+  readStream?(ns: string, pod: string, container: string, opts: LogReadOptions, onData: (text: string) => unknown): LogFollow;
   /** True once finish() was called (and no output came after it). */
   isFinished(ns: string, pod: string, container: string): boolean;
   /** Containers of a pod that have stored logs (also after the pod is deleted: logs outlive pods). */
@@ -66,9 +70,18 @@ function formatSize(bytes: number): string {
 interface Follower {
   opts: LogReadOptions;
   sent: number;
-  onData: (text: string) => void;
+  onData: (text: string) => unknown;
   end: () => void;
+  /** Bytes of the log file delivered so far (the follower reads the file from here when it is behind). */
+  offset: number;
+  /** onData answered false: nothing is pushed until resume(). */
+  paused: boolean;
+  /** The container finished: end once everything up to the end of the file is delivered. */
+  finishing: boolean;
 }
+
+/** How much of a log file a lagging follower reads at a time. */
+const PUMP_BYTES = 1 << 20;
 
 interface Stream {
   key: string;
@@ -140,6 +153,21 @@ const OPEN_MODE = 0o600;
 function isSealed(file: string): boolean {
   const st = fs.statSync(file, { throwIfNoEntry: false });
   return st !== undefined && (st.mode & 0o200) === 0;
+}
+
+function fileSize(file: string): number {
+  return fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+}
+
+function readRange(file: string, offset: number, length: number): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    const n = fs.readSync(fd, buf, 0, length, offset);
+    return buf.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Writes the whole buffer (a short write to a regular file is rare, but possible). */
@@ -273,7 +301,10 @@ export class FileLogStore implements LogStore {
     }
     this.seal(s);
     s.finished = true;
-    for (const f of [...s.followers]) f.end();
+    for (const f of [...s.followers]) {
+      f.finishing = true;
+      this.pump(s, f);
+    }
     this.streams.delete(s.key); // all it holds now is on disk
   }
 
@@ -311,15 +342,45 @@ export class FileLogStore implements LogStore {
     return clip(formatLines(this.storedLines(this.stream(ns, pod, container)), opts), opts, 0);
   }
 
-  follow(ns: string, pod: string, container: string, opts: LogReadOptions, onData: (text: string) => void): LogFollow {
+  follow(ns: string, pod: string, container: string, opts: LogReadOptions, onData: (text: string) => unknown): LogFollow {
+    return this.startFollower(ns, pod, container, opts, onData, false);
+  }
+
+  readStream(ns: string, pod: string, container: string, opts: LogReadOptions, onData: (text: string) => unknown): LogFollow {
+    return this.startFollower(ns, pod, container, opts, onData, true);
+  }
+
+  private startFollower(ns: string, pod: string, container: string, opts: LogReadOptions, onData: (text: string) => unknown, untilNow: boolean): LogFollow {
     const s = this.stream(ns, pod, container);
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
-    const f: Follower = { opts, sent: 0, onData, end: () => { s.followers.delete(f); resolve(); } };
+    const f: Follower = { opts, sent: 0, onData, offset: 0, paused: false, finishing: false, end: () => { s.followers.delete(f); resolve(); } };
     s.followers.add(f);
-    this.deliver(f, formatLines(this.storedLines(s), opts));
-    if (this.isFinished(ns, pod, container)) f.end();
-    return { done, stop: f.end };
+    if (opts.tailLines !== undefined || opts.sinceSeconds !== undefined || opts.sinceTime) {
+      // a window of what is stored: chosen from the whole file, then the follower goes on from its end
+      f.offset = fileSize(s.file);
+      if (opts.tailLines !== 0) this.deliver(f, formatLines(this.storedLines(s), opts));
+    }
+    f.finishing = untilNow || this.isFinished(ns, pod, container);
+    this.pump(s, f);
+    return { done, stop: f.end, resume: () => { f.paused = false; this.pump(s, f); } };
+  }
+
+  /** Delivers the follower what the file holds beyond its offset, a chunk at a time, until it pauses or is current. */
+  private pump(s: Stream, f: Follower): void {
+    const fresh = { ...f.opts, tailLines: undefined, sinceSeconds: undefined, sinceTime: undefined };
+    while (!f.paused && s.followers.has(f)) {
+      const size = fileSize(s.file);
+      if (f.offset >= size) break;
+      const buf = readRange(s.file, f.offset, Math.min(size - f.offset, PUMP_BYTES));
+      let end = buf.lastIndexOf(0x0a) + 1;
+      if (end === 0) end = buf.length; // a line longer than a chunk: delivered in pieces
+      f.offset += end;
+      const lines = buf.subarray(0, end).toString('latin1').split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      this.deliver(f, formatLines(lines, fresh));
+    }
+    if (f.finishing && !f.paused && f.offset >= fileSize(s.file)) f.end();
   }
 
   private storedLines(s: Stream): string[] {
@@ -357,9 +418,17 @@ export class FileLogStore implements LogStore {
       buf = Buffer.from(stored.map((l) => `${l}\n`).join(''), 'latin1');
       s.truncated = true;
     }
+    const before = s.size ?? 0;
     writeAll(fd, buf);
-    s.size = (s.size ?? 0) + buf.length;
+    s.size = before + buf.length;
     for (const f of [...s.followers]) {
+      if (f.paused) continue;
+      if (f.offset !== before) {
+        this.pump(s, f);
+        continue;
+      }
+      // a current follower gets the new lines from memory
+      f.offset = s.size;
       const fresh = { ...f.opts, tailLines: undefined, sinceSeconds: undefined, sinceTime: undefined };
       this.deliver(f, formatLines(stored, fresh));
     }
@@ -369,7 +438,7 @@ export class FileLogStore implements LogStore {
     const out = clip(text, f.opts, f.sent);
     if (out) {
       f.sent += out.length;
-      f.onData(out);
+      if (f.onData(out) === false) f.paused = true;
     }
     if (f.opts.limitBytes !== undefined && f.sent >= f.opts.limitBytes) f.end();
   }

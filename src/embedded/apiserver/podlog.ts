@@ -55,6 +55,16 @@ export function servePodLog(ctx: ServerContext, req: IncomingMessage, res: Serve
   const opts = readOptions(q);
   if (!pod) return serveKeptLog(ctx, res, { ns, podName, route, container: q.get('container'), opts });
   const container = pickContainer(pod, q.get('container'));
+  const whole = opts.tailLines === undefined && opts.sinceSeconds === undefined && !opts.sinceTime && opts.limitBytes === undefined;
+  if (q.get('follow') !== 'true' && whole && ctx.logs.readStream) {
+    // the whole log, streamed from the file a chunk at a time (a big log is never held in memory at once)
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    const read = ctx.logs.readStream(ns, podName, container, opts, (text) => res.write(bytesOf(text)));
+    res.on('drain', () => read.resume());
+    req.on('close', () => read.stop());
+    void read.done.then(() => res.end());
+    return;
+  }
   if (q.get('follow') !== 'true') {
     const body = bytesOf(ctx.logs.read(ns, podName, container, opts));
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': body.length });
@@ -63,7 +73,10 @@ export function servePodLog(ctx: ServerContext, req: IncomingMessage, res: Serve
   }
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
-  const follow = ctx.logs.follow(ns, podName, container, opts, (text) => { res.write(bytesOf(text)); });
+  // backpressure: when the response's buffer is full the follower pauses, and reads the file from where it stopped
+  // once the client has caught up (memory stays bounded however fast a step writes)
+  const follow = ctx.logs.follow(ns, podName, container, opts, (text) => res.write(bytesOf(text)));
+  res.on('drain', () => follow.resume());
   const uid = pod.metadata.uid;
   const unsubscribe = ctx.store.subscribe((ev) => {
     if (ev.type === 'DELETED' && ev.object.metadata.uid === uid) follow.stop();
