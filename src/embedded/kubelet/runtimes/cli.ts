@@ -3,9 +3,10 @@
  * may point at podman's socket). Containers run from their real images (`--pull=missing`), one engine container
  * per pod container, labelled with the pod's uid and named `tkt-<pod uid>-<container>`.
  *
- * Network: every container uses the host network (`--network host`), as the host runtime does, so the
- * containers of a pod reach each other on localhost and httpGet/tcpSocket probes reach them from here; pods
- * share the host's ports. Volumes are host directories (`-v dir:path[:ro]`), the step helper is bound at
+ * Network: with podman, each pod is a podman pod (`podman pod create`: an infra container holding one network
+ * namespace on podman's default network) and its containers join it (`--pod`), so they reach each other on
+ * localhost as in Kubernetes, while this machine's loopback services stay out of reach; probes go to the pod's IP.
+ * docker (no pods), and podman when a pod cannot be created, use the host network (`--network host`). Volumes are host directories (`-v dir:path[:ro]`), the step helper is bound at
  * /tektite/entrypoint, environment values are passed through the CLI's environment (`-e NAME`) so that they
  * never appear on a command line. Output is `<engine> logs -f` (which replays the engine's log file in order,
  * stdout and stderr into one pipe), the exit code comes from `<engine> wait`. Stopping is `<engine> stop -t 2` (SIGTERM, SIGKILL after 2 s; the
@@ -48,9 +49,9 @@ function pullPolicy(policy: string | undefined): string {
 }
 
 /** The `<engine> create` arguments for a launch (without the engine binary). */
-export function createArgs(launch: ContainerLaunch, extra: string[]): string[] {
+export function createArgs(launch: ContainerLaunch, extra: string[], network: string[] = ['--network', 'host']): string[] {
   const a = ['create', '--name', engineName(launch.pod, launch.name), '--label', `${LABEL}=${launch.pod.uid}`,
-    '--network', 'host', `--pull=${pullPolicy(launch.imagePullPolicy)}`, ...extra,
+    ...network, `--pull=${pullPolicy(launch.imagePullPolicy)}`, ...extra,
     '-v', `${launch.helperPath}:/tektite/entrypoint:ro`];
   for (const m of launch.mounts) a.push('-v', `${m.hostPath}:${m.containerPath}${m.readOnly ? ':ro' : ''}`);
   a.push('-v', `${launch.termination.hostPath}:${launch.termination.containerPath}`);
@@ -90,30 +91,45 @@ export function pullError(output: string, engine: string): string {
 
 /** A container engine driven through its CLI. */
 export class CliRuntime implements ContainerRuntime {
-  private constructor(readonly name: string, private readonly bin: string, private readonly global: string[], private readonly createExtra: string[]) {}
+  /** Podman pods by pod uid: the engine pod's name and its IP (probes). */
+  private readonly pods = new Map<string, { name: string; ip?: string }>();
+
+  private constructor(readonly name: string, private readonly bin: string, private readonly global: string[], private readonly createExtra: string[], private readonly log?: (msg: string) => void) {}
 
   /**
    * The runtime for `podman` or `docker`. For podman running as root it adds what this kind of machine needs
    * (reference/runtime-feasibility.md §1.3): runc when containers.conf names no OCI runtime, and ulimits
    * within this process's hard limits.
    */
-  static create(bin: 'podman' | 'docker'): CliRuntime {
+  static create(bin: 'podman' | 'docker', log?: (msg: string) => void): CliRuntime {
     const conf = existsSync('/etc/containers/containers.conf') ? readFileSync('/etc/containers/containers.conf', 'utf8') : '';
     const { nofile, nproc } = hardLimits();
     // Only on machines whose limits are below the engines' defaults (a docker CLI may talk to a podman service).
     const constrained = nofile < 1048576 && !/default_ulimits/.test(conf);
     const extra = constrained ? ['--ulimit', `nofile=${nofile}:${nofile}`, '--ulimit', `nproc=${nproc}:${nproc}`] : [];
-    if (bin === 'docker') return new CliRuntime('docker', 'docker', [], extra);
+    if (bin === 'docker') return new CliRuntime('docker', 'docker', [], extra, log);
     const global = !/^\s*runtime\s*=/m.test(conf) && (existsSync('/usr/sbin/runc') || existsSync('/usr/bin/runc')) ? ['--runtime', 'runc'] : [];
-    return new CliRuntime('podman', 'podman', global, extra);
+    return new CliRuntime('podman', 'podman', global, extra, log);
   }
 
   private cmd(...args: string[]): string[] {
     return [this.bin, ...this.global, ...args];
   }
 
-  async preparePod(): Promise<void> {
-    // containers are created one by one as the pod runner starts them
+  /** podman: the pod's own network namespace (a podman pod); containers are created as the pod runner starts them. */
+  async preparePod(pod: PodIdentity): Promise<void> {
+    if (this.name !== 'podman' || this.pods.has(pod.uid)) return;
+    const name = engineName(pod, 'pod');
+    await runCapture(this.cmd('pod', 'rm', '-f', name));
+    const created = await runCapture(this.cmd('pod', 'create', '--name', name, '--label', `${LABEL}=${pod.uid}`));
+    const started = created.code === 0 ? await runCapture(this.cmd('pod', 'start', name)) : created;
+    if (started.code !== 0) {
+      this.log?.(`kubelet: podman pod create failed (${(started.stderr || started.stdout).trim()}); pod ${pod.namespace}/${pod.name} uses the host network`);
+      return;
+    }
+    const infra = (await runCapture(this.cmd('pod', 'inspect', '--format', '{{.InfraContainerID}}', name))).stdout.trim();
+    const ip = (await runCapture(this.cmd('inspect', '--format', '{{.NetworkSettings.IPAddress}}', infra))).stdout.trim();
+    this.pods.set(pod.uid, { name, ...(ip ? { ip } : {}) });
   }
 
   async ensureImage(image: string, policy: string | undefined, onPulling: () => void, authFile?: string): Promise<ImagePull> {
@@ -135,7 +151,8 @@ export class CliRuntime implements ContainerRuntime {
     const name = engineName(launch.pod, launch.name);
     await runCapture(this.cmd('rm', '-f', name));
     const extra = [...this.createExtra, ...this.pullAuth(launch, env)];
-    const created = await runCapture(this.cmd(...createArgs(launch, extra)), { env });
+    const enginePod = this.pods.get(launch.pod.uid);
+    const created = await runCapture(this.cmd(...createArgs(launch, extra, enginePod ? ['--pod', enginePod.name] : undefined)), { env });
     if (created.code !== 0) {
       const why = (created.stderr || created.stdout).trim();
       return settledHandle(`${this.name}://${name}`, launch.image, { exitCode: 128, startError: `${this.name} create ${launch.image}: ${why}` });
@@ -155,6 +172,7 @@ export class CliRuntime implements ContainerRuntime {
         await exited;
       },
       exec: async (command, timeoutMs) => (await runCapture(this.cmd('exec', id, ...command), { timeoutMs })).code,
+      ...(enginePod?.ip ? { address: (port: number) => ({ host: enginePod.ip ?? '127.0.0.1', port }) } : {}),
       stream: (req) => {
         // podman passes the resize pipe through (--preserve-fds); docker cannot, so its terminal keeps its first size
         const resizable = this.name === 'podman';
@@ -186,5 +204,8 @@ export class CliRuntime implements ContainerRuntime {
     const ps = await runCapture(this.cmd('ps', '-a', '-q', '--filter', `label=${LABEL}=${pod.uid}`));
     const ids = ps.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
     if (ids.length) await runCapture(this.cmd('rm', '-f', ...ids));
+    const enginePod = this.pods.get(pod.uid);
+    if (enginePod) await runCapture(this.cmd('pod', 'rm', '-f', enginePod.name));
+    this.pods.delete(pod.uid);
   }
 }

@@ -32,9 +32,9 @@ async function host(opts: HostNetworkOptions & { log?: KubeletLogger }): Promise
   return new HostRuntime({ hostPorts: opts.hostPorts ?? [], pasta });
 }
 
-async function engine(name: 'podman' | 'docker', timeoutMs: number): Promise<ContainerRuntime | undefined> {
+async function engine(name: 'podman' | 'docker', timeoutMs: number, log?: KubeletLogger): Promise<ContainerRuntime | undefined> {
   if (!(await engineAnswers(name, timeoutMs))) return undefined;
-  return CliRuntime.create(name);
+  return CliRuntime.create(name, log ? (m) => log.warn(m) : undefined);
 }
 
 /** The runtime for a choice. */
@@ -44,12 +44,12 @@ export async function selectRuntime(choice: RuntimeChoice, opts: { log?: Kubelet
     case 'host': return host(opts);
     case 'podman':
     case 'docker': {
-      const rt = await engine(choice, 15_000);
+      const rt = await engine(choice, 15_000, opts.log);
       if (!rt) throw new RuntimeUnavailableError(`runtime ${choice}: \`${choice} info\` does not answer (is the ${choice} engine installed and running?)`);
       return rt;
     }
     case 'auto': {
-      const rt = (await engine('docker', 3000)) ?? (await engine('podman', 5000));
+      const rt = (await engine('docker', 3000, opts.log)) ?? (await engine('podman', 5000, opts.log));
       if (rt) return rt;
       opts.log?.debug?.('kubelet: no container engine answers; using the host runtime');
       return host(opts);
