@@ -3,6 +3,7 @@
  * entry point of `tkt eventlistener --name N --namespace NS`); {@link listenSink} is the shared building block
  * the manager uses for each EventListener of embedded mode.
  */
+import { listenMetrics, sinkMetrics } from './metrics.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KubeObject } from '../api/types.js';
@@ -47,6 +48,8 @@ export interface SinkTuning {
 /** A listening sink. */
 export interface RunningSink {
   url: string;
+  /** Where `/metrics` is served, when a metrics port was given. */
+  metricsUrl?: string;
   /** Stops accepting requests; resolves after in-flight events finished. */
   close(): Promise<void>;
 }
@@ -118,6 +121,8 @@ export interface EventListenerSinkOptions extends SinkTuning {
   port: number;
   /** Listen address (default 0.0.0.0, as a sink in a pod must be reachable through its Service). */
   host?: string;
+  /** Port of `/metrics` (the pod's http-metrics port, 9000 in cluster mode); none when absent. */
+  metricsPort?: number;
 }
 
 /**
@@ -127,10 +132,15 @@ export interface EventListenerSinkOptions extends SinkTuning {
 export async function startEventListenerSink(opts: EventListenerSinkOptions): Promise<RunningSink> {
   const lookup = cachedLookup(opts.client);
   const recorder = outcomeRecorder(clientWriters(opts.client, opts.inProcess).create);
-  const sink = await listenSink({ ...opts, host: opts.host ?? '0.0.0.0', lookup, recorder, tuning: opts });
+  const metrics = opts.metricsPort !== undefined ? sinkMetrics(opts.logger) : undefined;
+  const tuning = metrics ? { ...opts, logger: metrics.logger } : opts;
+  const sink = await listenSink({ ...opts, host: opts.host ?? '0.0.0.0', lookup, recorder, tuning });
+  const metricsEndpoint = metrics && opts.metricsPort !== undefined ? await listenMetrics(opts.host ?? '0.0.0.0', opts.metricsPort, metrics.registry) : undefined;
   return {
     url: sink.url,
+    ...(metricsEndpoint ? { metricsUrl: metricsEndpoint.url } : {}),
     async close() {
+      await metricsEndpoint?.close();
       await sink.close();
       await recorder.flush();
       lookup.stop();

@@ -18,7 +18,7 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const configDir = path.join(root, 'config');
 
 interface Rule { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }
-interface Doc { kind: string; metadata: { name: string; namespace?: string }; rules?: Rule[]; [k: string]: any }
+interface Doc { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; rules?: Rule[]; [k: string]: any }
 
 function configDocs(): Doc[] {
   return fs.readdirSync(configDir).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
@@ -55,8 +55,21 @@ describe('RBAC in config/', () => {
   });
 
   it('grants EventListener sinks exactly what the sink code uses', () => {
-    expect(sorted(granted(find('ClusterRole', 'tektite-eventlistener-roles')))).toEqual(sorted(permissionSet(EVENTLISTENER_PERMISSIONS)));
-    expect(sorted(granted(find('ClusterRole', 'tektite-eventlistener-clusterroles')))).toEqual(sorted(permissionSet(EVENTLISTENER_CLUSTER_PERMISSIONS)));
+    expect(sorted(granted(find('ClusterRole', 'tekton-triggers-eventlistener-roles')))).toEqual(sorted(permissionSet(EVENTLISTENER_PERMISSIONS)));
+    expect(sorted(granted(find('ClusterRole', 'tekton-triggers-eventlistener-clusterroles')))).toEqual(sorted(permissionSet(EVENTLISTENER_CLUSTER_PERMISSIONS)));
+  });
+
+  it('aggregates Tekton\'s and Triggers\' namespaced kinds into the built-in admin/edit (all verbs) and view (read) roles', () => {
+    const kinds = ['tekton.dev/tasks', 'tekton.dev/taskruns', 'tekton.dev/pipelines', 'tekton.dev/pipelineruns', 'tekton.dev/customruns', 'tekton.dev/stepactions',
+      'triggers.tekton.dev/eventlisteners', 'triggers.tekton.dev/triggers', 'triggers.tekton.dev/triggerbindings', 'triggers.tekton.dev/triggertemplates', 'triggers.tekton.dev/interceptors'];
+    const edit = find('ClusterRole', 'tektite-aggregate-edit');
+    expect(edit?.metadata.labels).toMatchObject({ 'rbac.authorization.k8s.io/aggregate-to-edit': 'true', 'rbac.authorization.k8s.io/aggregate-to-admin': 'true' });
+    const editVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+    expect(sorted(granted(edit))).toEqual(kinds.flatMap((k) => editVerbs.map((v) => `${k}:${v}`)).sort());
+    const view = find('ClusterRole', 'tektite-aggregate-view');
+    expect(view?.metadata.labels).toMatchObject({ 'rbac.authorization.k8s.io/aggregate-to-view': 'true' });
+    expect(view?.metadata.labels?.['rbac.authorization.k8s.io/aggregate-to-edit']).toBeUndefined();
+    expect(sorted(granted(view))).toEqual(kinds.flatMap((k) => ['get', 'list', 'watch'].map((v) => `${k}:${v}`)).sort());
   });
 
   it('binds the controller roles to the controller ServiceAccount', () => {

@@ -29,12 +29,16 @@ afterAll(async () => { await cluster?.close(); });
 describe('startEventListenerSink', () => {
   it('serves one EventListener on the given port and answers only after the object is stored', async () => {
     await cluster.client.create(listener('single', 'default', 'single-$(body.x)'));
-    const sink = await startEventListenerSink({ client: cluster.client, name: 'single', namespace: 'default', port: 0, host: '127.0.0.1' });
+    const sink = await startEventListenerSink({ client: cluster.client, name: 'single', namespace: 'default', port: 0, host: '127.0.0.1', metricsPort: 0 });
     try {
       expect(await (await fetch(`${sink.url}/live`)).text()).toBe('ok');
       const res = await postEvent(sink.url, '{"x":"1"}', {});
       expect(res.status).toBe(202);
       expect(await dataOf(cluster, 'default', res.json.eventID)).toEqual(['single-1']);
+      // the pod's advertised http-metrics port serves Prometheus text counting the outcome
+      const metrics = await (await fetch(`${sink.metricsUrl ?? ''}/metrics`)).text();
+      expect(metrics).toMatch(/^tektite_eventlistener_trigger_outcomes_total\{eventlistener="single",namespace="default",trigger="t",status="\w+"\} 1$/m);
+      expect(metrics).toContain('process_cpu_seconds_total');
     } finally {
       await sink.close();
     }

@@ -16,11 +16,12 @@ export function registerEventListener(program: Command, io: CliIO): void {
     .description('List, describe, delete EventListeners and show their logs; with --name, serve one EventListener (sink mode)')
     .option('--name <name>', 'serve this EventListener (sink mode)')
     .option('--port <port>', 'sink port', '8080')
+    .option('--metrics-port <port>', 'port of /metrics (the pod\'s http-metrics port; 0 turns it off)', '9000')
     .option('--interceptor-timeout <duration>', 'timeout of each interceptor call (default 5s)')
     .option('--github-api-url <url>', 'GitHub API base for the github interceptor (default https://api.github.com)')
-    .action(async (flags: { name?: string; port: string; interceptorTimeout?: string; githubApiUrl?: string }, command: Command) => {
+    .action(async (flags: { name?: string; port: string; metricsPort: string; interceptorTimeout?: string; githubApiUrl?: string }, command: Command) => {
       if (!flags.name) return void command.help({ error: true });
-      await serveEventListener(CliContext.fromCommand(io, command), flags.name, flags.port, { interceptorTimeout: flags.interceptorTimeout, githubApiUrl: flags.githubApiUrl });
+      await serveEventListener(CliContext.fromCommand(io, command), flags.name, flags.port, { interceptorTimeout: flags.interceptorTimeout, githubApiUrl: flags.githubApiUrl, metricsPort: flags.metricsPort });
     });
   registerEventListenerList(cmd, io);
   registerEventListenerDescribe(cmd, io);
