@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api/types.js';
+import { handleAccessReview } from './access-review.js';
 import { incoming, outgoing, resourceKey, type ServerContext } from './context.js';
 import { badRequest, methodNotAllowed, notFound, pathNotFound } from './errors.js';
 import { decodeBody, decodeObject, mediaType, negotiate, readBody, sendJson } from './http.js';
@@ -31,6 +32,7 @@ function checkSubresource(route: ResourceRoute): void {
 /** Handles a request for a registry kind. */
 export async function handleResource(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, streams: StreamRegistry): Promise<void> {
   checkSubresource(route);
+  if (route.info.group === 'authorization.k8s.io') return handleAccessReview(ctx, req, res, route);
   const method = req.method ?? 'GET';
   const collection = route.name === undefined;
   if (route.sub === 'exec' || route.sub === 'attach') throw badRequest('Upgrade request required');

@@ -18,6 +18,7 @@ import { resourceKey, type AdmissionFn, type ConvertFn, type DefaultsFn, type Se
 import { GarbageCollector } from './gc.js';
 import { writeKubeconfigFile } from './kubeconfig.js';
 import { registerLocalApi } from './local.js';
+import { bootstrapClusterRoles } from './rbac.js';
 import { removeLogsWithOwners } from './log-retention.js';
 import { localWrites } from './local-writes.js';
 import { upgradeHandler, type PodConnector } from './exec.js';
@@ -100,6 +101,15 @@ function ensureNamespaces(ctx: ServerContext): void {
   }
 }
 
+/** Kubernetes' user-facing ClusterRoles (cluster-admin; admin, edit, view by aggregation), when missing. */
+function ensureClusterRoles(ctx: ServerContext): void {
+  const info = kindFor('rbac.authorization.k8s.io/v1', 'ClusterRole');
+  if (!info) return;
+  for (const role of bootstrapClusterRoles()) {
+    if (!ctx.store.get(resourceKey(info), '', role.metadata.name ?? '')) createObject(ctx, info, role, { dryRun: false, fieldValidation: 'Ignore' });
+  }
+}
+
 function listen(server: https.Server, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -142,6 +152,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const holder: { gc?: GarbageCollector } = {};
   const ctx = makeContext(opts, store, holder);
   ensureNamespaces(ctx);
+  ensureClusterRoles(ctx);
   const gc = new GarbageCollector(ctx);
   holder.gc = gc;
   gc.start();
