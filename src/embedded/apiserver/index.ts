@@ -64,6 +64,8 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /** Clock (default: the real one). */
   now?: () => Date;
+  /** Admission webhooks' Services (`ns/name` → base URL such as `https://127.0.0.1:8443`). */
+  webhookServices?: Record<string, string>;
 }
 
 /** A running API server. */
@@ -124,7 +126,7 @@ function makeContext(opts: ApiServerOptions, store: Store, holder: { gc?: Garbag
   return {
     store, logs: opts.logs, admission: opts.admission, defaults: opts.defaults, convert: opts.convert ?? convertObject,
     now: opts.now ?? (() => new Date()), bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, podSecurity: opts.podSecurity ?? 'baseline', kickGc: () => holder.gc?.kick(),
-    writes: new WriteQueue(store),
+    writes: new WriteQueue(store), ...(opts.webhookServices ? { webhookServices: opts.webhookServices } : {}),
   };
 }
 
