@@ -103,11 +103,12 @@ describe('tkt webhook', () => {
     try {
       const line = await new Promise<string>((resolve, reject) => {
         let text = '';
-        child.stderr.on('data', (b: Buffer) => { text += b.toString(); if (text.includes('\n')) resolve(text); });
+        child.stderr.on('data', (b: Buffer) => { text += b.toString(); if (text.includes('serving /validate')) resolve(text); });
         child.once('exit', (code) => reject(new Error(`tkt webhook exited ${code}: ${text}`)));
       });
       const port = /127\.0\.0\.1:(\d+)/.exec(line)?.[1];
       expect(line).toContain('serving /validate, /mutate and /convert');
+      expect(line).toContain('no cluster reachable: serving the certificate in --cert-dir');
       const ca = fs.readFileSync(path.join(certDir, 'tls.crt'), 'utf8');
       const status = await new Promise<number>((resolve, reject) => https.get(`https://127.0.0.1:${port}/healthz`, { ca }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', reject));
       expect(status).toBe(200);
