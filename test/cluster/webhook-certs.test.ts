@@ -29,6 +29,8 @@ beforeAll(async () => {
   await t.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } } as KubeObject);
   const docs = parseAllDocuments(fs.readFileSync(path.join(root, 'config', '500-webhook.yaml'), 'utf8')).map((d) => d.toJS() as KubeObject);
   for (const d of docs.filter((x) => x?.kind?.endsWith('WebhookConfiguration'))) await t.client.create(d);
+  // a CRD whose conversion webhook is tkt webhook's (crds/ names its Service for Tekton's v1/v1beta1 kinds)
+  await t.client.create(parseAllDocuments(fs.readFileSync(path.join(root, 'crds', 'tekton.dev_pipelineruns.yaml'), 'utf8'))[0]!.toJS() as KubeObject);
   // someone else's webhook: left alone
   await t.client.create({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'other' },
     webhooks: [{ name: 'other.example.com', clientConfig: { service: { name: 'other', namespace: 'x' } }, sideEffects: 'None', admissionReviewVersions: ['v1'] }] } as KubeObject);
@@ -44,6 +46,9 @@ describe('webhook certificate on a cluster', () => {
     const all = await cfgs();
     for (const c of all.filter((x) => x.metadata.name !== 'other')) for (const w of c.webhooks) expect(w.clientConfig.caBundle, w.name).toBe(a.caBundle);
     expect(all.find((x) => x.metadata.name === 'other')?.webhooks[0]?.clientConfig.caBundle).toBeUndefined();
+    const crd = await t.client.get<KubeObject & { spec: { conversion: { strategy: string; webhook: { clientConfig: { caBundle?: string } } } } }>({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' }, undefined, 'pipelineruns.tekton.dev');
+    expect(crd.spec.conversion.strategy).toBe('Webhook');
+    expect(crd.spec.conversion.webhook.clientConfig.caBundle).toBe(a.caBundle);
   });
 
   it('a second replica serves the same certificate', async () => {
