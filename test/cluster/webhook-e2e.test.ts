@@ -7,7 +7,6 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,21 +14,12 @@ import { parseAllDocuments } from 'yaml';
 import type { KubeObject, PipelineRun } from '../../src/api/types.js';
 import { startEmbedded, type Embedded } from '../../src/embedded/main.js';
 import { waitFor } from './helpers.js';
+import { freePort } from '../helpers/ports.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tkt-webhook-e2e-'));
 let hook: ChildProcess;
 let world: Embedded;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 const kubectl = (args: string[], input?: string) => new Promise<{ code: number; out: string; err: string }>((resolve) => {
   const child = execFile('kubectl', ['--kubeconfig', world.kubeconfigPath, '--cache-dir', path.join(dir, 'kc'), ...args], { timeout: 60_000 }, (error, so, se) => {

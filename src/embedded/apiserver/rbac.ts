@@ -5,7 +5,8 @@
  * rules of every ClusterRole its selectors match (what kube-controller-manager writes into it). `system:masters`
  * may do everything. Pure: the caller passes the RBAC objects.
  */
-import type { KubeObject } from '../../api/types.js';
+import { matchesSelector } from '../../api/label-selector.js';
+import type { KubeObject, LabelSelector } from '../../api/types.js';
 
 /** Who asks. */
 export interface UserInfo {
@@ -45,17 +46,9 @@ export interface RbacObjects {
   roleBindings: KubeObject[];
 }
 
+/** Label selector matching (apimachinery's), with the labels last as the RBAC code reads it. */
 export function selectorMatches(sel: Selector, labels: Record<string, string>): boolean {
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of sel.matchExpressions ?? []) {
-    const has = Object.hasOwn(labels, e.key);
-    const inValues = has && (e.values ?? []).includes(labels[e.key] as string);
-    if (e.operator === 'In' && !inValues) return false;
-    if (e.operator === 'NotIn' && inValues) return false;
-    if (e.operator === 'Exists' && !has) return false;
-    if (e.operator === 'DoesNotExist' && has) return false;
-  }
-  return true;
+  return matchesSelector(labels, sel as LabelSelector);
 }
 
 /** A ClusterRole's rules, its aggregated ones included. */
