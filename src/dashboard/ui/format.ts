@@ -4,7 +4,9 @@ import { useEffect, useState } from 'preact/hooks';
 /** `1h 2m`, `3m 4s`, `5s`, `0.4s`. */
 export function duration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '';
-  if (ms < 10_000) return `${(ms / 1000).toFixed(ms < 1000 ? 1 : 0)}s`;
+  // Kubernetes times are whole seconds: 0 means under one
+  if (ms < 1000) return '<1s';
+  if (ms < 10_000) return `${Math.round(ms / 1000)}s`;
   const s = Math.round(ms / 1000);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);

@@ -77,7 +77,8 @@ export function Dag({ nodes, selected, onSelect, now, narrow }: { nodes: GraphNo
   const junction = placed.nodes.get(JUNCTION);
   return (
     <div class="dag-wrap">
-      <svg class="dag" role="group" aria-label="Pipeline graph: tasks and their order" viewBox={`0 0 ${placed.width} ${placed.height}`} width={placed.width} height={placed.height}>
+      <svg class="dag" role="group" aria-label="Pipeline graph: tasks and their order" viewBox={`0 0 ${placed.width} ${placed.height}`}
+        style={{ width: '100%', maxWidth: `${placed.width}px`, minWidth: `${Math.round(placed.width * (narrow ? 0.5 : 0.65))}px` }}>
         <defs>
           <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
             <path d="M0,0 L10,5 L0,10 z" class="arrow" />

@@ -19,7 +19,7 @@ export function RunHeader({ s, readOnly, specStatus, now }: { s: RunSummary; rea
         {s.start ? <>started <time dateTime={s.start} title={s.start}>{ago(s.start, now)}</time> · {s.end ? 'took' : 'running for'} {took(s.start, s.end, now)}</> : 'not started'}
         {s.labels['dashboard.tekton.dev/rerunOf'] ? <> · rerun of <a href={href([s.kind === 'PipelineRun' ? 'pipelineruns' : 'taskruns', s.namespace, s.labels['dashboard.tekton.dev/rerunOf']])}>{s.labels['dashboard.tekton.dev/rerunOf']}</a></> : null}
       </p>
-      {s.message && s.state !== 'succeeded' ? <p class={`message ${s.state}`}>{s.message}</p> : null}
+      {s.message && (s.state === 'failed' || s.state === 'cancelled') ? <p class={`message ${s.state}`}>{s.message}</p> : null}
       <Actions summary={s} readOnly={readOnly} specStatus={specStatus} />
     </header>
   );

@@ -35,7 +35,7 @@ export function RunDetails({ run, route, now }: { run: TaskRunView; route: Route
   const set = (changes: Record<string, string | undefined>): void => go(withQuery(route, { ...changes, line: undefined }), true);
   return (
     <div class="run-details">
-      {run.message && run.state !== 'succeeded' ? <p class={`message ${run.state}`}>{run.message}</p> : null}
+      {run.message && (run.state === 'failed' || run.state === 'cancelled') ? <p class={`message ${run.state}`}>{run.message}</p> : null}
       {run.retries.length > 0 ? (
         <div class="attempts" role="group" aria-label="Attempts">
           <span class="muted">Attempts:</span>
