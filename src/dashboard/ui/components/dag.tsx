@@ -98,7 +98,7 @@ export function Dag({ nodes, selected, onSelect, now, narrow }: { nodes: GraphNo
           const select = (): void => onSelect(n.name);
           return (
             <g key={n.name} class={`node state-${n.state} ${n.finally ? 'finally' : ''} ${selected === n.name ? 'selected' : ''}`} data-task={n.name}
-              transform={`translate(${p.x - W / 2},${p.y - H / 2})`} role="button" tabIndex={0} aria-label={label} aria-pressed={selected === n.name}
+              transform={`translate(${p.x - W / 2},${p.y - H / 2})`} role="button" tabindex="0" aria-label={label} aria-pressed={selected === n.name}
               onClick={select} onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(); } }}>
               <title>{label}</title>
               <rect width={W} height={H} rx="7" />
