@@ -1,4 +1,4 @@
-// Builds the web dashboard's page into dist/dashboard/ with esbuild (already in the tree through tsx): app.js
+// Builds the web dashboard's page into dist/dashboard-ui/ (not dist/dashboard/, where tsc puts the server) with esbuild (already in the tree through tsx): app.js
 // (Preact, dagre and anser bundled in, minified; no CDN at run time), app.css and index.html. Fast (< 1 s), so
 // `prepare` runs it on every `npm ci`. Without src/dashboard/ui (a partial copy) it does nothing.
 import { build } from 'esbuild';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ui = join(root, 'src', 'dashboard', 'ui');
-const out = join(root, 'dist', 'dashboard');
+const out = join(root, 'dist', 'dashboard-ui');
 if (!existsSync(join(ui, 'main.tsx'))) {
   console.log('no src/dashboard/ui: no dashboard to build');
   process.exit(0);

@@ -1,5 +1,5 @@
 /**
- * The dashboard's server: the built page (dist/dashboard, `npm run build:dashboard`) at `/`, its JSON API and
+ * The dashboard's server: the built page (dist/dashboard-ui, `npm run build:dashboard`) at `/`, its JSON API and
  * event streams under `/api`, over one KubeClient (`tkt up`'s own, or a kubeconfig's for `tkt dashboard`, or the
  * in-cluster service account). Read-only mode refuses every action.
  */
@@ -23,7 +23,7 @@ export interface DashboardOptions {
   /** Serve one namespace only (for accounts that may not list runs cluster-wide). */
   namespace?: string;
   version?: string;
-  /** Where the built page is (default <package>/dist/dashboard). */
+  /** Where the built page is (default <package>/dist/dashboard-ui). */
   staticDir?: string;
   onError?: (err: unknown) => void;
 }
@@ -41,7 +41,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** Where `npm run build:dashboard` writes the page. */
 export function dashboardDir(): string {
-  return join(packageRoot(), 'dist', 'dashboard');
+  return join(packageRoot(), 'dist', 'dashboard-ui');
 }
 
 const NOT_BUILT = `<!doctype html><title>tektite dashboard</title><p>The dashboard's page is not built. Run <code>npm run build:dashboard</code> (or <code>npm ci</code>, which builds it) in the tektite checkout, then reload.</p>`;
