@@ -157,9 +157,12 @@ suite('dashboard in headless Chromium against tkt up', () => {
     openGate();
     await log.locator('.line', { hasText: 'waiting for cancel' }).waitFor();
     await expect.poll(() => runHead().textContent()).toContain('Running');
+    expect(await kubectl(['get', 'pods', '-l', `tekton.dev/taskRun=${slow}-watch`, '-o', 'name'])).toBe(`pod/${slow}-watch-pod\n`);
     await page.locator('button[data-action="cancel"]').click();
     await page.locator('.run-head h1 .status-cancelled').waitFor({ timeout: 30_000 });
     await expect.poll(async () => JSON.parse(await kubectl(['get', 'pr', slow, '-o', 'json'])).spec.status).toBe('Cancelled');
+    // the cancelled TaskRun's pod is deleted; its log is still served
+    await expect.poll(() => kubectl(['get', 'pods', '-l', `tekton.dev/taskRun=${slow}-watch`, '-o', 'name']), { timeout: 30_000 }).toBe('');
     await page.reload();
     await page.locator('g.node[data-task="watch"].state-cancelled').waitFor();
     await page.locator('.log-box .line', { hasText: 'tick 2' }).waitFor();
@@ -213,6 +216,36 @@ suite('dashboard in headless Chromium against tkt up', () => {
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await shot('pipelinerun-phone');
   }, 30_000);
+
+  it('tkt dashboard --read-only against the kubeconfig: no action buttons, actions refused; the cluster manifests apply', async () => {
+    const proc = spawn(process.execPath, [join(repoRoot, 'bin', 'tkt.js'), '--kubeconfig', kubeconfig, 'dashboard', '--port', '0', '--read-only'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let err = '';
+        proc.stderr?.on('data', (d: Buffer) => {
+          err += d.toString();
+          const m = /tektite dashboard at (http\S+) \(read-only\)/.exec(err);
+          if (m?.[1]) resolve(m[1]);
+        });
+        proc.on('exit', (code) => reject(new Error(`tkt dashboard exited ${code}: ${err}`)));
+      });
+      await page.setViewportSize({ width: 1360, height: 900 });
+      await page.goto(`${url}#/pipelineruns/default/${demo}`);
+      await page.locator('.top .badge', { hasText: 'read-only' }).waitFor();
+      await page.locator('g.node[data-task="build"]').waitFor();
+      expect(await page.locator('.actions button').count()).toBe(0);
+      const post = await fetch(`${url}api/actions/PipelineRun/default/${demo}/cancel`, { method: 'POST', headers: { 'x-tektite-dashboard': '1' } });
+      expect(post.status).toBe(403);
+      expect(((await post.json()) as { error: string }).error).toContain('read-only');
+    } finally {
+      proc.kill('SIGTERM');
+    }
+    await kubectl(['create', 'namespace', 'tektite-pipelines']);
+    const dry = await kubectl(['apply', '-k', join(repoRoot, 'config', 'dashboard-read-write'), '--dry-run=server']);
+    expect(dry).toContain('deployment.apps/tektite-dashboard created (server dry run)');
+    expect(dry).toContain('clusterrole.rbac.authorization.k8s.io/tektite-dashboard-read created (server dry run)');
+    expect(dry).toContain('clusterrole.rbac.authorization.k8s.io/tektite-dashboard-actions created (server dry run)');
+  }, 60_000);
 
   it('refuses actions without its header and requests naming another host', async () => {
     const post = await fetch(`${base}api/actions/PipelineRun/default/${demo}/delete`, { method: 'POST' });
