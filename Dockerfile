@@ -11,13 +11,14 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY package.json package-lock.json ./
-COPY scripts/build-entrypoint.mjs scripts/build-cli.mjs scripts/
+COPY scripts/build-entrypoint.mjs scripts/build-cli.mjs scripts/build-dashboard.mjs scripts/
 COPY src/entrypoint src/entrypoint
 # npm ci runs `prepare`, which builds the helper with musl-gcc (a ~35 kB static binary).
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src src
 RUN node scripts/build-entrypoint.mjs --force \
+ && node scripts/build-dashboard.mjs \
  && npx tsc -p tsconfig.build.json \
  && npm prune --omit=dev --no-audit --no-fund
 
@@ -36,6 +37,6 @@ COPY --chown=0:0 catalog ./catalog
 COPY --from=build --chown=0:0 --chmod=0555 /src/dist/entrypoint/entrypoint /tektite/entrypoint
 # 65532 = "nonroot" as in distroless; the files above are root-owned and not writable by it.
 USER 65532:65532
-EXPOSE 8080 9090
+EXPOSE 8080 9090 9097
 ENTRYPOINT ["node", "/app/dist/cli/main.js"]
 CMD ["controller"]

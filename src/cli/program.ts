@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import type { CliIO } from './context.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerController } from './commands/controller.js';
+import { registerDashboard } from './commands/dashboard.js';
 import { registerCustomRun } from './commands/customrun/index.js';
 import { registerEventListener } from './commands/eventlistener/index.js';
 import { registerPipeline } from './commands/pipeline/index.js';
@@ -50,6 +51,7 @@ export function buildProgram(io: CliIO): Command {
   registerRun(program, io);
   registerUp(program, io);
   registerController(program, io);
+  registerDashboard(program, io);
   registerWebhook(program, io);
   registerCompletion(program, io);
   registerVersion(program, io);

@@ -330,7 +330,8 @@ export class KubeClient {
   }
 
   /** Reads a container's log (`follow` streams into `onData` until the server ends the response). */
-  async podLog(namespace: string, pod: string, opts: { container?: string; follow?: boolean; timestamps?: boolean; tailLines?: number }, onData?: (chunk: string) => void): Promise<string> {
+  async podLog(namespace: string, pod: string, options: { container?: string; follow?: boolean; timestamps?: boolean; tailLines?: number; limitBytes?: number; signal?: AbortSignal }, onData?: (chunk: string) => void): Promise<string> {
+    const { signal, ...opts } = options;
     const path = resourcePath(infoOf({ apiVersion: 'v1', kind: 'Pod' }), namespace, pod, 'log') + query({ ...opts });
     if (!onData) return this.requestText('GET', path);
     const base = await this.options();
@@ -349,7 +350,12 @@ export class KubeClient {
         res.on('end', () => resolve(''));
         res.on('error', reject);
       });
-      req.on('error', (err) => reject(ApiError.unreachable(this.server.href, err)));
+      req.on('error', (err) => reject(signal?.aborted ? err : ApiError.unreachable(this.server.href, err)));
+      // a stream stopped by its reader (signal) ends quietly
+      signal?.addEventListener('abort', () => {
+        req.destroy();
+        resolve('');
+      }, { once: true });
       req.end();
     });
   }

@@ -22,7 +22,7 @@ describe('tkt up', () => {
   it('serves until SIGINT and finds its objects again after a restart', async () => {
     const first = await up();
     expect(first.kubeconfig).toBe(path.join(dir, 'state', 'kubeconfig'));
-    expect(first.stderr()).toMatch(/^tektite is up at https:\/\/127\.0\.0\.1:\d+ \(runtime noop, data in .*state\)\. Ctrl-C stops it\.\n$/);
+    expect(first.stderr()).toMatch(/^tektite is up at https:\/\/127\.0\.0\.1:\d+ \(runtime noop, data in .*state\)\. Ctrl-C stops it\.\ndashboard: http:\/\/127\.0\.0\.1:\d+\/\n$/);
     const def = { ...task, metadata: { name: 'git-clone', namespace: 'default' } };
     const created = await tkt(['t', 'list', '--kubeconfig', first.kubeconfig]);
     expect(created.stdout).toBe('No tasks found\n');

@@ -6,8 +6,10 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { CliContext, type CliIO } from '../context.js';
+import { UsageError } from '../errors.js';
 import { parseFeatureFlagOptions, parseHostPorts, parseLogRetention, parseLogSize, parseWebhookServices, parsePort, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
 import { parseElPorts, parseInterceptorTimeout, parsePortRange } from '../el-addresses.js';
+import { startDashboardServer } from './dashboard.js';
 import { waitForStop } from './wait.js';
 
 interface UpFlags {
@@ -27,6 +29,8 @@ interface UpFlags {
   elPortRange?: string;
   interceptorTimeout?: string;
   githubApiUrl?: string;
+  dashboard: boolean;
+  dashboardPort: string;
 }
 
 /** Registers `up`. */
@@ -48,6 +52,8 @@ export function registerUp(program: Command, io: CliIO): void {
     .option('--log-retention <duration>', 'remove the logs of finished pods older than this (7d, 168h, 30m); by default logs go with their TaskRun or pod')
     .option('--no-admission', 'no built-in Tekton validation and defaults: leave them to registered admission webhooks (tkt webhook), as on a cluster')
     .option('--webhook-service <ns/name=url>', 'where an admission webhook\'s Service is reached, e.g. tektite-pipelines/tektite-webhook=https://127.0.0.1:8443 (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
+    .option('--dashboard-port <n>', 'port of the web dashboard on 127.0.0.1 (0 = a free one)', '9097')
+    .option('--no-dashboard', 'do not serve the web dashboard')
     .option('--allow-privileged', 'grant pods privileged containers, host namespaces, hostPath volumes and extra capabilities (trusted workloads only)')
     .action(async (flags: UpFlags & { featureFlags?: string[] }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
@@ -58,10 +64,23 @@ export function registerUp(program: Command, io: CliIO): void {
         eventListenerAddresses: { ...(flags.elAddress ? { host: flags.elAddress } : {}), ports: parseElPorts(flags.elPort), portRange: parsePortRange(flags.elPortRange) },
         eventListenerTuning: { httpTimeoutMs: parseInterceptorTimeout(flags.interceptorTimeout), ...(flags.githubApiUrl ? { githubApiUrl: flags.githubApiUrl } : {}) }, warn: (m) => ctx.printErr(`warning: ${m}\n`),
       });
+      // the default port taken (another `tkt up`): a free one instead; a port asked for must be had
+      const dashPort = parsePort(flags.dashboardPort) ?? 9097;
+      const startDash = (port: number) => startDashboardServer({ client: emb.client, port, flag: '--dashboard-port', warn: (m) => ctx.printErr(`warning: ${m}\n`) });
+      const dash = flags.dashboard
+        ? await startDash(dashPort)
+          .catch((err: unknown) => (command.getOptionValueSource('dashboardPort') === 'default' && err instanceof UsageError ? startDash(0) : Promise.reject(err)))
+          .catch(async (err: unknown) => {
+            await emb.stop();
+            throw err;
+          })
+        : undefined;
       ctx.print(`export KUBECONFIG=${emb.kubeconfigPath}\n`);
       ctx.printErr(`tektite is up at ${emb.url} (runtime ${emb.runtime ?? flags.runtime}, data in ${emb.dataDir}${flags.controllers ? '' : ', no controllers'}). Ctrl-C stops it.\n`);
+      if (dash) ctx.printErr(`dashboard: ${dash.url}\n`);
       const sig = await waitForStop(ctx);
       ctx.printErr(`${sig}: stopping...\n`);
+      await dash?.close();
       await emb.stop();
       ctx.printErr('stopped\n');
     });
