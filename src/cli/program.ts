@@ -17,6 +17,7 @@ import { registerTriggerResources } from './commands/triggers-resources.js';
 import { registerUp } from './commands/up.js';
 import { registerVersion } from './commands/version.js';
 import { registerWebhook } from './commands/webhook.js';
+import { addTemplateFlagsEverywhere } from './output/objects.js';
 import { TKT_VERSION } from './version.js';
 
 export { TKT_VERSION } from './version.js';
@@ -53,5 +54,6 @@ export function buildProgram(io: CliIO): Command {
   registerWebhook(program, io);
   registerCompletion(program, io);
   registerVersion(program, io);
+  addTemplateFlagsEverywhere(program);
   return program;
 }

@@ -50,7 +50,7 @@ export function addListFlags(cmd: Command, opts: { runs: boolean }): Command {
   return cmd
     .option('-A, --all-namespaces', 'list across all namespaces')
     .option('--no-headers', 'do not print the header row')
-    .addOption(new Option('-o, --output <format>', 'output format: json, yaml, name, jsonpath=TEMPLATE, jsonpath-file=FILE'));
+    .addOption(new Option('-o, --output <format>', 'output format: json, yaml, name, jsonpath=T, jsonpath-file=F, jsonpath-as-json=T, go-template=T, go-template-file=F'));
 }
 
 /** Parses `--limit`: a positive integer. */

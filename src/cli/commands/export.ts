@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { PipelineRun, TaskRun } from '../../api/types.js';
 import type { KindRef } from '../../kube/client.js';
 import { CliContext, type CliIO } from '../context.js';
-import { formatObject, parseObjectFormat } from '../output/objects.js';
+import { formatObject, outputFormat } from '../output/objects.js';
 import { KIND, getOrFail } from './common.js';
 
 const SERVER_FIELDS = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'ownerReferences', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'finalizers', 'selfLink'];
@@ -28,10 +28,10 @@ export function exportOf<T extends PipelineRun | TaskRun>(run: T): T {
 function register(parent: Command, io: CliIO, ref: KindRef): void {
   parent.command('export').description(`Print a ${ref.kind} without its status and server fields, ready to create again`)
     .argument('<name>', `${ref.kind} name`)
-    .option('-o, --output <format>', 'yaml (default), json, or jsonpath=TEMPLATE')
+    .option('-o, --output <format>', 'yaml (default), json, jsonpath=T, go-template=T')
     .action(async (name: string, flags: { output?: string }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
-      const format = parseObjectFormat(flags.output) ?? 'yaml';
+      const format = outputFormat(flags) ?? 'yaml';
       const run = await getOrFail<PipelineRun | TaskRun>(ctx.client(), ref, ctx.namespace(), name);
       ctx.print(formatObject(exportOf(run), format));
     });

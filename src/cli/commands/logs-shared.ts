@@ -34,9 +34,9 @@ export function addPrefixFlags(cmd: Command, what: string): Command {
 
 /**
  * Rewrites cobra-style boolean flags with a value (`--prefix=false`) into commander's forms (`--no-prefix`), so
- * `--prefix NAME` still leaves NAME as the run name, as in tkn.
+ * `--prefix NAME` still leaves NAME as the run name, as in tkn (also `--allow-missing-template-keys=false`).
  */
-export function normalizeBoolFlags(argv: string[], flags: readonly string[] = ['prefix']): string[] {
+export function normalizeBoolFlags(argv: string[], flags: readonly string[] = ['prefix', 'allow-missing-template-keys', 'show-managed-fields']): string[] {
   return argv.map((arg) => {
     const m = /^--([a-z-]+)=(.*)$/.exec(arg);
     if (!m || !flags.includes(m[1] ?? '')) return arg;

@@ -10,7 +10,7 @@ import type { KindRef } from '../../kube/client.js';
 import { CliContext, type CliIO } from '../context.js';
 import { pipelineRunLogs } from '../logs/pipelinerun.js';
 import { taskRunLogs } from '../logs/taskrun.js';
-import { formatObject, parseObjectFormat } from '../output/objects.js';
+import { formatObject, outputFormat } from '../output/objects.js';
 import { KIND, getOrFail } from './common.js';
 import { checkRunOutcome, followContext } from './logs-shared.js';
 
@@ -41,10 +41,10 @@ function register(parent: Command, io: CliIO, ref: KindRef): void {
   parent.command('rerun').description(`Create a new ${ref.kind} with the spec of an existing one`)
     .argument('<name>', `${ref.kind} to run again`)
     .option('--showlog', 'follow the logs of the new run; exit 1 if it fails')
-    .option('-o, --output <format>', 'print the created run: json, yaml, name, jsonpath=TEMPLATE')
+    .option('-o, --output <format>', 'print the created run: json, yaml, name, jsonpath=T, go-template=T (or --template)')
     .action(async (name: string, flags: { showlog?: boolean; output?: string }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
-      const format = parseObjectFormat(flags.output);
+      const format = outputFormat(flags);
       const old = await getOrFail<PipelineRun | TaskRun>(ctx.client(), ref, ctx.namespace(), name);
       const created = await ctx.client().create<KubeObject>(rerunOf(old));
       const runName = created.metadata.name ?? '';

@@ -6,7 +6,7 @@ import type { KubeObject } from '../../api/types.js';
 import type { KindRef } from '../../kube/client.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
-import { formatObjectList, parseObjectFormat } from '../output/objects.js';
+import { formatObjectList, outputFormat } from '../output/objects.js';
 import { formatRunTable, sortRunsByStart, type RunLike } from '../output/runs.js';
 import { isDone } from '../output/status.js';
 import { getOrFail, joinSelectors, parseLimit, type ListFlags } from './common.js';
@@ -14,7 +14,7 @@ import { confirm } from './prompt.js';
 
 /** Lists runs of a kind; `ownerLabel` filters by `tekton.dev/pipeline=` or `tekton.dev/task=`. */
 export async function listRuns(ctx: CliContext, ref: KindRef, flags: ListFlags, ownerLabel?: string): Promise<void> {
-  const format = parseObjectFormat(flags.output);
+  const format = outputFormat(flags);
   const limit = parseLimit(flags.limit);
   const client = ctx.client();
   const ns = flags.allNamespaces ? undefined : ctx.namespace();

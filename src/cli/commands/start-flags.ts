@@ -33,5 +33,5 @@ export function addStartFlags(cmd: Command, runKind: 'PipelineRun' | 'TaskRun'):
     .option('-s, --serviceaccount <name>', 'service account of the run\'s pods')
     .option('--prefix-name <prefix>', `generate the ${runKind} name from this prefix instead of "<name>-run-"`)
     .option('--timeout <duration>', `timeout of the ${runKind} (e.g. 1h30m)`)
-    .addOption(new Option('-o, --output <format>', 'print the created run in this format: json, yaml, name, jsonpath=TEMPLATE'));
+    .addOption(new Option('-o, --output <format>', 'print the created run in this format: json, yaml, name, jsonpath=T, go-template=T (or --template)'));
 }

@@ -4,7 +4,7 @@ import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { pipelineRunLogs } from '../logs/pipelinerun.js';
 import { taskRunLogs } from '../logs/taskrun.js';
-import { formatObject, parseObjectFormat } from '../output/objects.js';
+import { formatObject, outputFormat } from '../output/objects.js';
 import { buildPipelineRun, buildTaskRun, parseLabels } from '../start/build.js';
 import { resolveParams } from '../start/params.js';
 import { checkWorkspaces, parseWorkspaceFlag } from '../start/workspaces.js';
@@ -68,7 +68,7 @@ export async function buildRunFor(ctx: CliContext, kind: 'Pipeline' | 'Task', na
 
 /** Creates (or with --dry-run prints) the run, then prints how to follow it or, with --showlog, follows it. */
 export async function startRun(ctx: CliContext, kind: 'Pipeline' | 'Task', name: string | undefined, flags: StartFlags): Promise<void> {
-  const format = parseObjectFormat(flags.output);
+  const format = outputFormat(flags);
   const run = await buildRunFor(ctx, kind, name, flags);
   if (flags.dryRun) return void ctx.print(formatObject(run, format ?? 'yaml'));
   const created = await ctx.client().create<KubeObject>(run);

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../api/types.js';
 import type { KindRef } from '../../kube/client.js';
 import { CliContext, type CliIO } from '../context.js';
 import { UsageError } from '../errors.js';
-import { formatObject, formatObjectList, parseObjectFormat } from '../output/objects.js';
+import { formatObject, formatObjectList, outputFormat } from '../output/objects.js';
 import { describeTriggerBinding, describeTriggerTemplate, formatTriggerResourceTable, type TriggerResourceLike } from '../output/triggers.js';
 import { KIND, addListFlags, getOrFail, type ListFlags } from './common.js';
 import { confirm } from './prompt.js';
@@ -52,7 +52,7 @@ function register(program: Command, io: CliIO, r: Resource): void {
   const list = cmd.command('list').alias('ls').description(`List ${r.ref.kind}s`);
   addListFlags(list, { runs: false }).action(async (flags: ListFlags, command: Command) => {
     const ctx = CliContext.fromCommand(io, command);
-    const format = parseObjectFormat(flags.output);
+    const format = outputFormat(flags);
     const all = flags.allNamespaces || !r.namespaced;
     const items = (await ctx.client().list<TriggerResourceLike>(r.ref, all ? undefined : ctx.namespace())).items;
     if (format) ctx.print(formatObjectList(items, r.ref, format));
@@ -60,10 +60,10 @@ function register(program: Command, io: CliIO, r: Resource): void {
   });
   cmd.command('describe').alias('desc').description(`Describe a ${r.ref.kind}`)
     .argument('<name>', `${r.ref.kind} name`)
-    .option('-o, --output <format>', 'output format: json, yaml, name, jsonpath=TEMPLATE, jsonpath-file=FILE')
+    .option('-o, --output <format>', 'output format: json, yaml, name, jsonpath=T, jsonpath-file=F, jsonpath-as-json=T, go-template=T, go-template-file=F')
     .action(async (name: string, flags: { output?: string }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
-      const format = parseObjectFormat(flags.output);
+      const format = outputFormat(flags);
       const obj = await getOrFail<TriggerResourceLike>(ctx.client(), r.ref, r.namespaced ? ctx.namespace() : '', name);
       ctx.print(format ? formatObject(obj, format) : (r.describe ?? ((o, c) => describeTriggerBinding(o, c.out)))(obj, ctx));
     });

@@ -71,18 +71,35 @@ function show(v: unknown): string {
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
-function render(nodes: Node[], data: unknown): string {
+function values(nodes: Node[], data: unknown, allowMissing: boolean, out: unknown[]): unknown[] {
+  for (const n of nodes) {
+    if ('path' in n) {
+      const found = evaluate(n.path, data);
+      if (found.length === 0 && !allowMissing) throw new UsageError(`error executing jsonpath {${n.path}}: ${n.path} is not found`);
+      out.push(...found);
+    } else if ('range' in n) for (const item of evaluate(n.range, data)) values(n.body, item, allowMissing, out);
+  }
+  return out;
+}
+
+function render(nodes: Node[], data: unknown, allowMissing: boolean): string {
   let out = '';
   for (const n of nodes) {
     if ('text' in n) out += n.text;
-    else if ('path' in n) out += evaluate(n.path, data).map(show).join(' ');
-    else for (const item of evaluate(n.range, data)) out += render(n.body, item);
+    else if ('path' in n) out += values([n], data, allowMissing, []).map(show).join(' ');
+    else for (const item of evaluate(n.range, data)) out += render(n.body, item, allowMissing);
   }
   return out;
 }
 
 /** Checks a template (usage error when it does not parse) and answers a renderer. */
-export function compileJsonPathTemplate(template: string): (data: unknown) => string {
+export function compileJsonPathTemplate(template: string, opts: { allowMissingKeys?: boolean } = {}): (data: unknown) => string {
   const nodes = parse(tokens(template), { i: 0 }, false);
-  return (data) => render(nodes, data);
+  return (data) => render(nodes, data, opts.allowMissingKeys ?? true);
+}
+
+/** `-o jsonpath-as-json=`: every value the template's expressions select, in order (text pieces dropped). */
+export function jsonPathValues(template: string, allowMissingKeys = true): (data: unknown) => unknown[] {
+  const nodes = parse(tokens(template), { i: 0 }, false);
+  return (data) => values(nodes, data, allowMissingKeys, []);
 }

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { CustomRun } from '../../../api/types.js';
 import { CliContext, type CliIO } from '../../context.js';
 import { describeCustomRun } from '../../output/customrun.js';
-import { formatObject, parseObjectFormat } from '../../output/objects.js';
+import { formatObject, outputFormat } from '../../output/objects.js';
 import { addListFlags, KIND, resolveRun, type ListFlags } from '../common.js';
 import { deleteObjects, listRuns, type DeleteFlags } from '../runs-shared.js';
 
@@ -17,10 +17,10 @@ export function registerCustomRun(program: Command, io: CliIO): void {
   cmd.command('describe').alias('desc').description('Describe a CustomRun in a namespace (the latest one without a name)')
     .argument('[name]', 'CustomRun name')
     .option('-L, --last', 'show description for last CustomRun')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['json', 'yaml', 'name']))
+    .addOption(new Option('-o, --output <format>', 'output format: json, yaml, name, jsonpath=TEMPLATE, go-template=TEMPLATE'))
     .action(async (name: string | undefined, flags: { last?: boolean; output?: string }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
-      const format = parseObjectFormat(flags.output);
+      const format = outputFormat(flags);
       const cr = await resolveRun<CustomRun>(ctx.client(), KIND.CustomRun, ctx.namespace(), flags.last ? undefined : name);
       ctx.print(format ? formatObject(cr, format) : describeCustomRun({ customRun: cr, now: ctx.now(), theme: ctx.out }));
     });

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Pipeline, PipelineRun } from '../../../api/types.js';
 import { CliContext, type CliIO } from '../../context.js';
 import { formatPipelineTable } from '../../output/definitions.js';
-import { formatObjectList, parseObjectFormat } from '../../output/objects.js';
+import { formatObjectList, outputFormat } from '../../output/objects.js';
 import { addListFlags, KIND, type ListFlags } from '../common.js';
 
 /** Registers `list` under `pipeline`. */
@@ -11,7 +11,7 @@ export function registerPipelineList(parent: Command, io: CliIO): void {
   const cmd = parent.command('list').alias('ls').description('List Pipelines with their latest run');
   addListFlags(cmd, { runs: false }).action(async (flags: ListFlags, command: Command) => {
     const ctx = CliContext.fromCommand(io, command);
-    const format = parseObjectFormat(flags.output);
+    const format = outputFormat(flags);
     const client = ctx.client();
     const ns = flags.allNamespaces ? undefined : ctx.namespace();
     const pipelines = await client.list<Pipeline>(KIND.Pipeline, ns);

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { CustomRun, PipelineRun, TaskRun } from '../../../api/types.js';
 import { CliContext, type CliIO } from '../../context.js';
-import { formatObject, parseObjectFormat } from '../../output/objects.js';
+import { formatObject, outputFormat } from '../../output/objects.js';
 import { describePipelineRun } from '../../output/pipelinerun.js';
 import { isNotFound } from '../../../kube/errors.js';
 import { KIND, resolveRun } from '../common.js';
@@ -12,10 +12,10 @@ export function registerPipelineRunDescribe(parent: Command, io: CliIO): void {
   parent.command('describe').alias('desc').description('Describe a PipelineRun (the latest one without a name)')
     .argument('[name]', 'PipelineRun name')
     .option('-L, --last', 'describe the most recent PipelineRun')
-    .addOption(new Option('-o, --output <format>', 'output format: json, yaml, name, jsonpath=TEMPLATE, jsonpath-file=FILE'))
+    .addOption(new Option('-o, --output <format>', 'output format: json, yaml, name, jsonpath=T, jsonpath-file=F, jsonpath-as-json=T, go-template=T, go-template-file=F'))
     .action(async (name: string | undefined, flags: { last?: boolean; output?: string }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
-      const format = parseObjectFormat(flags.output);
+      const format = outputFormat(flags);
       const client = ctx.client();
       const ns = ctx.namespace();
       const pr = await resolveRun<PipelineRun>(client, KIND.PipelineRun, ns, flags.last ? undefined : name);

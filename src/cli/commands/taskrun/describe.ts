@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { TaskRun } from '../../../api/types.js';
 import { CliContext, type CliIO } from '../../context.js';
-import { formatObject, parseObjectFormat } from '../../output/objects.js';
+import { formatObject, outputFormat } from '../../output/objects.js';
 import { describeTaskRun } from '../../output/taskrun.js';
 import { KIND, resolveRun } from '../common.js';
 
@@ -11,10 +11,10 @@ export function registerTaskRunDescribe(parent: Command, io: CliIO): void {
   parent.command('describe').alias('desc').description('Describe a TaskRun (the latest one without a name)')
     .argument('[name]', 'TaskRun name')
     .option('-L, --last', 'describe the most recent TaskRun')
-    .addOption(new Option('-o, --output <format>', 'output format: json, yaml, name, jsonpath=TEMPLATE, jsonpath-file=FILE'))
+    .addOption(new Option('-o, --output <format>', 'output format: json, yaml, name, jsonpath=T, jsonpath-file=F, jsonpath-as-json=T, go-template=T, go-template-file=F'))
     .action(async (name: string | undefined, flags: { last?: boolean; output?: string }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
-      const format = parseObjectFormat(flags.output);
+      const format = outputFormat(flags);
       const tr = await resolveRun<TaskRun>(ctx.client(), KIND.TaskRun, ctx.namespace(), flags.last ? undefined : name);
       ctx.print(format ? formatObject(tr, format) : describeTaskRun({ taskRun: tr, now: ctx.now(), theme: ctx.out }));
     });
