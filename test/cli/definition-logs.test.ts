@@ -78,3 +78,25 @@ describe('tkt task logs', () => {
     expect(r.stdout).toBe('[cc] compiled by build-two\n\n');
   });
 });
+
+describe('-F/--fzf and --limit on pr/tr logs and describe', () => {
+  it('-F on a terminal asks among the --limit most recent runs', async () => {
+    const io = testIO({ stdin: '2\n' });
+    io.stdin.isTTY = true;
+    expect(await main(['pr', 'logs', '-F', ...k()], io)).toBe(0);
+    expect(io.errOut.text).toContain('Select PipelineRun:\n  1) build-two\n  2) build-one\n> ');
+    expect(io.out.text).toBe('[compile : cc] compiled by build-one\n\n');
+    const desc = testIO({ stdin: '1\n' });
+    desc.stdin.isTTY = true;
+    expect(await main(['tr', 'describe', '--fzf', '-o', 'jsonpath={.metadata.name}', ...k()], desc)).toBe(0);
+    expect(desc.out.text).toBe('build-two-compile');
+  });
+
+  it('--limit 1 leaves one to choose: no question; without a terminal -F lists the runs (exit 2)', async () => {
+    expect((await tkt(['tr', 'logs', '-F', '--limit', '1', ...k()])).stdout).toBe('[cc] compiled by build-two\n\n');
+    const r = await tkt(['pr', 'describe', '-F', ...k()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('Error: -F asks which PipelineRun to use, and stdin is not a terminal: name one of build-two, build-one\n');
+    expect((await tkt(['pr', 'logs', '-F', '--limit', '0', ...k()])).code).toBe(2);
+  });
+});

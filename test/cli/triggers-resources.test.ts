@@ -1,6 +1,7 @@
-/** `tkt tt|tb|ctb list|describe|delete` and `tkt el delete` against the API server (tkn's outputs). */
+/** `tkt tt|tb|ctb list|describe|delete` and `tkt el delete|logs` against the API server (tkn's outputs). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/types.js';
+import { expectGolden } from './helpers/golden.js';
 import { NOW, tkt } from './helpers/io.js';
 import { startCliServer, type CliTestServer } from './helpers/server.js';
 
@@ -64,5 +65,28 @@ describe('trigger resources', () => {
     expect((await run(['ctb', 'delete', '-f', 'shared-ctb'])).stdout).toBe('ClusterTriggerBindings deleted: "shared-ctb"\n');
     expect((await run(['el', 'delete', '-f', 'gone-el'])).stdout).toBe('EventListeners deleted: "gone-el"\n');
     expect((await run(['tb', 'list'])).stdout).toBe('No TriggerBindings found\n');
+  });
+
+  it('el logs: the last -t lines of each eventlistener=NAME pod, tkn\'s prefix; Events when served in-process; none', async () => {
+    await srv.seed(
+      { apiVersion: T, kind: 'EventListener', metadata: { name: 'hooks', namespace: 'default' }, spec: { triggers: [] } } as KubeObject,
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'el-hooks-abc', namespace: 'default', labels: { eventlistener: 'hooks' } }, spec: { containers: [{ name: 'event-listener', image: 'x' }] } } as KubeObject,
+      { apiVersion: T, kind: 'EventListener', metadata: { name: 'embedded', namespace: 'default' }, spec: { triggers: [] } } as KubeObject,
+      { apiVersion: 'v1', kind: 'Event', metadata: { name: 'embedded.1', namespace: 'default' }, involvedObject: { kind: 'EventListener', name: 'embedded', namespace: 'default' }, type: 'Normal', reason: 'dev.tekton.event.triggers.done.v1', message: 'event 7f3 processed', lastTimestamp: '2026-03-01T11:59:00Z', count: 2 } as KubeObject,
+      { apiVersion: T, kind: 'EventListener', metadata: { name: 'quiet', namespace: 'default' }, spec: { triggers: [] } } as KubeObject,
+    );
+    srv.logs.append('default', 'el-hooks-abc', 'event-listener', Array.from({ length: 12 }, (_, i) => `line ${i + 1}`).join('\n') + '\n');
+    const tail = await run(['el', 'logs', 'hooks', '-t', '2']);
+    expect(tail.code).toBe(0);
+    expect(tail.stdout).toBe('\n[hooks-el-hooks-abc]: line 11\n[hooks-el-hooks-abc]: line 12\n');
+    const all = await run(['el', 'logs', 'hooks']);
+    expect(all.stdout.split('\n').filter(Boolean)).toHaveLength(10);
+    expect((await run(['el', 'logs', 'hooks', '-t', '-1'])).stdout.split('\n').filter(Boolean)).toHaveLength(12);
+    expectGolden('el-logs-events.txt', (await run(['el', 'logs', 'embedded'])).stdout);
+    expect((await run(['el', 'logs', 'quiet'])).stdout).toBe('No pods available for EventListener quiet\n');
+    const bad = await run(['el', 'logs', 'hooks', '-t', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('Error: tail cannot be 0 or less than 0 unless -1 for all pods\n');
+    expect((await run(['el', 'logs', 'nope'])).code).toBe(2);
   });
 });

@@ -4,7 +4,9 @@ import type { KubeObject } from '../../api/types.js';
 import type { KindRef, KubeClient } from '../../kube/client.js';
 import { KIND } from '../kinds.js';
 import { isNotFound } from '../../kube/errors.js';
+import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
+import { choose } from './prompt.js';
 import type { RunLike } from '../output/runs.js';
 
 export { KIND };
@@ -30,6 +32,38 @@ export async function resolveRun<T extends RunLike>(client: KubeClient, ref: Kin
   const latest = [...list.items].sort((a, b) => key(b).localeCompare(key(a)))[0];
   if (!latest) throw new UsageError(`no ${ref.kind}s found in namespace "${ns}"`);
   return latest;
+}
+
+/** tkn's run-selection flags of `logs` and `describe`: `-L/--last`, `--limit N`, `-F/--fzf`. */
+export interface PickFlags {
+  last?: boolean;
+  limit?: string;
+  fzf?: boolean;
+}
+
+/** Adds `--limit` and `-F/--fzf` (tkn's way to pick a run; tkt asks with a numbered list, no fzf needed). */
+export function addPickFlags(cmd: Command, kind: string): Command {
+  return cmd
+    .option('--limit <n>', `how many recent ${kind}s -F chooses from (default 5)`)
+    .option('-F, --fzf', `choose the ${kind} from the --limit most recent (a numbered list on the terminal)`);
+}
+
+/**
+ * The run a `logs`/`describe` acts on: the named one; else with `-F` the one chosen among the `--limit` (5)
+ * most recent (asked on a terminal; otherwise exit 2 listing them); else the most recent.
+ */
+export async function pickRun<T extends RunLike>(ctx: CliContext, ref: KindRef, name: string | undefined, flags: PickFlags): Promise<T> {
+  const ns = ctx.namespace();
+  const limit = parseLimit(flags.limit) ?? 5;
+  if (name && !flags.last && !flags.fzf) return getOrFail<T>(ctx.client(), ref, ns, name);
+  if (!flags.fzf) return resolveRun<T>(ctx.client(), ref, ns, undefined);
+  const list = await ctx.client().list<T>(ref, ns);
+  const key = (r: T): string => `${r.metadata.creationTimestamp ?? ''} ${r.metadata.name ?? ''}`;
+  const names = [...list.items].sort((a, b) => key(b).localeCompare(key(a))).slice(0, limit).map((r) => r.metadata.name ?? '');
+  if (names.length === 0) throw new UsageError(`no ${ref.kind}s found in namespace "${ns}"`);
+  if (names.length > 1 && !ctx.io.stdin.isTTY) throw new UsageError(`-F asks which ${ref.kind} to use, and stdin is not a terminal: name one of ${names.join(', ')}`);
+  const chosen = names.length === 1 ? names[0] ?? '' : await choose(ctx, ref.kind, names);
+  return getOrFail<T>(ctx.client(), ref, ns, chosen);
 }
 
 /** Options of every `list` command. */

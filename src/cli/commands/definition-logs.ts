@@ -5,7 +5,6 @@
  * numbered list) and otherwise says which runs there are. Without a definition name, the only one in the
  * namespace is used.
  */
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { KubeObject, PipelineRun, TaskRun } from '../../api/types.js';
 import type { KindRef } from '../../kube/client.js';
@@ -14,6 +13,7 @@ import { UsageError } from '../errors.js';
 import { pipelineRunLogs } from '../logs/pipelinerun.js';
 import { taskRunLogs } from '../logs/taskrun.js';
 import { KIND, getOrFail } from './common.js';
+import { choose } from './prompt.js';
 import { addPrefixFlags, checkRunOutcome, followContext, type LogsFlags } from './logs-shared.js';
 
 interface Flavour {
@@ -34,22 +34,6 @@ async function onlyDefinition(ctx: CliContext, f: Flavour, ns: string): Promise<
   throw new UsageError(`several ${f.definition.kind}s in namespace "${ns}" (${names.join(', ')}): name one`);
 }
 
-async function ask(ctx: CliContext, kind: string, names: string[]): Promise<string> {
-  ctx.printErr(`Select ${kind}:\n${names.map((n, i) => `  ${i + 1}) ${n}`).join('\n')}\n> `);
-  const rl = createInterface({ input: ctx.io.stdin, terminal: false });
-  try {
-    const answer = await new Promise<string>((resolve) => {
-      rl.once('line', resolve);
-      rl.once('close', () => resolve(''));
-    });
-    const chosen = names[Number(answer.trim()) - 1] ?? names.find((n) => n === answer.trim());
-    if (!chosen) throw new UsageError(`no ${kind} selected`);
-    return chosen;
-  } finally {
-    rl.close();
-  }
-}
-
 /** The run to show: named, else the latest (`--last` or a single run), else chosen among the `--limit` latest. */
 async function chooseRun(ctx: CliContext, f: Flavour, ns: string, definition: string, flags: Flags): Promise<string> {
   const list = await ctx.client().list<KubeObject>(f.run, ns, { labelSelector: `${f.label}=${definition}` });
@@ -59,7 +43,7 @@ async function chooseRun(ctx: CliContext, f: Flavour, ns: string, definition: st
   const names = [...list.items].sort((a, b) => key(b).localeCompare(key(a))).map((r) => r.metadata.name ?? '').slice(0, limit);
   if (names.length === 0) throw new UsageError(`no ${f.run.kind}s found for ${f.definition.kind} "${definition}" in namespace "${ns}"`);
   if (flags.last || names.length === 1) return names[0] ?? '';
-  if (ctx.io.stdin.isTTY) return ask(ctx, f.run.kind, names);
+  if (ctx.io.stdin.isTTY) return choose(ctx, f.run.kind, names);
   throw new UsageError(`${f.definition.kind} "${definition}" has several ${f.run.kind}s (${names.join(', ')}): name one, or use --last`);
 }
 

@@ -1,5 +1,5 @@
 /**
- * `tkt eventlistener` (alias `el`): `list`, `describe`, and — with `--name` and no subcommand — the sink
+ * `tkt eventlistener` (alias `el`): `list`, `describe`, `delete`, `logs`, and — with `--name` and no subcommand — the sink
  * itself (`tkt eventlistener --name N -n NS --port 8080`).
  */
 import type { Command } from 'commander';
@@ -7,6 +7,7 @@ import { CliContext, type CliIO } from '../../context.js';
 import { registerEventListenerDelete } from '../triggers-resources.js';
 import { registerEventListenerDescribe } from './describe.js';
 import { registerEventListenerList } from './list.js';
+import { registerEventListenerLogs } from './logs.js';
 import { serveEventListener } from './serve.js';
 
 /** Registers `eventlistener` and its subcommands. */
@@ -24,4 +25,5 @@ export function registerEventListener(program: Command, io: CliIO): void {
   registerEventListenerList(cmd, io);
   registerEventListenerDescribe(cmd, io);
   registerEventListenerDelete(cmd, io);
+  registerEventListenerLogs(cmd, io);
 }

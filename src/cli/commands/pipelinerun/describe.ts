@@ -5,20 +5,20 @@ import { CliContext, type CliIO } from '../../context.js';
 import { formatObject, outputFormat } from '../../output/objects.js';
 import { describePipelineRun } from '../../output/pipelinerun.js';
 import { isNotFound } from '../../../kube/errors.js';
-import { KIND, resolveRun } from '../common.js';
+import { addPickFlags, KIND, pickRun, type PickFlags } from '../common.js';
 
 /** Registers `describe` under `pipelinerun`. */
 export function registerPipelineRunDescribe(parent: Command, io: CliIO): void {
-  parent.command('describe').alias('desc').description('Describe a PipelineRun (the latest one without a name)')
+  addPickFlags(parent.command('describe').alias('desc').description('Describe a PipelineRun (the latest one without a name)')
     .argument('[name]', 'PipelineRun name')
-    .option('-L, --last', 'describe the most recent PipelineRun')
+    .option('-L, --last', 'describe the most recent PipelineRun'), 'PipelineRun')
     .addOption(new Option('-o, --output <format>', 'output format: json, yaml, name, jsonpath=T, jsonpath-file=F, jsonpath-as-json=T, go-template=T, go-template-file=F'))
-    .action(async (name: string | undefined, flags: { last?: boolean; output?: string }, command: Command) => {
+    .action(async (name: string | undefined, flags: PickFlags & { output?: string }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
       const format = outputFormat(flags);
       const client = ctx.client();
       const ns = ctx.namespace();
-      const pr = await resolveRun<PipelineRun>(client, KIND.PipelineRun, ns, flags.last ? undefined : name);
+      const pr = await pickRun<PipelineRun>(ctx, KIND.PipelineRun, name, flags);
       if (format) {
         ctx.print(formatObject(pr, format));
         return;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { PipelineRun } from '../../../api/types.js';
 import { CliContext, type CliIO } from '../../context.js';
 import { pipelineRunLogs } from '../../logs/pipelinerun.js';
-import { KIND, resolveRun } from '../common.js';
+import { addPickFlags, KIND, pickRun, type PickFlags } from '../common.js';
 import { addPrefixFlags, checkRunOutcome, collect, followContext, type LogsFlags } from '../logs-shared.js';
 
 /** Registers `logs` under `pipelinerun`. */
@@ -18,10 +18,11 @@ export function registerPipelineRunLogs(parent: Command, io: CliIO): void {
     .option('--timestamps', 'show each line\'s timestamp')
     .option('--log-failed', 'only the TaskRuns that failed (the logs so far; does not follow)')
     .option('-E, --exit-with-pipelinerun-error', 'exit 1 if the PipelineRun failed, also without -f');
+  addPickFlags(cmd, 'PipelineRun');
   addPrefixFlags(cmd, '[task : step]')
-    .action(async (name: string | undefined, flags: LogsFlags & { task: string[]; logFailed?: boolean }, command: Command) => {
+    .action(async (name: string | undefined, flags: LogsFlags & PickFlags & { task: string[]; logFailed?: boolean }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
-      const pr = await resolveRun<PipelineRun>(ctx.client(), KIND.PipelineRun, ctx.namespace(), flags.last ? undefined : name);
+      const pr = await pickRun<PipelineRun>(ctx, KIND.PipelineRun, name, flags);
       const fc = followContext(ctx, flags);
       const follow = flags.follow === true && !flags.logFailed;
       const final = await pipelineRunLogs(fc, pr.metadata.name ?? '', { follow, tasks: flags.task, failedOnly: flags.logFailed });

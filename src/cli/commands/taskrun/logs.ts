@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { TaskRun } from '../../../api/types.js';
 import { CliContext, type CliIO } from '../../context.js';
 import { taskRunLogs } from '../../logs/taskrun.js';
-import { KIND, resolveRun } from '../common.js';
+import { addPickFlags, KIND, pickRun, type PickFlags } from '../common.js';
 import { addPrefixFlags, checkRunOutcome, collect, followContext, type LogsFlags } from '../logs-shared.js';
 
 /** Registers `logs` under `taskrun`. */
@@ -17,10 +17,11 @@ export function registerTaskRunLogs(parent: Command, io: CliIO): void {
     .option('--sidecars', 'include sidecar containers')
     .option('-t, --timestamps', 'show each line\'s timestamp (as tkn: -t is --timestamps here)')
     .option('-E, --exit-with-pipelinerun-error', 'exit 1 if the TaskRun failed, also without -f');
+  addPickFlags(cmd, 'TaskRun');
   addPrefixFlags(cmd, '[step]')
-    .action(async (name: string | undefined, flags: LogsFlags & { step: string[] }, command: Command) => {
+    .action(async (name: string | undefined, flags: LogsFlags & PickFlags & { step: string[] }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
-      const tr = await resolveRun<TaskRun>(ctx.client(), KIND.TaskRun, ctx.namespace(), flags.last ? undefined : name);
+      const tr = await pickRun<TaskRun>(ctx, KIND.TaskRun, name, flags);
       const fc = followContext(ctx, flags, flags.step);
       const final = await taskRunLogs(fc, tr.metadata.name ?? '', flags.follow === true);
       checkRunOutcome(final, flags);
