@@ -1,6 +1,6 @@
 /**
  * Running again (tkn parity): `start --last` / `--use-pipelinerun` / `--use-taskrun`, `start -f FILE`, the
- * PipelineRun timeouts, `--task-serviceaccount`, `--pod-template`, `-E`, `pr/tr rerun` and `pr/tr export`.
+ * PipelineRun timeouts, `--task-serviceaccount`, `--pod-template`, `--use-param-defaults`, `pr/tr rerun` and `pr/tr export`.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -75,10 +75,10 @@ describe('start reusing an earlier run', () => {
 });
 
 describe('start flags', () => {
-  it('timeouts, --pod-template, -E', async () => {
+  it('timeouts, --pod-template, --use-param-defaults', async () => {
     const tpl = path.join(dir, 'pod.yaml');
     fs.writeFileSync(tpl, 'securityContext:\n  runAsNonRoot: true\n');
-    const pr = await dry(['p', 'start', 'build', '-p', 'url=u', '-w', 'name=source,emptyDir=', '-E', '--pipeline-timeout', '1h', '--tasks-timeout', '50m', '--pod-template', tpl]);
+    const pr = await dry(['p', 'start', 'build', '-p', 'url=u', '-w', 'name=source,emptyDir=', '--use-param-defaults', '--pipeline-timeout', '1h', '--tasks-timeout', '50m', '--pod-template', tpl]);
     expect(pr.spec.timeouts).toEqual({ pipeline: '1h', tasks: '50m' });
     expect(pr.spec.taskRunTemplate).toEqual({ podTemplate: { securityContext: { runAsNonRoot: true } } });
     expect(pr.spec.params).toContainEqual({ name: 'flags', value: ['-v', '--race'] });

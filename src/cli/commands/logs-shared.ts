@@ -36,7 +36,7 @@ export function addPrefixFlags(cmd: Command, what: string): Command {
  * Rewrites cobra-style boolean flags with a value (`--prefix=false`) into commander's forms (`--no-prefix`), so
  * `--prefix NAME` still leaves NAME as the run name, as in tkn (also `--allow-missing-template-keys=false`).
  */
-export function normalizeBoolFlags(argv: string[], flags: readonly string[] = ['prefix', 'allow-missing-template-keys', 'show-managed-fields']): string[] {
+export function normalizeBoolFlags(argv: string[], flags: readonly string[] = ['prefix', 'allow-missing-template-keys', 'show-managed-fields', 'ignore-running', 'ignore-running-pipelinerun']): string[] {
   return argv.map((arg) => {
     const m = /^--([a-z-]+)=(.*)$/.exec(arg);
     if (!m || !flags.includes(m[1] ?? '')) return arg;

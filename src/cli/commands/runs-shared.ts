@@ -9,7 +9,7 @@ import { UsageError } from '../errors.js';
 import { formatObjectList, outputFormat } from '../output/objects.js';
 import { formatRunTable, sortRunsByStart, type RunLike } from '../output/runs.js';
 import { isDone } from '../output/status.js';
-import { getOrFail, joinSelectors, parseLimit, type ListFlags } from './common.js';
+import { getOrFail, joinSelectors, KIND, parseLimit, type ListFlags } from './common.js';
 import { confirm } from './prompt.js';
 
 /** Lists runs of a kind; `ownerLabel` filters by `tekton.dev/pipeline=` or `tekton.dev/task=`. */
@@ -47,7 +47,16 @@ export interface DeleteFlags {
   all?: boolean;
   keep?: string;
   label?: string;
+  keepSince?: string;
   ignoreRunning?: boolean;
+  /** TaskRuns: false deletes the TaskRuns of running PipelineRuns too. */
+  ignoreRunningPipelinerun?: boolean;
+}
+
+/** Names of the PipelineRuns that have not finished. */
+async function runningPipelineRuns(ctx: CliContext): Promise<Set<string>> {
+  const list = await ctx.client().list<RunLike>(KIND.PipelineRun, ctx.namespace());
+  return new Set(list.items.filter((r) => !isDone(r.status?.conditions)).map((r) => r.metadata.name ?? ''));
 }
 
 function quoted(names: string[]): string {
@@ -55,8 +64,9 @@ function quoted(names: string[]): string {
 }
 
 async function selectForDelete(ctx: CliContext, ref: KindRef, names: string[], flags: DeleteFlags, ownerLabel?: string): Promise<string[]> {
-  const byFilter = flags.all || flags.keep !== undefined || flags.label !== undefined || ownerLabel !== undefined;
-  if (names.length > 0 && byFilter) throw new UsageError('give either names or --all/--keep/--label/owner filters, not both');
+  const byFilter = flags.all || flags.keep !== undefined || flags.keepSince !== undefined || flags.label !== undefined || ownerLabel !== undefined;
+  if (names.length > 0 && byFilter) throw new UsageError('give either names or --all/--keep/--keep-since/--label/owner filters, not both');
+  if (flags.keep !== undefined && flags.keepSince !== undefined) throw new UsageError('--keep and --keep-since cannot be used together');
   if (names.length === 0 && !byFilter) throw new UsageError(`give the ${ref.kind} names to delete, or --all`);
   if (!byFilter) return names;
   const keep = flags.keep === undefined ? 0 : Number(flags.keep);
@@ -64,6 +74,16 @@ async function selectForDelete(ctx: CliContext, ref: KindRef, names: string[], f
   const list = await ctx.client().list<RunLike>(ref, ctx.namespace(), { labelSelector: joinSelectors(ownerLabel, flags.label) });
   let runs = sortRunsByStart(list.items);
   if (flags.ignoreRunning !== false) runs = runs.filter((r) => isDone(r.status?.conditions));
+  if (ref.kind === 'TaskRun' && flags.ignoreRunningPipelinerun !== false) {
+    const running = await runningPipelineRuns(ctx);
+    runs = runs.filter((r) => !running.has(r.metadata.labels?.['tekton.dev/pipelineRun'] ?? ''));
+  }
+  if (flags.keepSince !== undefined) {
+    const minutes = Number(flags.keepSince);
+    if (!Number.isInteger(minutes) || minutes < 1) throw new UsageError(`invalid --keep-since "${flags.keepSince}": expected a number of minutes ≥ 1`);
+    const since = ctx.now().getTime() - minutes * 60_000;
+    runs = runs.filter((r) => !r.status?.completionTime || Date.parse(r.status.completionTime) < since);
+  }
   return runs.slice(keep).map((r) => r.metadata.name ?? '');
 }
 

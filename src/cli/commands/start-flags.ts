@@ -5,7 +5,7 @@ import { collect } from './logs-shared.js';
 const repeat = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /**
- * Adds `-p`, `-w`, `-l`, `-E/--use-param-defaults`, `--showlog`, `--dry-run`, `-s`, `--prefix-name`, `--timeout`,
+ * Adds `-p`, `-w`, `-l/--labels`, `--use-param-defaults`, `-E/--exit-with-pipelinerun-error`, `--skip-optional-workspace`, `--showlog`, `--dry-run`, `-s`, `--prefix-name`, `--timeout`,
  * `-o`, `-L/--last`, `--use-pipelinerun`/`--use-taskrun`, `-f/--filename`, `--pod-template`, and for PipelineRuns
  * `--pipeline-timeout`, `--tasks-timeout`, `--finally-timeout`, `--task-serviceaccount`.
  */
@@ -26,8 +26,11 @@ export function addStartFlags(cmd: Command, runKind: 'PipelineRun' | 'TaskRun'):
   return cmd
     .option('-p, --param <name=value>', 'param value (repeatable); arrays as a,b,c; objects as "k:v, k2:v2"', repeat, [])
     .option('-w, --workspace <binding>', 'workspace binding (repeatable): name=ws,emptyDir= | name=ws,claimName=pvc | name=ws,config=cm | name=ws,secret=s [,subPath=dir]', repeat, [])
-    .option('-l, --label <key=value>', `label of the ${runKind} (repeatable)`, collect, [])
-    .option('-E, --use-param-defaults', 'write the default values of unset params into the run')
+    .option('-l, --label <key=value>', `label of the ${runKind} (repeatable; also --labels as tkn)`, collect, [])
+    .addOption(new Option('--labels <key=value>').argParser(collect).hideHelp())
+    .option('--use-param-defaults', 'write the default values of unset params into the run')
+    .option('-E, --exit-with-pipelinerun-error', `with --showlog, exit 1 when the ${runKind} fails (tkt's --showlog always does)`)
+    .option('--skip-optional-workspace', 'accepted for tkn compatibility: tkt never prompts, and leaves unbound optional workspaces unbound')
     .option('--showlog', `follow the logs of the ${runKind}; exit 1 if it fails`)
     .option('--dry-run', `print the ${runKind} (YAML, or -o json) without creating it`)
     .option('-s, --serviceaccount <name>', 'service account of the run\'s pods')

@@ -17,6 +17,7 @@ export interface StartFlags {
   param: string[];
   workspace: string[];
   label: string[];
+  labels?: string[];
   useParamDefaults?: boolean;
   showlog?: boolean;
   dryRun?: boolean;
@@ -54,7 +55,7 @@ export async function buildRunFor(ctx: CliContext, kind: 'Pipeline' | 'Task', na
   const workspaces = mergeByName(previousWorkspaces(previous), workspaceBindings(flags));
   checkWorkspaces(workspaces, def.spec.workspaces ?? [], owner);
   const serviceAccount = flags.serviceaccount ?? previousServiceAccount(previous);
-  const input = { ref: defName, namespace: ns, params, workspaces, serviceAccount, timeout: flags.timeout, prefixName: flags.prefixName, labels: parseLabels(flags.label) };
+  const input = { ref: defName, namespace: ns, params, workspaces, serviceAccount, timeout: flags.timeout, prefixName: flags.prefixName, labels: parseLabels([...flags.label, ...(flags.labels ?? [])]) };
   const extras = {
     podTemplate: flags.podTemplate ? readPodTemplate(flags.podTemplate) : undefined,
     timeouts: { pipeline: flags.pipelineTimeout, tasks: flags.tasksTimeout, finally: flags.finallyTimeout },

@@ -1,7 +1,8 @@
-/** `tkt pipeline` (alias `p`): list, describe, start, delete. */
+/** `tkt pipeline` (alias `p`): list, describe, start, delete, logs, export. */
 import type { Command } from 'commander';
 import type { CliIO } from '../../context.js';
 import { registerPipelineLogs } from '../definition-logs.js';
+import { registerPipelineExport } from '../export.js';
 import { registerPipelineDelete } from './delete.js';
 import { registerPipelineDescribe } from './describe.js';
 import { registerPipelineList } from './list.js';
@@ -15,4 +16,5 @@ export function registerPipeline(program: Command, io: CliIO): void {
   registerPipelineStart(cmd, io);
   registerPipelineDelete(cmd, io);
   registerPipelineLogs(cmd, io);
+  registerPipelineExport(cmd, io);
 }

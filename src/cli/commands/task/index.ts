@@ -1,7 +1,8 @@
-/** `tkt task` (alias `t`): list, describe, start, delete. */
+/** `tkt task` (alias `t`): list, describe, start, delete, logs, export. */
 import type { Command } from 'commander';
 import type { CliIO } from '../../context.js';
 import { registerTaskLogs } from '../definition-logs.js';
+import { registerTaskExport } from '../export.js';
 import { registerTaskDelete } from './delete.js';
 import { registerTaskDescribe } from './describe.js';
 import { registerTaskList } from './list.js';
@@ -15,4 +16,5 @@ export function registerTask(program: Command, io: CliIO): void {
   registerTaskStart(cmd, io);
   registerTaskDelete(cmd, io);
   registerTaskLogs(cmd, io);
+  registerTaskExport(cmd, io);
 }

@@ -13,7 +13,11 @@ export function registerTaskRunDelete(parent: Command, io: CliIO): void {
     .option('--keep <n>', 'keep the newest N TaskRuns')
     .option('--label <selector>', 'only TaskRuns matching this label selector')
     .option('-t, --task <name>', 'only runs of this Task')
-    .option('-i, --no-ignore-running', 'with --all/--keep, delete running TaskRuns too')
+    .option('--keep-since <minutes>', 'with --all, keep the TaskRuns completed in the last N minutes')
+    .option('-i, --ignore-running', 'with --all/--keep/--keep-since, leave running TaskRuns (default)')
+    .option('--no-ignore-running', 'delete running TaskRuns too')
+    .option('--ignore-running-pipelinerun', 'with --all/--keep/--keep-since, leave the TaskRuns of running PipelineRuns (default)')
+    .option('--no-ignore-running-pipelinerun', 'delete the TaskRuns of running PipelineRuns too')
     .action(async (names: string[], flags: DeleteFlags & { task?: string }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
       await deleteObjects(ctx, KIND.TaskRun, names, flags, flags.task ? `tekton.dev/task=${flags.task}` : undefined);
