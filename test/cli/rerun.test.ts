@@ -64,7 +64,7 @@ describe('start reusing an earlier run', () => {
     expect(pr.spec.params).toEqual([{ name: 'url', value: 'new' }, { name: 'flags', value: ['-x'] }]);
     expect(pr.spec.workspaces).toEqual([{ name: 'source', emptyDir: {} }]);
     expect(pr.spec.taskRunTemplate?.serviceAccountName).toBe('other');
-    expect(pr.spec.timeouts).toEqual({ pipeline: '2h0m0s', tasks: '1h0m0s', finally: '5m' });
+    expect(pr.spec.timeouts).toEqual({ pipeline: '2h0m0s', tasks: '1h0m0s', finally: '5m0s' });
     expect(pr.spec.taskRunSpecs).toEqual([{ pipelineTaskName: 'deploy', serviceAccountName: 'deployer' }, { pipelineTaskName: 'fetch', serviceAccountName: 'fetcher' }]);
   });
 
@@ -79,7 +79,7 @@ describe('start flags', () => {
     const tpl = path.join(dir, 'pod.yaml');
     fs.writeFileSync(tpl, 'securityContext:\n  runAsNonRoot: true\n');
     const pr = await dry(['p', 'start', 'build', '-p', 'url=u', '-w', 'name=source,emptyDir=', '--use-param-defaults', '--pipeline-timeout', '1h', '--tasks-timeout', '50m', '--pod-template', tpl]);
-    expect(pr.spec.timeouts).toEqual({ pipeline: '1h', tasks: '50m' });
+    expect(pr.spec.timeouts).toEqual({ pipeline: '1h0m0s', tasks: '50m0s' });
     expect(pr.spec.taskRunTemplate).toEqual({ podTemplate: { securityContext: { runAsNonRoot: true } } });
     expect(pr.spec.params).toContainEqual({ name: 'flags', value: ['-v', '--race'] });
     const bad = await run(['p', 'start', 'build', '-p', 'url=u', '-w', 'name=source,emptyDir=', '--tasks-timeout', 'soon', '--dry-run']);

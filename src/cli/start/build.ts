@@ -4,7 +4,7 @@
  * account and timeout.
  */
 import type { Param, PipelineRun, TaskRun, WorkspaceBinding } from '../../api/types.js';
-import { parseDuration } from '../../engine/durations.js';
+import { formatDuration, parseDuration } from '../../engine/durations.js';
 import { UsageError } from '../errors.js';
 
 /** Common inputs of a run. */
@@ -20,12 +20,12 @@ export interface RunInput {
   labels?: Record<string, string>;
 }
 
-/** Checks a `--timeout` value (Go duration). */
+/** Checks a `--timeout` value (Go duration) and answers it as Go prints it (`1h` → `1h0m0s`), as tkn writes it. */
 export function checkTimeout(timeout: string | undefined): string | undefined {
   if (timeout === undefined) return undefined;
   const ms = parseDuration(timeout);
   if (Number.isNaN(ms) || ms < 0) throw new UsageError(`invalid --timeout "${timeout}": expected a duration like 90s, 10m or 1h30m`);
-  return timeout;
+  return formatDuration(ms);
 }
 
 /** Parses `-l key=value` labels. */
