@@ -72,7 +72,7 @@ describe('README quick start in a fresh clone', () => {
     execFileSync('git', ['clone', '-q', repoRoot, clone]);
     seedSqlitePrebuild();
     const commands = quickStartCommands(fs.readFileSync(path.join(clone, 'README.md'), 'utf8'));
-    const env = { ...process.env, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', NO_COLOR: '1' };
     delete env.KUBECONFIG;
     let output = '';
     for (const command of commands) {
@@ -80,7 +80,7 @@ describe('README quick start in a fresh clone', () => {
         console.info('fresh clone: not running `npm test` (the whole suite; CI runs it)');
         continue;
       }
-      const r = await exec('bash', ['-c', command], { cwd: clone, env, maxBuffer: 64 * 1024 * 1024 }).catch((err: { code?: number; stdout?: string; stderr?: string }) => err);
+      const r = await exec('bash', ['-c', command], { cwd: clone, env, maxBuffer: 64 * 1024 * 1024 }).then((ok) => ({ code: 0, ...ok }), (err: { code?: number; stdout?: string; stderr?: string }) => err);
       expect(r.code ?? 0, `${command}\n${r.stdout}\n${r.stderr}`).toBe(0);
       output += `${r.stdout}${r.stderr}`;
     }
