@@ -28,7 +28,7 @@ export function buildProgram(io: CliIO): Command {
   program
     .description('tektite: run Tekton pipelines on Kubernetes or on this machine, and inspect them like tkn')
     .version(TKT_VERSION, '--version', 'print the version')
-    .addOption(new Option('-k, --kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)'))
+    .addOption(new Option('-k, --kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster, then ./.tkt/kubeconfig of a tkt up started here)'))
     .addOption(new Option('-c, --context <name>', 'kubeconfig context to use'))
     .addOption(new Option('-n, --namespace <ns>', 'namespace (default: the context namespace, else "default")'))
     .addOption(new Option('-C, --no-color', 'disable colours (also NO_COLOR=1)'))

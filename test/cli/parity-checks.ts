@@ -93,8 +93,8 @@ export const CHECKS: Record<string, Check> = {
     expect(r.stdout).toBe(`[greet : greet] Hello, flaky!\n\n${RETRIED}`);
   },
   'tkt pr logs flaky-run -t broken': (r) => expect(r.stdout).toBe(RETRIED),
-  'tkt pr logs -L -t hello': ok(/^\[hello : greet\] Hello, \w+!$/m),
-  'tkt pr logs -F --limit 1': ok(/^\[\w+ : \w+\] /m),
+  'tkt pr logs -L -f -t hello': ok(/^\[hello : greet\] Hello, \w+!$/m),
+  'tkt pr logs -F --limit 1 -f': ok(/^\[\w+ : \w+\] /m),
   'tkt pr cancel sleepy-a': ok(/^PipelineRun cancelled: sleepy-a$/m),
   'tkt pr cancel sleepy-b --grace StoppedRunFinally': ok(/^PipelineRun cancelled: sleepy-b$/m),
   'tkt pr export hello-run': (r) => {
@@ -121,8 +121,8 @@ export const CHECKS: Record<string, Check> = {
   'tkt tr logs echo-tr -t': ok(/^\[greet\] \d{4}-\d\d-\d\dT\S+Z Hello, taskrun!$/m),
   'tkt tr logs echo-tr --prefix=false': (r) => expect(r.stdout).toBe('Hello, taskrun!\n\n'),
   'tkt tr logs flaky-run-broken': (r) => expect(r.stdout).toBe('[try] trying once more\n\n--- TaskRun flaky-run-broken: retry 1 of 1 (pod flaky-run-broken-pod-retry1) ---\n[try] trying once more\n\n'),
-  'tkt tr logs -L': ok(/^\[\w+\] /m),
-  'tkt tr logs -F --limit 1': ok(/^\[\w+\] /m),
+  'tkt tr logs -L -f': ok(/^\[\w+\] /m),
+  'tkt tr logs -F --limit 1 -f': ok(/^\[\w+\] /m),
   'tkt tr cancel sleepy-tr': ok(/^TaskRun cancelled: sleepy-tr$/m),
   'tkt tr export echo-tr -o json': (r) => {
     const o = JSON.parse(r.stdout) as { kind: string; metadata: Record<string, unknown>; spec: { params: unknown[] }; status?: unknown };
