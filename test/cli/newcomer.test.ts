@@ -100,10 +100,20 @@ describe('kubeconfig discovery', () => {
     const cwd = path.join(dir, 'project');
     fs.mkdirSync(path.join(cwd, '.tkt'), { recursive: true });
     fs.copyFileSync(srv.kubeconfig, path.join(cwd, '.tkt', 'kubeconfig'));
+    fs.writeFileSync(path.join(cwd, '.tkt', 'tkt.lock'), `${process.pid}\n`);
     const r = await tkt(['pr', 'list'], { env: { HOME: path.join(dir, 'home') }, cwd });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^big\s/m);
+  });
+
+  it('says so when the tkt up of ./.tkt is not running any more (its kubeconfig left behind)', async () => {
+    const cwd = path.join(dir, 'stopped');
+    fs.mkdirSync(path.join(cwd, '.tkt'), { recursive: true });
+    fs.copyFileSync(srv.kubeconfig, path.join(cwd, '.tkt', 'kubeconfig'));
+    const r = await tkt(['pr', 'list'], { env: { HOME: path.join(dir, 'home') }, cwd });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^Error: no cluster configured, and the tkt up of \.\/\.tkt is not running .*`npx tkt up`/);
   });
 
   it('says what to do when no cluster is configured (exit 3, one line, no stack)', async () => {
