@@ -174,6 +174,7 @@ export const CHECKS: Record<string, Check> = {
   'tkt t describe say-hello': ok(/^Name:\s+say-hello$/m, /^ who\s+string\s/m, /^ greeting\s/m, /^ greet$/m),
   'tkt t start say-hello -p who=task --showlog': ok(/^TaskRun started: say-hello-run-\w{5}$/m, '[greet] Hello, task!\n'),
   'tkt t start list-files -w name=src,emptyDir= --dry-run': ok(/workspaces:\n\s+- name: src\n\s+emptyDir: {}\n/),
+  'tkt t start say-hello -L --dry-run': ok(/- name: who\n\s+value: task\n/),
   'tkt t start say-hello --use-taskrun echo-tr --timeout 5m --dry-run': ok(/- name: who\n\s+value: taskrun\n/, /timeout: 5m0s/),
   'tkt t logs say-hello -L': ok(/^\[greet\] Hello, \w+!$/m),
   'tkt t delete old-task -f': (r) => expect(r.stdout).toBe('Tasks deleted: "old-task"\n'),
@@ -192,7 +193,11 @@ export const CHECKS: Record<string, Check> = {
   'tkt el delete old-el -f': (r) => expect(r.stdout).toBe('EventListeners deleted: "old-el"\n'),
   'tkt version': ok(/^Client version: \S+$/m, /^Pipeline version: tektite \(serves tekton\.dev\/v1/m, /^Triggers version: tektite \(serves triggers\.tekton\.dev\/v1beta1/m),
   'tkt version --component pipeline': ok(/^tektite \(serves tekton\.dev\/v1, /),
+  'tkt completion bash': ok('complete -o default -F _tkt_complete tkt'),
+  'tkt completion zsh': ok('bashcompinit', '_tkt_complete'),
   'tkt completion fish': ok(/^complete -c tkt /m, 'tkt __complete'),
+  'tkt completion powershell': ok('Register-ArgumentCompleter', 'tkt __complete'),
+  'tkt __complete pr describe hello-': (r) => expect(r.stdout).toMatch(/^hello-run\n(hello-run-r-\w{5}\n)?(hello-world-run-\w{5}\n)*$/),
   'tkt pr list -C -c tektite': (r) => {
     ok(/^NAME\s+STARTED/)(r);
     expect(r.stdout).not.toContain('\x1b[');

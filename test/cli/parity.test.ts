@@ -98,7 +98,8 @@ describe.skipIf(!!missing)('every tkt form of the parity table against a real tk
   for (const row of rows) {
     it(`${row.tkn} → ${row.tkt}`, async () => {
       const args = shellWords(row.tkt).slice(1);
-      const r = await tkt([...args, '--kubeconfig', kubeconfig], { env: { HOME: dir } });
+      const k = ['--kubeconfig', kubeconfig];
+      const r = await tkt(args[0] === '__complete' ? ['__complete', ...k, ...args.slice(1)] : [...args, ...k], { env: { HOME: dir } });
       const outcome: Outcome = { code: r.code, stdout: r.stdout, stderr: r.stderr };
       expect(r.stderr, 'no usage error from the argument parser').not.toMatch(/^error: (unknown option|too many arguments|missing required)/m);
       const check = CHECKS[row.tkt];
