@@ -92,6 +92,7 @@ export const CHECKS: Record<string, Check> = {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe(`[greet : greet] Hello, flaky!\n\n${RETRIED}`);
   },
+  'tkt pr logs flaky-run --long -t greet': (r) => expect(r.stdout).toBe('[Greet them : greet] Hello, flaky!\n\n'),
   'tkt pr logs flaky-run -t broken': (r) => expect(r.stdout).toBe(RETRIED),
   'tkt pr logs -L -f -t hello': ok(/^\[hello : greet\] Hello, \w+!$/m),
   'tkt pr logs -F --limit 1 -f': ok(/^\[\w+ : \w+\] /m),

@@ -21,6 +21,18 @@ export interface PipelineRunLogOptions {
   run?: string;
   /** Only TaskRuns that failed (`--log-failed`; snapshot mode). */
   failedOnly?: boolean;
+  /** Prefix with the pipeline task's display name when it has one (tkn's `--long`). */
+  long?: boolean;
+}
+
+/** The task part of a line's prefix: the pipeline task's name, or with `--long` its display name when set. */
+function prefixTask(pr: PipelineRun, tr: TaskRun, task: string, opts: PipelineRunLogOptions): string {
+  if (!opts.long) return task;
+  const ref = pr.status?.childReferences?.find((c) => c.name === tr.metadata.name) as { displayName?: string } | undefined;
+  if (ref?.displayName) return ref.displayName;
+  const spec = pr.status?.pipelineSpec ?? pr.spec.pipelineSpec;
+  const pt = [...(spec?.tasks ?? []), ...(spec?.finally ?? [])].find((t) => t.name === task) as { displayName?: string } | undefined;
+  return pt?.displayName && !pt.displayName.includes('$(') ? pt.displayName : task;
 }
 
 function specOrder(pr: PipelineRun): string[] {
@@ -55,7 +67,7 @@ async function snapshot(fc: FollowContext, pr: PipelineRun, opts: PipelineRunLog
   if (opts.failedOnly && shown.length === 0) fc.printer.info(`no failed TaskRuns in PipelineRun ${pr.metadata.name ?? ''}`);
   for (const tr of shown) {
     const task = pipelineTaskOf(pr, tr);
-    await snapshotTaskRun(fc, tr, { run: opts.run, task }, `task ${task}`);
+    await snapshotTaskRun(fc, tr, { run: opts.run, task: prefixTask(pr, tr, task, opts) }, `task ${task}`);
   }
   reportRunFailure(fc, pr);
   return pr;
@@ -71,7 +83,7 @@ async function live(fc: FollowContext, name: string, opts: PipelineRunLogOptions
     const pr = prs.get(name) ?? last;
     if (followers.has(trName) || !pr || !wanted(pr, tr, opts)) return;
     const task = pipelineTaskOf(pr, tr);
-    followers.set(trName, followTaskRunView(fc, viewOf(trs, trName), { run: opts.run, task }, `task ${task}`));
+    followers.set(trName, followTaskRunView(fc, viewOf(trs, trName), { run: opts.run, task: prefixTask(pr, tr, task, opts) }, `task ${task}`));
   };
   try {
     trs.onChange(start);

@@ -17,15 +17,16 @@ export function registerPipelineRunLogs(parent: Command, io: CliIO): void {
     .option('--sidecars', 'include sidecar containers')
     .option('--timestamps', 'show each line\'s timestamp')
     .option('--log-failed', 'only the TaskRuns that failed (the logs so far; does not follow)')
+    .option('--long', 'prefix lines with the pipeline task\'s display name (when it has one) instead of its name')
     .option('-E, --exit-with-pipelinerun-error', 'exit 1 if the PipelineRun failed, also without -f');
   addPickFlags(cmd, 'PipelineRun');
   addPrefixFlags(cmd, '[task : step]')
-    .action(async (name: string | undefined, flags: LogsFlags & PickFlags & { task: string[]; logFailed?: boolean }, command: Command) => {
+    .action(async (name: string | undefined, flags: LogsFlags & PickFlags & { task: string[]; logFailed?: boolean; long?: boolean }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
       const pr = await pickRun<PipelineRun>(ctx, KIND.PipelineRun, name, flags);
       const fc = followContext(ctx, flags);
       const follow = flags.follow === true && !flags.logFailed;
-      const final = await pipelineRunLogs(fc, pr.metadata.name ?? '', { follow, tasks: flags.task, failedOnly: flags.logFailed });
+      const final = await pipelineRunLogs(fc, pr.metadata.name ?? '', { follow, tasks: flags.task, failedOnly: flags.logFailed, long: flags.long });
       checkRunOutcome(final, flags);
     });
 }
