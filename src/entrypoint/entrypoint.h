@@ -121,6 +121,9 @@ int write_docker_config(int nb, const struct cred *basic, int nj, const char **j
 void creds_init(void);
 void json_str(struct buf *b, const char *s, size_t n);
 
+/* nsexec.c: kubectl exec into a host-runtime container, or a command under a new terminal. */
+int cmd_nsexec(int argc, char **argv);
+
 /* step.c */
 int cmd_step(int argc, char **argv);
 

@@ -3,6 +3,7 @@
  *   entrypoint init [options] <src> <dst> [step names...]   (prepare init container)
  *   entrypoint decode-script <file>...                       (Tekton-compatible script decoding)
  *   entrypoint sidecar-log-results [flags]                    (results sidecar, results-from: sidecar-logs)
+ *   entrypoint nsexec [flags] -- <command> [args...]          (kubectl exec into a host container; nsexec.c)
  *   entrypoint [step flags] -- <command> [args...]           (every step container)
  * See README.md for the flags.
  */
@@ -59,5 +60,6 @@ int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "init") == 0) return cmd_init(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "sidecar-log-results") == 0) return cmd_sidecar_log_results(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "decode-script") == 0) return cmd_decode_script(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "nsexec") == 0) return cmd_nsexec(argc - 1, argv + 1);
   return cmd_step(argc, argv);
 }
