@@ -92,7 +92,7 @@ export const KINDS: readonly KindInfo[] = [
   triggers('ClusterInterceptor', 'clusterinterceptors', { shortNames: ['ci'], namespaced: false, version: 'v1alpha1' }),
 
   core('', 'v1', 'Namespace', 'namespaces', { namespaced: false, shortNames: ['ns'], statusSubresource: true }),
-  core('', 'v1', 'Pod', 'pods', { shortNames: ['po'], categories: ['all'], statusSubresource: true, subresources: ['log'] }),
+  core('', 'v1', 'Pod', 'pods', { shortNames: ['po'], categories: ['all'], statusSubresource: true, subresources: ['log', 'exec', 'attach'] }),
   core('', 'v1', 'ConfigMap', 'configmaps', { shortNames: ['cm'] }),
   core('', 'v1', 'Secret', 'secrets'),
   core('', 'v1', 'ServiceAccount', 'serviceaccounts', { shortNames: ['sa'] }),

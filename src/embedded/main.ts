@@ -125,6 +125,7 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
   const client = KubeClient.forServer({ server: api.url, token: api.token, ca: api.ca, socketPath: api.socketPath });
   const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime ?? 'auto', helperPath: helperPath(), allowPrivileged: opts.allowPrivileged === true, hostPorts: [...(opts.hostPorts ?? []), apiPort(api.url)] });
   cleanups.push(() => kubelet.stop());
+  api.setPodStreams(kubelet.streams);
   await writeFeatureFlags(client, SYSTEM_NAMESPACE, opts.featureFlags ?? {});
   const configMaps = await watchConfigMaps(client, SYSTEM_NAMESPACE, live, {
     events: opts.controllers !== false,

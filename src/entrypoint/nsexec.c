@@ -128,7 +128,10 @@ static int enter_container(const struct opts *o) {
   if (enter(owner, "user", CLONE_NEWUSER) != 0) return fail(125, "entering the container's user namespace");
   for (int i = 0; i < 4; i++)
     if (enter(fds[i], kinds[i].name, kinds[i].type) != 0) return fail(125, kinds[i].name);
-  if (enter(own, "user", CLONE_NEWUSER) != 0) return fail(125, "entering the container's user namespace");
+  /* (/proc is the container's now, where this process is not visible: compare with the owner instead) */
+  struct stat so, sw;
+  int nested = fstat(own, &so) == 0 && fstat(owner, &sw) == 0 && (so.st_ino != sw.st_ino || so.st_dev != sw.st_dev);
+  if (nested && setns(own, CLONE_NEWUSER) != 0) return fail(125, "entering the container's user namespace");
   if (fchdir(root) != 0 || chroot(".") != 0) return fail(125, "entering the container's root");
   if (chdir(o->cwd ? o->cwd : "/") != 0) return fail(125, o->cwd ? o->cwd : "/");
   return 0;
@@ -228,9 +231,26 @@ static void apply_resize(int master, struct buf *pending) {
   }
 }
 
+/* Waits up to a second for the client's first terminal size, so that the command starts with it. */
+static void first_size(int master, int resize_fd, struct buf *pending) {
+  char chunk[256];
+  int64_t deadline = mono_ns() + 1000000000LL;
+  while (!(pending->n && memchr(pending->p, '\n', pending->n))) {
+    int64_t left = (deadline - mono_ns()) / 1000000;
+    if (left <= 0) return;
+    struct pollfd p = {resize_fd, POLLIN, 0};
+    int r = poll(&p, 1, (int)left);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return;
+    ssize_t n = read(resize_fd, chunk, sizeof chunk);
+    if (n <= 0) return;
+    buf_put(pending, chunk, (size_t)n);
+  }
+  apply_resize(master, pending);
+}
+
 /* Relays stdin -> terminal, terminal -> stdout and resize lines until the command has exited and its output is read. */
-static void relay(int master, int resize_fd, pid_t pid, int *status) {
-  struct buf pending = {0};
+static void relay(int master, int resize_fd, pid_t pid, int *status, struct buf pending) {
   int in_open = 1, exited = 0;
   char chunk[8192];
   for (;;) {
@@ -318,6 +338,8 @@ int cmd_nsexec(int argc, char **argv) {
     master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) return fail(125, "allocating a terminal");
   }
+  struct buf pending = {0};
+  if (o.tty && o.resize_fd >= 0) first_size(master, o.resize_fd, &pending);
   pid_t pid = fork();
   if (pid < 0) return fail(125, "fork");
   if (pid == 0) child(&o, master, argv + first);
@@ -337,7 +359,7 @@ int cmd_nsexec(int argc, char **argv) {
   sigaction(SIGHUP, &sa, NULL);
   int status = 0;
   if (o.tty) {
-    relay(master, o.resize_fd, pid, &status);
+    relay(master, o.resize_fd, pid, &status, pending);
   } else {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }

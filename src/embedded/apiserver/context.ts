@@ -9,6 +9,7 @@ import type { KubeObject } from '../../api/types.js';
 import type { LogStore } from '../logs.js';
 import { badRequest, StatusError } from './errors.js';
 import type { Store } from './store.js';
+import type { StreamBackend } from './podexec.js';
 import type { WriteQueue } from './write-queue.js';
 
 /** One field error or warning from admission. */
@@ -50,6 +51,8 @@ export interface ServerContext {
   kickGc: () => void;
   /** Where request handlers run their store writes (one transaction per event-loop turn). */
   writes: WriteQueue;
+  /** The node that runs the pods, for pods/exec and pods/attach (set once the kubelet has started). */
+  podStreams?: StreamBackend;
 }
 
 /** The store resource of a kind: `tekton.dev/pipelineruns`, `/pods`. */

@@ -6,7 +6,9 @@
 import { KINDS, servedVersions, type KindInfo } from '../../api/registry.js';
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-const SUB_VERBS: Record<string, string[]> = { status: ['get', 'patch', 'update'], log: ['get'] };
+const SUB_VERBS: Record<string, string[]> = { status: ['get', 'patch', 'update'], log: ['get'], exec: ['create', 'get'], attach: ['create', 'get'] };
+/** The kind a subresource answers with, when it is not the resource's own. */
+const SUB_KINDS: Record<string, string> = { log: 'Pod', exec: 'PodExecOptions', attach: 'PodAttachOptions' };
 
 /** Groups in registry order, each with its served versions (preferred first). */
 export function groups(): { name: string; versions: string[] }[] {
@@ -60,7 +62,7 @@ export function apiResourceList(group: string, version: string): unknown {
       ...(k.shortNames ? { shortNames: k.shortNames } : {}), ...(k.categories ? { categories: k.categories } : {}),
     });
     for (const s of subresources(k)) {
-      resources.push({ name: `${k.plural}/${s}`, singularName: '', namespaced: k.namespaced, kind: s === 'log' ? 'Pod' : k.kind, verbs: SUB_VERBS[s] ?? ['get'] });
+      resources.push({ name: `${k.plural}/${s}`, singularName: '', namespaced: k.namespaced, kind: SUB_KINDS[s] ?? k.kind, verbs: SUB_VERBS[s] ?? ['get'] });
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
@@ -73,7 +75,7 @@ function discoveryResource(k: KindInfo, version: string): unknown {
     ...(k.shortNames ? { shortNames: k.shortNames } : {}), ...(k.categories ? { categories: k.categories } : {}),
     ...(subresources(k).length > 0 ? {
       subresources: subresources(k).map((s) => ({
-        subresource: s, responseKind: s === 'log' ? { group: '', version: 'v1', kind: 'Pod' } : responseKind, verbs: SUB_VERBS[s] ?? ['get'],
+        subresource: s, responseKind: SUB_KINDS[s] ? { group: '', version: 'v1', kind: SUB_KINDS[s] } : responseKind, verbs: SUB_VERBS[s] ?? ['get'],
       })),
     } : {}),
   };

@@ -38,6 +38,7 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
     servePodLog(ctx, req, res, route, q, streams);
     return;
   }
+  if (route.sub === 'exec' || route.sub === 'attach') throw badRequest('Upgrade request required');
   if (method === 'GET' && (q.get('watch') === 'true' || q.get('watch') === '1')) {
     serveWatch(ctx, req, res, route, q, negotiate(req).table, streams);
     return;

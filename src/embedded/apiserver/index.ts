@@ -20,7 +20,9 @@ import { writeKubeconfigFile } from './kubeconfig.js';
 import { registerLocalApi } from './local.js';
 import { removeLogsWithOwners } from './log-retention.js';
 import { localWrites } from './local-writes.js';
+import type { StreamBackend } from './podexec.js';
 import { requestHandler } from './server.js';
+import { upgradeHandler } from './upgrade.js';
 import { openStore } from './store-sqlite.js';
 import type { Store } from './store.js';
 import { servingCert } from './tls.js';
@@ -34,6 +36,7 @@ export { StoreError } from './store.js';
 export { openStore } from './store-sqlite.js';
 export { kubeconfigYaml } from './kubeconfig.js';
 export { localApiFor, type LocalApi } from './local.js';
+export type { StreamBackend, StreamSession } from './podexec.js';
 
 /** Options of {@link startApiServer}. */
 export interface ApiServerOptions {
@@ -82,6 +85,8 @@ export interface ApiServer {
   dropWatches(): void;
   /** Writes a kubeconfig for this server (context `tektite`, namespace `default` unless given). */
   writeKubeconfig(path: string, opts?: { namespace?: string }): void;
+  /** Connects pods/exec and pods/attach to the node that runs the pods (the embedded kubelet). */
+  setPodStreams(backend: StreamBackend): void;
 }
 
 const STANDARD_NAMESPACES = ['default', 'kube-system', 'kube-public'];
@@ -149,6 +154,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const tls = servingCert(opts.dataDir, ips);
   const server = https.createServer({ cert: tls.cert, key: tls.key }, requestHandler(ctx, token, () => address, streams));
   server.keepAliveTimeout = 65_000;
+  server.on('upgrade', upgradeHandler(ctx, token, streams));
   const addr = await listen(server, host, opts.port ?? 0).catch((err: unknown) => {
     gc.stop();
     store.close();
@@ -157,11 +163,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   address = `${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
   const url = `https://${address}`;
   const local = await listenLocal(opts.dataDir, requestHandler(ctx, token, () => address, streams));
+  local?.server.on('upgrade', upgradeHandler(ctx, token, streams));
   const unregister = registerLocalApi(url, token, localWrites(ctx));
   const stopLogRetention = removeLogsWithOwners(store, opts.logs);
   const dropWatches = (): void => { for (const stop of [...streams]) stop(); };
   return {
     url, token, store, ca: tls.cert, dropWatches, socketPath: local?.path,
+    setPodStreams: (backend) => { ctx.podStreams = backend; },
     writeKubeconfig: (file, o = {}) => writeKubeconfigFile(file, { server: url, token, ca: tls.cert, namespace: o.namespace }),
     close: async () => {
       unregister();

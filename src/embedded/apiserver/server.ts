@@ -23,14 +23,16 @@ export function versionInfo(): unknown {
 
 const PUBLIC = new Set(['version', 'health']);
 
-function authorized(req: IncomingMessage, token: Buffer): boolean {
+/** True when the request carries the server's bearer token. */
+export function authorized(req: IncomingMessage, token: Buffer): boolean {
   const h = req.headers.authorization ?? '';
   if (!h.startsWith('Bearer ')) return false;
   const given = Buffer.from(h.slice(7).trim());
   return given.length === token.length && timingSafeEqual(given, token);
 }
 
-const unauthorized = (): StatusError => new StatusError(401, 'Unauthorized', 'Unauthorized');
+/** The 401 answer. */
+export const unauthorized = (): StatusError => new StatusError(401, 'Unauthorized', 'Unauthorized');
 
 /** Routes a path; an unknown path answers 401 rather than 404 to a client without the token. */
 function routeOrUnauthorized(pathname: string, req: IncomingMessage, token: Buffer): Route {

@@ -37,6 +37,8 @@ export interface ContainerRunContext {
   track(name: string, handle: ContainerHandle | undefined): void;
   /** True when the container was stopped because its image was replaced (reported as Completed, exit 0). */
   replaced(name: string): boolean;
+  /** Hands the container's output to its attached clients (kubectl attach). */
+  tap(name: string, chunk: string): void;
 }
 
 async function readMessage(file: string): Promise<string> {
@@ -115,6 +117,7 @@ export async function runContainer(ctx: ContainerRunContext, c: Container, rec: 
   const onOutput = (chunk: string): void => {
     tail = (tail + chunk).slice(-8192);
     void ctx.logs.append(ns, ctx.id.name, c.name, chunk);
+    ctx.tap(c.name, chunk);
   };
   const startedAt = kubeTime();
   const { handle, termFile, error } = await startHandle(ctx, c, rec, env, onOutput);

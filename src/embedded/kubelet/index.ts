@@ -22,10 +22,12 @@ import { guardLogs } from './guard.js';
 import { NodeAgent } from './kubelet.js';
 import { LocalProvisioner } from './provisioner.js';
 import { selectRuntime, type RuntimeChoice } from './runtimes/select.js';
+import { podStreams, type PodStreams } from './streams.js';
 import type { KubeletLogger } from './types.js';
 
 export type { ContainerRuntime, ContainerLaunch, ContainerHandle, LogSink, Mount, PodIdentity } from './types.js';
 export { selectRuntime, type RuntimeChoice } from './runtimes/select.js';
+export { StreamError, type PodStreams } from './streams.js';
 
 /** Options of {@link startKubelet}. */
 export interface KubeletOptions {
@@ -52,6 +54,8 @@ export interface KubeletOptions {
 export interface Kubelet {
   /** The runtime in use: `host`, `podman`, `docker` or `noop` (what `auto` chose). */
   runtime: string;
+  /** Commands in and attaches to running containers (pods/exec, pods/attach). */
+  streams: PodStreams;
   /** Stops watching and kills running pods' processes (their status stays as last written). */
   stop(): Promise<void>;
 }
@@ -85,6 +89,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   await agent.start();
   return {
     runtime: runtime.name,
+    streams: podStreams((ns, name) => agent.runner(ns, name)),
     async stop() {
       await agent.stop();
       await Promise.all([flushWithin(events, 2000), flushWithin(scheduler, 2000)]);

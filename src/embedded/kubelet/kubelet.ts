@@ -52,6 +52,12 @@ export class NodeAgent {
     await Promise.all(this.informers.map((i) => i.synced));
   }
 
+  /** The running pod `namespace/name` of this node (for exec and attach). */
+  runner(namespace: string, name: string): PodRunner | undefined {
+    for (const r of this.runners.values()) if (r.id.namespace === namespace && r.id.name === name) return r;
+    return undefined;
+  }
+
   /** Stops watching and kills every running pod's processes (their status stays as last written). */
   async stop(): Promise<void> {
     this.stopped = true;

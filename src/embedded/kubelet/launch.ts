@@ -111,5 +111,6 @@ export async function buildLaunch(input: {
     ...(c.imagePullPolicy ? { imagePullPolicy: c.imagePullPolicy } : {}),
     init: input.init,
     ...capabilitiesOf(c),
+    ...(c.stdin ? { stdin: true } : {}),
   };
 }

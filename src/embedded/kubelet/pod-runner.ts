@@ -58,6 +58,8 @@ export class PodRunner {
   private deadline?: NodeJS.Timeout;
   private refreshing: Promise<void> = Promise.resolve();
   private readonly events: PodEvents;
+  /** Attached clients' output listeners by container (kubectl attach). */
+  private readonly taps = new Map<string, Set<(chunk: string) => void>>();
 
   constructor(pod: Pod, private readonly deps: PodRunnerDeps) {
     this.pod = pod;
@@ -78,6 +80,24 @@ export class PodRunner {
   /** `namespace/name`. */
   get key(): string {
     return `${this.id.namespace}/${this.id.name}`;
+  }
+
+  /** The pod as last seen. */
+  get spec(): Pod {
+    return this.pod;
+  }
+
+  /** The running container `name`, or undefined when it is not running (yet or any more). */
+  running(name: string): ContainerHandle | undefined {
+    return this.handles.get(name);
+  }
+
+  /** Calls `listener` with the output of container `name` from now on; answers the unsubscribe function. */
+  listen(name: string, listener: (chunk: string) => void): () => void {
+    const set = this.taps.get(name) ?? new Set();
+    this.taps.set(name, set);
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   /** True when the pod has reached Succeeded or Failed here. */
@@ -148,6 +168,9 @@ export class PodRunner {
       aborted: () => this.stopping !== undefined,
       track: (name, h) => (h ? this.handles.set(name, h) : this.handles.delete(name)),
       replaced: (name) => this.replaced.has(name),
+      tap: (name, chunk) => {
+        for (const l of this.taps.get(name) ?? []) l(chunk);
+      },
     };
   }
 

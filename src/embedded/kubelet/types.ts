@@ -58,6 +58,31 @@ export interface ContainerLaunch {
   privileged?: boolean;
   /** The capability set (names without CAP_, or ['ALL']): the runtime default minus drop plus add. */
   capabilities?: string[];
+  /** `stdin: true` in the container spec: its standard input stays open for kubectl attach. */
+  stdin?: boolean;
+}
+
+/** What an interactive command (kubectl exec) or an attach asks for. */
+export interface StreamOptions {
+  /** Keep the command's standard input open for the client. */
+  stdin: boolean;
+  /** Run it on a pseudo-terminal (stdout and stderr are the terminal then). */
+  tty: boolean;
+}
+
+/** A command running in a container with its standard streams (kubectl exec), or an attach to the container. */
+export interface ExecSession {
+  /** The command's standard input (when asked for). */
+  stdin?: NodeJS.WritableStream;
+  stdout: NodeJS.ReadableStream;
+  /** Absent with a terminal. */
+  stderr?: NodeJS.ReadableStream;
+  /** Sets the terminal size (ignored without a terminal). */
+  resize(cols: number, rows: number): void;
+  /** The command's exit code (128+N when killed by signal N). */
+  exited: Promise<number>;
+  /** Stops the command (and its descendants). */
+  kill(): void;
 }
 
 /** How a container ended. */
@@ -80,6 +105,10 @@ export interface ContainerHandle {
   kill(): Promise<void>;
   /** Runs a command inside (or beside, with the same mounts) the container; answers its exit code. */
   exec(command: string[], timeoutMs: number): Promise<number>;
+  /** Starts `command` inside the running container with its own streams (kubectl exec); absent when unsupported. */
+  stream?(command: string[], opts: StreamOptions): ExecSession;
+  /** The container's standard input when its spec has `stdin: true` (kubectl attach -i). */
+  stdin?: NodeJS.WritableStream;
   /** Where the kubelet reaches the pod's `port` (probes); default 127.0.0.1:port (host network). */
   address?(port: number): { host: string; port: number };
   /** Whether something of the pod listens on TCP `port`, when the runtime can tell better than a connect. */

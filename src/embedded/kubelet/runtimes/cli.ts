@@ -11,10 +11,12 @@
  * stdout and stderr into one pipe), the exit code comes from `<engine> wait`. Stopping is `<engine> stop -t 2` (SIGTERM, SIGKILL after 2 s; the
  * step helper handles SIGTERM as PID 1).
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ContainerHandle, ContainerLaunch, ContainerRuntime, ExitInfo, ImagePull, PodIdentity } from '../types.js';
 import { settledHandle } from './host.js';
+import { RESIZE_FD, spawnSession } from './exec-proc.js';
 import { runCapture, spawnMerged } from './proc.js';
 
 const LABEL = 'tektite.dev/pod-uid';
@@ -55,6 +57,7 @@ export function createArgs(launch: ContainerLaunch, extra: string[]): string[] {
   a.push('-v', `${launch.termination.hostPath}:${launch.termination.containerPath}`);
   for (const [k, v] of launch.env) a.push('-e', ENGINE_VARS.test(k) ? `${k}=${v}` : k);
   if (launch.workingDir) a.push('-w', launch.workingDir);
+  if (launch.stdin) a.push('-i');
   if (launch.privileged) a.push('--privileged');
   else if (launch.capabilities) a.push('--cap-drop=all', ...launch.capabilities.map((c) => `--cap-add=${c === 'ALL' ? 'all' : `CAP_${c}`}`));
   if (launch.runAsUser !== undefined) a.push('--user', `${launch.runAsUser}${launch.runAsGroup !== undefined ? `:${launch.runAsGroup}` : ''}`);
@@ -144,6 +147,8 @@ export class CliRuntime implements ContainerRuntime {
     const started = await runCapture(this.cmd('start', id));
     if (started.code !== 0) onOutput(`${started.stderr.trim()}\n`);
     const follow = spawnMerged(this.cmd('logs', '-f', id), { env: process.env, onOutput });
+    // `stdin: true`: the container's standard input, through an attach that only writes (output comes from logs)
+    const attach = launch.stdin ? this.stdinOf(id) : undefined;
     const exited: Promise<ExitInfo> = follow.exited.then(() => this.exitOf(id));
     return {
       containerID: `${this.name}://${id}`,
@@ -154,7 +159,21 @@ export class CliRuntime implements ContainerRuntime {
         await exited;
       },
       exec: async (command, timeoutMs) => (await runCapture(this.cmd('exec', id, ...command), { timeoutMs })).code,
+      // with a terminal, the engine CLI itself runs on one (the step helper's nsexec -tty) and passes its size on
+      stream: (command, o) => spawnSession([
+        ...(o.tty ? [launch.helperPath, 'nsexec', '-tty', '-resize_fd', String(RESIZE_FD), '--'] : []),
+        ...this.cmd('exec', ...(o.stdin ? ['-i'] : []), ...(o.tty ? ['-t'] : []), id, ...command),
+      ], { env: process.env, stdin: o.stdin, tty: o.tty }),
+      ...(attach ? { stdin: attach } : {}),
     };
+  }
+
+  /** A writable stream into the container's standard input (`<engine> attach` with its output ignored). */
+  private stdinOf(id: string): NodeJS.WritableStream {
+    const child = spawn(this.bin, [...this.global, 'attach', '--detach-keys', '', '--sig-proxy=false', id], { stdio: ['pipe', 'ignore', 'ignore'] });
+    child.stdin.on('error', () => undefined);
+    child.on('error', () => undefined);
+    return child.stdin;
   }
 
   /** The pod's imagePullSecrets for the pull: podman's --authfile, or DOCKER_CONFIG for docker (set in env). */

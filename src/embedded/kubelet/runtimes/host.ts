@@ -16,6 +16,7 @@ import type { ContainerHandle, ContainerLaunch, ContainerRuntime, ExitInfo, PodI
 import { DEFAULT_CAPABILITIES } from '../privileges.js';
 import { etcArgs } from './host-etc.js';
 import { creatableArgs } from './host-fs.js';
+import { hostExec } from './host-exec.js';
 import { PodNetwork } from './host-net.js';
 import { currentArch, seccompProgram } from './seccomp.js';
 import { runCapture, spawnMerged } from './proc.js';
@@ -182,7 +183,7 @@ export class HostRuntime implements ContainerRuntime {
     };
     const enter = this.enter(launch.pod);
     const seccomp = extras.seccompFd !== undefined ? this.seccompFile() : undefined;
-    const child = spawnMerged([...enter, this.bwrap, '--info-fd', '3', ...bwrapArgs(launch, command, extras)], { env, onOutput, onInfo, seccomp });
+    const child = spawnMerged([...enter, this.bwrap, '--info-fd', '3', ...bwrapArgs(launch, command, extras)], { env, onOutput, onInfo, seccomp, stdin: launch.stdin === true });
     const network = this.networks.get(launch.pod.uid);
     const exited: Promise<ExitInfo> = child.exited.then((exitCode) => ({ exitCode }));
     return {
@@ -202,6 +203,8 @@ export class HostRuntime implements ContainerRuntime {
         const r = await runCapture([...enter, this.bwrap, ...bwrapArgs(launch, cmd, extras)], { timeoutMs, env, seccomp });
         return r.code;
       },
+      stream: (cmd, o) => hostExec(launch, { target: sandboxPid, holder: network?.holderPid }, cmd, { ...o, env, ...(seccomp ? { seccomp } : {}) }),
+      ...(child.stdin ? { stdin: child.stdin } : {}),
       ...(network ? { address: (port: number) => network.address(port), listening: (port: number) => network.listening(port) } : {}),
     };
   }

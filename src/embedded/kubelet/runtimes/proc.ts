@@ -12,6 +12,8 @@ export interface Spawned {
   exited: Promise<number>;
   /** Signals the whole process group; ignores "no such process". */
   signal(sig: NodeJS.Signals): void;
+  /** The process's standard input, when started with `stdin` (otherwise it reads nothing). */
+  stdin?: Writable;
 }
 
 /** Exit code of a child from Node's (code, signal) pair, shell style. */
@@ -32,9 +34,10 @@ const DRAIN_MS = 2000;
  * `exited` resolves once the process has exited and its output is drained (at most DRAIN_MS later, so a
  * descendant that keeps the pipe open cannot hold it up).
  */
-export function spawnMerged(argv: string[], opts: { env: NodeJS.ProcessEnv; onOutput: (chunk: string) => void; onInfo?: (text: string) => void; seccomp?: string }): Spawned {
+export function spawnMerged(argv: string[], opts: { env: NodeJS.ProcessEnv; onOutput: (chunk: string) => void; onInfo?: (text: string) => void; seccomp?: string; stdin?: boolean }): Spawned {
   const fd = opts.seccomp ? openSync(opts.seccomp, 'r') : undefined;
-  const stdio: StdioOptions = opts.onInfo || fd !== undefined ? ['ignore', 'pipe', 'ignore', opts.onInfo ? 'pipe' : 'ignore'] : ['ignore', 'pipe', 'ignore'];
+  const input = opts.stdin ? 'pipe' : 'ignore';
+  const stdio: StdioOptions = opts.onInfo || fd !== undefined ? [input, 'pipe', 'ignore', opts.onInfo ? 'pipe' : 'ignore'] : [input, 'pipe', 'ignore'];
   if (fd !== undefined) (stdio as unknown[]).push(fd);
   const child = spawn('/bin/sh', ['-c', 'exec 2>&1; exec "$@"', 'sh', ...argv], { detached: true, env: opts.env, stdio });
   if (fd !== undefined) closeSync(fd);
@@ -65,7 +68,8 @@ export function spawnMerged(argv: string[], opts: { env: NodeJS.ProcessEnv; onOu
       out.once('close', () => { clearTimeout(t); finish(); });
     });
   });
-  return { pid: child.pid ?? -1, exited, signal: (sig) => signalGroup(child.pid ?? -1, sig) };
+  child.stdin?.on('error', () => undefined);
+  return { pid: child.pid ?? -1, exited, signal: (sig) => signalGroup(child.pid ?? -1, sig), ...(child.stdin ? { stdin: child.stdin } : {}) };
 }
 
 /** Delivers the text read so far after every chunk (the writer may keep the pipe open). */
