@@ -1,4 +1,4 @@
-/** `tkt taskrun` (alias `tr`): list, describe, logs, cancel, delete. */
+/** `tkt taskrun` (alias `tr`): list, describe, logs, cancel, delete, rerun, export, exec. */
 import type { Command } from 'commander';
 import type { CliIO } from '../../context.js';
 import { registerTaskRunExport } from '../export.js';
@@ -6,6 +6,7 @@ import { registerTaskRunRerun } from '../rerun.js';
 import { registerTaskRunCancel } from './cancel.js';
 import { registerTaskRunDelete } from './delete.js';
 import { registerTaskRunDescribe } from './describe.js';
+import { registerTaskRunExec } from './exec.js';
 import { registerTaskRunList } from './list.js';
 import { registerTaskRunLogs } from './logs.js';
 
@@ -19,4 +20,5 @@ export function registerTaskRun(program: Command, io: CliIO): void {
   registerTaskRunDelete(cmd, io);
   registerTaskRunRerun(cmd, io);
   registerTaskRunExport(cmd, io);
+  registerTaskRunExec(cmd, io);
 }
