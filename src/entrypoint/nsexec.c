@@ -148,7 +148,7 @@ static int capset_all(uint64_t mask) {
 }
 
 /* The container's restrictions (see the top comment); exits 125 when one cannot be applied. */
-static void restrict_to_container(const struct opts *o) {
+static void restrict_to_container(const struct opts *o, const struct buf *seccomp) {
   for (int c = 0; c < 64; c++)
     if (!(o->caps & (1ULL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL) _exit(fail(125, "dropping capabilities"));
   if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) _exit(fail(125, "keepcaps"));
@@ -164,18 +164,28 @@ static void restrict_to_container(const struct opts *o) {
   for (int c = 0; c < 64; c++)
     if ((caps & (1ULL << c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) != 0) _exit(fail(125, "ambient capabilities"));
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) _exit(fail(125, "no_new_privs"));
-  if (o->seccomp_fd < 0) return;
-  struct buf b = {0};
+  if (!seccomp->n) return;
+  struct bpf_prog prog = {(unsigned short)(seccomp->n / sizeof(struct bpf_insn)), (struct bpf_insn *)seccomp->p};
+  if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER_, &prog, 0, 0) != 0) _exit(fail(125, "seccomp"));
+}
+
+/* Reads the seccomp program from its file descriptor (empty without one). */
+static void read_seccomp(int fd, struct buf *b) {
   char chunk[4096];
   ssize_t n;
-  while ((n = read(o->seccomp_fd, chunk, sizeof chunk)) > 0) buf_put(&b, chunk, (size_t)n);
-  close(o->seccomp_fd);
-  if (n < 0 || b.n == 0 || b.n % sizeof(struct bpf_insn) != 0) {
+  if (fd < 0) return;
+  while ((n = read(fd, chunk, sizeof chunk)) > 0) buf_put(b, chunk, (size_t)n);
+  close(fd);
+  if (n < 0 || b->n == 0 || b->n % sizeof(struct bpf_insn) != 0) {
     fprintf(stderr, "tektite exec: cannot read the seccomp program\n");
     _exit(125);
   }
-  struct bpf_prog prog = {(unsigned short)(b.n / sizeof(struct bpf_insn)), (struct bpf_insn *)b.p};
-  if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER_, &prog, 0, 0) != 0) _exit(fail(125, "seccomp"));
+}
+
+/* Closes every file descriptor above stderr: nothing of the kubelet's reaches the command. */
+static void close_others(void) {
+  if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0) return;
+  for (int fd = 3; fd < 4096; fd++) close(fd);
 }
 
 static void child(const struct opts *o, int master, char **argv) {
@@ -184,17 +194,17 @@ static void child(const struct opts *o, int master, char **argv) {
   signal(SIGINT, SIG_DFL);
   signal(SIGHUP, SIG_DFL);
   signal(SIGPIPE, SIG_DFL);
-  if (o->resize_fd > 2) close(o->resize_fd);
+  struct buf seccomp = {0};
+  read_seccomp(o->seccomp_fd, &seccomp);
   if (o->tty) {
     char *name = ptsname(master);
     if (setsid() < 0 || !name) _exit(fail(125, "new session"));
     int slave = open(name, O_RDWR);
     if (slave < 0 || ioctl(slave, TIOCSCTTY, 0) != 0) _exit(fail(125, "opening the terminal"));
     for (int fd = 0; fd < 3; fd++) dup2(slave, fd);
-    if (slave > 2) close(slave);
-    close(master);
   }
-  if (o->target > 0) restrict_to_container(o);
+  close_others();
+  if (o->target > 0) restrict_to_container(o, &seccomp);
   execvp(argv[0], argv);
   int code = errno == ENOENT ? 127 : 126;
   if (errno == ENOENT && !strchr(argv[0], '/'))

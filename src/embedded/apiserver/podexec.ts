@@ -159,11 +159,9 @@ export function bridge(req: StreamRequest, session: StreamSession, sink: Channel
       else if (channel === CHANNEL.resize) {
         // a resize stream carries one JSON object per size; SPDY may split or join them
         resizeText = Buffer.concat([resizeText, data]);
-        const text = resizeText.toString('utf8');
-        const parts = text.split(/(?<=\})/);
-        resizeText = Buffer.from(parts.pop() ?? '');
-        for (const p of parts) {
-          const size = parseResize(Buffer.from(p));
+        for (let end = resizeText.indexOf('}'); end >= 0; end = resizeText.indexOf('}')) {
+          const size = parseResize(resizeText.subarray(0, end + 1));
+          resizeText = resizeText.subarray(end + 1);
           if (size) session.resize(size.cols, size.rows);
         }
       }

@@ -3,6 +3,7 @@
  * TaskRun (kubectl exec into the TaskRun's pod and the container `step-<name>`), by default the step that is
  * running now (the first one that has not finished). Exits with the command's exit code.
  */
+import { spawnSync } from 'node:child_process';
 import type { Command } from 'commander';
 import type { Pod, TaskRun } from '../../../api/types.js';
 import { execInPod } from '../../../kube/exec.js';
@@ -81,8 +82,13 @@ export function registerTaskRunExec(parent: Command, io: CliIO): void {
       if (flags.tty && !(stdin.isTTY && (io.stdout as NodeJS.WriteStream).isTTY)) {
         throw new UsageError('-t needs a terminal: stdin and stdout of tkt are not one (leave -t out, or run it in a terminal)');
       }
-      const raw = tty && flags.stdin && typeof stdin.setRawMode === 'function';
-      if (raw) stdin.setRawMode(true);
+      // raw: keys go to the command as typed, and its output (already CR LF from its terminal) is not converted again
+      const raw = tty !== undefined && typeof stdin.setRawMode === 'function';
+      if (raw) {
+        stdin.setRawMode(true);
+        // Node's raw mode keeps output processing (LF -> CR LF): off too, as kubectl does
+        if (stdin === process.stdin) spawnSync('stty', ['-opost'], { stdio: ['inherit', 'ignore', 'ignore'] });
+      }
       try {
         const outcome = await execInPod(client, {
           namespace: ns, pod: podName, container: step.container, command,
