@@ -19,6 +19,7 @@ struct step {
   const char *wait_file, *post_file, *term_path, *meta_dir, *entrypoint, *on_error, *timeout;
   const char *stdout_path, *stderr_path, *results, *step_results, *results_dir, *steps_dir;
   const char *wait_file_content, *when_expressions, *result_from;
+  const char *breakpoint_on_failure, *debug_before_step; /* boolean flags: "true" when given */
   int64_t timeout_ns;
   char **args;
   int nargs;
@@ -33,6 +34,7 @@ static const char **flag_slot(struct step *s, const char *name) {
 #define F(n) {#n, offsetof(struct step, n)}
     F(wait_file), F(post_file), F(entrypoint), F(on_error), F(timeout), F(stdout_path), F(stderr_path),
     F(results), F(step_results), F(results_dir), F(steps_dir), F(wait_file_content), F(when_expressions), F(result_from),
+    F(breakpoint_on_failure), F(debug_before_step),
 #undef F
     {"termination_path", offsetof(struct step, term_path)}, {"step_metadata_dir", offsetof(struct step, meta_dir)},
   };
@@ -42,7 +44,16 @@ static const char **flag_slot(struct step *s, const char *name) {
   return NULL;
 }
 
-/* Parses Go-style flags (-f v, -f=v, --f v; -wait_file_content is boolean) up to "--" or the first non-flag. */
+static int is_bool(const struct step *s, const char **slot) {
+  return slot == &s->wait_file_content || slot == &s->breakpoint_on_failure || slot == &s->debug_before_step;
+}
+
+/* True when a boolean flag was given (and not as =false). */
+static int on(const char *v) {
+  return v && strcmp(v, "false") != 0 && strcmp(v, "0") != 0;
+}
+
+/* Parses Go-style flags (-f v, -f=v, --f v; the boolean ones take no value) up to "--" or the first non-flag. */
 static int parse_flags(int argc, char **argv, struct step *s) {
   int i = 1;
   while (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
@@ -65,7 +76,7 @@ static int parse_flags(int argc, char **argv, struct step *s) {
       return -1;
     }
     if (eq) *slot = eq + 1;
-    else if (slot == &s->wait_file_content) *slot = "true";
+    else if (is_bool(s, slot)) *slot = "true";
     else if (i + 1 < argc) *slot = argv[++i];
     else {
       warnx_("flag needs an argument: -%s", name);
@@ -253,11 +264,58 @@ static void add_artifacts(const struct step *s, struct msg *m) {
   add_artifacts_file(m, TASK_ARTIFACTS_FILE, TYPE_TASK_ARTIFACTS);
 }
 
+/*
+ * Waits until the user ends a breakpoint: `<post file><suffix>` appears (the debug scripts write it), or its
+ * `.err` twin. Answers 1 when it was the `.err` one. A SIGTERM (pod deleted, TaskRun timed out) ends the wait.
+ */
+static int wait_breakpoint(const struct step *s, const char *suffix) {
+  char *f = str_printf("%s%s", s->post_file ? s->post_file : "/tekton/run/out", suffix);
+  g_child = 0; /* a termination signal now exits at once */
+  int st = wait_for(f, 0);
+  free(f);
+  return st == SKIP;
+}
+
+/* The exit code the user chose when ending an onFailure breakpoint (the file's number; 0 when unreadable). */
+static int breakpoint_exit_code(const struct step *s) {
+  char *f = str_printf("%s.breakpointexit", s->post_file ? s->post_file : "/tekton/run/out");
+  size_t len = 0;
+  char *v = read_file(f, &len);
+  int code = v ? atoi(v) : 0;
+  if (!v) warnx_("cannot read %s: the step exits 0", f);
+  free(v);
+  free(f);
+  return code;
+}
+
+/* -debug_before_step: holds the step before it starts; 1 when the user chose fail-continue. */
+static int before_step_breakpoint(const struct step *s) {
+  fputs("debug before step breakpoint has taken effect, waiting for user's decision:\n"
+        "1) continue, use cmd: /tekton/debug/scripts/debug-beforestep-continue\n"
+        "2) fail-continue, use cmd: /tekton/debug/scripts/debug-beforestep-fail-continue\n", stderr);
+  fflush(stderr);
+  return wait_breakpoint(s, ".beforestepexit");
+}
+
+/* -breakpoint_on_failure after a failed command: stays until debug-continue / debug-fail-continue, exits with their code. */
+static int on_failure_breakpoint(const struct step *s) {
+  fputs("debug onFailure breakpoint has taken effect, waiting for user's decision:\n"
+        "1) continue, use cmd: /tekton/debug/scripts/debug-continue\n"
+        "2) fail-continue, use cmd: /tekton/debug/scripts/debug-fail-continue\n", stderr);
+  fflush(stderr);
+  wait_breakpoint(s, ".breakpointexit");
+  return breakpoint_exit_code(s);
+}
+
 /* Records the outcome of the command and returns the helper's exit code. */
 static int finish(const struct step *s, struct msg *m, int code, int timed_out) {
   int ok = code == 0, exit_code = code;
+  /* onFailure breakpoint (Tekton: not after a timeout, a cancel or a signal, and before onError: continue) */
+  int breakpoint = code != 0 && on(s->breakpoint_on_failure) && !timed_out && !g_cancelled && !g_term_sig;
   char v[16];
-  if (g_cancelled) {
+  if (breakpoint) {
+    warnx_("step failed with exit code %d: stopping at the onFailure breakpoint", code);
+  } else if (g_cancelled) {
     warnx_("step cancelled: the TaskRun was cancelled (keep-pod-on-cancel)");
     msg_add(m, "Reason", "Cancelled", 9, TYPE_INTERNAL);
     ok = 0;
@@ -275,7 +333,6 @@ static int finish(const struct step *s, struct msg *m, int code, int timed_out) 
     ok = 1;
     exit_code = 0;
   }
-  write_exit_code(s, code);
   /* with results-from: sidecar-logs the results sidecar reports results, not the termination message */
   int to_message = !s->result_from || strcmp(s->result_from, "sidecar-logs") != 0;
   if (to_message) msg_add_results(m, s->results_dir, s->results, TYPE_TASK_RESULT);
@@ -289,6 +346,9 @@ static int finish(const struct step *s, struct msg *m, int code, int timed_out) 
     ok = 0;
     exit_code = 1;
   }
+  /* at the breakpoint: no post file, no exitCode; the debug scripts write the post file and choose the exit code */
+  if (breakpoint) return on_failure_breakpoint(s);
+  write_exit_code(s, code);
   write_post(s, ok);
   return exit_code;
 }
@@ -309,10 +369,18 @@ int cmd_step(int argc, char **argv) {
   }
   creds_init();
   int need_content = s.wait_file_content && strcmp(s.wait_file_content, "false") != 0;
-  if (s.wait_file && *s.wait_file && wait_for(s.wait_file, need_content) == SKIP) return skip(&s, &m);
+  /* with an onFailure breakpoint a failed earlier step does not skip this one (Tekton: debugging goes on) */
+  if (s.wait_file && *s.wait_file && wait_for(s.wait_file, need_content) == SKIP && !on(s.breakpoint_on_failure)) return skip(&s, &m);
   if (cancel_requested()) return skip(&s, &m);
+  int fail_before = on(s.debug_before_step) && before_step_breakpoint(&s);
   format_time(m.started, sizeof m.started);
   msg_add(&m, "StartedAt", m.started, strlen(m.started), TYPE_INTERNAL);
+  if (fail_before) {
+    warnx_("Skipping execute step script because before step breakpoint fail-continue");
+    write_post(&s, 0);
+    msg_write(&m, s.term_path);
+    return 1;
+  }
   char *err = NULL;
   int allow = when_allows(s.when_expressions, s.steps_dir, &err);
   if (allow == 0) return skip_by_when(&s, &m);

@@ -6,6 +6,7 @@ import type { Container, Pod, Step, TaskRun, TaskSpec, Volume, VolumeMount } fro
 import { stepContainerName } from '../engine/names.js';
 import { mergeStepTemplate } from '../engine/taskrun/step-template.js';
 import type { CredsInput, CredsPlan } from './creds.js';
+import { type DebugPlan, debugFlags, debugPlan, debugPrepareMount, debugScripts, debugStepMounts, debugVolumes } from './debug.js';
 import { credsHomeVolume, credsPlan, withCredArgs } from './creds.js';
 import type { ImageEntrypointLookup } from './image-entrypoints.js';
 import type { LayoutFlags } from './layout.js';
@@ -67,6 +68,8 @@ interface Ctx {
   credsDisabled: boolean;
   /** results-from: sidecar-logs with declared results: the results sidecar is added. */
   resultsSidecar: boolean;
+  /** spec.debug breakpoints (debug.ts). */
+  debug?: DebugPlan;
 }
 
 function makeContext(input: BuildPodInput, workspaces: BoundWorkspace[], creds: CredsPlan): Ctx {
@@ -77,8 +80,9 @@ function makeContext(input: BuildPodInput, workspaces: BoundWorkspace[], creds: 
   const hasScripts = [...stepScripts, ...sidecarScripts].some((s) => s !== undefined);
   const resultsSidecar = usesResultsSidecar(spec, input.config.resultsFrom);
   const waitForSidecars = ((spec.sidecars?.length ?? 0) > 0 || resultsSidecar) && input.config.awaitSidecarReadiness;
+  const debug = debugPlan(input.taskRun);
   return {
-    input, spec, workspaces, isolated: isolatedWorkspaces(spec), stepScripts, sidecarScripts, creds, resultsSidecar,
+    input, spec, workspaces, isolated: isolatedWorkspaces(spec), stepScripts, sidecarScripts, creds, resultsSidecar, ...(debug ? { debug } : {}),
     credsDisabled: input.credentials?.disabled ?? true,
     flags: {
       stepCount: spec.steps.length, hasScripts, waitForSidecars, usesArtifacts: JSON.stringify(spec.steps).includes(`${ARTIFACTS_DIR}/`),
@@ -93,13 +97,14 @@ function buildStep(ctx: Ctx, step: Step, i: number): Container | Failure {
   const when = whenFlags(step, stepContainerName(step.name, i).slice('step-'.length));
   if (!when.ok) return when;
   const tr = ctx.input.taskRun.spec;
-  const extra = [...(ctx.resultsSidecar ? SIDECAR_LOGS_STEP_FLAGS : []), ...when.flags];
+  const extra = [...(ctx.resultsSidecar ? SIDECAR_LOGS_STEP_FLAGS : []), ...when.flags, ...debugFlags(ctx.debug, step.name)];
   let c = withCredArgs(stepContainer(step, cmd.argv, { index: i, waitForSidecars: ctx.flags.waitForSidecars, results: taskResultNames(ctx.spec), when: extra, cancelFile: ctx.flags.cancelFile }), ctx.creds.args);
   const own = mergeResources(step.computeResources, overrideFor(tr.stepSpecs, step.name));
   const resources = nonEmpty(taskLevelResources(own, tr.computeResources, ctx.spec.steps.length));
   if (resources) c.resources = structuredClone(resources);
   c = addMounts(c, workspaceMounts(ctx.workspaces, ctx.isolated, step.workspaces));
   c = addMounts(c, stepInternalMounts(i, ctx.flags));
+  if (ctx.debug) c = addMounts(c, debugStepMounts(i));
   const home = credsHomeVolume(i, ctx.credsDisabled);
   c = addMounts(c, home ? [home.mount, ...ctx.creds.mounts] : ctx.creds.mounts);
   return sortMounts(withTemplateEnv(c, tr.podTemplate?.env));
@@ -120,10 +125,12 @@ function buildSidecars(ctx: Ctx): Container[] {
 
 /** The `prepare` init container: copies the helper, links /tekton/steps, places scripts, creates working dirs. */
 function prepareContainer(ctx: Ctx, stepNames: string[]): Container {
-  const scripts = [...ctx.stepScripts, ...ctx.sidecarScripts].filter((s): s is PlacedScript => s !== undefined);
+  const placed = [...ctx.stepScripts, ...ctx.sidecarScripts].filter((s): s is PlacedScript => s !== undefined);
+  const scripts = [...placed, ...(ctx.debug ? debugScripts(ctx.debug, ctx.spec.steps.length) : [])];
   const workdirs = [...new Set(ctx.spec.steps.map((s) => workingDirOf(s.workingDir)).filter((w) => w.create).map((w) => w.dir ?? ''))];
   const mounts: VolumeMount[] = [{ name: VOL.bin, mountPath: '/tekton/bin' }, { name: VOL.steps, mountPath: '/tekton/steps' }];
-  if (scripts.length > 0) mounts.push({ name: VOL.scripts, mountPath: SCRIPTS_DIR });
+  if (placed.length > 0) mounts.push({ name: VOL.scripts, mountPath: SCRIPTS_DIR });
+  if (ctx.debug) mounts.push(debugPrepareMount());
   if (workdirs.length > 0) mounts.push(implicitMounts()[0] as VolumeMount, ...workspaceMounts(ctx.workspaces, new Set(), []));
   return sortMounts({
     name: 'prepare',
@@ -167,7 +174,7 @@ export function buildPod(input: BuildPodInput): BuildPodResult {
       ...podLevelSpec(tr),
       initContainers: [prepareContainer(ctx, steps.map((c) => c.name))],
       containers: [...steps, ...buildSidecars(ctx)],
-      volumes: [...internalVolumes(ctx.flags), ...credsVolumes(ctx), ...mergeVolumes(ws.workspaces.map((w) => w.volume), ctx.spec.volumes, tr.spec.podTemplate?.volumes)],
+      volumes: [...internalVolumes(ctx.flags), ...(ctx.debug ? debugVolumes() : []), ...credsVolumes(ctx), ...mergeVolumes(ws.workspaces.map((w) => w.volume), ctx.spec.volumes, tr.spec.podTemplate?.volumes)],
     },
   };
   return { ok: true, pod };

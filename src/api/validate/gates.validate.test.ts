@@ -9,12 +9,19 @@ const errorsOf = (obj: object, level: 'stable' | 'beta' | 'alpha', more = {}) =>
 describe('feature gates at admission (enable-api-fields and per-feature flags)', () => {
   it('alpha fields need alpha, with Tekton\'s message', () => {
     const tr = taskRun({ debug: { breakpoints: { onFailure: 'enabled' } }, taskSpec: { steps } });
-    const unsupported = { path: 'spec.debug', message: expect.stringMatching(/^not supported by tektite yet: debug breakpoints/) };
-    expect(errorsOf(tr, 'beta')).toEqual([unsupported, { path: 'spec.debug', message: 'debug requires "enable-api-fields" feature gate to be "alpha" but it is "beta"' }]);
-    expect(errorsOf(tr, 'alpha')).toEqual([unsupported]);
+    expect(errorsOf(tr, 'beta')).toEqual([{ path: 'spec.debug', message: 'debug requires "enable-api-fields" feature gate to be "alpha" but it is "beta"' }]);
+    expect(errorsOf(tr, 'alpha')).toEqual([]);
     const nested = pipeline([{ name: 'child', pipelineRef: { name: 'other' } }]);
     expect(errorsOf(nested, 'beta')).toEqual([{ path: 'spec.tasks[0].pipelineRef', message: 'pipelineRef requires "enable-api-fields" feature gate to be "alpha" but it is "beta"' }]);
     expect(errorsOf(nested, 'alpha')).toEqual([]);
+  });
+
+  it('debug breakpoints as Tekton validates them: onFailure must be enabled (also with beforeSteps), beforeSteps unique', () => {
+    const bp = (breakpoints: object) => errorsOf(taskRun({ debug: { breakpoints }, taskSpec: { steps } }), 'alpha');
+    expect(bp({ onFailure: 'enabled', beforeSteps: ['a'] })).toEqual([]);
+    expect(bp({ beforeSteps: ['a'] })).toEqual([{ path: 'spec.debug.breakpoints.onFailure', message: expect.stringMatching(/^invalid value: onFailure breakpoint is empty, it is only allowed to be set as enabled/) }]);
+    expect(bp({ onFailure: 'yes' })).toEqual([{ path: 'spec.debug.breakpoints.onFailure', message: 'invalid value: yes is not a valid onFailure breakpoint value, onFailure breakpoint is only allowed to be set as enabled' }]);
+    expect(bp({ onFailure: 'enabled', beforeSteps: ['a', 'a'] })).toEqual([{ path: 'spec.debug.breakpoints.beforeSteps[1]', message: 'before step must be unique, the same step: a is defined multiple times' }]);
   });
 
   it('beta fields need beta or alpha', () => {

@@ -19,7 +19,7 @@ export function validateTaskRunSpec(errs: FieldErrors, spec: TaskRunSpec): void 
   if (spec.taskRef && spec.taskSpec) errs.add('spec.taskSpec', 'a TaskRun sets both taskRef and taskSpec; use exactly one');
   if (spec.taskRef && !spec.taskRef.name && !spec.taskRef.resolver) errs.add('spec.taskRef.name', 'taskRef needs a name (or a resolver with params)');
   if (spec.taskSpec) validateTaskSpec(errs, spec.taskSpec, 'spec.taskSpec', {});
-  if (spec.debug !== undefined) errs.add('spec.debug', 'not supported by tektite yet: debug breakpoints (onFailure, beforeSteps) are not implemented; remove spec.debug');
+  validateDebug(errs, spec.debug);
   validateParams(errs, spec.params, 'spec.params');
   if (spec.timeout !== undefined) addTimeoutProblem(errs, 'spec.timeout', spec.timeout);
   if (spec.retries !== undefined && spec.retries < 0) errs.add('spec.retries', `retries must be 0 or more, not ${spec.retries}`);
@@ -28,6 +28,23 @@ export function validateTaskRunSpec(errs: FieldErrors, spec: TaskRunSpec): void 
   checkUnique(errs, spec.sidecarSpecs, 'spec.sidecarSpecs', 'name', (s) => s.name, 'sidecarSpecs name');
   if (spec.statusMessage !== undefined && spec.status === undefined) errs.add('spec.statusMessage', 'statusMessage is only meaningful with status; set status or remove statusMessage');
   validateComputeResources(errs, spec, 'spec');
+}
+
+/** Tekton's validateDebug: breakpoints need `onFailure: enabled` (also with beforeSteps), and unique beforeSteps. */
+function validateDebug(errs: FieldErrors, debug: unknown): void {
+  const bp = (debug as { breakpoints?: { onFailure?: string; beforeSteps?: string[] } } | undefined)?.breakpoints;
+  if (!bp) return;
+  const at = 'spec.debug.breakpoints';
+  if (!bp.onFailure) {
+    errs.add(`${at}.onFailure`, 'invalid value: onFailure breakpoint is empty, it is only allowed to be set as enabled (Tekton requires onFailure: enabled whenever breakpoints are set, also with beforeSteps)');
+  } else if (bp.onFailure !== 'enabled') {
+    errs.add(`${at}.onFailure`, `invalid value: ${bp.onFailure} is not a valid onFailure breakpoint value, onFailure breakpoint is only allowed to be set as enabled`);
+  }
+  const seen = new Set<string>();
+  for (const [i, step] of (bp.beforeSteps ?? []).entries()) {
+    if (seen.has(step)) errs.add(`${at}.beforeSteps[${i}]`, `before step must be unique, the same step: ${step} is defined multiple times`);
+    seen.add(step);
+  }
 }
 
 /** Tekton's validateTaskRunComputeResources: task-level computeResources exclude stepSpecs[].computeResources. */
