@@ -273,6 +273,9 @@ static int wait_breakpoint(const struct step *s, const char *suffix) {
   g_child = 0; /* a termination signal now exits at once */
   int st = wait_for(f, 0);
   free(f);
+  /* the debug script that wrote the file is still running in this container, which ends with this process: give it
+   * a moment to finish (Tekton's helper polls once a second) */
+  usleep(300 * 1000);
   return st == SKIP;
 }
 

@@ -52,7 +52,8 @@ export function debugPrepareMount(): VolumeMount {
 
 /**
  * One script: finds its step's number (the only entry of /tekton/debug/info in a step container), checks it, then
- * writes the files the waiting helper looks for under /tekton/run/<n>.
+ * writes the files the waiting helper looks for under /tekton/run/<n>, the one it waits for last (the step may end
+ * at once, and the container's processes with it).
  */
 function script(stepCount: number, what: string, writes: string[]): string {
   return `${DEFAULT_PREAMBLE}# ${what}
@@ -62,8 +63,8 @@ if [ -z "$step" ] || [ "$step" -ge "$steps" ]; then
   echo "no step of this TaskRun waits here (step \${step:-?}), breakpoint exiting !"
   exit 0
 fi
-${writes.map((w) => `${w}\n`).join('')}echo "Executing step $step..."
-`;
+echo "Executing step $step..."
+${writes.map((w) => `${w}\n`).join('')}`;
 }
 
 /** The scripts `prepare` places under /tekton/debug/scripts (only those of the breakpoints in use). */

@@ -75,10 +75,7 @@ export const RULES: Rule[] = [
   // ---- TaskRun ----
   h(/^TaskRun:spec(\.params(\[\]\.(name|value))?)?$/, `${E}taskrun/resolve.test.ts`),
   h(/^TaskRun:spec\.(computeResources(\.\*\*)?|stepSpecs.*|sidecarSpecs.*)$/, 'src/pod/resources.test.ts'),
-  {
-    re: /^TaskRun:spec\.debug(\..*)?$/, how: 'rejected', by: 'debug breakpoints are not implemented',
-    sample: { obj: obj('tekton.dev/v1', 'TaskRun', { taskSpec: { steps }, debug: { breakpoints: { onFailure: 'enabled' } } }), path: 'spec.debug', message: 'not supported by tektite yet' },
-  },
+  h(/^TaskRun:spec\.debug(\.breakpoints(\.(onFailure|beforeSteps))?)?$/, `${T}debug-breakpoints.test.ts`),
   h(/^TaskRun:spec\.(managedBy|status|statusMessage)$/, `${E}taskrun/decide.test.ts`),
   h(/^TaskRun:spec\.(retries|timeout)$/, `${T}taskrun-failures.test.ts`),
   h(/^TaskRun:spec\.serviceAccountName$/, 'test/catalog/creds.test.ts'),
