@@ -72,7 +72,7 @@ export function streamRequest(ctx: ServerContext, route: ResourceRoute, q: URLSe
   if (kind === 'exec' && req.command.length === 0) throw badRequest('you must specify at least one command for the container');
   if (req.tty && req.stderr) req.stderr = false; // a terminal has one output stream, as in Kubernetes
   const phase = (pod.status as { phase?: string } | undefined)?.phase;
-  if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot ${kind} into a container in a completed pod; current phase is ${phase}`);
+  if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`${kind === 'exec' ? 'cannot exec into' : 'cannot attach'} a container in a completed pod; current phase is ${phase}`);
   return req;
 }
 

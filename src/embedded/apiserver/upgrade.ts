@@ -11,7 +11,7 @@ import type { StreamRegistry } from './handlers.js';
 import { bridge, startSession, streamRequest } from './podexec.js';
 import { route } from './route.js';
 import { authorized, unauthorized } from './server.js';
-import { acceptSpdy, isSpdy } from './spdy.js';
+import { acceptSpdy, isSpdy, SPDY_PROTOCOLS, spdyProtocol } from './spdy.js';
 import { acceptWebSocket, isWebSocket, WS_PROTOCOLS, wsProtocol } from './ws-channel.js';
 
 function reject(socket: Duplex, status: Status): void {
@@ -34,6 +34,7 @@ export function upgradeHandler(ctx: ServerContext, token: string, streams: Strea
       const ws = isWebSocket(req);
       if (!ws && !isSpdy(req)) throw badRequest(`unsupported upgrade "${req.headers.upgrade ?? ''}": use websocket or SPDY/3.1`);
       if (ws && !wsProtocol(req)) throw badRequest(`none of the offered sub-protocols is served: this server speaks ${WS_PROTOCOLS.join(', ')}`);
+      if (!ws && !spdyProtocol(req)) throw badRequest(`none of the offered stream protocols (X-Stream-Protocol-Version) is served: this server speaks ${SPDY_PROTOCOLS.join(', ')}`);
       const sreq = streamRequest(ctx, r, url.searchParams);
       const session = startSession(ctx, sreq);
       let drop: () => void = () => undefined;
