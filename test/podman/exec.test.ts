@@ -38,9 +38,10 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  // podman serialises its commands on a lock shared with every other podman user of the machine: allow for waiting
   await world?.stop();
   if (!skipReason) removeImages(IMAGE);
-});
+}, 180_000);
 
 describe('kubectl exec and attach with the podman runtime', () => {
   const w = (ctx: { skip: () => void }): Embedded => {
