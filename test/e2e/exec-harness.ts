@@ -113,6 +113,6 @@ export function talkerPod(name: string, image: string): Pod {
 /** The status lines that describe a process's privileges, for comparing two processes. */
 export const PRIVILEGE_LINES = 'grep -E "^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp|Uid|Gid|Groups):"';
 
-/** Prints the privilege lines of the exec'd shell, a separator, and those of the container's `sleep`. */
+/** Prints the privilege lines of the exec'd shell, a separator, and those of the container's own `sleep 600`. */
 export const COMPARE_PRIVILEGES = `${PRIVILEGE_LINES} /proc/self/status; echo ===; for p in /proc/[0-9]*; do ` +
-  `if grep -q '^sleep' $p/cmdline 2>/dev/null; then ${PRIVILEGE_LINES} $p/status; break; fi; done`;
+  `if [ "$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)" = "sleep 600 " ]; then ${PRIVILEGE_LINES} $p/status; break; fi; done`;

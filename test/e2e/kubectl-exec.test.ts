@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod, TaskRun } from '../../src/api/types.js';
 import { startEmbedded, type Embedded } from '../../src/embedded/main.js';
 import { applyYaml, ensureHelper, NS, POD, waitFor, waitForRun } from '../integration/helpers.js';
-import { COMPARE_PRIVILEGES, kubectl, kubectlLine, onTerminal, sleeperPod, talkerPod, tkt, tktLine, waitRunning, works } from './exec-harness.js';
+import { COMPARE_PRIVILEGES, kubectl, kubectlLine, onTerminal, runProgram, sleeperPod, talkerPod, tkt, tktLine, waitRunning, works } from './exec-harness.js';
 
 const hasKubectl = works('kubectl', ['version', '--client']);
 const hasBwrap = works('bwrap', ['--ro-bind', '/', '/', 'true']);
@@ -62,9 +62,19 @@ describe.skipIf(skipReason !== '')('kubectl exec into a host-runtime container',
     expect(rows[19999]).toBe('row 19999');
   }, 60_000);
 
+  it('a slow reader gets everything; a background process holding the output does not hold the exec', async () => {
+    const slow = await runProgram(['sh', '-c', `${kubectlLine(w(), ['exec', 'sleeper', '--', 'head', '-c', '20000000', '/dev/zero'])} | (sleep 3; wc -c)`]);
+    expect(slow.stdout.trim()).toBe('20000000');
+    const bg = await kubectl(w(), ['exec', 'sleeper', '--', 'sh', '-c', 'sleep 601 & echo started']);
+    expect(bg).toMatchObject({ code: 0, stdout: 'started\n' });
+    // what the command left running stays in the container, as in Kubernetes
+    const left = await kubectl(w(), ['exec', 'sleeper', '--', 'sh', '-c', 'cat /proc/[0-9]*/cmdline | tr "\\0" " " | grep -o "sleep 601" | head -n 1']);
+    expect(left.stdout).toBe('sleep 601\n');
+  }, 60_000);
+
   it('runs in the container: its files, processes and hostname', async () => {
-    const r = await kubectl(w(), ['exec', 'sleeper', '--', 'sh', '-c', 'hostname; cat /tmp/marker; grep -l "^sleep" /proc/[0-9]*/cmdline | wc -l; test -e /work && echo host-visible; true']);
-    expect(r.stdout.split('\n').slice(0, 3)).toEqual(['sleeper', 'marker', '1']);
+    const r = await kubectl(w(), ['exec', 'sleeper', '--', 'sh', '-c', 'hostname; cat /tmp/marker; grep -q "^sleep" /proc/1/cmdline /proc/2/cmdline && echo sees-the-step; test -e /work && echo host-visible; true']);
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual(['sleeper', 'marker', 'sees-the-step']);
     expect(r.stdout).not.toContain('host-visible');
   }, 60_000);
 

@@ -102,7 +102,10 @@ export function exitStatus(req: StreamRequest, code: number): unknown {
 
 /** The sending side of a multiplexed connection. */
 export interface ChannelSink {
-  send(channel: number, data: Buffer): void;
+  /** Sends; false when the connection holds much unsent data (the caller waits for `whenDrained`). */
+  send(channel: number, data: Buffer): boolean;
+  /** Calls `cb` once the unsent data has gone down (at once when there is little). */
+  whenDrained(cb: () => void): void;
   /** Ends the connection after everything sent. */
   close(): void;
 }
@@ -137,7 +140,12 @@ export function bridge(req: StreamRequest, session: StreamSession, sink: Channel
     if (!stream) return;
     outputs.push(new Promise((resolve) => {
       stream.on('data', (b: Buffer | string) => {
-        if (wanted && !finished) sink.send(channel, Buffer.isBuffer(b) ? b : Buffer.from(b));
+        if (!wanted || finished) return;
+        // a slow client slows the command down instead of filling this process's memory
+        if (!sink.send(channel, Buffer.isBuffer(b) ? b : Buffer.from(b))) {
+          stream.pause();
+          sink.whenDrained(() => stream.resume());
+        }
       });
       stream.on('end', () => resolve());
       stream.on('close', () => resolve());

@@ -141,8 +141,15 @@ class SpdyConnection {
     return {
       send: (channel, data) => {
         const id = this.streams.get(channel);
-        if (id === undefined) this.pending.set(channel, [...(this.pending.get(channel) ?? []), data]);
-        else this.sendData(id, data);
+        if (id === undefined) {
+          this.pending.set(channel, [...(this.pending.get(channel) ?? []), data]);
+          return true;
+        }
+        return this.sendData(id, data);
+      },
+      whenDrained: (cb) => {
+        if (this.socket.writableNeedDrain && !this.socket.destroyed) this.socket.once('drain', cb);
+        else cb();
       },
       close: () => {
         this.closing = true;
@@ -152,12 +159,16 @@ class SpdyConnection {
     };
   }
 
-  private sendData(id: number, data: Buffer): void {
-    for (let off = 0; off < data.length; off += MAX_DATA) this.write(dataFrame(id, 0, data.subarray(off, off + MAX_DATA)));
+  /** Sends data frames; false when the socket asks the writer to wait for 'drain'. */
+  private sendData(id: number, data: Buffer): boolean {
+    let ok = true;
+    for (let off = 0; off < data.length; off += MAX_DATA) ok = this.write(dataFrame(id, 0, data.subarray(off, off + MAX_DATA)));
+    return ok;
   }
 
-  private write(frame: Buffer): void {
-    if (!this.ended && !this.socket.destroyed) this.socket.write(frame);
+  private write(frame: Buffer): boolean {
+    if (this.ended || this.socket.destroyed) return true;
+    return this.socket.write(frame);
   }
 
   private finishWhenReady(): void {

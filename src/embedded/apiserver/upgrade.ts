@@ -37,9 +37,13 @@ export function upgradeHandler(ctx: ServerContext, token: string, streams: Strea
       if (!ws && !spdyProtocol(req)) throw badRequest(`none of the offered stream protocols (X-Stream-Protocol-Version) is served: this server speaks ${SPDY_PROTOCOLS.join(', ')}`);
       const sreq = streamRequest(ctx, r, url.searchParams);
       const session = startSession(ctx, sreq);
+      let ended = false;
+      void session.exited.then(() => { ended = true; });
       let drop: () => void = () => undefined;
+      // a command still running when its client goes away is stopped; what it left running in the background after
+      // it ended stays, as in a container
       const stop = (): void => {
-        session.kill();
+        if (!ended) session.kill();
         drop();
       };
       streams.add(stop);
@@ -49,7 +53,7 @@ export function upgradeHandler(ctx: ServerContext, token: string, streams: Strea
       const accept = ws ? acceptWebSocket : acceptSpdy;
       drop = accept(req, socket, head, (sink) => bridge(sreq, session, sink), gone);
       socket.on('close', () => {
-        session.kill();
+        if (!ended) session.kill();
         gone();
       });
     } catch (err) {

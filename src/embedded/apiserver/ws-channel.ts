@@ -12,6 +12,9 @@ import type { ChannelInput, ChannelSink } from './podexec.js';
 /** Sub-protocols served, preferred first. */
 export const WS_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 const CLOSE_SIGNAL = 255;
+/** Unsent bytes above which a sender is asked to wait, and below which it may go on. */
+const HIGH_WATER = 1 << 20;
+const LOW_WATER = 1 << 18;
 
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => WS_PROTOCOLS.find((p) => offered.has(p)) ?? false });
 
@@ -40,9 +43,26 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buff
   wss.handleUpgrade(req, socket, head, (conn) => {
     ws = conn;
     const v5 = conn.protocol === 'v5.channel.k8s.io';
+    let pending = 0;
+    let waiting: Array<() => void> = [];
+    const drained = (): void => {
+      const cbs = waiting;
+      waiting = [];
+      for (const cb of cbs) cb();
+    };
     input = connect({
       send: (channel, data) => {
-        if (conn.readyState === conn.OPEN) conn.send(Buffer.concat([Buffer.from([channel]), data]), { binary: true });
+        if (conn.readyState !== conn.OPEN) return true;
+        pending += data.length + 1;
+        conn.send(Buffer.concat([Buffer.from([channel]), data]), { binary: true }, () => {
+          pending -= data.length + 1;
+          if (pending < LOW_WATER) drained();
+        });
+        return pending < HIGH_WATER;
+      },
+      whenDrained: (cb) => {
+        if (pending < LOW_WATER || conn.readyState !== conn.OPEN) cb();
+        else waiting.push(cb);
       },
       close: () => conn.close(1000),
     });
@@ -56,6 +76,7 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buff
       input?.data(channel, msg.subarray(1));
     });
     conn.on('close', () => {
+      drained();
       input?.gone();
       onGone();
     });

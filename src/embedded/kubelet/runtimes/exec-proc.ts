@@ -13,6 +13,7 @@ import { exitCodeOf, signalGroup } from './proc.js';
 
 /** How long output may keep flowing after the command exited (descendants holding the pipes open). */
 const DRAIN_MS = 2000;
+const DRAIN_TICK_MS = 250;
 
 /** File descriptor of the resize lines in the child (`nsexec -resize_fd 3`). */
 export const RESIZE_FD = 3;
@@ -62,9 +63,14 @@ export function spawnSession(argv: string[], opts: { env: NodeJS.ProcessEnv; std
     stderr?.end();
     drained();
   };
-  child.stdout?.on('data', (b: Buffer) => stdout.write(b));
+  // pipe() passes backpressure on: a slow client pauses the command's output instead of filling memory
+  let lastData = Date.now();
+  const seen = (): void => { lastData = Date.now(); };
+  child.stdout?.on('data', seen);
+  child.stderr?.on('data', seen);
+  child.stdout?.pipe(stdout, { end: false });
   child.stdout?.on('close', ended);
-  child.stderr?.on('data', (b: Buffer) => (stderr ?? stdout).write(b));
+  child.stderr?.pipe(stderr ?? stdout, { end: false });
   child.stderr?.on('close', ended);
   const resize = child.stdio[RESIZE_FD] as Writable | null | undefined;
   resize?.on('error', () => undefined);
@@ -76,13 +82,18 @@ export function spawnSession(argv: string[], opts: { env: NodeJS.ProcessEnv; std
       resolve(127);
     });
     child.on('exit', (code, sig) => {
-      // output still in the pipes is delivered; a descendant that keeps them open holds the end at most DRAIN_MS
-      const t = setTimeout(() => {
+      // output still in the pipes is delivered; a descendant that keeps them open holds the end at most DRAIN_MS of
+      // silence (time the client makes us wait does not count: the pipes are paused then)
+      let quiet = 0;
+      const t = setInterval(() => {
+        const paused = stdout.writableNeedDrain || (stderr?.writableNeedDrain ?? false);
+        quiet = paused || Date.now() - lastData < DRAIN_TICK_MS ? 0 : quiet + DRAIN_TICK_MS;
+        if (quiet < DRAIN_MS) return;
         child.stdout?.destroy();
         child.stderr?.destroy();
-      }, DRAIN_MS);
+      }, DRAIN_TICK_MS);
       drained = () => {
-        clearTimeout(t);
+        clearInterval(t);
         resolve(exitCodeOf(code, sig));
       };
       if (open === 0) drained();
