@@ -10,7 +10,7 @@ import type { KindRef } from '../../kube/client.js';
 import { CliContext, type CliIO } from '../context.js';
 import { KIND } from '../kinds.js';
 
-const NAMED_SUBCOMMANDS = new Set(['describe', 'desc', 'logs', 'cancel', 'delete', 'rm', 'rerun', 'export', 'start']);
+const NAMED_SUBCOMMANDS = new Set(['describe', 'desc', 'logs', 'cancel', 'delete', 'rm', 'rerun', 'export', 'start', 'exec']);
 const KIND_OF: Record<string, KindRef> = {
   pipelinerun: KIND.PipelineRun, taskrun: KIND.TaskRun, pipeline: KIND.Pipeline, task: KIND.Task, eventlistener: KIND.EventListener,
   triggertemplate: KIND.TriggerTemplate, triggerbinding: KIND.TriggerBinding, clustertriggerbinding: KIND.ClusterTriggerBinding,
