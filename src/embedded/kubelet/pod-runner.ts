@@ -243,7 +243,12 @@ export class PodRunner {
 
   private async finish(): Promise<void> {
     await this.refreshing;
-    if (this.stopping === 'shutdown') return;
+    if (this.stopping === 'shutdown') {
+      // the pod dir stays (a restart on this data dir reports the pod NodeRestarted), but nothing of the pod keeps
+      // running after the kubelet: the host runtime's network holder and pasta, an engine's containers
+      await this.deps.runtime.cleanupPod(this.id);
+      return;
+    }
     for (const r of [...this.model.init, ...this.model.main]) {
       if (!r.state.terminated) void this.deps.logs.finish(this.id.namespace, this.id.name, r.name);
     }
