@@ -42,8 +42,23 @@ export function crdFor(info: KindInfo): Record<string, unknown> {
       },
       scope: info.namespaced ? 'Namespaced' : 'Cluster',
       versions,
+      ...(webhookConverted(info) ? { conversion: CONVERSION } : {}),
     },
   };
+}
+
+/**
+ * Tekton's kinds served as v1 and v1beta1 convert through `tkt webhook` (/convert, the same module the embedded
+ * API server uses), whose certificate the webhook writes into `caBundle` (src/cluster/webhook/certs.ts).
+ */
+const CONVERSION = {
+  strategy: 'Webhook',
+  webhook: { conversionReviewVersions: ['v1'], clientConfig: { service: { name: 'tektite-webhook', namespace: 'tektite-pipelines', path: '/convert', port: 443 } } },
+};
+
+function webhookConverted(info: KindInfo): boolean {
+  const versions = servedVersions(info);
+  return info.group === 'tekton.dev' && versions.includes('v1') && versions.includes('v1beta1');
 }
 
 /**

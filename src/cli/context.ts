@@ -3,7 +3,7 @@
  * built Kubernetes client. Tests build a CliIO with captured streams and a fixed clock; the real one wraps
  * `process`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { KubeClient, loadKubeConfig } from '../kube/client.js';
@@ -63,6 +63,23 @@ export function processIO(): CliIO {
   };
 }
 
+/** Whether a live process holds the data dir's lock (`tkt.lock` holds its pid; removed when tkt up stops). */
+function tktUpRunning(dataDir: string): boolean {
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(join(dataDir, 'tkt.lock'), 'utf8'), 10);
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** The per-invocation context handed to command actions. */
 export class CliContext {
   readonly io: CliIO;
@@ -107,7 +124,13 @@ export class CliContext {
     if (home && existsSync(join(home, '.kube', 'config'))) return join(home, '.kube', 'config');
     if (this.io.env.KUBERNETES_SERVICE_HOST) return undefined;
     const local = join(this.io.cwd, '.tkt', 'kubeconfig');
-    if (existsSync(local)) return local;
+    if (existsSync(local)) {
+      if (tktUpRunning(join(this.io.cwd, '.tkt'))) return local;
+      throw new InfraError(
+        'no cluster configured, and the tkt up of ./.tkt is not running (no live process holds ./.tkt/tkt.lock): ' +
+          'start it again with `npx tkt up` (it finds its objects again), or point --kubeconfig/$KUBECONFIG at a cluster.',
+      );
+    }
     throw new InfraError(
       'no cluster configured: no --kubeconfig, no $KUBECONFIG, no ~/.kube/config and no ./.tkt/kubeconfig. ' +
         'Start an embedded cluster with `npx tkt up` (in this directory, or export the KUBECONFIG it prints), ' +

@@ -31,6 +31,8 @@ export interface EmbeddedStartOptions {
   /** Cap of one container's stored log in bytes. */
   maxLogBytes?: number;
   logRetentionMs?: number;
+  admission?: boolean;
+  webhookServices?: Record<string, string>;
   /** `tkt up --el-address/--el-port/--el-port-range`. */
   eventListenerAddresses?: { host?: string; ports?: Record<string, number>; portRange?: { from: number; to: number } };
   /** EventListener sinks: `--interceptor-timeout` and `--github-api-url`. */
@@ -54,6 +56,18 @@ export function parseLogRetention(text: string | undefined): number | undefined 
   const ms = days ? Number(days[1]) * 86_400_000 : parseGoDuration(text.trim());
   if (ms === undefined || !Number.isFinite(ms) || ms < 1000) throw new UsageError(`invalid --log-retention "${text}": expected a duration of at least 1s, like 7d, 168h or 30m`);
   return ms;
+}
+
+/** Parses `--webhook-service NAMESPACE/NAME=URL` (repeatable). */
+export function parseWebhookServices(args: string[] | undefined): Record<string, string> | undefined {
+  if (!args || args.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const a of args) {
+    const m = /^([a-z0-9-]+)\/([a-z0-9-]+)=(https:\/\/\S+)$/.exec(a);
+    if (!m) throw new UsageError(`invalid --webhook-service "${a}": expected NAMESPACE/NAME=https://HOST:PORT, e.g. tektite-pipelines/tektite-webhook=https://127.0.0.1:8443`);
+    out[`${m[1]}/${m[2]}`] = m[3] as string;
+  }
+  return out;
 }
 
 /** Parses `--host-port PORT` (repeatable). */

@@ -9,3 +9,4 @@ export { listenHealth, listenMetrics, type Endpoint, type HealthState } from './
 export { configFromConfigMaps, readConfigMaps } from './config-maps.js';
 export { CONTROLLER_PERMISSIONS, EVENTLISTENER_PERMISSIONS, EVENTLISTENER_CLUSTER_PERMISSIONS, permissionSet, type Permission } from './permissions.js';
 export { startWebhook, webhookCert, webhookHosts, type WebhookServer } from './webhook/server.js';
+export { syncWebhookCerts } from './webhook/certs.js';

@@ -50,6 +50,10 @@ export interface EmbeddedOptions {
   maxLogBytes?: number;
   /** Logs of finished pods older than this are removed (`--log-retention`); by default they go with their runs. */
   logRetentionMs?: number;
+  /** false: no built-in Tekton validation and defaults (`--no-admission`); registered webhooks still run. */
+  admission?: boolean;
+  /** Admission webhooks' Services (`--webhook-service NS/NAME=URL`). */
+  webhookServices?: Record<string, string>;
   /** EventListener sinks: bind address, fixed ports, port range (`tkt up --el-address/--el-port/--el-port-range`). */
   eventListenerAddresses?: { host?: string; ports?: Record<string, number>; portRange?: { from: number; to: number } };
   /** EventListener sinks: `--interceptor-timeout` and `--github-api-url`. */
@@ -131,8 +135,12 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
     ...(opts.memory ? {} : { dataDir }), port: opts.port ?? 0, logs, token: persistentToken(dataDir),
     // Pod Security admission: baseline by default (namespace labels can change it); --allow-privileged lifts it
     podSecurity: opts.allowPrivileged ? 'privileged' : 'baseline',
-    admission: admission(config),
-    defaults: (o: KubeObject) => applyDefaults(o, { timeoutMinutes: config.defaultTimeoutMinutes, serviceAccount: config.defaultServiceAccount }),
+    // --no-admission: Tekton's validation and defaults are left to registered webhooks (`tkt webhook`), as on a cluster
+    ...(opts.admission === false ? {} : {
+      admission: admission(config),
+      defaults: (o: KubeObject) => applyDefaults(o, { timeoutMinutes: config.defaultTimeoutMinutes, serviceAccount: config.defaultServiceAccount }),
+    }),
+    ...(opts.webhookServices ? { webhookServices: opts.webhookServices } : {}),
   });
   cleanups.push(() => api.close());
   const kubeconfigPath = join(dataDir, 'kubeconfig');

@@ -4,7 +4,7 @@
  * Three implementations: in-memory (tests), direct API calls, and watch-backed caches with a live fallback.
  */
 import { REF } from '../api/registry.js';
-import type { KubeObject, LabelSelector } from '../api/types.js';
+import type { KubeObject } from '../api/types.js';
 import { Informer } from '../controller/runtime/informer.js';
 import type { KindRef, KubeClient } from '../kube/client.js';
 
@@ -94,18 +94,4 @@ export function cachedLookup(client: KubeClient, kinds: readonly LookupKind[] = 
   };
 }
 
-/** apimachinery label selector matching (matchLabels and matchExpressions: In, NotIn, Exists, DoesNotExist). */
-export function matchesSelector(labels: Record<string, string> | undefined, sel: LabelSelector | undefined): boolean {
-  if (!sel) return true;
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of sel.matchExpressions ?? []) {
-    const has = Object.hasOwn(l, e.key);
-    const inValues = has && (e.values ?? []).includes(l[e.key] as string);
-    if (e.operator === 'In' && !inValues) return false;
-    if (e.operator === 'NotIn' && inValues) return false;
-    if (e.operator === 'Exists' && !has) return false;
-    if (e.operator === 'DoesNotExist' && has) return false;
-  }
-  return true;
-}
+export { matchesSelector } from '../api/label-selector.js';

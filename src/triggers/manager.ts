@@ -49,6 +49,14 @@ export function servedStatus(el: EventListener, url: string, now: Date): NonNull
   };
 }
 
+/**
+ * True when a cluster controller serves the EventListener (its status names the `el-<name>` Service's cluster
+ * address): the in-process manager then leaves it alone, so the two can never fight over its status.
+ */
+export function servedByCluster(el: EventListener): boolean {
+  return /^https?:\/\/[^/:]+\.svc(\.cluster\.local)?(:\d+)?\/?$/.test(el.status?.address?.url ?? '');
+}
+
 function statusCurrent(el: EventListener, url: string): boolean {
   const s = el.status;
   if (s?.address?.url !== url) return false;
@@ -65,6 +73,8 @@ class SinkSet {
   private readonly sinks = new Map<string, RunningSink & { port: number; source: PortSource }>();
   private readonly memory: PortMemory;
   private readonly queues = new Map<string, Promise<void>>();
+  /** EventListeners left to a cluster controller (said once each). */
+  private readonly yielded = new Set<string>();
   private closing = false;
 
   constructor(
@@ -86,8 +96,19 @@ class SinkSet {
       if (this.closing) return;
       const key = keyOf(el);
       const cur = this.latest(key) ?? el;
-      const want = fixedPort(cur, this.opts);
       let sink = this.sinks.get(key);
+      if (servedByCluster(cur)) {
+        // owned by a cluster controller (`tkt controller` with its el-<name> Deployment): never a second status writer
+        if (sink) {
+          this.sinks.delete(key);
+          await sink.close();
+        }
+        if (!this.yielded.has(key)) this.opts.onError?.(new Error(`EventListener ${key} is served by a cluster controller (status.address.url ${cur.status?.address?.url ?? ''}): not serving it in this process`), key);
+        this.yielded.add(key);
+        return;
+      }
+      this.yielded.delete(key);
+      const want = fixedPort(cur, this.opts);
       if (sink && want && sink.port !== want.port) {
         this.sinks.delete(key);
         await sink.close();

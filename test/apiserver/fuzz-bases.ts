@@ -39,8 +39,11 @@ export const BASES: Record<string, Record<string, unknown>> = {
   ClusterRole: { rules },
   RoleBinding: { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' }, subjects },
   ClusterRoleBinding: { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'r' }, subjects },
-  MutatingWebhookConfiguration: { webhooks: [{ name: 'w.example.com', clientConfig: { url: 'https://w.example.com/mutate' }, rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }], sideEffects: 'None', admissionReviewVersions: ['v1'] }] },
-  ValidatingWebhookConfiguration: { webhooks: [{ name: 'w.example.com', clientConfig: { url: 'https://w.example.com/validate' }, rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }], sideEffects: 'None', admissionReviewVersions: ['v1'] }] },
+  MutatingWebhookConfiguration: { webhooks: [{ name: 'w.example.com', clientConfig: { url: 'https://w.example.com/mutate' }, rules: [{ apiGroups: ['fuzz.example.com'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }], sideEffects: 'None', admissionReviewVersions: ['v1'] }] },
+  ValidatingWebhookConfiguration: { webhooks: [{ name: 'w.example.com', clientConfig: { url: 'https://w.example.com/validate' }, rules: [{ apiGroups: ['fuzz.example.com'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }], sideEffects: 'None', admissionReviewVersions: ['v1'] }] },
+  SelfSubjectAccessReview: { spec: { resourceAttributes: { verb: 'get', group: '', resource: 'pods', namespace: 'default' } } },
+  SubjectAccessReview: { spec: { user: 'alice', groups: ['devs'], resourceAttributes: { verb: 'get', group: '', resource: 'pods', namespace: 'default' } } },
+  LocalSubjectAccessReview: { spec: { user: 'alice', resourceAttributes: { verb: 'get', group: '', resource: 'pods' } } },
   Job: { spec: { template: { spec: podSpec }, backoffLimit: 0 } },
   CronJob: { spec: { schedule: '*/5 * * * *', jobTemplate: { spec: { template: { spec: podSpec } } } } },
 };

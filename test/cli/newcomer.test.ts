@@ -61,6 +61,31 @@ describe('a reader that goes away', () => {
   });
 });
 
+describe('a reader that goes away from `logs -f`', () => {
+  it('`tkt pr logs X -f | head -1` on a running run exits 0 with nothing on stderr', async () => {
+    const w = new World(srv, 'live', ['chatty']);
+    await w.start();
+    await w.task('chatty', ['talk']);
+    w.log('live-chatty-pod', 'talk', 'first\n');
+    const child = spawn(process.execPath, [BIN, 'pr', 'logs', 'live', '-f', '--kubeconfig', srv.kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const first = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString())));
+    child.stdout.destroy();
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    let alive = true;
+    void exited.then(() => (alive = false));
+    for (let i = 0; alive && i < 2000; i++) {
+      w.log('live-chatty-pod', 'talk', `more ${i}\n`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const code = await exited;
+    expect(first).toContain('[chatty : talk] first');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});
+
 describe('empty step logs', () => {
   it('print nothing for a step with no output (tkn ends a step that printed lines with one blank line)', async () => {
     const r = await tkt(['pr', 'logs', 'big', '--kubeconfig', srv.kubeconfig]);
@@ -75,10 +100,20 @@ describe('kubeconfig discovery', () => {
     const cwd = path.join(dir, 'project');
     fs.mkdirSync(path.join(cwd, '.tkt'), { recursive: true });
     fs.copyFileSync(srv.kubeconfig, path.join(cwd, '.tkt', 'kubeconfig'));
+    fs.writeFileSync(path.join(cwd, '.tkt', 'tkt.lock'), `${process.pid}\n`);
     const r = await tkt(['pr', 'list'], { env: { HOME: path.join(dir, 'home') }, cwd });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^big\s/m);
+  });
+
+  it('says so when the tkt up of ./.tkt is not running any more (its kubeconfig left behind)', async () => {
+    const cwd = path.join(dir, 'stopped');
+    fs.mkdirSync(path.join(cwd, '.tkt'), { recursive: true });
+    fs.copyFileSync(srv.kubeconfig, path.join(cwd, '.tkt', 'kubeconfig'));
+    const r = await tkt(['pr', 'list'], { env: { HOME: path.join(dir, 'home') }, cwd });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^Error: no cluster configured, and the tkt up of \.\/\.tkt is not running .*`npx tkt up`/);
   });
 
   it('says what to do when no cluster is configured (exit 3, one line, no stack)', async () => {

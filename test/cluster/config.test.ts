@@ -72,6 +72,16 @@ describe('RBAC in config/', () => {
     expect(sorted(granted(view))).toEqual(kinds.flatMap((k) => ['get', 'list', 'watch'].map((v) => `${k}:${v}`)).sort());
   });
 
+  it('lets the webhook keep its certificate Secret and write caBundles, and nothing more', () => {
+    expect(sorted(granted(find('Role', 'tektite-webhook')))).toEqual(['/secrets:create', '/secrets:get', '/secrets:update']);
+    expect(sorted(granted(find('ClusterRole', 'tektite-webhook-cluster-access')))).toEqual([
+      'admissionregistration.k8s.io/mutatingwebhookconfigurations:list', 'admissionregistration.k8s.io/mutatingwebhookconfigurations:update',
+      'admissionregistration.k8s.io/validatingwebhookconfigurations:list', 'admissionregistration.k8s.io/validatingwebhookconfigurations:update',
+      'apiextensions.k8s.io/customresourcedefinitions:list', 'apiextensions.k8s.io/customresourcedefinitions:update',
+    ]);
+    expect(find('Deployment', 'tektite-webhook')?.spec.template.spec.serviceAccountName).toBe('tektite-webhook');
+  });
+
   it('binds the controller roles to the controller ServiceAccount', () => {
     for (const [kind, name] of [['ClusterRoleBinding', 'tektite-pipelines-controller-cluster-access'], ['RoleBinding', 'tektite-pipelines-controller']]) {
       const b = find(kind!, name!);

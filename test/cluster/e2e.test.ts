@@ -119,6 +119,10 @@ async function installConfig(): Promise<void> {
   expect(dry.code, dry.out).toBe(0);
   const install = await kubectl(['apply', '-k', 'config/']);
   expect(install.code, install.out).toBe(0);
+  // config/ registers tkt webhook's admission webhooks, which the API server now calls (and fails closed without):
+  // this test is about the controllers; the webhook path is test/cluster/webhook-e2e.test.ts
+  const unhook = await kubectl(['delete', 'mutatingwebhookconfiguration,validatingwebhookconfiguration', '-l', 'app.kubernetes.io/part-of=tektite']);
+  expect(unhook.code, unhook.out).toBe(0);
 }
 
 /** Two replicas through the proxy; answers them once one leads. */

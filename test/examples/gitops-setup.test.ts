@@ -5,26 +5,16 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registryMissing } from '../catalog/fixtures/registry.js';
 import { baseImageMissing } from '../catalog/fixtures/base-image.js';
 import { repoRoot } from '../catalog/harness.js';
+import { freePort } from '../helpers/ports.js';
 
 const missing = registryMissing() ?? baseImageMissing();
 if (missing) console.warn(`skipping the GitOps setup script test: ${missing}`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 describe.skipIf(!!missing)('examples/gitops-ci/setup.mjs', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'tkt-gitops-setup-'));

@@ -75,4 +75,22 @@ describe('startEventListenerManager', () => {
       await manager.close();
     }
   });
+
+  it('leaves an EventListener a cluster controller serves alone: never a second status writer', async () => {
+    const said: string[] = [];
+    const manager = await startEventListenerManager({ client: cluster.client, onError: (err) => said.push(String(err)) });
+    try {
+      await cluster.client.create(listener('owned', 'default', 'x'));
+      await waitFor(async () => manager.urlOf('default', 'owned'), 'the in-process sink');
+      // what `tkt controller`'s EventListener reconciler writes for its el-owned Deployment and Service
+      const clusterUrl = 'http://el-owned.default.svc.cluster.local:8080';
+      await cluster.client.patch(EL_REF, 'default', 'owned', { status: { address: { url: clusterUrl } } }, { status: true, type: 'merge' });
+      await waitFor(async () => (manager.urlOf('default', 'owned') === undefined ? true : undefined), 'the in-process sink to stop');
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await cluster.client.get<EventListener>(EL_REF, 'default', 'owned')).status?.address?.url).toBe(clusterUrl);
+      expect(said.filter((m) => m.includes('served by a cluster controller'))).toHaveLength(1);
+    } finally {
+      await manager.close();
+    }
+  });
 });

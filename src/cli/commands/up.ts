@@ -7,7 +7,7 @@ import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { CliContext, type CliIO } from '../context.js';
 import { UsageError } from '../errors.js';
-import { parseFeatureFlagOptions, parseHostPorts, parseLogRetention, parseLogSize, parsePort, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
+import { parseFeatureFlagOptions, parseHostPorts, parseLogRetention, parseLogSize, parseWebhookServices, parsePort, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
 import { parseElPorts, parseInterceptorTimeout, parsePortRange } from '../el-addresses.js';
 import { startDashboardServer } from './dashboard.js';
 import { waitForStop } from './wait.js';
@@ -22,6 +22,8 @@ interface UpFlags {
   hostPort?: string[];
   maxLogSize?: string;
   logRetention?: string;
+  admission?: boolean;
+  webhookService?: string[];
   elAddress?: string;
   elPort?: string[];
   elPortRange?: string;
@@ -50,13 +52,15 @@ export function registerUp(program: Command, io: CliIO): void {
     .option('--log-retention <duration>', 'remove the logs of finished pods older than this (7d, 168h, 30m); by default logs go with their TaskRun or pod')
     .option('--dashboard-port <n>', 'port of the web dashboard on 127.0.0.1 (0 = a free one)', '9097')
     .option('--no-dashboard', 'do not serve the web dashboard')
+    .option('--no-admission', 'no built-in Tekton validation and defaults: leave them to registered admission webhooks (tkt webhook), as on a cluster')
+    .option('--webhook-service <ns/name=url>', 'where an admission webhook\'s Service is reached, e.g. tektite-pipelines/tektite-webhook=https://127.0.0.1:8443 (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
     .option('--allow-privileged', 'grant pods privileged containers, host namespaces, hostPath volumes and extra capabilities (trusted workloads only)')
     .action(async (flags: UpFlags & { featureFlags?: string[] }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
       const featureFlags = parseFeatureFlagOptions(flags.featureFlags);
       const emb = await startEmbeddedMode({
         dataDir: resolve(io.cwd, flags.dataDir), port: parsePort(flags.port), runtime: flags.runtime,
-        controllers: flags.controllers, eventListeners: flags.eventListeners, featureFlags, allowPrivileged: flags.allowPrivileged === true, hostPorts: parseHostPorts(flags.hostPort), maxLogBytes: parseLogSize(flags.maxLogSize), logRetentionMs: parseLogRetention(flags.logRetention),
+        controllers: flags.controllers, eventListeners: flags.eventListeners, featureFlags, allowPrivileged: flags.allowPrivileged === true, hostPorts: parseHostPorts(flags.hostPort), maxLogBytes: parseLogSize(flags.maxLogSize), logRetentionMs: parseLogRetention(flags.logRetention), admission: flags.admission !== false, webhookServices: parseWebhookServices(flags.webhookService),
         eventListenerAddresses: { ...(flags.elAddress ? { host: flags.elAddress } : {}), ports: parseElPorts(flags.elPort), portRange: parsePortRange(flags.elPortRange) },
         eventListenerTuning: { httpTimeoutMs: parseInterceptorTimeout(flags.interceptorTimeout), ...(flags.githubApiUrl ? { githubApiUrl: flags.githubApiUrl } : {}) }, warn: (m) => ctx.printErr(`warning: ${m}\n`),
       });

@@ -73,7 +73,8 @@ export function validateReview(review: AdmissionReview, config: WebhookConfig = 
   const warnings = r.warnings.map((w) => (w.path ? `${w.path}: ${w.message}` : w.message));
   if (errors.length) {
     const what = `${obj.kind} "${obj.metadata?.name ?? req.name ?? ''}"`;
-    const message = `admission webhook "validation.webhook.pipeline.tekton.dev" denied the request: ${what} is invalid: ${errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')}`;
+    // the bare reason: kube-apiserver prefixes it with `admission webhook "<name>" denied the request: `
+    const message = `${what} is invalid: ${errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')}`;
     return { ...head(review), response: { uid, allowed: false, status: { status: 'Failure', code: 422, reason: 'Invalid', message }, ...(warnings.length ? { warnings } : {}) } };
   }
   return { ...head(review), response: { uid, allowed: true, ...(warnings.length ? { warnings } : {}) } };

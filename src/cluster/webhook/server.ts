@@ -34,6 +34,8 @@ export interface WebhookServer {
   url: string;
   /** PEM of the serving certificate (the caBundle). */
   caBundle: string;
+  /** Serves another certificate from now on (rotation), without dropping the listener. */
+  reload(cert: string, key: string): void;
   close(): Promise<void>;
 }
 
@@ -112,6 +114,7 @@ export async function startWebhook(opts: WebhookOptions): Promise<WebhookServer>
   return {
     url: `https://127.0.0.1:${port}`,
     caBundle: cert,
+    reload: (c, k) => server.setSecureContext({ cert: c, key: k }),
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

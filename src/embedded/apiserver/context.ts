@@ -50,6 +50,8 @@ export interface ServerContext {
   kickGc: () => void;
   /** Where request handlers run their store writes (one transaction per event-loop turn). */
   writes: WriteQueue;
+  /** Admission webhooks' Services (`ns/name` → base URL): embedded mode has no Service network. */
+  webhookServices?: Record<string, string>;
 }
 
 /** The store resource of a kind: `tekton.dev/pipelineruns`, `/pods`. */

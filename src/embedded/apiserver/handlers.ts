@@ -4,6 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api/types.js';
+import { handleAccessReview, requestUser } from './access-review.js';
+import { admitByWebhooks, webhooksFor } from './webhooks.js';
 import { incoming, outgoing, resourceKey, type ServerContext } from './context.js';
 import { badRequest, methodNotAllowed, notFound, pathNotFound } from './errors.js';
 import { decodeBody, decodeObject, mediaType, negotiate, readBody, sendJson } from './http.js';
@@ -31,6 +33,7 @@ function checkSubresource(route: ResourceRoute): void {
 /** Handles a request for a registry kind. */
 export async function handleResource(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, streams: StreamRegistry): Promise<void> {
   checkSubresource(route);
+  if (route.info.group === 'authorization.k8s.io') return handleAccessReview(ctx, req, res, route);
   const method = req.method ?? 'GET';
   const collection = route.name === undefined;
   if (route.sub === 'exec' || route.sub === 'attach') throw badRequest('Upgrade request required');
@@ -50,19 +53,30 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
   }
   if (route.info.namespaced && route.namespace === undefined) throw methodNotAllowed(method);
   const body = await readBody(req);
-  if (method === 'POST' && collection && !route.sub) return handleCreate(ctx, res, route, q, body, mediaType(req));
-  if (method === 'PUT' && !collection) return handleUpdate(ctx, res, route, q, body, mediaType(req));
-  if (method === 'PATCH' && !collection) return handlePatch(ctx, res, route, q, body, mediaType(req));
+  if (method === 'POST' && collection && !route.sub) return handleCreate(ctx, req, res, route, q, body, mediaType(req));
+  if (method === 'PUT' && !collection) return handleUpdate(ctx, req, res, route, q, body, mediaType(req));
+  if (method === 'PATCH' && !collection) return handlePatch(ctx, req, res, route, q, body, mediaType(req));
   if (method === 'DELETE' && !route.sub) return collection ? handleDeleteCollection(ctx, res, route, q, body) : handleDelete(ctx, res, route, q, body);
   throw methodNotAllowed(method);
 }
 
-async function handleCreate(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): Promise<void> {
+/** Registered admission webhooks (webhooks.ts) over an object about to be written; a no-op without any. */
+async function webhooked(ctx: ServerContext, req: IncomingMessage, route: ResourceRoute, operation: 'CREATE' | 'UPDATE', object: KubeObject, opts: WriteOptions, oldObject?: KubeObject): Promise<{ object: KubeObject; warnings: string[] }> {
+  if (!webhooksFor(ctx, route.info)) return { object, warnings: [] };
+  const who = requestUser(req);
+  return admitByWebhooks(ctx, {
+    operation, info: route.info, object, ...(oldObject ? { oldObject } : {}), ...(route.namespace ? { namespace: route.namespace } : {}),
+    dryRun: opts.dryRun, user: { username: who.user, groups: who.groups }, services: ctx.webhookServices ?? {},
+  });
+}
+
+async function handleCreate(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): Promise<void> {
   const opts = writeOptions(q);
-  const body = checkIdentity(route, decodeObject(raw, type));
+  const hooked = await webhooked(ctx, req, route, 'CREATE', checkIdentity(route, decodeObject(raw, type)), opts);
+  const body = checkIdentity(route, hooked.object);
   const obj = incoming(ctx, route.info, body);
   const r = await ctx.writes.submit(() => createObject(ctx, route.info, obj, withOriginal(opts, body, obj)));
-  sendJson(res, 201, outgoing(ctx, route.info, route.version, r.obj), r.warnings);
+  sendJson(res, 201, outgoing(ctx, route.info, route.version, r.obj), [...hooked.warnings, ...r.warnings]);
 }
 
 /** Write options naming the body as written when it was converted to the stored version. */
@@ -76,16 +90,19 @@ function stored(ctx: ServerContext, route: ResourceRoute): KubeObject {
   return old;
 }
 
-async function handleUpdate(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): Promise<void> {
+async function handleUpdate(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): Promise<void> {
   const opts = writeOptions(q);
-  const body = checkIdentity(route, decodeObject(raw, type));
+  const sent = checkIdentity(route, decodeObject(raw, type));
+  const before = route.sub ? undefined : ctx.store.get(resourceKey(route.info), route.namespace ?? '', route.name ?? '');
+  const hooked = route.sub ? { object: sent, warnings: [] } : await webhooked(ctx, req, route, 'UPDATE', sent, opts, before && outgoing(ctx, route.info, route.version, before));
+  const body = checkIdentity(route, hooked.object);
   const r = await ctx.writes.submit(() => {
     const old = stored(ctx, route);
     checkResourceVersion(route.info, old, body.metadata.resourceVersion);
     const obj = incoming(ctx, route.info, body);
     return updateObject(ctx, route.info, old, obj, withOriginal(opts, body, obj), route.sub);
   });
-  sendJson(res, 200, outgoing(ctx, route.info, route.version, r.obj), r.warnings);
+  sendJson(res, 200, outgoing(ctx, route.info, route.version, r.obj), [...hooked.warnings, ...r.warnings]);
 }
 
 function patchOver(ctx: ServerContext, route: ResourceRoute, kind: ReturnType<typeof patchKind>, patch: unknown, opts: WriteOptions): WriteResult {
@@ -99,10 +116,28 @@ function patchOver(ctx: ServerContext, route: ResourceRoute, kind: ReturnType<ty
   return updateObject(ctx, route.info, old, converted, withOriginal(opts, obj, converted), route.sub);
 }
 
-async function handlePatch(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): Promise<void> {
+async function handlePatch(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): Promise<void> {
   const kind = patchKind(type);
   const opts = writeOptions(q);
   const patch = decodeBody(raw, type);
+  if (!route.sub && webhooksFor(ctx, route.info)) {
+    // with webhooks the patched object goes through them first, then is written only if nothing changed meanwhile
+    const old = stored(ctx, route);
+    const base = JSON.parse(objectJson(outgoing(ctx, route.info, route.version, old))) as KubeObject;
+    const patched = applyPatch(kind, structuredClone(base), patch);
+    if (!patched || typeof patched !== 'object' || Array.isArray(patched)) throw badRequest('the patched object is not a JSON object');
+    const hooked = await webhooked(ctx, req, route, 'UPDATE', checkIdentity(route, patched as Record<string, unknown>), opts, base);
+    const body = checkIdentity(route, hooked.object);
+    body.metadata.resourceVersion ??= old.metadata.resourceVersion;
+    const r = await ctx.writes.submit(() => {
+      const now = stored(ctx, route);
+      checkResourceVersion(route.info, now, body.metadata.resourceVersion);
+      const obj = incoming(ctx, route.info, body);
+      return updateObject(ctx, route.info, now, obj, withOriginal(opts, body, obj), route.sub);
+    });
+    sendJson(res, 200, outgoing(ctx, route.info, route.version, r.obj), [...hooked.warnings, ...r.warnings]);
+    return;
+  }
   const r = await ctx.writes.submit(() => patchOver(ctx, route, kind, patch, opts));
   sendJson(res, 200, outgoing(ctx, route.info, route.version, r.obj), r.warnings);
 }

@@ -18,6 +18,7 @@ import { resourceKey, type AdmissionFn, type ConvertFn, type DefaultsFn, type Se
 import { GarbageCollector } from './gc.js';
 import { writeKubeconfigFile } from './kubeconfig.js';
 import { registerLocalApi } from './local.js';
+import { bootstrapClusterRoles } from './rbac.js';
 import { removeLogsWithOwners } from './log-retention.js';
 import { localWrites } from './local-writes.js';
 import { upgradeHandler, type PodConnector } from './exec.js';
@@ -63,6 +64,8 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /** Clock (default: the real one). */
   now?: () => Date;
+  /** Admission webhooks' Services (`ns/name` → base URL such as `https://127.0.0.1:8443`). */
+  webhookServices?: Record<string, string>;
 }
 
 /** A running API server. */
@@ -100,6 +103,15 @@ function ensureNamespaces(ctx: ServerContext): void {
   }
 }
 
+/** Kubernetes' user-facing ClusterRoles (cluster-admin; admin, edit, view by aggregation), when missing. */
+function ensureClusterRoles(ctx: ServerContext): void {
+  const info = kindFor('rbac.authorization.k8s.io/v1', 'ClusterRole');
+  if (!info) return;
+  for (const role of bootstrapClusterRoles()) {
+    if (!ctx.store.get(resourceKey(info), '', role.metadata.name ?? '')) createObject(ctx, info, role, { dryRun: false, fieldValidation: 'Ignore' });
+  }
+}
+
 function listen(server: https.Server, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -114,7 +126,7 @@ function makeContext(opts: ApiServerOptions, store: Store, holder: { gc?: Garbag
   return {
     store, logs: opts.logs, admission: opts.admission, defaults: opts.defaults, convert: opts.convert ?? convertObject,
     now: opts.now ?? (() => new Date()), bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, podSecurity: opts.podSecurity ?? 'baseline', kickGc: () => holder.gc?.kick(),
-    writes: new WriteQueue(store),
+    writes: new WriteQueue(store), ...(opts.webhookServices ? { webhookServices: opts.webhookServices } : {}),
   };
 }
 
@@ -142,6 +154,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const holder: { gc?: GarbageCollector } = {};
   const ctx = makeContext(opts, store, holder);
   ensureNamespaces(ctx);
+  ensureClusterRoles(ctx);
   const gc = new GarbageCollector(ctx);
   holder.gc = gc;
   gc.start();

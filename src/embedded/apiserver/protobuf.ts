@@ -1,6 +1,7 @@
 /**
  * Decoding of `application/vnd.kubernetes.protobuf` request bodies for the few core kinds kubectl's
- * generators send that way (`kubectl create namespace|configmap|secret|serviceaccount`). The envelope is
+ * generators send that way (`kubectl create namespace|configmap|secret|serviceaccount|role|rolebinding|...`, and the
+ * access reviews of `kubectl auth can-i`). The envelope is
  * `k8s\0` + runtime.Unknown{typeMeta, raw}; `raw` is decoded with hand-written field tables (the field numbers of
  * k8s.io/api generated.proto). Other kinds answer 415, and every response is JSON.
  */
@@ -26,6 +27,27 @@ const OBJECT_REF: Schema = {
   4: { name: 'uid', type: 'string' }, 5: { name: 'apiVersion', type: 'string' },
 };
 
+const SUBJECT: Schema = { 1: { name: 'kind', type: 'string' }, 2: { name: 'apiGroup', type: 'string' }, 3: { name: 'name', type: 'string' }, 4: { name: 'namespace', type: 'string' } };
+const ROLE_REF: Schema = { 1: { name: 'apiGroup', type: 'string' }, 2: { name: 'kind', type: 'string' }, 3: { name: 'name', type: 'string' } };
+const BINDING: Schema = { 1: { name: 'metadata', type: OBJECT_META }, 2: { name: 'subjects', type: SUBJECT, repeated: true }, 3: { name: 'roleRef', type: ROLE_REF } };
+const POLICY_RULE: Schema = {
+  1: { name: 'verbs', type: 'string', repeated: true }, 2: { name: 'apiGroups', type: 'string', repeated: true }, 3: { name: 'resources', type: 'string', repeated: true },
+  4: { name: 'resourceNames', type: 'string', repeated: true }, 5: { name: 'nonResourceURLs', type: 'string', repeated: true },
+};
+const LABEL_SELECTOR: Schema = {
+  1: { name: 'matchLabels', type: 'stringMap' },
+  2: { name: 'matchExpressions', type: { 1: { name: 'key', type: 'string' }, 2: { name: 'operator', type: 'string' }, 3: { name: 'values', type: 'string', repeated: true } }, repeated: true },
+};
+const RESOURCE_ATTRIBUTES: Schema = {
+  1: { name: 'namespace', type: 'string' }, 2: { name: 'verb', type: 'string' }, 3: { name: 'group', type: 'string' }, 4: { name: 'version', type: 'string' },
+  5: { name: 'resource', type: 'string' }, 6: { name: 'subresource', type: 'string' }, 7: { name: 'name', type: 'string' },
+};
+const NON_RESOURCE_ATTRIBUTES: Schema = { 1: { name: 'path', type: 'string' }, 2: { name: 'verb', type: 'string' } };
+const SUBJECT_REVIEW: Schema = {
+  1: { name: 'metadata', type: OBJECT_META },
+  2: { name: 'spec', type: { 1: { name: 'resourceAttributes', type: RESOURCE_ATTRIBUTES }, 2: { name: 'nonResourceAttributes', type: NON_RESOURCE_ATTRIBUTES }, 3: { name: 'user', type: 'string' }, 4: { name: 'groups', type: 'string', repeated: true }, 6: { name: 'uid', type: 'string' } } },
+};
+
 /** Field tables of the kinds accepted as protobuf, by `apiVersion/kind`. */
 const KINDS: Record<string, Schema> = {
   'v1/Namespace': { 1: { name: 'metadata', type: OBJECT_META }, 2: { name: 'spec', type: { 1: { name: 'finalizers', type: 'string', repeated: true } } } },
@@ -41,6 +63,20 @@ const KINDS: Record<string, Schema> = {
     1: { name: 'metadata', type: OBJECT_META }, 2: { name: 'secrets', type: OBJECT_REF, repeated: true },
     3: { name: 'imagePullSecrets', type: LOCAL_REF, repeated: true }, 4: { name: 'automountServiceAccountToken', type: 'bool' },
   },
+  // kubectl create role|clusterrole|rolebinding|clusterrolebinding, kubectl auth can-i
+  'rbac.authorization.k8s.io/v1/RoleBinding': BINDING,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': BINDING,
+  'rbac.authorization.k8s.io/v1/Role': { 1: { name: 'metadata', type: OBJECT_META }, 2: { name: 'rules', type: POLICY_RULE, repeated: true } },
+  'rbac.authorization.k8s.io/v1/ClusterRole': {
+    1: { name: 'metadata', type: OBJECT_META }, 2: { name: 'rules', type: POLICY_RULE, repeated: true },
+    3: { name: 'aggregationRule', type: { 1: { name: 'clusterRoleSelectors', type: LABEL_SELECTOR, repeated: true } } },
+  },
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': {
+    1: { name: 'metadata', type: OBJECT_META },
+    2: { name: 'spec', type: { 1: { name: 'resourceAttributes', type: RESOURCE_ATTRIBUTES }, 2: { name: 'nonResourceAttributes', type: NON_RESOURCE_ATTRIBUTES } } },
+  },
+  'authorization.k8s.io/v1/SubjectAccessReview': SUBJECT_REVIEW,
+  'authorization.k8s.io/v1/LocalSubjectAccessReview': SUBJECT_REVIEW,
 };
 
 /** A protobuf wire-format reader. */
