@@ -321,7 +321,11 @@ int cmd_step(int argc, char **argv) {
   int before_failed = flag_on(s.debug_before_step) && debug_before_step(s.post_file) != 0;
   format_time(m.started, sizeof m.started);
   msg_add(&m, "StartedAt", m.started, strlen(m.started), TYPE_INTERNAL);
-  if (before_failed) return finish(&s, &m, 1, 0);
+  if (before_failed) {
+    /* failed by debug-beforestep-fail-continue: ends now, not at the onFailure breakpoint (as Tekton) */
+    s.breakpoint_on_failure = NULL;
+    return finish(&s, &m, 1, 0);
+  }
   char *err = NULL;
   int allow = when_allows(s.when_expressions, s.steps_dir, &err);
   if (allow == 0) return skip_by_when(&s, &m);

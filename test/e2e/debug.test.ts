@@ -107,7 +107,7 @@ describe('debug breakpoints', () => {
   }, 90_000);
 
   it('beforeSteps halts a step before it runs; continue runs it, fail-continue fails it unrun', async () => {
-    await world.client.create(taskRun('before-go', { breakpoints: { beforeSteps: ['second'] } }, [
+    await world.client.create(taskRun('before-go', { breakpoints: { onFailure: 'enabled', beforeSteps: ['second'] } }, [
       { name: 'first', script: 'echo first' },
       { name: 'second', script: 'echo second ran' },
     ]));
@@ -118,7 +118,7 @@ describe('debug breakpoints', () => {
     expect(ok.status?.conditions?.[0]).toMatchObject({ status: 'True', reason: 'Succeeded' });
     expect((await kubectl(['logs', 'before-go-pod', '-c', 'step-second'])).out).toContain('second ran');
 
-    await world.client.create(taskRun('before-stop', { breakpoints: { beforeSteps: ['second'] } }, [
+    await world.client.create(taskRun('before-stop', { breakpoints: { onFailure: 'enabled', beforeSteps: ['second'] } }, [
       { name: 'first', script: 'echo first' },
       { name: 'second', script: 'echo second ran' },
     ]));
@@ -129,10 +129,11 @@ describe('debug breakpoints', () => {
     expect((await kubectl(['logs', 'before-stop-pod', '-c', 'step-second'])).out).not.toContain('second ran');
   }, 120_000);
 
-  it('validation: onFailure only takes enabled, breakpoints are not empty, beforeSteps are distinct', async () => {
+  it('validation as Tekton: onFailure must be enabled (also with beforeSteps), beforeSteps are distinct', async () => {
     const bad = [
       [{ breakpoints: { onFailure: 'yes-please' } }, 'spec.debug.breakpoints.onFailure'],
-      [{ breakpoints: {} }, 'spec.debug.breakpoints'],
+      [{ breakpoints: {} }, 'spec.debug.breakpoints.onFailure'],
+      [{ breakpoints: { beforeSteps: ['a'] } }, 'spec.debug.breakpoints.onFailure'],
       [{ breakpoints: { beforeSteps: ['a', 'a'] } }, 'spec.debug.breakpoints.beforeSteps[1]'],
     ] as const;
     for (const [debug, field] of bad) {

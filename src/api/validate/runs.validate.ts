@@ -30,11 +30,11 @@ export function validateTaskRunSpec(errs: FieldErrors, spec: TaskRunSpec): void 
   validateComputeResources(errs, spec, 'spec');
 }
 
-/** Tekton's validateDebug: a breakpoints object names something; onFailure is `enabled`; beforeSteps are distinct. */
+/** Tekton's validateDebug: onFailure is `enabled` whenever breakpoints are set (also with beforeSteps); beforeSteps are distinct. */
 function validateDebug(errs: FieldErrors, debug: { breakpoints?: { onFailure?: string; beforeSteps?: string[] } } | undefined): void {
   const b = debug?.breakpoints;
   if (!b) return;
-  if (!b.onFailure && (b.beforeSteps ?? []).length === 0) errs.add('spec.debug.breakpoints', 'the breakpoints are empty: set onFailure: enabled or list step names in beforeSteps');
+  if (!b.onFailure) errs.add('spec.debug.breakpoints.onFailure', 'onFailure breakpoint is empty: with breakpoints set it must be enabled (also when beforeSteps are listed), as Tekton requires');
   if (b.onFailure && b.onFailure !== 'enabled') errs.add('spec.debug.breakpoints.onFailure', `"${b.onFailure}" is not a valid onFailure breakpoint: the only value is enabled`);
   const seen = new Set<string>();
   for (const [i, name] of (b.beforeSteps ?? []).entries()) {
