@@ -134,7 +134,7 @@ async function main(): Promise<void> {
   const heap0 = process.memoryUsage().heapUsed;
   const t1 = performance.now();
   const dash = await startDashboard({ client, port: 0 });
-  await dash.ready;
+  await dash.ready();
   const syncMs = performance.now() - t1;
   gc?.();
   const heap1 = process.memoryUsage().heapUsed;

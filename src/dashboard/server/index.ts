@@ -32,8 +32,8 @@ export interface Dashboard {
   url: string;
   port: number;
   index: RunIndex;
-  /** Resolves when the runs index holds its first full lists. */
-  ready: Promise<void>;
+  /** Starts the runs index if no page has yet; resolves when it holds its first full lists. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,7 +46,7 @@ export function dashboardDir(): string {
 
 const NOT_BUILT = `<!doctype html><title>tektite dashboard</title><p>The dashboard's page is not built. Run <code>npm run build:dashboard</code> (or <code>npm ci</code>, which builds it) in the tektite checkout, then reload.</p>`;
 
-/** Starts the dashboard; resolves when it listens (the runs index fills meanwhile: see `ready`). */
+/** Starts the dashboard; resolves when it listens (the runs index starts with the first page that needs it). */
 export async function startDashboard(opts: DashboardOptions): Promise<Dashboard> {
   const host = opts.host ?? '127.0.0.1';
   const onError = opts.onError ?? (() => undefined);
@@ -80,10 +80,9 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   });
   const addr = server.address();
   port = typeof addr === 'object' && addr ? addr.port : opts.port;
-  const ready = index.start();
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${shown}:${port}/`, port, index, ready,
+    url: `http://${shown}:${port}/`, port, index, ready: () => index.start(),
     close: async () => {
       index.stop();
       server.closeAllConnections();

@@ -35,9 +35,15 @@ export class RunIndex {
 
   constructor(private readonly client: KubeClient, private readonly opts: RunIndexOptions = {}) {}
 
-  /** Starts list + watch of both kinds; resolves when both first lists are in. */
-  async start(): Promise<void> {
-    await Promise.all(KINDS.map((ref) => new Promise<void>((synced) => void this.run(ref, synced))));
+  private started?: Promise<void>;
+
+  /**
+   * Starts list + watch of both kinds (once; later calls answer the same promise); resolves when both first lists
+   * are in. Queries start it too, so a dashboard nobody opens costs nothing.
+   */
+  start(): Promise<void> {
+    this.started ??= Promise.all(KINDS.map((ref) => new Promise<void>((synced) => void this.run(ref, synced)))).then(() => undefined);
+    return this.started;
   }
 
   stop(): void {
@@ -56,17 +62,20 @@ export class RunIndex {
 
   /** One page of runs. */
   query(q: RunQuery): RunPage {
+    void this.start();
     this.sorted ??= [...this.runs.values()].sort(newestFirst);
     return queryRuns(this.sorted, q, { version: this.version, synced: this.synced });
   }
 
   /** Namespaces that hold runs. */
   namespaces(): string[] {
+    void this.start();
     return [...new Set([...this.runs.values()].map((r) => r.namespace))].sort();
   }
 
   /** Calls `fn` with the new version after each change; answers the unsubscribe. */
   subscribe(fn: (version: number) => void): () => void {
+    void this.start();
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
