@@ -169,7 +169,7 @@ export function RunsPage({ route }: { route: Route }) {
               </tbody>
             </table>
           </div>
-          {page.items.length === 0 ? <p class="note">No runs match.</p> : null}
+          {page.items.length === 0 && page.synced ? <p class="note">No runs match.</p> : null}
           <Pager route={route} page={page} />
         </>
       ) : error ? null : <p class="note">Loading…</p>}
