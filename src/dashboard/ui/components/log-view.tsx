@@ -190,7 +190,7 @@ export function LogView(p: Props) {
         {url ? <a class="button" href={`${url}?download=1`} download>Download</a> : null}
         <span class="log-state" data-state={state}>{state === 'streaming' ? '● live' : state === 'waiting' ? 'waiting for the step to start…' : state.startsWith('error') ? state : `${count} lines`}</span>
       </div>
-      <div class="log-box" ref={box} tabIndex={0} role="log" aria-live="off"
+      <div class="log-box" ref={box} tabIndex={0} role="log" aria-live="off" style={{ height: `min(60vh, ${Math.max(8, count) * LH + 24}px)` }}
         onScroll={(e) => {
           const el = e.currentTarget as HTMLDivElement;
           setTop(el.scrollTop);
