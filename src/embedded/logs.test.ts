@@ -37,6 +37,22 @@ describe('FileLogStore', () => {
     expect(whole.join('')).toBe('a\nb\nc\nd\n');
   });
 
+  it('drops what a removed pod still writes (its containers being stopped) until a pod of that name opens again', () => {
+    const { logs, dir } = store();
+    logs.append('ns', 'pod', 'c', 'running\n');
+    logs.remove('ns', 'pod');
+    logs.append('ns', 'pod', 'c', 'late\n');
+    logs.finish('ns', 'pod', 'c');
+    expect(fs.existsSync(path.join(dir, 'ns', 'pod'))).toBe(false);
+    logs.append('ns', 'other', 'c', 'another pod\n');
+    expect(logs.read('ns', 'other', 'c')).toBe('another pod\n');
+    logs.open('ns', 'pod');
+    logs.append('ns', 'pod', 'c', 'new pod\n');
+    logs.finish('ns', 'pod', 'c');
+    expect(logs.read('ns', 'pod', 'c')).toBe('new pod\n');
+    expect(logs.isFinished('ns', 'pod', 'c')).toBe(true);
+  });
+
   it('keeps bytes that are not UTF-8 as they are (byte strings in, bytes out)', () => {
     const { logs } = store();
     logs.append('ns', 'pod', 'c', Buffer.from([0xff, 0xfe, 0x0a]));

@@ -51,12 +51,19 @@ export interface LogStore {
   isFinished(ns: string, pod: string, container: string): boolean;
   /** Containers of a pod that have stored logs (also after the pod is deleted: logs outlive pods). */
   containers(ns: string, pod: string): string[];
-  /** Removes every log of a pod (its TaskRun, or the pod itself when it has no owner, was deleted). */
+  /**
+   * Removes every log of a pod (its TaskRun, or the pod itself when it has no owner, was deleted); output or a
+   * finish() that still comes for that pod (its containers being stopped) is dropped until open() of the same name.
+   */
   remove?(ns: string, pod: string): void;
+  /** A pod of this name starts: its output is stored again after a remove() (a new pod reusing the name). */
+  open?(ns: string, pod: string): void;
 }
 
 /** Default cap of one container's stored log, like the kubelet's containerLogMaxSize × files (`--max-log-size`). */
 export const DEFAULT_MAX_LOG_BYTES = 20 * 1024 * 1024;
+/** How many removed pods' names are remembered to drop their late output (far more than pods stop at once). */
+const MAX_REMOVED = 10_000;
 
 /** The line stored once a container's log reached its cap; later output is dropped. */
 export function truncatedLine(maxBytes: number): string {
@@ -183,6 +190,8 @@ export class FileLogStore implements LogStore {
   private readonly streams = new Map<string, Stream>();
   /** Directories known to exist. */
   private readonly dirs = new Set<string>();
+  /** Pod directories removed, whose late output is dropped until open() (oldest first, bounded). */
+  private readonly removed = new Set<string>();
   /** Streams with an open fd, oldest first. */
   private readonly openFds = new Set<Stream>();
 
@@ -203,7 +212,18 @@ export class FileLogStore implements LogStore {
       this.streams.delete(key);
     }
     this.dirs.delete(dir);
+    this.removed.add(dir);
+    if (this.removed.size > MAX_REMOVED) this.removed.delete(this.removed.values().next().value as string);
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  open(ns: string, pod: string): void {
+    this.removed.delete(path.join(this.dir, safe(ns), safe(pod)));
+  }
+
+  /** True when the pod of `s` was removed (and not opened again): its output goes nowhere. */
+  private gone(ns: string, pod: string): boolean {
+    return this.removed.size > 0 && this.removed.has(path.join(this.dir, safe(ns), safe(pod)));
   }
 
   /**
@@ -279,6 +299,7 @@ export class FileLogStore implements LogStore {
   }
 
   append(ns: string, pod: string, container: string, chunk: string | Uint8Array): void {
+    if (this.gone(ns, pod)) return;
     const s = this.stream(ns, pod, container);
     const text = s.partial + byteString(chunk);
     const parts = text.split('\n');
@@ -293,6 +314,7 @@ export class FileLogStore implements LogStore {
   }
 
   finish(ns: string, pod: string, container: string): void {
+    if (this.gone(ns, pod)) return;
     const s = this.stream(ns, pod, container);
     if (s.partial !== '') {
       const last = s.partial;

@@ -73,6 +73,15 @@ describe('log removal', () => {
     await until(() => sizeOf(logsOf('lone')) > 0, 'the lone pod\'s log');
     await emb.client.delete({ apiVersion: 'v1', kind: 'Pod' }, 'default', 'lone');
     await until(() => !fs.existsSync(logsOf('lone')), 'the logs to be removed with the pod');
+
+    // deleted while its container still runs: what the container writes as it is stopped does not bring them back
+    await emb.client.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'busy', namespace: 'default' },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'trap "echo stopping; exit 1" TERM; echo busy; while true; do sleep 0.05; done'] }] } } as KubeObject);
+    await until(() => sizeOf(logsOf('busy')) > 0, 'the busy pod\'s log');
+    await emb.client.delete({ apiVersion: 'v1', kind: 'Pod' }, 'default', 'busy');
+    await until(async () => (await emb.client.list({ apiVersion: 'v1', kind: 'Pod' }, 'default')).items.every((p) => p.metadata.name !== 'busy'), 'the busy pod to go');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fs.existsSync(logsOf('busy'))).toBe(false);
   }, 60_000);
 
   it('keeps output that is not UTF-8 byte for byte (kubectl logs)', async () => {

@@ -21,10 +21,12 @@ function podsOf(tr: KubeObject): string[] {
 /** Subscribes to the store; answers the unsubscribe function. */
 export function removeLogsWithOwners(store: Store, logs: LogStore): () => void {
   if (!logs.remove) return () => undefined;
-  const remove = (ns: string, pod: string): void => {
+  const remove = (ns: string, pod: string, reusable = false): void => {
     setImmediate(() => {
       try {
         logs.remove?.(ns, pod);
+        // a sink log has no kubelet to open() it again: a listener re-created under the name logs at once
+        if (reusable) logs.open?.(ns, pod);
       } catch {
         // a log dir that cannot be removed stays; nothing else depends on it
       }
@@ -33,7 +35,7 @@ export function removeLogsWithOwners(store: Store, logs: LogStore): () => void {
   return store.subscribe((ev: StoreEvent) => {
     if (ev.type !== 'DELETED') return;
     if (ev.resource === EVENTLISTENERS) {
-      remove(ev.namespace, `el-${ev.name}`);
+      remove(ev.namespace, `el-${ev.name}`, true);
       return;
     }
     if (ev.resource === TASKRUNS) {

@@ -26,5 +26,6 @@ export function guardLogs(inner: LogSink, log: KubeletLogger): LogSink {
   return {
     append: (ns, pod, container, chunk) => call('append', ns, pod, container, () => inner.append(ns, pod, container, chunk)),
     finish: (ns, pod, container) => call('finish', ns, pod, container, () => inner.finish(ns, pod, container)),
+    open: (ns, pod) => call('open', ns, pod, '', () => inner.open?.(ns, pod)),
   };
 }

@@ -162,6 +162,7 @@ export class PodRunner {
   private async run(): Promise<void> {
     // the pod directory marks the pod as started here (see NodeAgent.seen); `term` holds termination messages
     const hostFiles = this.deps.runtime.usesHostFiles !== false;
+    void this.deps.logs.open?.(this.id.namespace, this.id.name);
     await mkdir(hostFiles ? path.join(this.id.dir, 'term') : this.id.dir, { recursive: true });
     this.writer.markDirty();
     this.armDeadline();

@@ -8,6 +8,8 @@
 export interface LogSink {
   append(namespace: string, pod: string, container: string, chunk: string | Uint8Array): unknown;
   finish(namespace: string, pod: string, container: string): unknown;
+  /** A pod starts (its name may be one whose logs were removed). */
+  open?(namespace: string, pod: string): unknown;
 }
 
 /** One bind of a host file or directory into a container. */
