@@ -22,7 +22,7 @@ import type { ContainerHandle, ContainerLaunch, ContainerRuntime, ExitInfo, Imag
 import { settledHandle } from './host.js';
 import { execCommand, spawnExec } from './exec-proc.js';
 import { EngineNetworks, type EngineNetMode, type EngineNetwork } from './engine-net.js';
-import { ImageIds, runAttached } from './engine-run.js';
+import { ImageIds, runAttached, runDetached, type AttachedRun } from './engine-run.js';
 import { runCapture } from './proc.js';
 
 const LABEL = 'tektite.dev/pod-uid';
@@ -165,13 +165,17 @@ export class CliRuntime implements ContainerRuntime {
     }
     const env = createEnv(launch);
     const cidFile = path.join(launch.pod.dir, `${launch.name}.cid`);
-    const extra = [...this.createExtra, ...this.pullAuth(launch, env), '--cidfile', cidFile];
-    const argv = this.cmd(...runArgs(launch, extra, network?.args));
-    let run = await runAttached(argv, env, cidFile, onOutput);
+    const extra = [...this.createExtra, ...this.pullAuth(launch, env)];
+    // podman: one attached run; docker: a detached run, then its logs and wait (an attached docker run through
+    // podman's Docker API can miss the output of a container that ends at once)
+    const launchRun = (): Promise<AttachedRun> => (this.name === 'podman'
+      ? runAttached(this.cmd(...runArgs(launch, [...extra, '--cidfile', cidFile], network?.args)), env, cidFile, onOutput)
+      : runDetached(this.cmd(...runArgs(launch, [...extra, '-d'], network?.args)), env, (...a) => this.cmd(...a), onOutput));
+    let run = await launchRun();
     if (!run.id && /already in use|is in use|Conflict/i.test(run.preface)) {
       // a container of an earlier run of this pod (a kubelet that stopped)
       await runCapture(this.cmd('rm', '-f', name));
-      run = await runAttached(argv, env, cidFile, onOutput);
+      run = await launchRun();
     }
     const { id } = run;
     if (!id) {

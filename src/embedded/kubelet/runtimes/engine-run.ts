@@ -57,6 +57,24 @@ export async function runAttached(argv: string[], env: NodeJS.ProcessEnv, cidFil
   return { ...(id ? { id } : {}), get preface() { return preface; }, exited };
 }
 
+/**
+ * Starts `argv` (a detached `<engine> run -d …`, which prints the container's id), then follows the container's
+ * output with `<engine> logs -f` (which replays it from the start) and takes its exit code from `<engine> wait`
+ * (125 when that fails: the caller then asks the container's state).
+ */
+export async function runDetached(argv: string[], env: NodeJS.ProcessEnv, cmd: (...args: string[]) => string[], onOutput: (chunk: string | Uint8Array) => void): Promise<AttachedRun> {
+  const created = await runCapture(argv, { env });
+  const id = created.code === 0 ? created.stdout.trim().split('\n').pop() : undefined;
+  if (!id) return { preface: created.stderr || created.stdout, exited: Promise.resolve(created.code) };
+  const follow = spawnMerged(cmd('logs', '-f', id), { env: process.env, onOutput });
+  const exited = follow.exited.then(async () => {
+    const w = await runCapture(cmd('wait', id));
+    const code = Number(w.stdout.trim().split('\n').pop());
+    return w.code === 0 && Number.isInteger(code) ? code : 125;
+  });
+  return { id, preface: created.stderr, exited };
+}
+
 /** How long an image found present is taken as present without asking the engine again. */
 const PRESENT_TTL_MS = 10_000;
 
