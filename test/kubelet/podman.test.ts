@@ -1,5 +1,8 @@
 /** The podman runtime with a locally imported busybox image (no registry), and the noop runtime. */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliRuntime, engineAnswers } from '../../src/embedded/kubelet/runtimes/cli.js';
 import { podmanPodName } from '../../src/embedded/kubelet/runtimes/engine-net.js';
@@ -69,6 +72,15 @@ describe('podman runtime', () => {
     await expect.poll(() => succeeds(['sh', '-c', `test -z "$(podman ps -a -q --filter label=tektite.dev/pod-uid=${uid})"`]), { timeout: 30_000 }).toBe(true);
     await expect.poll(() => existsSync(netns), { timeout: 10_000 }).toBe(false);
     expect(succeeds(['sh', '-c', `! pgrep -f "[n]etns tkt-${uid}"`])).toBe(true);
+  }, 90_000);
+
+  it('keeps output that is not UTF-8 byte for byte (kubectl logs)', async (ctx) => {
+    if (!c) return ctx.skip();
+    await createPod(c, 'pm-bytes', { containers: [{ name: 'c', image: IMAGE, command: ['sh', '-c', "printf '\\377\\376\\200 caf\\303\\251 \\351\\n'"] }] });
+    await waitDone(c, 'pm-bytes', 60_000);
+    // async: kubectl talks to this process's API server
+    const r = await promisify(execFile)('kubectl', ['--kubeconfig', path.join(c.dataDir, 'kubeconfig'), 'logs', 'pm-bytes'], { encoding: 'buffer' });
+    expect([...r.stdout]).toEqual([0xff, 0xfe, 0x80, 0x20, 0x63, 0x61, 0x66, 0xc3, 0xa9, 0x20, 0xe9, 0x0a]);
   }, 90_000);
 
   it('stops and removes the containers of a deleted pod', async (ctx) => {
