@@ -35,14 +35,12 @@ async function host(opts: HostNetworkOptions & { log?: KubeletLogger }): Promise
 
 async function engine(name: 'podman' | 'docker', timeoutMs: number, opts: HostNetworkOptions & { log?: KubeletLogger }): Promise<ContainerRuntime | undefined> {
   if (!(await engineAnswers(name, timeoutMs))) return undefined;
-  if (name === 'docker') {
-    if (opts.hostPorts?.length) opts.log?.warn('kubelet: runtime docker: pods use the host network (docker has no pods): they reach every loopback port of this machine, not only the --host-port ones');
-    return CliRuntime.create('docker');
-  }
+  // docker has no pods: its pods use the host network (docs/security.md)
+  if (name === 'docker') return CliRuntime.create('docker');
   const pasta = await pastaWorks();
   const mode = await engineNetMode(pasta);
   if (mode === 'pod' && opts.hostPorts?.length) {
-    opts.log?.warn(`kubelet: runtime podman: each pod is a podman pod on podman's default network here (${process.getuid?.() === 0 ? 'pasta or ip is missing' : 'not root'}), so the host ports named with --host-port are not reachable from pods`);
+    opts.log?.warn(`kubelet: runtime podman: each pod is a podman pod on podman's default network here (${process.getuid?.() === 0 ? 'pasta or ip is missing' : 'not root'}): this machine's loopback ports (--host-port, the API server's) are not reachable from pods`);
   }
   return CliRuntime.create('podman', { mode, hostPorts: opts.hostPorts ?? [], ...(pasta ? { pasta } : {}) });
 }
