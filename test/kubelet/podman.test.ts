@@ -144,7 +144,7 @@ describe('podman runtime, pod network through a podman pod (rootless podman, or 
       await rt.preparePod(pod);
       const out: string[] = [];
       const h1 = await rt.start(server, () => undefined);
-      const client = launchOf(t.dir, { name: 'client', command: ['sh', '-c', 'hostname; for i in $(seq 50); do wget -q -O- http://127.0.0.1:8081/ && exit 0; sleep 0.1; done; exit 1'] });
+      const client = launchOf(t.dir, { name: 'client', command: ['sh', '-c', 'hostname; for i in $(seq 50); do wget -q -O- http://127.0.0.1:8081/ 2>/dev/null && exit 0; sleep 0.1; done; exit 1'] });
       const h2 = await rt.start(client, (chunk) => out.push(Buffer.from(chunk).toString()));
       expect((await h2.exited).exitCode).toBe(0);
       expect(out.join('')).toBe('test-pod\nfrom-server\n');
