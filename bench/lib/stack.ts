@@ -16,6 +16,7 @@ import type { ControllerStats } from '../../src/controller/runtime/controller.js
 import { startApiServer, type Store } from '../../src/embedded/apiserver/index.js';
 import { startKubelet } from '../../src/embedded/kubelet/index.js';
 import { FileLogStore } from '../../src/embedded/logs.js';
+import { withHelperImage } from '../../src/embedded/kubelet/helper-image.js';
 import { helperPath } from '../../src/embedded/main.js';
 import { KubeClient, loadKubeConfig } from '../../src/kube/client.js';
 
@@ -31,7 +32,7 @@ export interface BenchStack {
 
 /** Options: runtime of the kubelet, memory or SQLite store, controller overrides. */
 export interface BenchStackOptions {
-  runtime: 'host' | 'noop';
+  runtime: 'host' | 'noop' | 'podman';
   memory?: boolean;
   /** Directory under which the data dir (SQLite file, pod dirs, logs) is made; default the OS temp dir. */
   tmpRoot?: string;
@@ -57,7 +58,9 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   const client = new KubeClient(loadKubeConfig({ kubeconfig: kubeconfigPath }));
   const events = opts.events ?? !process.argv.includes('--no-events');
   const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime, helperPath: helperPath(), events });
-  const controllers = await runControllers({ client, config: opts.controllerConfig, events });
+  // podman: the prepare init container runs in the local helper image, as startEmbedded arranges
+  const config = await withHelperImage(opts.runtime, helperPath(), opts.controllerConfig ?? {});
+  const controllers = await runControllers({ client, config, events });
   return {
     client, store: api.store, dataDir, stats: () => controllers.stats(),
     async stop() {

@@ -13,6 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineNetMode } from '../../src/embedded/kubelet/runtimes/engine-net.js';
+import { pastaWorks } from '../../src/embedded/kubelet/runtimes/host.js';
 import { ensureBusyboxImage } from '../kubelet/helpers.js';
 
 const exec = promisify(execFile);
@@ -138,5 +140,31 @@ describe('hostile steps under podman (root)', () => {
     } finally {
       image = 'busybox';
     }
+  }, 300_000);
+
+  it.skipIf(!!skip)('reaches a host loopback port named with --host-port (pasta), and a step meets its sidecar on the pod\'s localhost', async (ctx) => {
+    const mode = await engineNetMode(await pastaWorks());
+    if (mode !== 'netns') {
+      console.log('skipped --host-port under podman: pods are podman pods on the default network here (needs root, pasta and ip)');
+      return ctx.skip();
+    }
+    const bb = 'localhost/tektite-test-bb:latest';
+    const tr = {
+      apiVersion: 'tekton.dev/v1', kind: 'TaskRun', metadata: { name: 'podman-host-port' },
+      spec: {
+        taskSpec: {
+          sidecars: [{ name: 'server', image: bb, imagePullPolicy: 'Never', script: '#!/bin/sh\nmkdir -p /www && echo sidecar-on-localhost > /www/index.html && exec httpd -f -p 127.0.0.1:8088 -h /www\n' }],
+          steps: [
+            { name: 'host', image: bb, imagePullPolicy: 'Never', script: `#!/bin/sh\n${get(port)}\n` },
+            { name: 'sidecar', image: bb, imagePullPolicy: 'Never', script: '#!/bin/sh\nfor i in $(seq 50); do wget -q -O- http://127.0.0.1:8088/ 2>/dev/null && exit 0; sleep 0.1; done; exit 1\n' },
+          ],
+        },
+      },
+    };
+    const f = write('podman-host-port.json', JSON.stringify(tr));
+    const r = await tktRun(f, ['--host-port', String(port)], false, 'podman');
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain(SECRET);
+    expect(r.out).toContain('sidecar-on-localhost');
   }, 300_000);
 });

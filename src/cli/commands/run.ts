@@ -123,7 +123,7 @@ export function registerRun(program: Command, io: CliIO): void {
     .addOption(new Option('-o, --output <format>', 'print the final run objects on stdout (logs go to stderr)').choices(['json']))
     .option('--keep', 'keep the temporary data directory and print its path')
     .option('--feature-flags <key=value>', 'Tekton feature flag, written into tekton-pipelines/feature-flags (repeatable), e.g. results-from=sidecar-logs', repeat, [])
-    .option('--host-port <port>', 'a TCP port on this machine\'s loopback that host-runtime steps may reach, e.g. a local registry (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
+    .option('--host-port <port>', 'a TCP port on this machine\'s loopback that steps may reach (host runtime; podman as root), e.g. a local registry (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
     .option('--max-log-size <size>', 'cap of each container\'s stored log, like the kubelet\'s (default 20Mi); output beyond it is dropped after a "log truncated" line')
     .option('--allow-privileged', 'grant pods privileged containers, host namespaces, hostPath volumes and extra capabilities (trusted workloads only)')
     .action(async (flags: RunFlags, command: Command) => {

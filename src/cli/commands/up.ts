@@ -47,7 +47,7 @@ export function registerUp(program: Command, io: CliIO): void {
     .option('--interceptor-timeout <duration>', 'timeout of each interceptor call of the sinks (default 5s)')
     .option('--github-api-url <url>', 'GitHub API base for the github interceptor (default https://api.github.com)')
     .option('--feature-flags <key=value>', 'Tekton feature flag, written into tekton-pipelines/feature-flags (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
-    .option('--host-port <port>', 'a TCP port on this machine\'s loopback that host-runtime steps may reach, e.g. a local registry (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
+    .option('--host-port <port>', 'a TCP port on this machine\'s loopback that steps may reach (host runtime; podman as root), e.g. a local registry (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
     .option('--max-log-size <size>', 'cap of each container\'s stored log, like the kubelet\'s (default 20Mi); output beyond it is dropped after a "log truncated" line')
     .option('--log-retention <duration>', 'remove the logs of finished pods older than this (7d, 168h, 30m); by default logs go with their TaskRun or pod')
     .option('--no-admission', 'no built-in Tekton validation and defaults: leave them to registered admission webhooks (tkt webhook), as on a cluster')

@@ -4,7 +4,7 @@ import type { Pod } from '../../api/types.js';
 import { fieldValue, formatMap } from './downward.js';
 import { expandVars } from './env.js';
 import { restartedStatus } from './restart.js';
-import { createArgs, createEnv } from './runtimes/cli.js';
+import { createEnv, runArgs } from './runtimes/cli.js';
 import { bwrapArgs } from './runtimes/host.js';
 import { declaredResults, noopMessage } from './runtimes/noop.js';
 import { PodStatusModel } from './status.js';
@@ -93,15 +93,19 @@ describe('runtime argument builders', () => {
     expect(a.slice(-5)).toEqual(['/w', '--', 'sh', '-c', 'true']);
   });
 
-  it('podman/docker create: env by name except engine variables, volumes, entrypoint as JSON', () => {
-    const a = createArgs(launch, []);
+  it('podman/docker run: env by name except engine variables, volumes, entrypoint as JSON', () => {
+    const a = runArgs(launch, []);
+    expect(a[0]).toBe('run');
+    expect(a.join(' ')).toContain('--network host');
     expect(a).toContain('SECRET');
     expect(a).not.toContain('SECRET=s3');
     expect(a).toContain('PATH=/bin');
     expect(a).toContain('/h/ws:/workspace:ro');
     expect(a.slice(-4)).toEqual(['sh', 'alpine', '-c', 'true']);
     expect(a).toContain('--pull=missing');
-    const multi = createArgs({ ...launch, command: ['/bin/sh', '-c'], args: ['echo hi'], imagePullPolicy: 'Never' }, []);
+    const multi = runArgs({ ...launch, command: ['/bin/sh', '-c'], args: ['echo hi'], imagePullPolicy: 'Never' }, [], ['--network', 'ns:/run/netns/tkt-x']);
+    expect(multi.join(' ')).toContain('--network ns:/run/netns/tkt-x');
+    expect(multi.join(' ')).not.toContain('--network host');
     expect(multi.slice(-5)).toEqual(['--entrypoint', '/bin/sh', 'alpine', '-c', 'echo hi']);
     expect(multi).toContain('--pull=never');
     expect(createEnv(launch).SECRET).toBe('s3');

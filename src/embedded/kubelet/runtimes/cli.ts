@@ -3,21 +3,27 @@
  * may point at podman's socket). Containers run from their real images (`--pull=missing`), one engine container
  * per pod container, labelled with the pod's uid and named `tkt-<pod uid>-<container>`.
  *
- * Network: with podman, each pod is a podman pod (`podman pod create`: an infra container holding one network
- * namespace on podman's default network) and its containers join it (`--pod`), so they reach each other on
- * localhost as in Kubernetes, while this machine's loopback services stay out of reach; probes go to the pod's IP.
- * docker (no pods), and podman when a pod cannot be created, use the host network (`--network host`). Volumes are host directories (`-v dir:path[:ro]`), the step helper is bound at
+ * Network: with podman, each pod has its own network namespace shared by its containers (engine-net.ts), so they
+ * reach each other on localhost as in Kubernetes while this machine's loopback services stay out of reach (but the
+ * ports named with `--host-port`, where pasta makes the namespace). docker (no pods, no namespace paths) uses the
+ * host network (`--network host`). Volumes are host directories (`-v dir:path[:ro]`), the step helper is bound at
  * /tektite/entrypoint, environment values are passed through the CLI's environment (`-e NAME`) so that they
- * never appear on a command line. Output is `<engine> logs -f` (which replays the engine's log file in order,
- * stdout and stderr into one pipe), the exit code comes from `<engine> wait`. Stopping is `<engine> stop -t 2` (SIGTERM, SIGKILL after 2 s; the
- * step helper handles SIGTERM as PID 1).
+ * never appear on a command line.
+ *
+ * One CLI process per container: `<engine> run --cidfile F` (attached, not detached) creates and starts the
+ * container, delivers its stdout and stderr (into one pipe) as the container writes them, and exits with its exit
+ * code; the container's id is read from F once it is created. Image ids come from the image check before the
+ * run. Stopping is `<engine> stop -t 2` (SIGTERM, SIGKILL after 2 s; the step helper handles SIGTERM as PID 1).
+ * The pod's containers are removed together when the pod is cleaned up.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import path, { dirname } from 'node:path';
 import type { ContainerHandle, ContainerLaunch, ContainerRuntime, ExitInfo, ImagePull, PodIdentity } from '../types.js';
 import { settledHandle } from './host.js';
 import { execCommand, spawnExec } from './exec-proc.js';
-import { runCapture, spawnMerged } from './proc.js';
+import { EngineNetworks, type EngineNetMode, type EngineNetwork } from './engine-net.js';
+import { ImageIds, runAttached, runDetached, type AttachedRun } from './engine-run.js';
+import { runCapture } from './proc.js';
 
 const LABEL = 'tektite.dev/pod-uid';
 
@@ -48,9 +54,9 @@ function pullPolicy(policy: string | undefined): string {
   return 'missing';
 }
 
-/** The `<engine> create` arguments for a launch (without the engine binary). */
-export function createArgs(launch: ContainerLaunch, extra: string[], network: string[] = ['--network', 'host']): string[] {
-  const a = ['create', '--name', engineName(launch.pod, launch.name), '--label', `${LABEL}=${launch.pod.uid}`,
+/** The `<engine> run` arguments for a launch (without the engine binary), before the run's own options. */
+export function runArgs(launch: ContainerLaunch, extra: string[], network: string[] = ['--network', 'host']): string[] {
+  const a = ['run', '--name', engineName(launch.pod, launch.name), '--label', `${LABEL}=${launch.pod.uid}`,
     ...network, `--pull=${pullPolicy(launch.imagePullPolicy)}`, ...extra,
     '-v', `${launch.helperPath}:/tektite/entrypoint:ro`];
   for (const m of launch.mounts) a.push('-v', `${m.hostPath}:${m.containerPath}${m.readOnly ? ':ro' : ''}`);
@@ -91,50 +97,52 @@ export function pullError(output: string, engine: string): string {
 
 /** A container engine driven through its CLI. */
 export class CliRuntime implements ContainerRuntime {
-  /** Podman pods by pod uid: the engine pod's name and its IP (probes). */
-  private readonly pods = new Map<string, { name: string; ip?: string }>();
+  /** The pods' networks by pod uid (podman), made while the pod's first container is being prepared. */
+  private readonly networks = new Map<string, Promise<EngineNetwork | Error>>();
+  /** The containers of each pod by pod uid, removed together with the pod. */
+  private readonly containers = new Map<string, Set<string>>();
+  private readonly images: ImageIds;
 
-  private constructor(readonly name: string, private readonly bin: string, private readonly global: string[], private readonly createExtra: string[], private readonly log?: (msg: string) => void) {}
+  private constructor(readonly name: string, private readonly bin: string, private readonly global: string[], private readonly createExtra: string[], private readonly nets?: EngineNetworks) {
+    this.images = new ImageIds((...a) => this.cmd(...a));
+  }
 
   /**
    * The runtime for `podman` or `docker`. For podman running as root it adds what this kind of machine needs
    * (reference/runtime-feasibility.md §1.3): runc when containers.conf names no OCI runtime, and ulimits
-   * within this process's hard limits.
+   * within this process's hard limits. `net`: how podman's pods get their network (engine-net.ts).
    */
-  static create(bin: 'podman' | 'docker', log?: (msg: string) => void): CliRuntime {
+  static create(bin: 'podman' | 'docker', net?: { mode: EngineNetMode; hostPorts: number[]; pasta?: string }): CliRuntime {
     const conf = existsSync('/etc/containers/containers.conf') ? readFileSync('/etc/containers/containers.conf', 'utf8') : '';
     const { nofile, nproc } = hardLimits();
     // Only on machines whose limits are below the engines' defaults (a docker CLI may talk to a podman service).
     const constrained = nofile < 1048576 && !/default_ulimits/.test(conf);
     const extra = constrained ? ['--ulimit', `nofile=${nofile}:${nofile}`, '--ulimit', `nproc=${nproc}:${nproc}`] : [];
-    if (bin === 'docker') return new CliRuntime('docker', 'docker', [], extra, log);
+    if (bin === 'docker') return new CliRuntime('docker', 'docker', [], extra);
     const global = !/^\s*runtime\s*=/m.test(conf) && (existsSync('/usr/sbin/runc') || existsSync('/usr/bin/runc')) ? ['--runtime', 'runc'] : [];
-    return new CliRuntime('podman', 'podman', global, extra, log);
+    const cmd = (...a: string[]): string[] => ['podman', ...global, ...a];
+    const nets = new EngineNetworks(cmd, net?.mode ?? 'pod', { hostPorts: net?.hostPorts ?? [], ...(net?.pasta ? { pasta: net.pasta } : {}) });
+    return new CliRuntime('podman', 'podman', global, extra, nets);
+  }
+
+  /** How podman's pods get their network (`netns` or `pod`); undefined for docker (host network). */
+  get networkMode(): EngineNetMode | undefined {
+    return this.nets?.mode;
   }
 
   private cmd(...args: string[]): string[] {
     return [this.bin, ...this.global, ...args];
   }
 
-  /** podman: the pod's own network namespace (a podman pod); containers are created as the pod runner starts them. */
+  /** podman: starts making the pod's network; its first container waits for it (so both overlap). */
   async preparePod(pod: PodIdentity): Promise<void> {
-    if (this.name !== 'podman' || this.pods.has(pod.uid)) return;
-    const name = engineName(pod, 'pod');
-    await runCapture(this.cmd('pod', 'rm', '-f', name));
-    const created = await runCapture(this.cmd('pod', 'create', '--name', name, '--label', `${LABEL}=${pod.uid}`));
-    const started = created.code === 0 ? await runCapture(this.cmd('pod', 'start', name)) : created;
-    if (started.code !== 0) {
-      this.log?.(`kubelet: podman pod create failed (${(started.stderr || started.stdout).trim()}); pod ${pod.namespace}/${pod.name} uses the host network`);
-      return;
-    }
-    const infra = (await runCapture(this.cmd('pod', 'inspect', '--format', '{{.InfraContainerID}}', name))).stdout.trim();
-    const ip = (await runCapture(this.cmd('inspect', '--format', '{{.NetworkSettings.IPAddress}}', infra))).stdout.trim();
-    this.pods.set(pod.uid, { name, ...(ip ? { ip } : {}) });
+    if (!this.nets || this.networks.has(pod.uid)) return;
+    const made = this.nets.create(pod).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    this.networks.set(pod.uid, made);
   }
 
   async ensureImage(image: string, policy: string | undefined, onPulling: () => void, authFile?: string): Promise<ImagePull> {
-    const present = policy === 'Always' ? false : (await runCapture(this.cmd('image', 'inspect', '--format', '{{.Id}}', image))).code === 0;
-    if (present) return { status: 'present' };
+    if (policy !== 'Always' && (await this.images.present(image))) return { status: 'present' };
     if (policy === 'Never') return { status: 'failed', reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never` };
     onPulling();
     const t0 = performance.now();
@@ -142,37 +150,53 @@ export class CliRuntime implements ContainerRuntime {
     const auth = authFile && this.name === 'podman' ? ['--authfile', authFile] : [];
     const env = authFile && this.name !== 'podman' ? { ...process.env, DOCKER_CONFIG: dirname(authFile) } : undefined;
     const pulled = await runCapture(this.cmd('pull', '--quiet', ...auth, image), { timeoutMs: PULL_TIMEOUT_MS, ...(env ? { env } : {}) });
-    if (pulled.code === 0) return { status: 'pulled', ms: performance.now() - t0 };
+    if (pulled.code === 0) {
+      this.images.forget(image);
+      return { status: 'pulled', ms: performance.now() - t0 };
+    }
     return { status: 'failed', reason: 'ErrImagePull', message: pullError(pulled.stderr || pulled.stdout, this.name) };
   }
 
   async start(launch: ContainerLaunch, onOutput: (chunk: string | Uint8Array) => void): Promise<ContainerHandle> {
-    const env = createEnv(launch);
     const name = engineName(launch.pod, launch.name);
-    await runCapture(this.cmd('rm', '-f', name));
-    const extra = [...this.createExtra, ...this.pullAuth(launch, env)];
-    const enginePod = this.pods.get(launch.pod.uid);
-    const created = await runCapture(this.cmd(...createArgs(launch, extra, enginePod ? ['--pod', enginePod.name] : undefined)), { env });
-    if (created.code !== 0) {
-      const why = (created.stderr || created.stdout).trim();
-      return settledHandle(`${this.name}://${name}`, launch.image, { exitCode: 128, startError: `${this.name} create ${launch.image}: ${why}` });
+    const network = await this.networks.get(launch.pod.uid);
+    if (network instanceof Error) {
+      return settledHandle(`${this.name}://${name}`, launch.image, { exitCode: 128, startError: `${this.name}: cannot make the pod's network: ${network.message}` });
     }
-    const id = created.stdout.trim().split('\n').pop() ?? name;
-    const inspected = await runCapture(this.cmd('inspect', '--format', '{{.Image}}', id));
-    const started = await runCapture(this.cmd('start', id));
-    if (started.code !== 0) onOutput(`${started.stderr.trim()}\n`);
-    const follow = spawnMerged(this.cmd('logs', '-f', id), { env: process.env, onOutput });
-    const exited: Promise<ExitInfo> = follow.exited.then(() => this.exitOf(id));
+    const env = createEnv(launch);
+    const cidFile = path.join(launch.pod.dir, `${launch.name}.cid`);
+    const extra = [...this.createExtra, ...this.pullAuth(launch, env)];
+    // podman: one attached run; docker: a detached run, then its logs and wait (an attached docker run through
+    // podman's Docker API can miss the output of a container that ends at once)
+    const launchRun = (): Promise<AttachedRun> => (this.name === 'podman'
+      ? runAttached(this.cmd(...runArgs(launch, [...extra, '--cidfile', cidFile], network?.args)), env, cidFile, onOutput)
+      : runDetached(this.cmd(...runArgs(launch, [...extra, '-d'], network?.args)), env, (...a) => this.cmd(...a), onOutput));
+    let run = await launchRun();
+    if (!run.id && /already in use|is in use|Conflict/i.test(run.preface)) {
+      // a container of an earlier run of this pod (a kubelet that stopped)
+      await runCapture(this.cmd('rm', '-f', name));
+      run = await launchRun();
+    }
+    const { id } = run;
+    if (!id) {
+      const why = pullError(run.preface, this.name);
+      return settledHandle(`${this.name}://${name}`, launch.image, { exitCode: 128, startError: `${this.name} run ${launch.image}: ${why}` });
+    }
+    let ids = this.containers.get(launch.pod.uid);
+    if (!ids) this.containers.set(launch.pod.uid, (ids = new Set()));
+    ids.add(id);
+    const exited: Promise<ExitInfo> = run.exited.then((code) => (code === 125 ? this.exitOf(id, run.preface) : { exitCode: code }));
     return {
       containerID: `${this.name}://${id}`,
-      imageID: inspected.stdout.trim(),
+      imageID: await this.images.id(launch.image),
       exited,
       kill: async () => {
         await runCapture(this.cmd('stop', '-t', '2', id));
         await exited;
       },
       exec: async (command, timeoutMs) => (await runCapture(this.cmd('exec', id, ...command), { timeoutMs })).code,
-      ...(enginePod?.ip ? { address: (port: number) => ({ host: enginePod.ip ?? '127.0.0.1', port }) } : {}),
+      ...(network?.address ? { address: (port: number) => network.address?.(port) ?? { host: '127.0.0.1', port } } : {}),
+      ...(network?.listening ? { listening: (port: number) => network.listening?.(port) ?? false } : {}),
       stream: (req) => {
         // podman passes the resize pipe through (--preserve-fds); docker cannot, so its terminal keeps its first size
         const resizable = this.name === 'podman';
@@ -191,21 +215,28 @@ export class CliRuntime implements ContainerRuntime {
     return [];
   }
 
-  private async exitOf(id: string): Promise<ExitInfo> {
-    const w = await runCapture(this.cmd('wait', id));
-    const code = Number(w.stdout.trim().split('\n').pop());
-    if (w.code === 0 && Number.isInteger(code)) return { exitCode: code };
-    const i = await runCapture(this.cmd('inspect', '--format', '{{.State.ExitCode}}', id));
-    const c2 = Number(i.stdout.trim());
-    return Number.isInteger(c2) && i.code === 0 ? { exitCode: c2 } : { exitCode: 128, startError: `${this.name} wait ${id}: ${w.stderr.trim()}` };
+  /** Exit 125 is the engine's own failure, or the container's code: the container's state tells. */
+  private async exitOf(id: string, preface: string): Promise<ExitInfo> {
+    const i = await runCapture(this.cmd('inspect', '--format', '{{.State.ExitCode}}|{{.State.Error}}', id));
+    const [code, error] = i.stdout.trim().split('|');
+    if (i.code === 0 && !error && Number.isInteger(Number(code))) return { exitCode: Number(code) };
+    return { exitCode: 128, startError: `${this.name} run: ${error || pullError(preface || i.stderr, this.name)}` };
   }
 
   async cleanupPod(pod: PodIdentity): Promise<void> {
-    const ps = await runCapture(this.cmd('ps', '-a', '-q', '--filter', `label=${LABEL}=${pod.uid}`));
-    const ids = ps.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+    const made = this.networks.get(pod.uid);
+    this.networks.delete(pod.uid);
+    let ids = [...(this.containers.get(pod.uid) ?? [])];
+    this.containers.delete(pod.uid);
+    if (made) await made;
+    // a podman pod takes its containers with it
+    if (this.nets?.mode === 'pod') return this.nets.remove(pod);
+    if (!ids.length) {
+      // a pod this process did not run (a kubelet that stopped): find its containers by label
+      const ps = await runCapture(this.cmd('ps', '-a', '-q', '--filter', `label=${LABEL}=${pod.uid}`));
+      ids = ps.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+    }
     if (ids.length) await runCapture(this.cmd('rm', '-f', ...ids));
-    const enginePod = this.pods.get(pod.uid);
-    if (enginePod) await runCapture(this.cmd('pod', 'rm', '-f', enginePod.name));
-    this.pods.delete(pod.uid);
+    await this.nets?.remove(pod);
   }
 }

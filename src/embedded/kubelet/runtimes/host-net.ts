@@ -29,13 +29,68 @@ function freePort(): Promise<number> {
   });
 }
 
-function killQuietly(pid: number | undefined): void {
+/** Sends SIGKILL to a process; ignores one that is gone. */
+export function killQuietly(pid: number | undefined): void {
   if (!pid || pid <= 0) return;
   try {
     process.kill(pid, 'SIGKILL');
   } catch {
     // gone
   }
+}
+
+/** A pasta attached to a pod's network namespace. */
+export interface Pasta {
+  pid?: number;
+  /** Pod port → port on the host's 127.0.0.1 that reaches it. */
+  forwarded: Map<number, number>;
+}
+
+/**
+ * Attaches pasta to a network namespace (`target`: a PID, or `--netns NAME`) and configures it: outbound through
+ * pasta with the gateway not mapped to the host, the host loopback `hostPorts` reachable from the namespace's
+ * localhost, and the namespace's `podPorts` forwarded from ephemeral ports on the host's 127.0.0.1. pasta detaches
+ * once the namespace is configured; its pid is read from `<dir>/pasta.pid`. Throws with pasta's message.
+ */
+export async function startPasta(target: string[], opts: { dir: string; hostPorts: number[]; podPorts: number[]; pasta: string }): Promise<Pasta> {
+  const forwarded = new Map<number, number>();
+  for (const p of [...new Set(opts.podPorts)]) forwarded.set(p, await freePort());
+  const pidFile = path.join(opts.dir, 'pasta.pid');
+  const args = ['--config-net', '--no-map-gw', '-q', ...(process.getuid?.() === 0 ? ['--runas', '0'] : []), '-u', 'none', '-U', 'none'];
+  args.push(...(forwarded.size ? [...forwarded].flatMap(([p, h]) => ['-t', `127.0.0.1/${h}:${p}`]) : ['-t', 'none']));
+  args.push('-T', opts.hostPorts.length ? [...new Set(opts.hostPorts)].join(',') : 'none', '--pid', pidFile, ...target);
+  const r = await runCapture([opts.pasta, ...args], { timeoutMs: 10_000 });
+  if (r.code !== 0) {
+    throw new Error(`pasta could not set up the pod's network: ${(r.stderr || r.stdout).split('\n').filter((l) => l && !l.includes('syslog')).join('; ')}`);
+  }
+  return { pid: pastaPid(opts.dir), forwarded };
+}
+
+/** The pid of the pasta of a pod directory (from its pid file), if any. */
+export function pastaPid(dir: string): number | undefined {
+  try {
+    return Number.parseInt(readFileSync(path.join(dir, 'pasta.pid'), 'utf8'), 10) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when a socket listens on TCP `port` in the network namespace of process `pid` (/proc/PID/net/tcp{,6}). */
+export function listeningIn(pid: number, port: number): boolean {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  for (const f of ['tcp', 'tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(`/proc/${pid}/net/${f}`, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols[3] === '0A' && cols[1]?.endsWith(`:${hex}`)) return true;
+    }
+  }
+  return false;
 }
 
 /** One pod's network namespace. */
@@ -67,26 +122,14 @@ export class PodNetwork {
       if (holder.exitCode !== null || i === 399) throw new Error('cannot create the pod\'s network namespace (unshare --user --net failed: are user namespaces enabled?)');
       await new Promise((r) => setTimeout(r, 5));
     }
-    const forwarded = new Map<number, number>();
-    if (!opts.pasta) return new PodNetwork(pid, undefined, forwarded);
-    for (const p of [...new Set(opts.podPorts)]) forwarded.set(p, await freePort());
-    const pidFile = path.join(opts.dir, 'pasta.pid');
-    const args = ['--config-net', '--no-map-gw', '-q', ...(process.getuid?.() === 0 ? ['--runas', '0'] : []), '-u', 'none', '-U', 'none'];
-    args.push(...(forwarded.size ? [...forwarded].flatMap(([p, h]) => ['-t', `127.0.0.1/${h}:${p}`]) : ['-t', 'none']));
-    args.push('-T', opts.hostPorts.length ? [...new Set(opts.hostPorts)].join(',') : 'none', '--pid', pidFile, String(pid));
-    // pasta detaches once the namespace is configured
-    const r = await runCapture([opts.pasta, ...args], { timeoutMs: 10_000 });
-    if (r.code !== 0) {
-      killQuietly(pid);
-      throw new Error(`pasta could not set up the pod's network: ${(r.stderr || r.stdout).split('\n').filter((l) => l && !l.includes('syslog')).join('; ')}`);
-    }
-    let pastaPid: number | undefined;
+    if (!opts.pasta) return new PodNetwork(pid, undefined, new Map());
     try {
-      pastaPid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10) || undefined;
-    } catch {
-      pastaPid = undefined;
+      const p = await startPasta([String(pid)], { ...opts, pasta: opts.pasta });
+      return new PodNetwork(pid, p.pid, p.forwarded);
+    } catch (err) {
+      killQuietly(pid);
+      throw err;
     }
-    return new PodNetwork(pid, pastaPid, forwarded);
   }
 
   /** The command prefix that runs a program inside the pod's namespaces. */
@@ -104,20 +147,7 @@ export class PodNetwork {
    * tcpSocket probe uses this: through pasta's forward a connect always succeeds on the host side.
    */
   listening(port: number): boolean {
-    const hex = port.toString(16).toUpperCase().padStart(4, '0');
-    for (const f of ['tcp', 'tcp6']) {
-      let text = '';
-      try {
-        text = readFileSync(`/proc/${this.holderPid}/net/${f}`, 'utf8');
-      } catch {
-        continue;
-      }
-      for (const line of text.split('\n').slice(1)) {
-        const cols = line.trim().split(/\s+/);
-        if (cols[3] === '0A' && cols[1]?.endsWith(`:${hex}`)) return true;
-      }
-    }
-    return false;
+    return listeningIn(this.holderPid, port);
   }
 
   close(dir: string): void {

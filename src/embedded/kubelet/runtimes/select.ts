@@ -4,6 +4,7 @@
  */
 import type { ContainerRuntime, KubeletLogger } from '../types.js';
 import { CliRuntime, engineAnswers } from './cli.js';
+import { engineNetMode } from './engine-net.js';
 import { bwrapWorks, HostRuntime, pastaWorks } from './host.js';
 import { NoopRuntime } from './noop.js';
 
@@ -32,9 +33,16 @@ async function host(opts: HostNetworkOptions & { log?: KubeletLogger }): Promise
   return new HostRuntime({ hostPorts: opts.hostPorts ?? [], pasta });
 }
 
-async function engine(name: 'podman' | 'docker', timeoutMs: number, log?: KubeletLogger): Promise<ContainerRuntime | undefined> {
+async function engine(name: 'podman' | 'docker', timeoutMs: number, opts: HostNetworkOptions & { log?: KubeletLogger }): Promise<ContainerRuntime | undefined> {
   if (!(await engineAnswers(name, timeoutMs))) return undefined;
-  return CliRuntime.create(name, log ? (m) => log.warn(m) : undefined);
+  // docker has no pods: its pods use the host network (docs/security.md)
+  if (name === 'docker') return CliRuntime.create('docker');
+  const pasta = await pastaWorks();
+  const mode = await engineNetMode(pasta);
+  if (mode === 'pod' && opts.hostPorts?.length) {
+    opts.log?.warn(`kubelet: runtime podman: each pod is a podman pod on podman's default network here (${process.getuid?.() === 0 ? 'pasta or ip is missing' : 'not root'}): this machine's loopback ports (--host-port, the API server's) are not reachable from pods`);
+  }
+  return CliRuntime.create('podman', { mode, hostPorts: opts.hostPorts ?? [], ...(pasta ? { pasta } : {}) });
 }
 
 /** The runtime for a choice. */
@@ -44,12 +52,12 @@ export async function selectRuntime(choice: RuntimeChoice, opts: { log?: Kubelet
     case 'host': return host(opts);
     case 'podman':
     case 'docker': {
-      const rt = await engine(choice, 15_000, opts.log);
+      const rt = await engine(choice, 15_000, opts);
       if (!rt) throw new RuntimeUnavailableError(`runtime ${choice}: \`${choice} info\` does not answer (is the ${choice} engine installed and running?)`);
       return rt;
     }
     case 'auto': {
-      const rt = (await engine('docker', 3000, opts.log)) ?? (await engine('podman', 5000, opts.log));
+      const rt = (await engine('docker', 3000, opts)) ?? (await engine('podman', 5000, opts));
       if (rt) return rt;
       opts.log?.debug?.('kubelet: no container engine answers; using the host runtime');
       return host(opts);
