@@ -33,6 +33,7 @@ export interface EmbeddedStartOptions {
   logRetentionMs?: number;
   admission?: boolean;
   webhookServices?: Record<string, string>;
+  authorizationMode?: 'AlwaysAllow' | 'RBAC';
   /** `tkt up --el-address/--el-port/--el-port-range`. */
   eventListenerAddresses?: { host?: string; ports?: Record<string, number>; portRange?: { from: number; to: number } };
   /** EventListener sinks: `--interceptor-timeout` and `--github-api-url`. */
@@ -56,6 +57,13 @@ export function parseLogRetention(text: string | undefined): number | undefined 
   const ms = days ? Number(days[1]) * 86_400_000 : parseGoDuration(text.trim());
   if (ms === undefined || !Number.isFinite(ms) || ms < 1000) throw new UsageError(`invalid --log-retention "${text}": expected a duration of at least 1s, like 7d, 168h or 30m`);
   return ms;
+}
+
+/** Checks `--authorization-mode` (kube-apiserver's names; the two this server knows). */
+export function parseAuthorizationMode(v: unknown): 'AlwaysAllow' | 'RBAC' | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'AlwaysAllow' || v === 'RBAC') return v;
+  throw new UsageError(`invalid --authorization-mode "${String(v)}": expected AlwaysAllow or RBAC`);
 }
 
 /** Parses `--webhook-service NAMESPACE/NAME=URL` (repeatable). */

@@ -21,6 +21,7 @@ import type { Logger } from '../controller/runtime/controller.js';
 import { KubeClient } from '../kube/client.js';
 import { lineLogger, SINK_CONTAINER } from '../triggers/log-lines.js';
 import { startApiServer } from './apiserver/index.js';
+import type { AuthorizationMode } from './apiserver/context.js';
 import { withHelperImage } from './kubelet/helper-image.js';
 import { startKubelet } from './kubelet/index.js';
 import { FileLogStore } from './logs.js';
@@ -54,6 +55,8 @@ export interface EmbeddedOptions {
   admission?: boolean;
   /** Admission webhooks' Services (`--webhook-service NS/NAME=URL`). */
   webhookServices?: Record<string, string>;
+  /** `tkt up --authorization-mode RBAC`: impersonated requests (`kubectl --as`, a trigger's service account) are authorized by RBAC. */
+  authorizationMode?: AuthorizationMode;
   /** EventListener sinks: bind address, fixed ports, port range (`tkt up --el-address/--el-port/--el-port-range`). */
   eventListenerAddresses?: { host?: string; ports?: Record<string, number>; portRange?: { from: number; to: number } };
   /** EventListener sinks: `--interceptor-timeout` and `--github-api-url`. */
@@ -141,6 +144,7 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
       defaults: (o: KubeObject) => applyDefaults(o, { timeoutMinutes: config.defaultTimeoutMinutes, serviceAccount: config.defaultServiceAccount }),
     }),
     ...(opts.webhookServices ? { webhookServices: opts.webhookServices } : {}),
+    ...(opts.authorizationMode ? { authorizationMode: opts.authorizationMode } : {}),
   });
   cleanups.push(() => api.close());
   const kubeconfigPath = join(dataDir, 'kubeconfig');

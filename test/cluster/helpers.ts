@@ -21,9 +21,9 @@ export interface TestApi {
 }
 
 /** Starts an API server with a memory store on an ephemeral port. */
-export async function startTestApi(): Promise<TestApi> {
+export async function startTestApi(opts: { authorizationMode?: 'AlwaysAllow' | 'RBAC' } = {}): Promise<TestApi> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tektite-cluster-'));
-  const api = await startApiServer({ logs: new FileLogStore(path.join(dir, 'logs')), port: 0 });
+  const api = await startApiServer({ logs: new FileLogStore(path.join(dir, 'logs')), port: 0, ...opts });
   const kubeconfig = path.join(dir, 'kubeconfig');
   api.writeKubeconfig(kubeconfig);
   const client = new KubeClient(loadKubeConfig({ kubeconfig }));

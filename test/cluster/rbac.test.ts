@@ -2,13 +2,16 @@
  * RBAC as users expect it (issue 15), against the embedded API server with real kubectl: config/'s aggregated
  * roles fill Kubernetes' built-in edit/view, so `kubectl auth can-i create pipelineruns --as alice` says yes for a
  * user bound to `edit` in that namespace and no elsewhere; groups, ServiceAccounts, ClusterRoleBindings and
- * SubjectAccessReview follow Kubernetes' semantics.
+ * SubjectAccessReview follow Kubernetes' semantics. With `--authorization-mode RBAC`, requests impersonating a user
+ * (`kubectl --as`, a trigger's serviceAccountName) are authorized by the same rules, with kube-apiserver's 403.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from './helpers.js';
+import type { EventListener, KubeObject } from '../../src/api/types.js';
+import { startEventListenerManager } from '../../src/triggers/index.js';
+import { startTestApi, waitFor, type TestApi } from './helpers.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -23,7 +26,7 @@ const canI = async (...args: string[]): Promise<string> => {
 };
 
 beforeAll(async () => {
-  t = await startTestApi();
+  t = await startTestApi({ authorizationMode: 'RBAC' });
   await kubectl('apply', '-f', path.join(root, 'config', '202-clusterrole-aggregate.yaml'));
   await kubectl('create', 'namespace', 'team');
   await kubectl('create', 'rolebinding', 'alice-edit', '--clusterrole=edit', '--user=alice', '-n', 'team');
@@ -61,4 +64,54 @@ describe('kubectl auth can-i (SelfSubjectAccessReview with impersonation)', () =
     expect(denied.status.allowed).toBe(false);
     expect(await kubectl('get', 'clusterroles', '-o', 'name')).toContain('clusterrole.rbac.authorization.k8s.io/edit');
   });
+});
+
+const kubectlFails = async (...args: string[]): Promise<string> => {
+  try {
+    await kubectl(...args);
+  } catch (err) {
+    return String((err as { stderr?: string }).stderr ?? err);
+  }
+  throw new Error(`kubectl ${args.join(' ')} succeeded`);
+};
+
+describe('requests impersonating a user are authorized by RBAC (--authorization-mode RBAC)', () => {
+  it('kubectl --as: what the bindings allow works, the rest is Forbidden with kube-apiserver\'s message', async () => {
+    const pr = 'apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata: {name: by-alice, namespace: team}\nspec:\n  pipelineRef: {name: p}\n';
+    const file = path.join(t.dir, 'pr.yaml');
+    (await import('node:fs')).writeFileSync(file, pr);
+    expect(await kubectl('create', '-f', file, '--as', 'alice')).toBe('pipelinerun.tekton.dev/by-alice created');
+    expect(await kubectl('get', 'pipelineruns', '-n', 'team', '--as', 'bob', '-o', 'name')).toBe('pipelinerun.tekton.dev/by-alice');
+    expect(await kubectlFails('delete', 'pipelinerun', 'by-alice', '-n', 'team', '--as', 'bob'))
+      .toContain('pipelineruns.tekton.dev "by-alice" is forbidden: User "bob" cannot delete resource "pipelineruns" in API group "tekton.dev" in the namespace "team"');
+    expect(await kubectlFails('get', 'pipelineruns', '-n', 'default', '--as', 'alice'))
+      .toContain('pipelineruns.tekton.dev is forbidden: User "alice" cannot list resource "pipelineruns" in API group "tekton.dev" in the namespace "default"');
+    expect(await kubectlFails('get', 'namespaces', '--as', 'alice'))
+      .toContain('namespaces is forbidden: User "alice" cannot list resource "namespaces" in API group "" at the cluster scope');
+    expect(await kubectl('get', 'pipelineruns', '-A', '--as', 'carol', '--as-group', 'auditors', '-o', 'name')).toBe('pipelinerun.tekton.dev/by-alice');
+    expect(await kubectl('get', 'namespaces', '-o', 'name')).toContain('namespace/team'); // the admin token itself
+  });
+
+  it('a trigger\'s serviceAccountName creates only what its account may create', async () => {
+    await kubectl('create', 'serviceaccount', 'el-sa', '-n', 'team');
+    const tmpl = (kind: string, name: string) => ({
+      name, serviceAccountName: 'el-sa', bindings: [],
+      template: { spec: { resourcetemplates: [{ apiVersion: 'tekton.dev/v1', kind, metadata: { generateName: `${name}-` }, spec: kind === 'PipelineRun' ? { pipelineRef: { name: 'p' } } : { taskRef: { name: 't' } } }] } },
+    });
+    await t.client.create({ apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener', metadata: { name: 'rbac', namespace: 'team' },
+      spec: { triggers: [tmpl('PipelineRun', 'may'), tmpl('TaskRun', 'may-not')] } } as KubeObject);
+    const manager = await startEventListenerManager({ client: t.client });
+    try {
+      const url = await waitFor('EL rbac', async () => (await t.client.get<EventListener>({ apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener' }, 'team', 'rbac')).status?.address?.url);
+      const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      const body = await res.json() as { triggers: Array<{ trigger: string; status: string; message?: string }> };
+      const byName = Object.fromEntries(body.triggers.map((o) => [o.trigger, o]));
+      expect(byName.may?.status).toBe('created');
+      expect(byName['may-not']?.status).toBe('error');
+      expect(byName['may-not']?.message).toContain('taskruns.tekton.dev is forbidden: User "system:serviceaccount:team:el-sa" cannot create resource "taskruns" in API group "tekton.dev" in the namespace "team"');
+      expect((await t.client.list({ apiVersion: 'tekton.dev/v1', kind: 'TaskRun' }, 'team')).items).toEqual([]);
+    } finally {
+      await manager.close();
+    }
+  }, 60_000);
 });

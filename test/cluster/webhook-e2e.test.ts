@@ -3,7 +3,8 @@
  * admission off (`--no-admission`, as a real API server has none of Tekton's), the webhook configurations of
  * config/500-webhook.yaml registered with the CA of a real `tkt webhook` process, and real kubectl. The API server
  * calls the webhooks as kube-apiserver does: an invalid PipelineRun is refused with the webhook's message, defaults
- * come from the mutating webhook, a v1beta1 PipelineRun goes in and out converted, and the controllers run it.
+ * come from the mutating webhook, a v1beta1 PipelineRun goes in and out converted by the CRDs' conversion webhook
+ * (crds/, `conversion.strategy: Webhook`), and the controllers run it.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -46,6 +47,12 @@ beforeAll(async () => {
   for (const c of configs) {
     for (const w of c.webhooks ?? []) w.clientConfig.caBundle = caBundle;
     await world.client.create(c);
+  }
+  // config/'s CRDs (crds/): Tekton's kinds convert through tkt webhook's /convert, with its CA
+  for (const file of fs.readdirSync(path.join(root, 'crds')).filter((f) => f.startsWith('tekton.dev_'))) {
+    const crd = parseAllDocuments(fs.readFileSync(path.join(root, 'crds', file), 'utf8'))[0]?.toJS() as KubeObject & { spec: { conversion?: { strategy: string; webhook?: { clientConfig: Record<string, unknown> } } } };
+    if (crd.spec.conversion?.webhook) crd.spec.conversion.webhook.clientConfig.caBundle = caBundle;
+    await world.client.create(crd);
   }
 }, 90_000);
 
@@ -91,5 +98,10 @@ describe('admission through config/\'s webhooks and tkt webhook', () => {
     const r = await kubectl(['create', '-f', '-'], 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata: {name: t}\nspec:\n  steps: [{name: s, image: busybox, script: "true"}]\n');
     expect(r.code).not.toBe(0);
     expect(r.err).toContain('failed calling webhook "webhook.pipeline.tekton.dev"');
+    // reads in v1beta1 went through the conversion webhook all along: with it down they fail, v1 reads do not
+    const beta = await kubectl(['get', 'pipelineruns.v1beta1.tekton.dev', 'good']);
+    expect(beta.code).not.toBe(0);
+    expect(beta.err).toContain('conversion webhook for tekton.dev/v1, Kind=PipelineRun failed');
+    expect((await kubectl(['get', 'pipelineruns.v1.tekton.dev', 'good', '-o', 'name'])).out.trim()).toBe('pipelinerun.tekton.dev/good');
   }, 60_000);
 });

@@ -7,7 +7,7 @@ import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { CliContext, type CliIO } from '../context.js';
 import { UsageError } from '../errors.js';
-import { parseFeatureFlagOptions, parseHostPorts, parseLogRetention, parseLogSize, parseWebhookServices, parsePort, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
+import { parseFeatureFlagOptions, parseHostPorts, parseLogRetention, parseLogSize, parseWebhookServices, parseAuthorizationMode, parsePort, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
 import { parseElPorts, parseInterceptorTimeout, parsePortRange } from '../el-addresses.js';
 import { startDashboardServer } from './dashboard.js';
 import { waitForStop } from './wait.js';
@@ -24,6 +24,7 @@ interface UpFlags {
   logRetention?: string;
   admission?: boolean;
   webhookService?: string[];
+  authorizationMode?: string;
   elAddress?: string;
   elPort?: string[];
   elPortRange?: string;
@@ -51,6 +52,7 @@ export function registerUp(program: Command, io: CliIO): void {
     .option('--max-log-size <size>', 'cap of each container\'s stored log, like the kubelet\'s (default 20Mi); output beyond it is dropped after a "log truncated" line')
     .option('--log-retention <duration>', 'remove the logs of finished pods older than this (7d, 168h, 30m); by default logs go with their TaskRun or pod')
     .option('--no-admission', 'no built-in Tekton validation and defaults: leave them to registered admission webhooks (tkt webhook), as on a cluster')
+    .option('--authorization-mode <mode>', 'AlwaysAllow (default) or RBAC: requests impersonating a user (kubectl --as, a trigger\'s serviceAccountName) are authorized by the stored Roles and bindings, as kube-apiserver --authorization-mode=RBAC')
     .option('--webhook-service <ns/name=url>', 'where an admission webhook\'s Service is reached, e.g. tektite-pipelines/tektite-webhook=https://127.0.0.1:8443 (repeatable)', (v: string, prev: string[] = []) => [...prev, v], [])
     .option('--dashboard-port <n>', 'port of the web dashboard on 127.0.0.1 (0 = a free one)', '9097')
     .option('--no-dashboard', 'do not serve the web dashboard')
@@ -60,7 +62,7 @@ export function registerUp(program: Command, io: CliIO): void {
       const featureFlags = parseFeatureFlagOptions(flags.featureFlags);
       const emb = await startEmbeddedMode({
         dataDir: resolve(io.cwd, flags.dataDir), port: parsePort(flags.port), runtime: flags.runtime,
-        controllers: flags.controllers, eventListeners: flags.eventListeners, featureFlags, allowPrivileged: flags.allowPrivileged === true, hostPorts: parseHostPorts(flags.hostPort), maxLogBytes: parseLogSize(flags.maxLogSize), logRetentionMs: parseLogRetention(flags.logRetention), admission: flags.admission !== false, webhookServices: parseWebhookServices(flags.webhookService),
+        controllers: flags.controllers, eventListeners: flags.eventListeners, featureFlags, allowPrivileged: flags.allowPrivileged === true, hostPorts: parseHostPorts(flags.hostPort), maxLogBytes: parseLogSize(flags.maxLogSize), logRetentionMs: parseLogRetention(flags.logRetention), admission: flags.admission !== false, webhookServices: parseWebhookServices(flags.webhookService), authorizationMode: parseAuthorizationMode(flags.authorizationMode),
         eventListenerAddresses: { ...(flags.elAddress ? { host: flags.elAddress } : {}), ports: parseElPorts(flags.elPort), portRange: parsePortRange(flags.elPortRange) },
         eventListenerTuning: { httpTimeoutMs: parseInterceptorTimeout(flags.interceptorTimeout), ...(flags.githubApiUrl ? { githubApiUrl: flags.githubApiUrl } : {}) }, warn: (m) => ctx.printErr(`warning: ${m}\n`),
       });

@@ -8,25 +8,13 @@ import type { KubeObject } from '../../api/types.js';
 import type { ServerContext } from './context.js';
 import { badRequest, methodNotAllowed } from './errors.js';
 import { decodeObject, mediaType, readBody, sendJson } from './http.js';
-import { authorize, type AccessAttributes, type RbacObjects, type UserInfo } from './rbac.js';
+import { impersonated, rbacObjects } from './authz.js';
+import { authorize, type AccessAttributes, type UserInfo } from './rbac.js';
 import type { ResourceRoute } from './route.js';
 
-/** The identity a request acts as: the impersonated user (and groups), else the token's holder (cluster-admin). */
+/** Who a request is: the user it impersonates, else the token's holder (a cluster admin). */
 export function requestUser(req: IncomingMessage): UserInfo {
-  const user = req.headersDistinct['impersonate-user']?.[0];
-  if (!user) return { user: 'tektite-admin', groups: ['system:masters', 'system:authenticated'] };
-  const groups = [...(req.headersDistinct['impersonate-group'] ?? [])];
-  const sa = /^system:serviceaccount:([^:]+):/.exec(user);
-  if (sa) groups.push('system:serviceaccounts', `system:serviceaccounts:${sa[1]}`);
-  return { user, groups: [...groups, 'system:authenticated'] };
-}
-
-function rbacObjects(ctx: ServerContext): RbacObjects {
-  const g = 'rbac.authorization.k8s.io';
-  return {
-    clusterRoles: ctx.store.list(`${g}/clusterroles`), clusterRoleBindings: ctx.store.list(`${g}/clusterrolebindings`),
-    roles: ctx.store.list(`${g}/roles`), roleBindings: ctx.store.list(`${g}/rolebindings`),
-  };
+  return impersonated(req) ?? { user: 'tektite-admin', groups: ['system:masters', 'system:authenticated'] };
 }
 
 interface ReviewSpec {

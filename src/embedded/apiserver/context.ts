@@ -52,7 +52,12 @@ export interface ServerContext {
   writes: WriteQueue;
   /** Admission webhooks' Services (`ns/name` → base URL): embedded mode has no Service network. */
   webhookServices?: Record<string, string>;
+  /** `RBAC`: impersonated requests are authorized by RBAC (authz.ts); `AlwaysAllow` (default): not checked. */
+  authorizationMode?: AuthorizationMode;
 }
+
+/** kube-apiserver's `--authorization-mode`, the two this server knows. */
+export type AuthorizationMode = 'AlwaysAllow' | 'RBAC';
 
 /** The store resource of a kind: `tekton.dev/pipelineruns`, `/pods`. */
 export function resourceKey(info: Pick<KindInfo, 'group' | 'plural'>): string {

@@ -12,6 +12,7 @@ import type { KubeObject } from '../../api/types.js';
 import type { ExecProcess, ExecRequest } from '../kubelet/types.js';
 import { bytesOf } from '../logs.js';
 import { resourceKey, type ServerContext } from './context.js';
+import { authorizeRequest } from './authz.js';
 import { badRequest, notFound, StatusError, type Status } from './errors.js';
 import { spdySession, spdyUpgradeAnswer, SPDY_PROTOCOL } from './exec-spdy.js';
 import { pickContainer } from './podlog.js';
@@ -39,9 +40,10 @@ export interface StreamRequest {
 const flag = (q: URLSearchParams, k: string): boolean => ['true', '1'].includes(q.get(k) ?? '');
 
 /** Checks the request as kube-apiserver and the kubelet do; throws a StatusError to answer. */
-export function parseStreamRequest(ctx: ServerContext, url: URL): StreamRequest {
+export function parseStreamRequest(ctx: ServerContext, url: URL, req?: IncomingMessage): StreamRequest {
   const r = route(url.pathname);
   if (r.type !== 'resource' || r.info.kind !== 'Pod' || (r.sub !== 'exec' && r.sub !== 'attach') || !r.name) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+  if (req) authorizeRequest(ctx, req, r, false);
   const namespace = r.namespace ?? 'default';
   const pod = ctx.store.get(resourceKey(r.info), namespace, r.name);
   if (!pod) throw notFound(r.info, r.name);
@@ -166,7 +168,7 @@ export function upgradeHandler(ctx: ServerContext, o: { authorized: (req: Incomi
     let spdy = false;
     try {
       if (!o.authorized(req)) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
-      r = parseStreamRequest(ctx, new URL(req.url ?? '/', 'http://localhost'));
+      r = parseStreamRequest(ctx, new URL(req.url ?? '/', 'http://localhost'), req);
       const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
       spdy = upgrade.startsWith('spdy/');
       if (spdy) {

@@ -7,6 +7,7 @@ import type { KubeObject } from '../../api/types.js';
 import { handleAccessReview, requestUser } from './access-review.js';
 import { admitByWebhooks, webhooksFor } from './webhooks.js';
 import { incoming, outgoing, resourceKey, type ServerContext } from './context.js';
+import { incomingAsync, outgoingMany, outgoingOne, servedByWebhook } from './conversion-webhook.js';
 import { badRequest, methodNotAllowed, notFound, pathNotFound } from './errors.js';
 import { decodeBody, decodeObject, mediaType, negotiate, readBody, sendJson } from './http.js';
 import { deleteObject, parseDeleteOptions, type DeleteOpts } from './lifecycle.js';
@@ -48,7 +49,7 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
   }
   if (method === 'GET') {
     const table = negotiate(req).table;
-    sendJson(res, 200, collection ? listBody(ctx, route, q, table) : getBody(ctx, route, q, table));
+    sendJson(res, 200, collection ? await listBody(ctx, route, q, table) : await getBody(ctx, route, q, table));
     return;
   }
   if (route.info.namespaced && route.namespace === undefined) throw methodNotAllowed(method);
@@ -74,9 +75,9 @@ async function handleCreate(ctx: ServerContext, req: IncomingMessage, res: Serve
   const opts = writeOptions(q);
   const hooked = await webhooked(ctx, req, route, 'CREATE', checkIdentity(route, decodeObject(raw, type)), opts);
   const body = checkIdentity(route, hooked.object);
-  const obj = incoming(ctx, route.info, body);
+  const obj = await incomingAsync(ctx, route.info, body);
   const r = await ctx.writes.submit(() => createObject(ctx, route.info, obj, withOriginal(opts, body, obj)));
-  sendJson(res, 201, outgoing(ctx, route.info, route.version, r.obj), [...hooked.warnings, ...r.warnings]);
+  sendJson(res, 201, await outgoingOne(ctx, route.info, route.version, r.obj), [...hooked.warnings, ...r.warnings]);
 }
 
 /** Write options naming the body as written when it was converted to the stored version. */
@@ -94,15 +95,15 @@ async function handleUpdate(ctx: ServerContext, req: IncomingMessage, res: Serve
   const opts = writeOptions(q);
   const sent = checkIdentity(route, decodeObject(raw, type));
   const before = route.sub ? undefined : ctx.store.get(resourceKey(route.info), route.namespace ?? '', route.name ?? '');
-  const hooked = route.sub ? { object: sent, warnings: [] } : await webhooked(ctx, req, route, 'UPDATE', sent, opts, before && outgoing(ctx, route.info, route.version, before));
+  const hooked = route.sub ? { object: sent, warnings: [] } : await webhooked(ctx, req, route, 'UPDATE', sent, opts, before && await outgoingOne(ctx, route.info, route.version, before));
   const body = checkIdentity(route, hooked.object);
+  const obj = await incomingAsync(ctx, route.info, body);
   const r = await ctx.writes.submit(() => {
     const old = stored(ctx, route);
     checkResourceVersion(route.info, old, body.metadata.resourceVersion);
-    const obj = incoming(ctx, route.info, body);
     return updateObject(ctx, route.info, old, obj, withOriginal(opts, body, obj), route.sub);
   });
-  sendJson(res, 200, outgoing(ctx, route.info, route.version, r.obj), [...hooked.warnings, ...r.warnings]);
+  sendJson(res, 200, await outgoingOne(ctx, route.info, route.version, r.obj), [...hooked.warnings, ...r.warnings]);
 }
 
 function patchOver(ctx: ServerContext, route: ResourceRoute, kind: ReturnType<typeof patchKind>, patch: unknown, opts: WriteOptions): WriteResult {
@@ -120,26 +121,29 @@ async function handlePatch(ctx: ServerContext, req: IncomingMessage, res: Server
   const kind = patchKind(type);
   const opts = writeOptions(q);
   const patch = decodeBody(raw, type);
-  if (!route.sub && webhooksFor(ctx, route.info)) {
-    // with webhooks the patched object goes through them first, then is written only if nothing changed meanwhile
+  const hooks = !route.sub && webhooksFor(ctx, route.info);
+  if (hooks || servedByWebhook(ctx, route.info, route.version)) {
+    // with webhooks (admission, or a CRD's conversion) the patched object goes through them first, then is written
+    // only if nothing changed meanwhile
     const old = stored(ctx, route);
-    const base = JSON.parse(objectJson(outgoing(ctx, route.info, route.version, old))) as KubeObject;
+    const base = JSON.parse(objectJson(await outgoingOne(ctx, route.info, route.version, old))) as KubeObject;
     const patched = applyPatch(kind, structuredClone(base), patch);
     if (!patched || typeof patched !== 'object' || Array.isArray(patched)) throw badRequest('the patched object is not a JSON object');
-    const hooked = await webhooked(ctx, req, route, 'UPDATE', checkIdentity(route, patched as Record<string, unknown>), opts, base);
+    const identified = checkIdentity(route, patched as Record<string, unknown>);
+    const hooked = hooks ? await webhooked(ctx, req, route, 'UPDATE', identified, opts, base) : { object: identified, warnings: [] };
     const body = checkIdentity(route, hooked.object);
     body.metadata.resourceVersion ??= old.metadata.resourceVersion;
+    const obj = await incomingAsync(ctx, route.info, body);
     const r = await ctx.writes.submit(() => {
       const now = stored(ctx, route);
       checkResourceVersion(route.info, now, body.metadata.resourceVersion);
-      const obj = incoming(ctx, route.info, body);
       return updateObject(ctx, route.info, now, obj, withOriginal(opts, body, obj), route.sub);
     });
-    sendJson(res, 200, outgoing(ctx, route.info, route.version, r.obj), [...hooked.warnings, ...r.warnings]);
+    sendJson(res, 200, await outgoingOne(ctx, route.info, route.version, r.obj), [...hooked.warnings, ...r.warnings]);
     return;
   }
   const r = await ctx.writes.submit(() => patchOver(ctx, route, kind, patch, opts));
-  sendJson(res, 200, outgoing(ctx, route.info, route.version, r.obj), r.warnings);
+  sendJson(res, 200, await outgoingOne(ctx, route.info, route.version, r.obj), r.warnings);
 }
 
 function deleteBody(raw: Buffer): unknown {
@@ -149,14 +153,14 @@ function deleteBody(raw: Buffer): unknown {
 async function handleDelete(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer): Promise<void> {
   const opts = parseDeleteOptions(deleteBody(raw), q);
   const obj = await ctx.writes.submit(() => deleteObject(ctx, route.info, route.namespace ?? '', route.name ?? '', opts));
-  sendJson(res, 200, outgoing(ctx, route.info, route.version, obj));
+  sendJson(res, 200, await outgoingOne(ctx, route.info, route.version, obj));
 }
 
 function deleteSelected(ctx: ServerContext, route: ResourceRoute, q: URLSearchParams, opts: DeleteOpts): KubeObject[] {
   const items: KubeObject[] = [];
   for (const o of selectObjects(ctx, route.info, route.namespace, q)) {
     try {
-      items.push(outgoing(ctx, route.info, route.version, deleteObject(ctx, route.info, o.metadata.namespace ?? '', o.metadata.name ?? '', opts)));
+      items.push(deleteObject(ctx, route.info, o.metadata.namespace ?? '', o.metadata.name ?? '', opts));
     } catch {
       // deleted concurrently: skip
     }
@@ -166,7 +170,7 @@ function deleteSelected(ctx: ServerContext, route: ResourceRoute, q: URLSearchPa
 
 async function handleDeleteCollection(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer): Promise<void> {
   const opts = parseDeleteOptions(deleteBody(raw), q);
-  const items = await ctx.writes.submit(() => deleteSelected(ctx, route, q, opts));
+  const items = await outgoingMany(ctx, route.info, route.version, await ctx.writes.submit(() => deleteSelected(ctx, route, q, opts)));
   const apiVersion = route.info.group ? `${route.info.group}/${route.version}` : route.version;
   sendJson(res, 200, { kind: `${route.info.kind}List`, apiVersion, metadata: { resourceVersion: String(ctx.store.resourceVersion()) }, items });
 }

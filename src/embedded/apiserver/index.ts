@@ -14,7 +14,7 @@ import { kindFor } from '../../api/registry.js';
 import type { KubeObject } from '../../api/types.js';
 import type { LogStore } from '../logs.js';
 import { convertObject } from '../../api/convert/index.js';
-import { resourceKey, type AdmissionFn, type ConvertFn, type DefaultsFn, type ServerContext } from './context.js';
+import { resourceKey, type AdmissionFn, type AuthorizationMode, type ConvertFn, type DefaultsFn, type ServerContext } from './context.js';
 import { GarbageCollector } from './gc.js';
 import { writeKubeconfigFile } from './kubeconfig.js';
 import { registerLocalApi } from './local.js';
@@ -66,6 +66,8 @@ export interface ApiServerOptions {
   now?: () => Date;
   /** Admission webhooks' Services (`ns/name` → base URL such as `https://127.0.0.1:8443`). */
   webhookServices?: Record<string, string>;
+  /** `RBAC`: requests impersonating a user (`kubectl --as`) are authorized by RBAC; default `AlwaysAllow`. */
+  authorizationMode?: AuthorizationMode;
 }
 
 /** A running API server. */
@@ -126,7 +128,7 @@ function makeContext(opts: ApiServerOptions, store: Store, holder: { gc?: Garbag
   return {
     store, logs: opts.logs, admission: opts.admission, defaults: opts.defaults, convert: opts.convert ?? convertObject,
     now: opts.now ?? (() => new Date()), bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, podSecurity: opts.podSecurity ?? 'baseline', kickGc: () => holder.gc?.kick(),
-    writes: new WriteQueue(store), ...(opts.webhookServices ? { webhookServices: opts.webhookServices } : {}),
+    writes: new WriteQueue(store), ...(opts.webhookServices ? { webhookServices: opts.webhookServices } : {}), ...(opts.authorizationMode ? { authorizationMode: opts.authorizationMode } : {}),
   };
 }
 

@@ -3,22 +3,18 @@
  */
 import type { KindInfo } from '../../api/registry.js';
 import type { KubeObject } from '../../api/types.js';
-import { outgoing, resourceKey, type ServerContext } from './context.js';
+import { resourceKey, type ServerContext } from './context.js';
+import { outgoingMany, outgoingOne } from './conversion-webhook.js';
 import { badRequest, notFound } from './errors.js';
 import type { ResourceRoute } from './route.js';
 import { equalityLabels, matchFilter, parseFilter } from './selectors.js';
 import { includeObject, toTable } from './table.js';
 
-/** Reads one object in the route's version; 404 when absent. */
-export function getObject(ctx: ServerContext, route: ResourceRoute): KubeObject {
-  const obj = ctx.store.get(resourceKey(route.info), route.namespace ?? '', route.name ?? '');
-  if (!obj) throw notFound(route.info, route.name ?? '');
-  return outgoing(ctx, route.info, route.version, obj);
-}
-
 /** Answers a GET body: the object or a one-row Table. */
-export function getBody(ctx: ServerContext, route: ResourceRoute, q: URLSearchParams, table: boolean): unknown {
-  const obj = getObject(ctx, route);
+export async function getBody(ctx: ServerContext, route: ResourceRoute, q: URLSearchParams, table: boolean): Promise<unknown> {
+  const stored = ctx.store.get(resourceKey(route.info), route.namespace ?? '', route.name ?? '');
+  if (!stored) throw notFound(route.info, route.name ?? '');
+  const obj = await outgoingOne(ctx, route.info, route.version, stored);
   if (!table) return obj;
   return toTable(route.info, [obj], { now: ctx.now(), include: includeObject(q), metadata: { resourceVersion: obj.metadata.resourceVersion } });
 }
@@ -45,7 +41,7 @@ export function selectObjects(ctx: ServerContext, info: KindInfo, namespace: str
 }
 
 /** Answers a LIST body: `<Kind>List` or a Table, one page of it when `limit` is given. */
-export function listBody(ctx: ServerContext, route: ResourceRoute, q: URLSearchParams, table: boolean): unknown {
+export async function listBody(ctx: ServerContext, route: ResourceRoute, q: URLSearchParams, table: boolean): Promise<unknown> {
   const { info } = route;
   const rv = String(ctx.store.resourceVersion());
   let items = selectObjects(ctx, info, route.namespace, q);
@@ -62,7 +58,7 @@ export function listBody(ctx: ServerContext, route: ResourceRoute, q: URLSearchP
     metadata.remainingItemCount = items.length - limit;
     items = page;
   }
-  const out = items.map((o) => outgoing(ctx, info, route.version, o));
+  const out = await outgoingMany(ctx, info, route.version, items);
   if (table) return toTable(info, out, { now: ctx.now(), include: includeObject(q), metadata });
   const apiVersion = info.group ? `${info.group}/${route.version}` : route.version;
   return { kind: `${info.kind}List`, apiVersion, metadata, items: out };

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from './context.js';
 import { aggregated, aggregatedContentType, apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import { methodNotAllowed, pathNotFound, StatusError } from './errors.js';
+import { authorizeRequest } from './authz.js';
 import { handleResource, type StreamRegistry } from './handlers.js';
 import { negotiate, sendJson, sendStatus } from './http.js';
 import { openapiDoc, openapiIndex, openapiV2 } from './openapi.js';
@@ -84,6 +85,8 @@ export function requestHandler(ctx: ServerContext, token: string, address: () =>
         serveNonResource(req, res, r, address());
         return;
       }
+      const watch = url.searchParams.get('watch');
+      authorizeRequest(ctx, req, r, watch === 'true' || watch === '1');
       await handleResource(ctx, req, res, r, url.searchParams, streams);
     })().catch((err: unknown) => {
       if (err instanceof StatusError) sendStatus(res, err.status);

@@ -7,7 +7,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api/types.js';
 import { outgoing, resourceKey, type ServerContext } from './context.js';
-import { badRequest, expired } from './errors.js';
+import { badRequest, expired, StatusError } from './errors.js';
+import { outgoingOne, servedByWebhook } from './conversion-webhook.js';
 import { selectObjects } from './read.js';
 import type { ResourceRoute } from './route.js';
 import { matchFilter, parseFilter, type ObjectFilter } from './selectors.js';
@@ -62,9 +63,34 @@ type Send = (type: string, obj: unknown) => void;
 /** Renders store objects for this watch (version conversion, one-row Table when asked). */
 function emitter(ctx: ServerContext, route: ResourceRoute, q: URLSearchParams, table: boolean, send: Send): (type: string, obj: KubeObject) => void {
   const include = includeObject(q);
-  return (type, obj) => {
-    const out = outgoing(ctx, route.info, route.version, obj);
+  const render = (type: string, out: KubeObject): void => {
     send(type, table ? toTable(route.info, [out], { now: ctx.now(), include, metadata: { resourceVersion: out.metadata.resourceVersion } }) : out);
+  };
+  return (type, obj) => render(type, outgoing(ctx, route.info, route.version, obj));
+}
+
+/**
+ * A watch served through a CRD's conversion webhook: each event is converted by the webhook, and events (and
+ * bookmarks) leave in the order they came; a failed conversion ends the watch with an ERROR event.
+ */
+function webhookEmitter(ctx: ServerContext, route: ResourceRoute, q: URLSearchParams, table: boolean, send: Send, end: () => void): { emit: (type: string, obj: KubeObject) => void; send: Send } {
+  const include = includeObject(q);
+  let chain = Promise.resolve();
+  let failed = false;
+  const inOrder = (work: () => Promise<void> | void): void => {
+    chain = chain.then(() => (failed ? undefined : work())).catch((err: unknown) => {
+      if (failed) return;
+      failed = true;
+      send('ERROR', err instanceof StatusError ? err.status : new StatusError(500, 'InternalError', String(err)).status);
+      end();
+    });
+  };
+  return {
+    send: (type, obj) => inOrder(() => send(type, obj)),
+    emit: (type, obj) => inOrder(async () => {
+      const out = await outgoingOne(ctx, route.info, route.version, obj);
+      send(type, table ? toTable(route.info, [out], { now: ctx.now(), include, metadata: { resourceVersion: out.metadata.resourceVersion } }) : out);
+    }),
   };
 }
 
@@ -113,13 +139,16 @@ export function serveWatch(ctx: ServerContext, req: IncomingMessage, res: Server
   const backlog = spec.rv === undefined ? undefined : ctx.store.eventsSince(spec.rv);
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
-  const send = eventWriter(res);
+  const written = eventWriter(res);
   if (spec.rv !== undefined && backlog === undefined) {
-    send('ERROR', expired(spec.rv, ctx.store.oldestResumableRv()).status);
+    written('ERROR', expired(spec.rv, ctx.store.oldestResumableRv()).status);
     res.end();
     return;
   }
-  const emit = emitter(ctx, route, q, table, send);
+  let stop = (): void => undefined;
+  const viaWebhook = servedByWebhook(ctx, route.info, route.version) ? webhookEmitter(ctx, route, q, table, written, () => stop()) : undefined;
+  const send = viaWebhook?.send ?? written;
+  const emit = viaWebhook?.emit ?? emitter(ctx, route, q, table, send);
   const onEvent = (ev: StoreEvent): void => {
     if (ev.resource !== resource || (route.namespace !== undefined && ev.namespace !== route.namespace)) return;
     const p = project(ev, spec.filter);
@@ -127,7 +156,7 @@ export function serveWatch(ctx: ServerContext, req: IncomingMessage, res: Server
   };
   if (backlog) for (const ev of backlog) onEvent(ev);
   else for (const obj of selectObjects(ctx, route.info, route.namespace, q)) emit('ADDED', obj);
-  const stop = goLive(ctx, route, spec, send, onEvent, () => {
+  stop = goLive(ctx, route, spec, send, onEvent, () => {
     registry.delete(stop);
     res.end();
   });

@@ -9,7 +9,6 @@
  * `admission webhook "<name>" denied the request: <message>` with the webhook's code (400 by default).
  */
 import { randomUUID } from 'node:crypto';
-import https from 'node:https';
 import jsonpatch from 'fast-json-patch';
 import type { KindInfo } from '../../api/registry.js';
 import { servedVersions } from '../../api/registry.js';
@@ -17,12 +16,14 @@ import type { KubeObject } from '../../api/types.js';
 import type { ServerContext } from './context.js';
 import { StatusError } from './errors.js';
 import { selectorMatches } from './rbac.js';
+import { endpointOf, postJson, type ClientConfig } from './webhook-client.js';
+import { convertAsync } from './conversion-webhook.js';
 
 interface Rule { apiGroups?: string[]; apiVersions?: string[]; operations?: string[]; resources?: string[]; scope?: string }
 interface Selector { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> }
 interface Webhook {
   name: string;
-  clientConfig?: { url?: string; caBundle?: string; service?: { namespace?: string; name?: string; path?: string; port?: number } };
+  clientConfig?: ClientConfig;
   rules?: Rule[];
   failurePolicy?: string;
   matchPolicy?: string;
@@ -82,39 +83,6 @@ export function webhooksFor(ctx: ServerContext, info: KindInfo): boolean {
     .some((h) => (h.rules ?? []).some((r) => has(r.apiGroups, info.group) && has(r.resources, info.plural)));
 }
 
-function endpoint(hook: Webhook, services: Record<string, string>): string {
-  const cc = hook.clientConfig ?? {};
-  if (cc.url) return cc.url;
-  const s = cc.service;
-  const base = s ? services[`${s.namespace ?? 'default'}/${s.name ?? ''}`] : undefined;
-  if (!s || !base) throw new Error(`service ${s?.namespace ?? ''}/${s?.name ?? ''} cannot be reached in embedded mode (map it with tkt up --webhook-service NAMESPACE/NAME=URL)`);
-  return `${base.replace(/\/$/, '')}${s.path ?? ''}`;
-}
-
-function post(url: string, body: unknown, caBundle: string | undefined, timeoutMs: number): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const payload = JSON.stringify(body);
-    const req = https.request(url, {
-      method: 'POST', timeout: timeoutMs, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
-      ...(caBundle ? { ca: Buffer.from(caBundle, 'base64').toString('utf8') } : {}),
-    }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => { text += c.toString('utf8'); });
-      res.on('end', () => {
-        if ((res.statusCode ?? 0) >= 300) return reject(new Error(`the server answered HTTP ${res.statusCode ?? 0}`));
-        try {
-          resolve(JSON.parse(text) as Record<string, unknown>);
-        } catch {
-          reject(new Error('the answer is not JSON'));
-        }
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs / 1000}s`)));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
 interface AdmissionResponse { allowed?: boolean; status?: { code?: number; reason?: string; message?: string }; patch?: string; patchType?: string; warnings?: string[] }
 
 async function callOne(ctx: ServerContext, hook: Webhook, call: AdmissionCall, object: KubeObject, version: string): Promise<AdmissionResponse | undefined> {
@@ -123,19 +91,19 @@ async function callOne(ctx: ServerContext, hook: Webhook, call: AdmissionCall, o
     throw new StatusError(400, 'BadRequest', `admission webhook "${hook.name}" does not support dry run`);
   }
   const apiVersion = info.group ? `${info.group}/${version}` : version;
-  const send = (o: KubeObject | undefined): KubeObject | undefined => (o && o.apiVersion !== apiVersion ? ctx.convert(o, apiVersion) : o);
+  const send = async (o: KubeObject | undefined): Promise<KubeObject | undefined> => (o ? convertAsync(ctx, info, o, apiVersion) : o);
   const review = {
     apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview',
     request: {
       uid: randomUUID(), kind: { group: info.group, version, kind: info.kind }, resource: { group: info.group, version, resource: info.plural },
       requestKind: { group: info.group, version: object.apiVersion.split('/').pop(), kind: info.kind },
       name: object.metadata.name ?? '', ...(call.namespace ? { namespace: call.namespace } : {}), operation: call.operation,
-      userInfo: call.user, object: send(object), oldObject: send(call.oldObject) ?? null, dryRun: call.dryRun,
+      userInfo: call.user, object: await send(object), oldObject: (await send(call.oldObject)) ?? null, dryRun: call.dryRun,
       options: { apiVersion: 'meta.k8s.io/v1', kind: call.operation === 'CREATE' ? 'CreateOptions' : 'UpdateOptions' },
     },
   };
   try {
-    const answer = await post(endpoint(hook, call.services), review, hook.clientConfig?.caBundle, (hook.timeoutSeconds ?? 10) * 1000);
+    const answer = await postJson(endpointOf(hook.clientConfig ?? {}, call.services), review, hook.clientConfig?.caBundle, (hook.timeoutSeconds ?? 10) * 1000);
     return (answer.response ?? {}) as AdmissionResponse;
   } catch (err) {
     if (hook.failurePolicy === 'Ignore') return undefined;
@@ -163,10 +131,10 @@ export async function admitByWebhooks(ctx: ServerContext, call: AdmissionCall): 
       if (r.allowed !== true) throw denied(hook, r);
       if (mutating && r.patch && (r.patchType ?? 'JSONPatch') === 'JSONPatch') {
         const apiVersion = call.info.group ? `${call.info.group}/${version}` : version;
-        const sent = object.apiVersion === apiVersion ? object : ctx.convert(object, apiVersion);
+        const sent = await convertAsync(ctx, call.info, object, apiVersion);
         const ops = JSON.parse(Buffer.from(r.patch, 'base64').toString('utf8')) as jsonpatch.Operation[];
         const patched = jsonpatch.applyPatch(structuredClone(sent), ops, false, false).newDocument;
-        object = patched.apiVersion === call.object.apiVersion ? patched : ctx.convert(patched, call.object.apiVersion);
+        object = await convertAsync(ctx, call.info, patched, call.object.apiVersion);
       }
     }
   }
