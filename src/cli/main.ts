@@ -65,7 +65,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     return EXIT.ok;
   }
   try {
-    await program.parseAsync(normalizeBoolFlags(argv), { from: 'user' });
+    await program.parseAsync(normalizeBoolFlags(argv, ['prefix', 'ignore-running']), { from: 'user' });
     return EXIT.ok;
   } catch (err) {
     const { code, message } = exitCodeFor(err);

@@ -134,3 +134,19 @@ describe('cancel and delete', () => {
     expect(r.stdout).toBe('PipelineRuns deleted: "build-run-4"\n');
   });
 });
+
+describe('delete --all and running runs (tkn\'s -i/--ignore-running, default true)', () => {
+  it('-i leaves running TaskRuns; --ignore-running=false deletes them too', async () => {
+    const TR = { apiVersion: 'tekton.dev/v1', kind: 'TaskRun' };
+    const names = async (): Promise<string[]> => (await srv.client.list(TR, 'default')).items.map((t) => t.metadata.name ?? '').sort();
+    await srv.client.create({ ...TR, metadata: { name: 'still-running', namespace: 'default' }, spec: { taskRef: { name: 'git-clone' } } } as KubeObject); // no controller here: it never finishes
+    const all = (await srv.client.list<KubeObject & { status?: { conditions?: Array<{ status: string }> } }>(TR, 'default')).items;
+    const running = all.filter((t) => (t.status?.conditions?.[0]?.status ?? 'Unknown') === 'Unknown').map((t) => t.metadata.name ?? '').sort();
+    expect(running.length).toBeGreaterThan(0);
+    expect(running.length).toBeLessThan(all.length);
+    expect((await run(['tr', 'delete', '--all', '-f', '-i'])).code).toBe(0);
+    expect(await names()).toEqual(running);
+    expect((await run(['tr', 'delete', '--all', '-f', '--ignore-running=false'])).code).toBe(0);
+    expect(await names()).toEqual([]);
+  });
+});

@@ -78,7 +78,7 @@ describe('start flags', () => {
   it('timeouts, --pod-template, -E', async () => {
     const tpl = path.join(dir, 'pod.yaml');
     fs.writeFileSync(tpl, 'securityContext:\n  runAsNonRoot: true\n');
-    const pr = await dry(['p', 'start', 'build', '-p', 'url=u', '-w', 'name=source,emptyDir=', '-E', '--pipeline-timeout', '1h', '--tasks-timeout', '50m', '--pod-template', tpl]);
+    const pr = await dry(['p', 'start', 'build', '-p', 'url=u', '-w', 'name=source,emptyDir=', '--use-param-defaults', '--pipeline-timeout', '1h', '--tasks-timeout', '50m', '--pod-template', tpl]);
     expect(pr.spec.timeouts).toEqual({ pipeline: '1h', tasks: '50m' });
     expect(pr.spec.taskRunTemplate).toEqual({ podTemplate: { securityContext: { runAsNonRoot: true } } });
     expect(pr.spec.params).toContainEqual({ name: 'flags', value: ['-v', '--race'] });

@@ -5,7 +5,7 @@ import { collect } from './logs-shared.js';
 const repeat = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /**
- * Adds `-p`, `-w`, `-l`, `-E/--use-param-defaults`, `--showlog`, `--dry-run`, `-s`, `--prefix-name`, `--timeout`,
+ * Adds `-p`, `-w`, `-l`, `--use-param-defaults`, `--showlog`, `-E/--exit-with-pipelinerun-error`, `--dry-run`, `-s`, `--prefix-name`, `--timeout`,
  * `-o`, `-L/--last`, `--use-pipelinerun`/`--use-taskrun`, `-f/--filename`, `--pod-template`, and for PipelineRuns
  * `--pipeline-timeout`, `--tasks-timeout`, `--finally-timeout`, `--task-serviceaccount`.
  */
@@ -27,8 +27,9 @@ export function addStartFlags(cmd: Command, runKind: 'PipelineRun' | 'TaskRun'):
     .option('-p, --param <name=value>', 'param value (repeatable); arrays as a,b,c; objects as "k:v, k2:v2"', repeat, [])
     .option('-w, --workspace <binding>', 'workspace binding (repeatable): name=ws,emptyDir= | name=ws,claimName=pvc | name=ws,config=cm | name=ws,secret=s [,subPath=dir]', repeat, [])
     .option('-l, --label <key=value>', `label of the ${runKind} (repeatable)`, collect, [])
-    .option('-E, --use-param-defaults', 'write the default values of unset params into the run')
+    .option('--use-param-defaults', 'write the default values of unset params into the run')
     .option('--showlog', `follow the logs of the ${runKind}; exit 1 if it fails`)
+    .option('-E, --exit-with-pipelinerun-error', `with --showlog: exit 0 if the ${runKind} succeeded, 1 if it failed (tkn's flag; tkt --showlog does this anyway)`)
     .option('--dry-run', `print the ${runKind} (YAML, or -o json) without creating it`)
     .option('-s, --serviceaccount <name>', 'service account of the run\'s pods')
     .option('--prefix-name <prefix>', `generate the ${runKind} name from this prefix instead of "<name>-run-"`)

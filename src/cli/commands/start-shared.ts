@@ -19,6 +19,7 @@ export interface StartFlags {
   label: string[];
   useParamDefaults?: boolean;
   showlog?: boolean;
+  exitWithPipelinerunError?: boolean;
   dryRun?: boolean;
   serviceaccount?: string;
   prefixName?: string;
@@ -84,5 +85,5 @@ export async function startRun(ctx: CliContext, kind: 'Pipeline' | 'Task', name:
   ctx.printErr('Waiting for logs to be available...\n');
   const fc = followContext(ctx, {});
   const final = kind === 'Pipeline' ? await pipelineRunLogs(fc, runName, { follow: true }) : await taskRunLogs(fc, runName, true);
-  checkRunOutcome(final, { follow: true });
+  checkRunOutcome(final, { follow: true, exitWithPipelinerunError: flags.exitWithPipelinerunError === true });
 }

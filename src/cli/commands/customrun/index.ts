@@ -30,7 +30,8 @@ export function registerCustomRun(program: Command, io: CliIO): void {
     .option('--all', 'delete all (finished) CustomRuns in the namespace')
     .option('--keep <n>', 'keep the newest N CustomRuns')
     .option('--label <selector>', 'only CustomRuns matching this label selector')
-    .option('-i, --no-ignore-running', 'with --all/--keep, delete running CustomRuns too')
+    .option('-i, --ignore-running', 'with --all/--keep, leave running CustomRuns alone (the default, as tkn)')
+    .option('--no-ignore-running', 'with --all/--keep, delete running CustomRuns too (tkn: --ignore-running=false)')
     .action(async (names: string[], flags: DeleteFlags, command: Command) => {
       await deleteObjects(CliContext.fromCommand(io, command), KIND.CustomRun, names, flags);
     });

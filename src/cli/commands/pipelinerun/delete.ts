@@ -13,7 +13,8 @@ export function registerPipelineRunDelete(parent: Command, io: CliIO): void {
     .option('--keep <n>', 'keep the newest N PipelineRuns')
     .option('--label <selector>', 'only PipelineRuns matching this label selector')
     .option('-p, --pipeline <name>', 'only runs of this Pipeline')
-    .option('-i, --no-ignore-running', 'with --all/--keep, delete running PipelineRuns too')
+    .option('-i, --ignore-running', 'with --all/--keep, leave running PipelineRuns alone (the default, as tkn)')
+    .option('--no-ignore-running', 'with --all/--keep, delete running PipelineRuns too (tkn: --ignore-running=false)')
     .action(async (names: string[], flags: DeleteFlags & { pipeline?: string }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
       await deleteObjects(ctx, KIND.PipelineRun, names, flags, flags.pipeline ? `tekton.dev/pipeline=${flags.pipeline}` : undefined);

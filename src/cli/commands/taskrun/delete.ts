@@ -13,7 +13,8 @@ export function registerTaskRunDelete(parent: Command, io: CliIO): void {
     .option('--keep <n>', 'keep the newest N TaskRuns')
     .option('--label <selector>', 'only TaskRuns matching this label selector')
     .option('-t, --task <name>', 'only runs of this Task')
-    .option('-i, --no-ignore-running', 'with --all/--keep, delete running TaskRuns too')
+    .option('-i, --ignore-running', 'with --all/--keep, leave running TaskRuns alone (the default, as tkn)')
+    .option('--no-ignore-running', 'with --all/--keep, delete running TaskRuns too (tkn: --ignore-running=false)')
     .action(async (names: string[], flags: DeleteFlags & { task?: string }, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
       await deleteObjects(ctx, KIND.TaskRun, names, flags, flags.task ? `tekton.dev/task=${flags.task}` : undefined);
