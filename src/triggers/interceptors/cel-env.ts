@@ -10,6 +10,8 @@ import { parse as parseYaml } from 'yaml';
 import { canonicalHeaderKey } from '../event.js';
 import { registerExtensions } from './cel-ext.js';
 import { registerMoreExtensions, rewriteAst, unrenameMessage } from './cel-ext2.js';
+import { celFormat } from './cel-format.js';
+import { DurationClass, isUint, TypeClass } from './cel-values.js';
 import { constantTimeEqual } from './protocol.js';
 
 /** Per-evaluation state reachable from CEL functions (secrets, cost meter). */
@@ -43,7 +45,7 @@ export const MAX_EXPRESSION_LENGTH = 16 * 1024;
 function createEnvironment(): Environment {
   const env = new Environment({
     homogeneousAggregateLiterals: false,
-    enableOptionalTypes: true,
+    enableOptionalTypes: false,
     limits: { maxAstNodes: 4000, maxDepth: 100, maxListElements: 1000, maxMapEntries: 1000, maxCallArguments: 16 },
   });
   env.registerVariable('body', 'dyn').registerVariable('header', 'map')
@@ -82,8 +84,9 @@ function firstHeader(h: Record<string, unknown>, name: string): string | undefin
 }
 
 function truncateBytes(s: string, n: bigint): string {
+  if (n < 0n) throw new Error(`truncate: negative length ${n}`);
   const b = Buffer.from(s, 'utf8');
-  const len = n < 0n ? 0 : Number(n > BigInt(b.length) ? BigInt(b.length) : n);
+  const len = Number(n > BigInt(b.length) ? BigInt(b.length) : n);
   return b.subarray(0, len).toString('utf8');
 }
 
@@ -118,9 +121,11 @@ function toCel(v: unknown): unknown {
   return v;
 }
 
-/** CEL values into JSON values: bigint → number, bytes → base64, Map → object, Date → RFC 3339. */
+/** CEL values into JSON values: int/uint → number, bytes → base64, Map → object, Date → RFC 3339, duration → `Ns`. */
 export function fromCel(v: unknown): unknown {
   if (typeof v === 'bigint') return Number(v);
+  if (isUint(v)) return Number(v.valueOf());
+  if (v instanceof DurationClass || v instanceof TypeClass) return celFormat('%s', [v]);
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   if (v instanceof Date) return v.toISOString();
   if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), fromCel(x)]));
