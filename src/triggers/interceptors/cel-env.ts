@@ -1,7 +1,8 @@
 /**
  * The CEL environment of the `cel` interceptor: variables `body`, `header`, `extensions`, `requestURL` and the
  * functions Tekton Triggers documents (split, parseJSON, parseYAML, parseURL, compareSecret, header.match,
- * header.canonical, truncate, marshalJSON, base64.decode/encode, lowerAscii/upperAscii, translate, first/last).
+ * header.canonical, truncate, marshalJSON, translate, first/last, decodeb64) with cel-go's encoders, strings, lists, sets and
+ * math extensions (cel-ext.ts and the modules it registers).
  * Expressions are limited in size at parse time and in evaluation steps at run time (cost limit).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -58,9 +59,11 @@ function createEnvironment(): Environment {
 }
 
 function registerFunctions(env: Environment): void {
-  env.registerFunction('Base64Namespace.decode(string): bytes', (_n: unknown, s: string) => new Uint8Array(Buffer.from(s, 'base64')));
+  env.registerFunction('Base64Namespace.decode(string): bytes', (_n: unknown, s: string) => base64Decode(s));
   env.registerFunction('Base64Namespace.encode(bytes): string', (_n: unknown, b: Uint8Array) => Buffer.from(b).toString('base64'));
-  env.registerFunction('Base64Namespace.encode(string): string', (_n: unknown, s: string) => Buffer.from(s, 'utf8').toString('base64'));
+  env.registerFunction('int(uint): int', (u: { valueOf(): bigint }) => BigInt.asIntN(64, u.valueOf()) === u.valueOf() ? u.valueOf() : overflow('int'));
+  env.registerFunction('string(google.protobuf.Timestamp): string', (t: Date) => celFormat('%s', [t]));
+  env.registerFunction('string(google.protobuf.Duration): string', (d: unknown) => celFormat('%s', [d]));
   env.registerFunction('map.match(string, string): bool', (h: Record<string, unknown>, name: string, value: string) => firstHeader(h, name) === value);
   env.registerFunction('map.canonical(string): string', (h: Record<string, unknown>, name: string) => firstHeader(h, name) ?? '');
   env.registerFunction('string.truncate(int): string', (s: string, n: bigint) => truncateBytes(s, n));
@@ -75,6 +78,22 @@ function registerFunctions(env: Environment): void {
   env.registerFunction('list.last(): dyn', (l: unknown[]) => listEnd(l, l.length - 1));
   env.registerFunction('string.compareSecret(string, string): bool', (s: string, key: string, name: string) => compareSecret(s, key, name));
   env.registerFunction('string.compareSecret(string, string, string): bool', (s: string, key: string, name: string, ns: string) => compareSecret(s, key, name, ns));
+}
+
+function overflow(type: string): never {
+  throw new Error(`${type} overflow`);
+}
+
+/** cel-go's base64.decode: standard alphabet, padded or not (line breaks ignored); anything else is an error. */
+function base64Decode(text: string): Uint8Array {
+  const s = text.replace(/[\r\n]/g, '');
+  const padded = s.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(s);
+  const raw = s.length % 4 !== 1 && /^[A-Za-z0-9+/]*$/.test(s);
+  if (!padded && !raw) {
+    const bad = s.search(/[^A-Za-z0-9+/=]|=[^=]/);
+    throw new Error(`illegal base64 data at input byte ${bad < 0 ? s.length - 1 : bad}`);
+  }
+  return new Uint8Array(Buffer.from(s, 'base64'));
 }
 
 function firstHeader(h: Record<string, unknown>, name: string): string | undefined {
