@@ -10,7 +10,7 @@ import { Environment } from '@marcbachmann/cel-js';
 import { parse as parseYaml } from 'yaml';
 import { canonicalHeaderKey } from '../event.js';
 import { registerExtensions } from './cel-ext.js';
-import { registerMoreExtensions, rewriteAst, unrenameMessage } from './cel-ext2.js';
+import { OPTIONALS, registerMoreExtensions, rewriteAst, unrenameMessage } from './cel-ext2.js';
 import { celFormat } from './cel-format.js';
 import { DurationClass, isUint, TypeClass } from './cel-values.js';
 import { constantTimeEqual } from './protocol.js';
@@ -201,7 +201,14 @@ export function compileCel(expr: string): CelProgram {
   let p = programs.get(expr);
   if (p) return p;
   if (expr.length > MAX_EXPRESSION_LENGTH) throw new Error(`expression longer than ${MAX_EXPRESSION_LENGTH} characters`);
-  const parsed = celEnvironment().parse(expr) as unknown as CelProgram & { ast: unknown; check(): { valid: boolean; error?: Error } };
+  let parsed: CelProgram & { ast: unknown; check(): { valid: boolean; error?: Error } };
+  try {
+    parsed = celEnvironment().parse(expr) as unknown as typeof parsed;
+  } catch (err) {
+    // the library's parser knows `.?`/`[?` only with optional types, which Triggers does not enable either
+    if (/\.\?[A-Za-z_]|\[\?/.test(expr) && err instanceof Error) err.message = `${OPTIONALS} (${err.message.split('\n')[0] ?? ''})`;
+    throw err;
+  }
   rewriteAst(parsed.ast);
   const checked = parsed.check();
   if (!checked.valid) throw renamed(checked.error ?? new Error('expression does not type-check'));

@@ -2,15 +2,16 @@
  * The parts of the CEL environment that work on parsed expressions: the rewrite of method calls the CEL library
  * defines with other semantics to ours ({@link RENAMED}), cel-go's parse-time checks of `math.greatest`/`least`,
  * the refusal of what Tekton Triggers' environment does not declare (`cel.bind` — Triggers does not enable
- * cel-go's bindings extension), and the lists macro `sortBy(var, keyExpr)`.
+ * cel-go's bindings extension), the lists macro `sortBy(var, keyExpr)` and the time-zone accessors (cel-time.ts).
  */
 import type { Environment } from '@marcbachmann/cel-js';
 import { sortByKeys } from './cel-ext.js';
 import { ANY_ARG, checkFormatCall } from './cel-format.js';
 import { checkMathMacro } from './cel-math.js';
 import { RENAMED } from './cel-strings.js';
+import { registerTime, TZ_RENAMED } from './cel-time.js';
 
-const UNRENAMED = new Map(Object.entries(RENAMED).map(([a, b]) => [b, a]));
+const UNRENAMED = new Map([...Object.entries(RENAMED), ...Object.entries(TZ_RENAMED)].map(([a, b]) => [b, a]));
 
 interface AstLike { op: string; args: unknown; meta?: Record<string, unknown> }
 
@@ -18,13 +19,22 @@ function isAst(x: unknown): x is AstLike {
   return typeof x === 'object' && x !== null && typeof (x as AstLike).op === 'string' && 'args' in x;
 }
 
+const TWO_VAR = new Set(['all', 'exists', 'exists_one', 'existsOne', 'transformList', 'transformMap', 'transformMapEntry']);
+
+/** Why optional syntax and functions are refused. */
+export const OPTIONALS = "optional values (`x.?field`, `list[?i]`, `optional.of`) are not available: Tekton Triggers does not enable cel-go's optional types";
+
 /** Checks one receiver call `recv.name(args)` before type checking. */
 function checkCall(name: string, recv: unknown, args: unknown): void {
   if (!isAst(recv)) return;
   if (name === 'format' && recv.op === 'value' && typeof recv.args === 'string' && Array.isArray(args) && isAst(args[0]) && args[0].op === 'list' && Array.isArray(args[0].args)) {
     checkFormatCall(recv.args, (args[0].args as unknown[]).map((e) => (isAst(e) && e.op === 'value' ? e.args : ANY_ARG)));
   }
+  if (TWO_VAR.has(name) && Array.isArray(args) && args.length === 3 && isAst(args[0]) && args[0].op === 'id' && isAst(args[1]) && args[1].op === 'id') {
+    throw new Error(`${name}(var1, var2, expr): two-variable comprehensions are not available, Tekton Triggers does not enable cel-go's TwoVarComprehensions extension`);
+  }
   if (recv.op !== 'id') return;
+  if (recv.args === 'optional') throw new Error(OPTIONALS);
   if (recv.args === 'cel' && name === 'bind') {
     throw new Error("undeclared reference to 'cel.bind': Tekton Triggers does not enable cel-go's bindings extension");
   }
@@ -46,6 +56,7 @@ export function rewriteAst(root: unknown): void {
       if (x.op === 'rcall' && Array.isArray(args) && typeof args[0] === 'string') {
         checkCall(args[0], args[1], args[2]);
         if (RENAMED[args[0]]) args[0] = RENAMED[args[0]];
+        else if (TZ_RENAMED[args[0]] && Array.isArray(args[2]) && args[2].length === 1) args[0] = TZ_RENAMED[args[0]];
       }
       walk(args);
       const meta = x.meta;
@@ -94,4 +105,5 @@ function sortByExpander({ args, receiver }: { args: AstLike[]; receiver: AstLike
 /** Registers the macros of this module on `env`. */
 export function registerMoreExtensions(env: Environment): void {
   env.registerFunction('list.sortBy(ast, ast): list<dyn>', sortByExpander as never);
+  registerTime(env);
 }

@@ -197,7 +197,8 @@ const TABLE: Array<[string, string, unknown]> = [
   ['timestamp', "string(timestamp('2023-02-03T23:31:20Z') + duration('1h'))", '2023-02-04T00:31:20Z'],
   ['duration', "duration('1h30m') == duration('90m')", true],
   ['timestamp accessors (UTC)', "[timestamp('2023-02-03T23:31:20.123Z').getFullYear(), timestamp('2023-02-03T23:31:20.123Z').getMonth(), timestamp('2023-02-03T23:31:20.123Z').getDate(), timestamp('2023-02-03T23:31:20.123Z').getDayOfMonth(), timestamp('2023-02-03T23:31:20.123Z').getDayOfYear(), timestamp('2023-02-03T23:31:20.123Z').getDayOfWeek(), timestamp('2023-02-03T23:31:20.123Z').getHours(), timestamp('2023-02-03T23:31:20.123Z').getMinutes(), timestamp('2023-02-03T23:31:20.123Z').getSeconds(), timestamp('2023-02-03T23:31:20.123Z').getMilliseconds()]", [2023, 1, 3, 2, 33, 5, 23, 31, 20, 123]],
-  ['timestamp accessors (time zone)', "[timestamp('2023-02-03T23:31:20.123Z').getHours('America/New_York'), timestamp('2023-02-03T23:31:20.123Z').getDate('Asia/Tokyo')]", [18, 4]],
+  ['timestamp accessors (IANA time zone)', "[timestamp('2023-02-03T23:31:20.123Z').getHours('America/New_York'), timestamp('2023-02-03T23:31:20.123Z').getDate('Asia/Tokyo'), timestamp('2024-03-10T07:30:00Z').getHours('America/New_York')]", [18, 4, 3]],
+  ['timestamp accessors (fixed offset)', "[timestamp('2023-12-31T23:31:20Z').getFullYear('+01:00'), timestamp('2023-02-03T23:31:20Z').getHours('-02:30'), timestamp('2023-02-03T23:31:20Z').getMinutes('-02:30'), timestamp('2023-02-03T23:31:20Z').getDayOfWeek('02:00')]", [2024, 21, 1, 6]],
   ['duration accessors', "[duration('1h30m').getHours(), duration('1h30m').getMinutes(), duration('1h30m').getSeconds(), duration('1h30m').getMilliseconds()]", [1, 90, 5400, 5400000]],
 ];
 
@@ -236,8 +237,11 @@ const ERRORS: Array<[string, string, RegExp]> = [
   ['double times int (Triggers\' numbers note)', 'dyn(1.5) * 3', /no such overload/],
   ['matches with a bad pattern', "'x'.matches('[')", /regular expression/],
   ['cel.bind: bindings extension not enabled by Triggers', "cel.bind(x, 'ab', x + x)", /Tekton Triggers does not enable/],
-  ['optional syntax: optional types not enabled by Triggers', "body.?missing.orValue('d')", /./],
-  ['two-variable comprehensions: not enabled by Triggers', '[1, 2].all(i, v, v > 0)', /./],
+  ['optional field selection: optional types not enabled by Triggers', "body.?missing.orValue('d')", /Tekton Triggers does not enable cel-go's optional types/],
+  ['optional.of: optional types not enabled by Triggers', 'optional.of(1)', /Tekton Triggers does not enable cel-go's optional types/],
+  ['two-variable comprehensions: not enabled by Triggers', '[1, 2].all(i, v, v > 0)', /two-variable comprehensions are not available/],
+  ['timestamp accessor with a bad offset', "timestamp('2023-02-03T23:31:20Z').getHours('+01:75')", /timezone offset minutes out of range/],
+  ['timestamp accessor with an unknown zone', "timestamp('2023-02-03T23:31:20Z').getHours('Nowhere/X')", /unknown time zone Nowhere\/X/],
 ];
 
 /** The rows of docs/triggers.md's CEL table: [name, expression, result] with the expression and result unquoted. */
