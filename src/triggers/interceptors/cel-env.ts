@@ -67,8 +67,8 @@ function registerFunctions(env: Environment): void {
   env.registerFunction('map.match(string, string): bool', (h: Record<string, unknown>, name: string, value: string) => firstHeader(h, name) === value);
   env.registerFunction('map.canonical(string): string', (h: Record<string, unknown>, name: string) => firstHeader(h, name) ?? '');
   env.registerFunction('string.truncate(int): string', (s: string, n: bigint) => truncateBytes(s, n));
-  env.registerFunction('string.parseJSON(): dyn', (s: string) => toCel(JSON.parse(s)));
-  env.registerFunction('string.parseYAML(): dyn', (s: string) => toCel(parseYaml(s)));
+  env.registerFunction('string.parseJSON(): map', (s: string) => decodeObject(s, 'parseJSON', JSON.parse));
+  env.registerFunction('string.parseYAML(): map', (s: string) => decodeObject(s, 'parseYAML', parseYaml));
   env.registerFunction('string.parseURL(): map', (s: string) => parseUrl(s));
   env.registerFunction('map.marshalJSON(): string', (v: unknown) => JSON.stringify(fromCel(v)));
   env.registerFunction('list.marshalJSON(): string', (v: unknown) => JSON.stringify(fromCel(v)));
@@ -134,9 +134,16 @@ function parseUrl(s: string): Record<string, unknown> {
   };
 }
 
-/** JSON/YAML values into CEL values (integers stay doubles, as JSON numbers are in Tekton). */
-function toCel(v: unknown): unknown {
-  if (v === undefined) return null;
+/** Triggers' parseJSON/parseYAML: the text must hold an object (null and empty text give an empty map). */
+function decodeObject(s: string, fn: string, decode: (s: string) => unknown): unknown {
+  let v: unknown;
+  try {
+    v = decode(s);
+  } catch (err) {
+    throw new Error(`failed to decode '${s}' in ${fn}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
+  if (v === null || v === undefined) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new Error(`failed to decode '${s}' in ${fn}: ${Array.isArray(v) ? 'an array' : `a ${typeof v}`} is not an object`);
   return v;
 }
 

@@ -204,6 +204,8 @@ const TABLE: Array<[string, string, unknown]> = [
 
 /** [case, expression, error cel-go gives (at parse/check time or at run time)]. */
 const ERRORS: Array<[string, string, RegExp]> = [
+  ['parseJSON of a non-object (Triggers decodes into a map)', "'[1]'.parseJSON()", /failed to decode '\[1\]' in parseJSON/],
+  ['parseYAML of bad YAML', "'a: [1'.parseYAML()", /failed to decode 'a: \[1' in parseYAML/],
   ['charAt out of range', "'hello'.charAt(-1)", /index out of range: -1/],
   ['indexOf negative offset', "'hello mellow'.indexOf('ello', -1)", /index out of range: -1/],
   ['lastIndexOf negative offset', "'hello mellow'.lastIndexOf('ello', -1)", /index out of range: -1/],
