@@ -145,6 +145,8 @@ export function celFormat(fmt: string, args: readonly unknown[], onArg?: () => v
     const c = fmt[i] as string;
     if (c !== '%') { out += c; i++; continue; }
     if (fmt[i + 1] === '%') { out += '%'; i += 2; continue; }
+    // at run time the argument is fetched first; cel-go's parse-time check reads the clause first
+    if (onArg && i + 1 >= fmt.length) throw new Error('unexpected end of string');
     if (argIndex >= args.length) throw new Error(`index ${argIndex} out of range`);
     if (i + 1 >= fmt.length) throw new Error('unexpected end of string');
     const [at, precision] = precisionAt(fmt, i + 1);
