@@ -134,7 +134,7 @@ class SinkSet {
     let choice = want ?? automaticPort(key, this.memory.ports, this.opts, taken);
     const start = (port: number) => listenSink({
       client: this.opts.client, name: el.metadata.name ?? '', namespace: el.metadata.namespace ?? 'default',
-      port, host: this.opts.host ?? '127.0.0.1', lookup: this.lookup, recorder: this.recorder, tuning: { checkServiceAccounts: true, ...this.opts },
+      port, host: this.opts.host ?? '127.0.0.1', lookup: this.lookup, recorder: this.recorder, tuning: { checkServiceAccounts: true, resolveServices: true, ...this.opts },
     });
     let sink: RunningSink;
     try {

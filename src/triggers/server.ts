@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KubeObject } from '../api/types.js';
 import { localApiFor } from '../embedded/apiserver/local.js';
+import { serviceResolver } from './services.js';
 import type { KubeClient } from '../kube/client.js';
 import { cloudEventSender } from './cloudevents.js';
 import { outcomeRecorder, type OutcomeRecorder } from './k8s-events.js';
@@ -33,6 +34,8 @@ export interface SinkTuning {
   allowNamespaces?: readonly string[];
   /** Fail a trigger whose serviceAccountName does not exist before creating as it (embedded mode). */
   checkServiceAccounts?: boolean;
+  /** Reach `*.svc` URLs through ExternalName Services (embedded mode, no cluster DNS: see services.ts). */
+  resolveServices?: boolean;
   /** Write a Kubernetes Event per trigger outcome (default true). */
   events?: boolean;
   /** Also write Triggers' `dev.tekton.event.triggers.*` Events (default: when EL_EVENT=enable, as Triggers). */
@@ -85,7 +88,7 @@ export async function listenSink(opts: {
   const t = opts.tuning ?? {};
   const cloudEvents = cloudEventSender({ onError: (err) => t.logger?.warn({ eventlistener: opts.name, namespace: opts.namespace, err: err instanceof Error ? err.message : String(err) }, 'CloudEvent not delivered') });
   const app = createSinkApp({
-    name: opts.name, namespace: opts.namespace, lookup: opts.lookup, ...clientWriters(opts.client, t.inProcess, t.checkServiceAccounts),
+    name: opts.name, namespace: opts.namespace, lookup: opts.lookup, resolveUrl: t.resolveServices ? serviceResolver(opts.client) : undefined, ...clientWriters(opts.client, t.inProcess, t.checkServiceAccounts),
     maxBodyBytes: t.maxBodyBytes, maxInFlightBodyBytes: t.maxInFlightBodyBytes, githubApiUrl: t.githubApiUrl, httpTimeoutMs: t.httpTimeoutMs, celMaxSteps: t.celMaxSteps,
     allowNamespaces: t.allowNamespaces, recorder: t.events === false ? undefined : opts.recorder, logger: t.logger, cloudEvents,
     triggersEvents: t.triggersEvents ?? process.env.EL_EVENT === 'enable',

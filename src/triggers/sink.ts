@@ -47,6 +47,8 @@ export interface SinkAppOptions {
   githubApiUrl?: string;
   httpTimeoutMs?: number;
   celMaxSteps?: number;
+  /** Maps Service URLs to where they are served (embedded mode: see services.ts). */
+  resolveUrl?: (url: string) => Promise<string>;
   /** Namespaces templates may name besides the trigger's own (`*` = any). */
   allowNamespaces?: readonly string[];
   recorder?: OutcomeRecorder;
@@ -139,6 +141,7 @@ async function handleEvent(req: Request, res: Response, opts: SinkAppOptions): P
     chain: {
       lookup: opts.lookup, githubApiUrl: opts.githubApiUrl ?? process.env.TKT_GITHUB_API_URL ?? 'https://api.github.com',
       httpTimeoutMs: opts.httpTimeoutMs ?? DEFAULT_INTERCEPTOR_TIMEOUT_MS, celMaxSteps: opts.celMaxSteps ?? DEFAULT_CEL_MAX_STEPS,
+      resolveUrl: opts.resolveUrl,
     },
     create: opts.create, remove: opts.remove, newUid: randomUUID, allowNamespaces: opts.allowNamespaces ?? [],
   });

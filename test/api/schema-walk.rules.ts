@@ -27,7 +27,8 @@ export interface Rule {
 const h = (re: RegExp, by: string): Rule => ({ re, how: 'honoured', by });
 const copied = (re: RegExp): Rule => ({ re, how: 'copied', by: 'schema-walk.test.ts (pod build)' });
 const info = (re: RegExp): Rule => ({ re, how: 'informational', by: 'stored, shown by tkt describe' });
-const untested = (re: RegExp, by: string): Rule => ({ re, how: 'untested', by });
+/** For a field implemented but not yet run by a test (none at present). */
+export const untested = (re: RegExp, by: string): Rule => ({ re, how: 'untested', by });
 
 const steps = [{ name: 'a', image: 'busybox', script: 'true' }];
 const obj = (apiVersion: string, kind: string, spec: object): Record<string, unknown> => ({ apiVersion, kind, metadata: { name: 'x' }, spec });
@@ -142,7 +143,7 @@ export const RULES: Rule[] = [
   h(/^EventListener:spec\.cloudEventURI$/, 'test/triggers/cloudevents.test.ts'),
   h(/^EventListener:spec\.(triggers|triggerGroups)(\[\]\.(name|triggerSelector))?$/, 'src/triggers/sink-groups.test.ts'),
   h(/^EventListener:spec\.triggerGroups\[\]\.triggerSelector\.(labelSelector|namespaceSelector)(\..*)?$/, 'src/triggers/select.test.ts'),
-  untested(/^EventListener:spec\.triggerGroups\[\]\.interceptors\[\]\.webhook\.objectRef.*$/, 'src/triggers/interceptors/chain.ts'),
+  h(/^EventListener:spec\.triggerGroups\[\]\.interceptors\[\]\.webhook\.objectRef.*$/, 'test/triggers/webhook-objectref.test.ts'),
   h(/^EventListener:spec\.triggerGroups\[\]\.interceptors\[\]\.webhook.*$/, 'test/triggers/webhook-interceptors.test.ts'),
   h(/^EventListener:spec\.triggerGroups\[\]\.interceptors.*$/, 'src/triggers/sink-groups.test.ts'),
   h(/^Trigger:spec(\.(name|triggerRef))?$/, 'src/triggers/sink.test.ts'),
@@ -150,7 +151,7 @@ export const RULES: Rule[] = [
   h(/^Trigger:spec\.bindings(\[\]\.(name|ref|value))?$/, 'src/triggers/bindings.test.ts'),
   h(/^Trigger:spec\.bindings\[\]\.kind$/, 'test/triggers/conformance.test.ts'),
   h(/^Trigger:spec\.interceptors(\[\]\.(name|params.*|ref.*))?$/, 'src/triggers/interceptors/interceptors.test.ts'),
-  untested(/^Trigger:spec\.interceptors\[\]\.webhook\.objectRef.*$/, 'src/triggers/interceptors/chain.ts'),
+  h(/^Trigger:spec\.interceptors\[\]\.webhook\.objectRef.*$/, 'test/triggers/webhook-objectref.test.ts'),
   h(/^Trigger:spec\.interceptors\[\]\.webhook.*$/, 'test/triggers/webhook-interceptors.test.ts'),
   h(/^Trigger:spec\.serviceAccountName$/, 'test/triggers/service-account.test.ts'),
   h(/^Trigger:spec\.template\.spec\.params\[\]\.default$/, 'src/triggers/sink.test.ts'),

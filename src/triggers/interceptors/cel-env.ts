@@ -1,7 +1,8 @@
 /**
  * The CEL environment of the `cel` interceptor: variables `body`, `header`, `extensions`, `requestURL` and the
  * functions Tekton Triggers documents (split, parseJSON, parseYAML, parseURL, compareSecret, header.match,
- * header.canonical, truncate, marshalJSON, base64.decode/encode, lowerAscii/upperAscii, translate, first/last).
+ * header.canonical, truncate, marshalJSON, translate, first/last, decodeb64) with cel-go's encoders, strings, lists, sets and
+ * math extensions (cel-ext.ts and the modules it registers).
  * Expressions are limited in size at parse time and in evaluation steps at run time (cost limit).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -9,7 +10,9 @@ import { Environment } from '@marcbachmann/cel-js';
 import { parse as parseYaml } from 'yaml';
 import { canonicalHeaderKey } from '../event.js';
 import { registerExtensions } from './cel-ext.js';
-import { registerMoreExtensions, rewriteAst, unrenameMessage } from './cel-ext2.js';
+import { OPTIONALS, registerMoreExtensions, rewriteAst, unrenameMessage } from './cel-ext2.js';
+import { celFormat } from './cel-format.js';
+import { DurationClass, isUint, TypeClass } from './cel-values.js';
 import { constantTimeEqual } from './protocol.js';
 
 /** Per-evaluation state reachable from CEL functions (secrets, cost meter). */
@@ -43,7 +46,7 @@ export const MAX_EXPRESSION_LENGTH = 16 * 1024;
 function createEnvironment(): Environment {
   const env = new Environment({
     homogeneousAggregateLiterals: false,
-    enableOptionalTypes: true,
+    enableOptionalTypes: false,
     limits: { maxAstNodes: 4000, maxDepth: 100, maxListElements: 1000, maxMapEntries: 1000, maxCallArguments: 16 },
   });
   env.registerVariable('body', 'dyn').registerVariable('header', 'map')
@@ -56,14 +59,16 @@ function createEnvironment(): Environment {
 }
 
 function registerFunctions(env: Environment): void {
-  env.registerFunction('Base64Namespace.decode(string): bytes', (_n: unknown, s: string) => new Uint8Array(Buffer.from(s, 'base64')));
+  env.registerFunction('Base64Namespace.decode(string): bytes', (_n: unknown, s: string) => base64Decode(s));
   env.registerFunction('Base64Namespace.encode(bytes): string', (_n: unknown, b: Uint8Array) => Buffer.from(b).toString('base64'));
-  env.registerFunction('Base64Namespace.encode(string): string', (_n: unknown, s: string) => Buffer.from(s, 'utf8').toString('base64'));
+  env.registerFunction('int(uint): int', (u: { valueOf(): bigint }) => BigInt.asIntN(64, u.valueOf()) === u.valueOf() ? u.valueOf() : overflow('int'));
+  env.registerFunction('string(google.protobuf.Timestamp): string', (t: Date) => celFormat('%s', [t]));
+  env.registerFunction('string(google.protobuf.Duration): string', (d: unknown) => celFormat('%s', [d]));
   env.registerFunction('map.match(string, string): bool', (h: Record<string, unknown>, name: string, value: string) => firstHeader(h, name) === value);
   env.registerFunction('map.canonical(string): string', (h: Record<string, unknown>, name: string) => firstHeader(h, name) ?? '');
   env.registerFunction('string.truncate(int): string', (s: string, n: bigint) => truncateBytes(s, n));
-  env.registerFunction('string.parseJSON(): dyn', (s: string) => toCel(JSON.parse(s)));
-  env.registerFunction('string.parseYAML(): dyn', (s: string) => toCel(parseYaml(s)));
+  env.registerFunction('string.parseJSON(): map', (s: string) => decodeObject(s, 'parseJSON', JSON.parse));
+  env.registerFunction('string.parseYAML(): map', (s: string) => decodeObject(s, 'parseYAML', parseYaml));
   env.registerFunction('string.parseURL(): map', (s: string) => parseUrl(s));
   env.registerFunction('map.marshalJSON(): string', (v: unknown) => JSON.stringify(fromCel(v)));
   env.registerFunction('list.marshalJSON(): string', (v: unknown) => JSON.stringify(fromCel(v)));
@@ -75,6 +80,22 @@ function registerFunctions(env: Environment): void {
   env.registerFunction('string.compareSecret(string, string, string): bool', (s: string, key: string, name: string, ns: string) => compareSecret(s, key, name, ns));
 }
 
+function overflow(type: string): never {
+  throw new Error(`${type} overflow`);
+}
+
+/** cel-go's base64.decode: standard alphabet, padded or not (line breaks ignored); anything else is an error. */
+function base64Decode(text: string): Uint8Array {
+  const s = text.replace(/[\r\n]/g, '');
+  const padded = s.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(s);
+  const raw = s.length % 4 !== 1 && /^[A-Za-z0-9+/]*$/.test(s);
+  if (!padded && !raw) {
+    const bad = s.search(/[^A-Za-z0-9+/=]|=[^=]/);
+    throw new Error(`illegal base64 data at input byte ${bad < 0 ? s.length - 1 : bad}`);
+  }
+  return new Uint8Array(Buffer.from(s, 'base64'));
+}
+
 function firstHeader(h: Record<string, unknown>, name: string): string | undefined {
   const v = h[canonicalHeaderKey(name)];
   if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : undefined;
@@ -82,8 +103,9 @@ function firstHeader(h: Record<string, unknown>, name: string): string | undefin
 }
 
 function truncateBytes(s: string, n: bigint): string {
+  if (n < 0n) throw new Error(`truncate: negative length ${n}`);
   const b = Buffer.from(s, 'utf8');
-  const len = n < 0n ? 0 : Number(n > BigInt(b.length) ? BigInt(b.length) : n);
+  const len = Number(n > BigInt(b.length) ? BigInt(b.length) : n);
   return b.subarray(0, len).toString('utf8');
 }
 
@@ -112,15 +134,24 @@ function parseUrl(s: string): Record<string, unknown> {
   };
 }
 
-/** JSON/YAML values into CEL values (integers stay doubles, as JSON numbers are in Tekton). */
-function toCel(v: unknown): unknown {
-  if (v === undefined) return null;
+/** Triggers' parseJSON/parseYAML: the text must hold an object (null and empty text give an empty map). */
+function decodeObject(s: string, fn: string, decode: (s: string) => unknown): unknown {
+  let v: unknown;
+  try {
+    v = decode(s);
+  } catch (err) {
+    throw new Error(`failed to decode '${s}' in ${fn}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
+  if (v === null || v === undefined) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new Error(`failed to decode '${s}' in ${fn}: ${Array.isArray(v) ? 'an array' : `a ${typeof v}`} is not an object`);
   return v;
 }
 
-/** CEL values into JSON values: bigint → number, bytes → base64, Map → object, Date → RFC 3339. */
+/** CEL values into JSON values: int/uint → number, bytes → base64, Map → object, Date → RFC 3339, duration → `Ns`. */
 export function fromCel(v: unknown): unknown {
   if (typeof v === 'bigint') return Number(v);
+  if (isUint(v)) return Number(v.valueOf());
+  if (v instanceof DurationClass || v instanceof TypeClass) return celFormat('%s', [v]);
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   if (v instanceof Date) return v.toISOString();
   if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), fromCel(x)]));
@@ -177,7 +208,14 @@ export function compileCel(expr: string): CelProgram {
   let p = programs.get(expr);
   if (p) return p;
   if (expr.length > MAX_EXPRESSION_LENGTH) throw new Error(`expression longer than ${MAX_EXPRESSION_LENGTH} characters`);
-  const parsed = celEnvironment().parse(expr) as unknown as CelProgram & { ast: unknown; check(): { valid: boolean; error?: Error } };
+  let parsed: CelProgram & { ast: unknown; check(): { valid: boolean; error?: Error } };
+  try {
+    parsed = celEnvironment().parse(expr) as unknown as typeof parsed;
+  } catch (err) {
+    // the library's parser knows `.?`/`[?` only with optional types, which Triggers does not enable either
+    if (/\.\?[A-Za-z_]|\[\?/.test(expr) && err instanceof Error) err.message = `${OPTIONALS} (${err.message.split('\n')[0] ?? ''})`;
+    throw err;
+  }
   rewriteAst(parsed.ast);
   const checked = parsed.check();
   if (!checked.valid) throw renamed(checked.error ?? new Error('expression does not type-check'));

@@ -61,9 +61,10 @@ const ERRORS: Array<[string, RegExp]> = [
   ["'abc'.charAt(4)", /index out of range/],
   ['[1, 2].slice(2, 1)', /start index must be less than or equal to end index/],
   ['[1, 2].slice(0, 3)', /list is length 2/],
-  ['math.greatest([])', /at least one argument/],
-  ["[1, 'a'].sort()", /same comparable type/],
-  ["'%d'.format([1.5])", /%d requires an integer/],
+  ['math.greatest([])', /invalid single argument value/],
+  ['math.greatest(dyn([]))', /must not be empty/],
+  ["[1, 'a'].sort()", /must have the same type/],
+  ["'%d'.format(['x'])", /decimal clause can only be used on ints, uints, and doubles, was given string/],
   ["'%s %s'.format(['a'])", /index 1 out of range/],
   ["'%q'.format(['a'])", /unrecognized formatting clause/],
 ];

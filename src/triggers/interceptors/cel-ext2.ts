@@ -1,18 +1,17 @@
 /**
- * More cel-go extension functions on top of cel-ext.ts, registered through the library's extension API:
- * ASCII-only `lowerAscii`/`upperAscii` (the library's builtin changes every letter and cannot be replaced, so
- * parsed expressions have those method calls renamed to ours — see {@link rewriteAst}), the lists macro
- * `sortBy(var, keyExpr)`, math (`sqrt`, `bitAnd/bitOr/bitXor/bitNot/bitShiftLeft/bitShiftRight`) and the strings
- * extension's `strings.quote` companions that cel-js lacks.
+ * The parts of the CEL environment that work on parsed expressions: the rewrite of method calls the CEL library
+ * defines with other semantics to ours ({@link RENAMED}), cel-go's parse-time checks of `math.greatest`/`least`,
+ * the refusal of what Tekton Triggers' environment does not declare (`cel.bind` — Triggers does not enable
+ * cel-go's bindings extension), the lists macro `sortBy(var, keyExpr)` and the time-zone accessors (cel-time.ts).
  */
 import type { Environment } from '@marcbachmann/cel-js';
+import { sortByKeys } from './cel-ext.js';
+import { ANY_ARG, checkFormatCall } from './cel-format.js';
+import { checkMathMacro } from './cel-math.js';
+import { RENAMED } from './cel-strings.js';
+import { registerTime, TZ_RENAMED } from './cel-time.js';
 
-/** Method names the library already defines with different semantics → the names we register. */
-const RENAMED: Record<string, string> = { lowerAscii: 'tektiteLowerAscii', upperAscii: 'tektiteUpperAscii' };
-const UNRENAMED = new Map(Object.entries(RENAMED).map(([a, b]) => [b, a]));
-
-const lowerAscii = (s: string): string => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-const upperAscii = (s: string): string => s.replace(/[a-z]+/g, (m) => m.toUpperCase());
+const UNRENAMED = new Map([...Object.entries(RENAMED), ...Object.entries(TZ_RENAMED)].map(([a, b]) => [b, a]));
 
 interface AstLike { op: string; args: unknown; meta?: Record<string, unknown> }
 
@@ -20,7 +19,32 @@ function isAst(x: unknown): x is AstLike {
   return typeof x === 'object' && x !== null && typeof (x as AstLike).op === 'string' && 'args' in x;
 }
 
-/** Renames receiver calls of RENAMED methods in a parsed (not yet checked) AST, macro expansions included. */
+const TWO_VAR = new Set(['all', 'exists', 'exists_one', 'existsOne', 'transformList', 'transformMap', 'transformMapEntry']);
+
+/** Why optional syntax and functions are refused. */
+export const OPTIONALS = "optional values (`x.?field`, `list[?i]`, `optional.of`) are not available: Tekton Triggers does not enable cel-go's optional types";
+
+/** Checks one receiver call `recv.name(args)` before type checking. */
+function checkCall(name: string, recv: unknown, args: unknown): void {
+  if (!isAst(recv)) return;
+  if (name === 'format' && recv.op === 'value' && typeof recv.args === 'string' && Array.isArray(args) && isAst(args[0]) && args[0].op === 'list' && Array.isArray(args[0].args)) {
+    checkFormatCall(recv.args, (args[0].args as unknown[]).map((e) => (isAst(e) && e.op === 'value' ? e.args : ANY_ARG)));
+  }
+  if (TWO_VAR.has(name) && Array.isArray(args) && args.length === 3 && isAst(args[0]) && args[0].op === 'id' && isAst(args[1]) && args[1].op === 'id') {
+    throw new Error(`${name}(var1, var2, expr): two-variable comprehensions are not available, Tekton Triggers does not enable cel-go's TwoVarComprehensions extension`);
+  }
+  if (recv.op !== 'id') return;
+  if (recv.args === 'optional') throw new Error(OPTIONALS);
+  if (recv.args === 'cel' && name === 'bind') {
+    throw new Error("undeclared reference to 'cel.bind': Tekton Triggers does not enable cel-go's bindings extension");
+  }
+  if (recv.args === 'math' && (name === 'greatest' || name === 'least') && Array.isArray(args)) checkMathMacro(name, args as AstLike[]);
+}
+
+/**
+ * Renames receiver calls of RENAMED methods in a parsed (not yet checked) AST, macro expansions included, and
+ * makes the parse-time checks of cel-go's macros. Throws with cel-go's message on a refused expression.
+ */
 export function rewriteAst(root: unknown): void {
   const seen = new Set<unknown>();
   const walk = (x: unknown): void => {
@@ -29,7 +53,11 @@ export function rewriteAst(root: unknown): void {
     if (Array.isArray(x)) { x.forEach(walk); return; }
     if (isAst(x)) {
       const args = x.args;
-      if (x.op === 'rcall' && Array.isArray(args) && typeof args[0] === 'string' && RENAMED[args[0]]) args[0] = RENAMED[args[0]];
+      if (x.op === 'rcall' && Array.isArray(args) && typeof args[0] === 'string') {
+        checkCall(args[0], args[1], args[2]);
+        if (RENAMED[args[0]]) args[0] = RENAMED[args[0]];
+        else if (TZ_RENAMED[args[0]] && Array.isArray(args[2]) && args[2].length === 1) args[0] = TZ_RENAMED[args[0]];
+      }
       walk(args);
       const meta = x.meta;
       if (meta) { walk(meta.alternate); walk(meta.macro); }
@@ -42,17 +70,7 @@ export function rewriteAst(root: unknown): void {
 
 /** Error messages name the user's method, not the internal one. */
 export function unrenameMessage(msg: string): string {
-  return msg.replace(/tektite(Lower|Upper)Ascii/g, (m) => UNRENAMED.get(m) ?? m);
-}
-
-function sortKeyed(values: unknown[], keys: unknown[]): unknown[] {
-  const kinds = new Set(keys.map((k) => (typeof k === 'bigint' ? 'number' : typeof k)));
-  if (kinds.size > 1 || ![...kinds].every((k) => k === 'number' || k === 'string' || k === 'boolean')) {
-    throw new Error('sortBy: the keys must all have the same comparable type (int, uint, double, string, bool)');
-  }
-  const idx = values.map((_v, i) => i);
-  idx.sort((a, b) => { const x = keys[a] as number; const y = keys[b] as number; return x === y ? a - b : x < y ? -1 : 1; });
-  return idx.map((i) => values[i]);
+  return msg.replace(/tektite[A-Z]\w*/g, (m) => UNRENAMED.get(m) ?? m);
 }
 
 /* The macro contract of @marcbachmann/cel-js (lib/macros.js): an expander gets the parsed arguments and returns
@@ -78,30 +96,14 @@ function sortByExpander({ args, receiver }: { args: AstLike[]; receiver: AstLike
       const list = ev.run(m.receiver, ctx);
       if (!Array.isArray(list)) throw new Error('sortBy: receiver is not a list');
       const keys = list.map((item) => ev.run(m.keyExpr, (m.bindCtx as MacroCtx).reuse(ctx).setIterValue(item, ev)));
-      return sortKeyed(list, keys);
+      return sortByKeys(list, keys, 'sortBy');
     },
   };
   return macro;
 }
 
-function bitShift(x: bigint, n: bigint, left: boolean): bigint {
-  if (n < 0n) throw new Error(`math.bitShift${left ? 'Left' : 'Right'}() negative offset: ${n}`);
-  if (n >= 64n) return 0n;
-  const u = BigInt.asUintN(64, x);
-  return BigInt.asIntN(64, left ? u << n : u >> n);
-}
-
-/** Registers the functions of this module on `env`. */
+/** Registers the macros of this module on `env`. */
 export function registerMoreExtensions(env: Environment): void {
-  env.registerFunction('string.tektiteLowerAscii(): string', lowerAscii);
-  env.registerFunction('string.tektiteUpperAscii(): string', upperAscii);
   env.registerFunction('list.sortBy(ast, ast): list<dyn>', sortByExpander as never);
-  env.registerFunction('MathNamespace.sqrt(double): double', (_n: unknown, x: number) => Math.sqrt(x));
-  env.registerFunction('MathNamespace.sqrt(int): double', (_n: unknown, x: bigint) => Math.sqrt(Number(x)));
-  env.registerFunction('MathNamespace.bitAnd(int, int): int', (_n: unknown, a: bigint, b: bigint) => a & b);
-  env.registerFunction('MathNamespace.bitOr(int, int): int', (_n: unknown, a: bigint, b: bigint) => a | b);
-  env.registerFunction('MathNamespace.bitXor(int, int): int', (_n: unknown, a: bigint, b: bigint) => a ^ b);
-  env.registerFunction('MathNamespace.bitNot(int): int', (_n: unknown, a: bigint) => ~a);
-  env.registerFunction('MathNamespace.bitShiftLeft(int, int): int', (_n: unknown, a: bigint, b: bigint) => bitShift(a, b, true));
-  env.registerFunction('MathNamespace.bitShiftRight(int, int): int', (_n: unknown, a: bigint, b: bigint) => bitShift(a, b, false));
+  registerTime(env);
 }

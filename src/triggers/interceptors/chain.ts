@@ -19,6 +19,8 @@ export interface ChainOptions {
   githubApiUrl: string;
   httpTimeoutMs: number;
   celMaxSteps: number;
+  /** Maps a Service URL (`http://name.ns.svc…`) to where it is served (embedded mode, no cluster DNS). */
+  resolveUrl?: (url: string) => Promise<string>;
 }
 
 /** The event as it flows through the chain. */
@@ -133,8 +135,9 @@ async function runRef(ic: TriggerInterceptor, ev: ChainEvent, cx: ChainContext, 
     ? await opts.lookup.get<Interceptor>('Interceptor', cx.namespace, name)
     : await opts.lookup.get<ClusterInterceptor>('ClusterInterceptor', undefined, name);
   if (!obj) return { httpStatus: 500, message: `${kind === 'NamespacedInterceptor' ? `Interceptor ${cx.namespace}/` : 'ClusterInterceptor '}${name} not found` };
-  const url = interceptorUrl(obj);
-  if (!url) return { httpStatus: 500, message: `interceptor ${name} has no clientConfig.url or service` };
+  const found = interceptorUrl(obj);
+  if (!found) return { httpStatus: 500, message: `interceptor ${name} has no clientConfig.url or service` };
+  const url = opts.resolveUrl ? await opts.resolveUrl(found) : found;
   const r = await send(url, { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(req), timeoutMs: opts.httpTimeoutMs, caBundle: obj.spec.clientConfig.caBundle });
   if (r.status !== 200) return { httpStatus: 502, message: `interceptor ${name} answered HTTP ${r.status}: ${r.body.toString('utf8').slice(0, 200)}` };
   try {
@@ -164,8 +167,13 @@ const HOP_HEADERS = new Set(['Host', 'Content-Length', 'Transfer-Encoding', 'Con
 async function runLegacyWebhook(ic: TriggerInterceptor, ev: ChainEvent, cx: ChainContext, opts: ChainOptions): Promise<ChainEvent | ChainStop> {
   const wh = ic.webhook ?? {};
   const ref = wh.objectRef;
-  const url = wh.url ?? (ref?.name ? `http://${ref.name}.${ref.namespace ?? cx.namespace}.svc/` : undefined);
-  if (!url) return { kind: 'error', httpStatus: 500, message: 'webhook interceptor has neither url nor objectRef' };
+  if (!wh.url && ref && (ref.kind !== 'Service' || ref.apiVersion !== 'v1' || !ref.name)) {
+    return { kind: 'error', httpStatus: 500, message: `webhook interceptor objectRef must name a v1 Service (got ${ref.apiVersion ?? '?'} ${ref.kind ?? '?'} ${ref.name ?? ''})` };
+  }
+  // as Triggers: a Service is reached over plain HTTP on port 80 at its cluster DNS name
+  const serviceUrl = wh.url ?? (ref?.name ? `http://${ref.name}.${ref.namespace || cx.namespace}.svc/` : undefined);
+  if (!serviceUrl) return { kind: 'error', httpStatus: 500, message: 'webhook interceptor has neither url nor objectRef' };
+  const url = opts.resolveUrl ? await opts.resolveUrl(serviceUrl) : serviceUrl;
   let body: Buffer = ev.rawBody;
   if (Object.keys(ev.extensions).length > 0 && ev.parsedBody !== null && typeof ev.parsedBody === 'object' && !Array.isArray(ev.parsedBody)) {
     const merged = { ...(ev.parsedBody as Record<string, unknown>) };
