@@ -3,7 +3,7 @@
 // dist/bundle/chunks/. bin/tkt.js runs the bundle when it is at least as new as every source file, so starting
 // `tkt` does not pay for compiling TypeScript at each run. Writes dist/bundle/stamp.json (what it was built from).
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +21,14 @@ function sourceStamp() {
     newest = Math.max(newest, statSync(join(e.parentPath ?? e.path, e.name)).mtimeMs);
   }
   return { count, newest };
+}
+
+/** Packages left to Node at run time: every dependency except the pure-JS ones the bundle carries. */
+function external() {
+  const bundled = new Set(['yaml', 'commander', 'picocolors', 'zod', 'fast-json-patch', 'jsonpath-plus', '@marcbachmann/cel-js', '@dagrejs/graphlib']);
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const names = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})].filter((n) => !bundled.has(n));
+  return names.flatMap((n) => [n, `${n}/*`]);
 }
 
 if (!existsSync(join(root, 'src', 'cli', 'main.ts'))) {
@@ -44,7 +52,10 @@ try {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    // pure-JS dependencies are bundled in (one module each instead of Node resolving and, for CommonJS packages,
+    // lexing dozens of files at every start); native, huge or optional ones stay external
+    external: external(),
+    banner: { js: "import { createRequire as __tktRequire } from 'node:module'; const require = __tktRequire(import.meta.url);" },
     sourcemap: 'linked',
     logLevel: 'warning',
   });
