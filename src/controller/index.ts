@@ -11,9 +11,11 @@ import { eventRecorder, flushWithin, noEvents, type EventRecorder } from '../kub
 import { defaultControllerConfig, type ControllerConfig } from './config.js';
 import { InformerCaches } from './runtime/caches.js';
 import { Controller, silentLogger, type ControllerStats, type Logger } from './runtime/controller.js';
-import { Informer, keyOf, labelIndex } from './runtime/informer.js';
+import { Informer, keyOf, labelIndex, type InformerHandlers } from './runtime/informer.js';
 import { waitReconciler } from './customrun/wait.js';
+import { mattersToParent } from './pipelinerun/child-events.js';
 import { pipelineRunReconciler } from './pipelinerun/reconciler.js';
+import { RunCaches } from './pipelinerun/run-cache.js';
 import { taskRunReconciler } from './taskrun/reconciler.js';
 
 export interface RunningControllers {
@@ -72,7 +74,8 @@ export async function runControllers(opts: RunControllersOptions): Promise<Runni
   // the knative agent names of Tekton's controllers are the event source components
   const recorder = (component: string): EventRecorder => (opts.events === false ? noEvents : eventRecorder((e) => opts.client.create(e), { component }));
   const events = { pipelineRun: recorder('PipelineRun'), taskRun: recorder('TaskRun') };
-  const prController = new Controller({ name: 'pipelinerun', workers: config.workers, log, reconcile: pipelineRunReconciler({ client, pipelineRuns, taskRuns, customRuns, config, events: events.pipelineRun }) });
+  const runCaches = new RunCaches();
+  const prController = new Controller({ name: 'pipelinerun', workers: config.workers, log, reconcile: pipelineRunReconciler({ client, pipelineRuns, taskRuns, customRuns, config, events: events.pipelineRun, caches: runCaches }) });
   const trController = new Controller({ name: 'taskrun', workers: config.workers, log, reconcile: taskRunReconciler({ client, taskRuns, pods, config, events: events.taskRun }) });
   const waitController = new Controller({ name: 'wait', workers: 1, log, reconcile: waitReconciler({ client, customRuns }) });
   const self = (c: Controller) => (obj: KubeObject): void => c.enqueue(keyOf(obj));
@@ -81,9 +84,31 @@ export async function runControllers(opts: RunControllersOptions): Promise<Runni
     if (name) c.enqueue(`${obj.metadata.namespace}/${name}`);
   };
   const all = (f: (o: KubeObject) => void) => ({ onAdd: f, onUpdate: f, onDelete: f });
-  pipelineRuns.addHandlers(all(self(prController)));
+  pipelineRuns.addHandlers({
+    onAdd: self(prController),
+    onDelete: self(prController),
+    onUpdate: (obj, old) => {
+      // a changed spec (cancel, stop) is acted on at once; the watch echoing the reconciler's own status write
+      // brings nothing to decide
+      if (obj.metadata.generation !== old.metadata.generation) prController.enqueueNow(keyOf(obj));
+      else if (!runCaches.isOwnWrite(keyOf(obj), obj.metadata.resourceVersion)) prController.enqueue(keyOf(obj));
+    },
+  });
   taskRuns.addHandlers(all(self(trController)));
-  for (const children of [taskRuns, pipelineRuns, customRuns]) children.addHandlers(all(owner(prController, 'tekton.dev/pipelineRun')));
+  // children wake their parent only with news for its plan (not its own creates, not progress the plan does not read)
+  const parent = owner(prController, 'tekton.dev/pipelineRun');
+  const childHandlers: InformerHandlers<KubeObject> = {
+    onAdd: (obj) => {
+      if (!runCaches.isOwnCreate(obj)) parent(obj);
+    },
+    onUpdate: (obj, old) => {
+      if (mattersToParent(obj, old)) parent(obj);
+    },
+    onDelete: parent,
+  };
+  taskRuns.addHandlers(childHandlers);
+  pipelineRuns.addHandlers(childHandlers);
+  customRuns.addHandlers(childHandlers);
   customRuns.addHandlers(all(self(waitController)));
   pods.addHandlers(all(owner(trController, 'tekton.dev/taskRun')));
   // definitions are a cache only: a miss falls back to a GET, so the controllers need not wait for them

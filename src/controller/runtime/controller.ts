@@ -22,6 +22,12 @@ const PACE_MAX_MS = 300;
 /** What a reconcile asks for next. */
 export interface ReconcileResult {
   requeueAfterMs?: number;
+  /**
+   * Events for this key that come within this long after the reconcile ends wait until then (one reconcile for a
+   * burst). For keys whose every reconcile costs in proportion to a size the reconciler knows (a PipelineRun of
+   * thousands of children), whatever the measured time says. Requeues are never delayed by it.
+   */
+  coalesceMs?: number;
 }
 
 export type Reconcile = (key: string) => Promise<ReconcileResult | void>;
@@ -62,9 +68,16 @@ export class Controller {
   private running: Promise<void>[] = [];
   /** Keys whose last reconcile was expensive: when it ended and what it cost (ms). */
   private readonly costly = new Map<string, { end: number; cost: number; streak: number }>();
+  /** Keys whose reconcile asked that events be coalesced: until when. */
+  private readonly coalesce = new Map<string, number>();
 
   constructor(private readonly opts: ControllerOptions) {
     this.log = opts.log ?? silentLogger;
+  }
+
+  /** Queues a key for reconciliation now, never paced (a change of the object itself that must not wait). */
+  enqueueNow(key: string): void {
+    this.queue.add(key);
   }
 
   /** Queues a key for reconciliation (paced when its last reconcile was expensive). */
@@ -76,9 +89,21 @@ export class Controller {
 
   /** How long an event for `key` waits: twice its last reconcile's cost after it ended, when that was expensive. */
   private paceOf(key: string): number {
+    const now = performance.now();
+    const until = this.coalesce.get(key);
+    const hinted = until === undefined ? 0 : until - now;
+    if (until !== undefined && hinted <= 0) this.coalesce.delete(key);
     const c = this.costly.get(key);
-    if (!c || c.streak < 2) return 0;
-    return Math.max(0, c.end + PACE_FACTOR * c.cost - performance.now());
+    if (!c || c.streak < 2) return Math.max(0, hinted);
+    return Math.max(0, hinted, c.end + PACE_FACTOR * c.cost - now);
+  }
+
+  private recordCoalesce(key: string, ms: number | undefined): void {
+    if (ms === undefined || ms <= 0) this.coalesce.delete(key);
+    else {
+      this.coalesce.set(key, performance.now() + ms);
+      if (this.coalesce.size > 10_000) this.coalesce.delete(this.coalesce.keys().next().value as string);
+    }
   }
 
   private recordCost(key: string, t0: number): void {
@@ -122,6 +147,7 @@ export class Controller {
     try {
       const result = await this.opts.reconcile(key);
       this.queue.forget(key);
+      this.recordCoalesce(key, result?.coalesceMs);
       return result?.requeueAfterMs !== undefined ? Math.max(0, result.requeueAfterMs) : undefined;
     } catch (err) {
       if (isNotFound(err)) {
