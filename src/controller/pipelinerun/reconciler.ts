@@ -19,6 +19,7 @@ import type { ReconcileResult } from '../runtime/controller.js';
 import type { Informer } from '../runtime/informer.js';
 import { writeStatus } from '../runtime/status-writer.js';
 import { fetchPipelineSpec, fetchTaskSpecs } from './resolve.js';
+import { OwnWrites } from '../runtime/own-writes.js';
 import { RunCaches, cachedSpec, stableTasks, withWrittenStatus } from './run-cache.js';
 
 const TASKRUN = REF.TaskRun;
@@ -35,8 +36,8 @@ export interface PipelineRunReconcilerDeps {
   /** Kubernetes Events about the runs (Tekton's Started/Running/Succeeded/Failed). */
   events?: EventRecorder;
   now?: () => Date;
-  /** The per-run caches (made here when absent; the controller's event filter asks them about own writes). */
-  caches?: RunCaches;
+  /** Where own creates and status writes are recorded (the event handlers skip their echoes). */
+  ownWrites?: OwnWrites;
 }
 
 type Plan = ReturnType<typeof planPipelineRun>;
@@ -44,11 +45,13 @@ type Plan = ReturnType<typeof planPipelineRun>;
 /** Builds the reconcile function of the PipelineRun controller. */
 export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): (key: string) => Promise<ReconcileResult | void> {
   const now = deps.now ?? (() => new Date());
-  const caches = deps.caches ?? new RunCaches();
+  const caches = new RunCaches();
+  const own = deps.ownWrites ?? new OwnWrites();
   return async (key) => {
     const pr = deps.pipelineRuns.get(key);
     if (!pr || !isManagedByUs(pr.spec.managedBy) || isFinished(pr)) {
       caches.drop(key);
+      own.forget(key);
       return;
     }
     const ns = pr.metadata.namespace ?? 'default';
@@ -87,13 +90,17 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): (key: st
     // a wide run creates thousands of children in one reconcile: stop early when it is cancelled or a deadline passes
     const interrupted = (): boolean => deps.pipelineRuns.get(key)?.spec.status !== pr.spec.status
       || (plan.requeueAfterMs !== undefined && now().getTime() >= planned + plan.requeueAfterMs);
-    const completed = await applyActions(deps.client, ns, plan, interrupted, (child) => caches.createdChild(child));
+    const completed = await applyActions(deps.client, ns, plan, interrupted, (child) => own.createdObject(child));
     // the status still goes out when the creates were interrupted (startTime must not move); the next reconcile,
     // at once, finds what was created
+    own.writingStatus(key, plan.status);
     const stored = await writeStatus(deps.client, withWrittenStatus(cache, pr), plan.status);
     if (stored.metadata.resourceVersion) cache.written = { resourceVersion: stored.metadata.resourceVersion, status: plan.status };
     if (!completed) return { requeueAfterMs: 0 };
-    if (isDone(plan.status)) caches.drop(key);
+    if (isDone(plan.status)) {
+      caches.drop(key);
+      own.forget(key);
+    }
     recordRunEvents(deps.events, pr, plan.status);
     if (meta) await syncMetadata(deps.client, pr, meta);
     const coalesceMs = coalesceFor(plan.status.childReferences?.length ?? 0);

@@ -10,7 +10,7 @@
  *   unchanged parts compare by identity) rather than with a freshly parsed copy of a status of megabytes.
  * Entries are per run uid and bounded in number (least recently used dropped).
  */
-import type { KubeObject, PipelineRun, PipelineRunStatus } from '../../api/types.js';
+import type { PipelineRun, PipelineRunStatus } from '../../api/types.js';
 import { type PlanMemo, newPlanMemo } from '../../engine/pipelinerun/index.js';
 import { jsonEqual } from '../runtime/status-writer.js';
 import type { FetchedPipeline, TaskEntry } from './resolve.js';
@@ -29,16 +29,11 @@ export interface RunCacheEntry {
 
 /** Runs kept at most (a run's entry is rebuilt, at the cost of one full reconcile, if it was dropped). */
 const MAX_RUNS = 2000;
-/** Own creates remembered at most (a forgotten one costs one needless reconcile). */
-const MAX_OWN_CREATES = 50_000;
 
-const childKey = (obj: KubeObject): string => `${obj.kind ?? ''}/${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
 
 /** Per-run caches by key (`namespace/name`). */
 export class RunCaches {
   private readonly byKey = new Map<string, RunCacheEntry>();
-  /** Children created by this controller whose ADDED event has not come yet: resourceVersion by kind/namespace/name. */
-  private readonly ownCreates = new Map<string, string>();
 
   /** The entry of this run (a new one when the key now names another run or its spec changed). */
   entry(key: string, pr: PipelineRun): RunCacheEntry {
@@ -53,29 +48,6 @@ export class RunCaches {
     this.byKey.set(key, e);
     if (this.byKey.size > MAX_RUNS) this.byKey.delete(this.byKey.keys().next().value as string);
     return e;
-  }
-
-  /** Whether this version of the run is the one its last status write stored (the watch echoing our own write). */
-  isOwnWrite(key: string, resourceVersion: string | undefined): boolean {
-    const w = this.byKey.get(key)?.written;
-    return resourceVersion !== undefined && w?.resourceVersion === resourceVersion;
-  }
-
-  /** Records a child this controller created (its ADDED event then brings nothing new to the parent). */
-  createdChild(obj: KubeObject): void {
-    const rv = obj.metadata.resourceVersion;
-    if (!rv || !obj.kind) return;
-    this.ownCreates.set(childKey(obj), rv);
-    if (this.ownCreates.size > MAX_OWN_CREATES) this.ownCreates.delete(this.ownCreates.keys().next().value as string);
-  }
-
-  /** Whether an added child is one this controller created, at the version it created (forgotten once asked). */
-  isOwnCreate(obj: KubeObject): boolean {
-    const key = childKey(obj);
-    const rv = this.ownCreates.get(key);
-    if (rv === undefined) return false;
-    this.ownCreates.delete(key);
-    return rv === obj.metadata.resourceVersion;
   }
 
   /** Forgets a run (finished or gone). */
