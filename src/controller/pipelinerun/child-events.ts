@@ -3,7 +3,8 @@
  * wide run gets an event for every step of every child; reconciling the parent for one that cannot change its
  * plan costs a pass over all its children for nothing.
  *
- * The planner reads of a child: its name, labels and owner references; spec.status and spec.statusMessage (a
+ * The planner reads of a child: its name, its labels tekton.dev/pipelineRun and tekton.dev/pipelineTask, its
+ * owner references; spec.status and spec.statusMessage (a
  * cancel asked for); the Succeeded condition's status, and its reason once finished (Tekton allows
  * `$(tasks.<t>.reason)` only in finally tasks, which start when every DAG task is finished); completionTime;
  * results and artifacts. Anything else (startTime, podName, steps, a running child's reason or message) is not
@@ -11,6 +12,8 @@
  */
 import type { KubeObject } from '../../api/types.js';
 import { jsonEqual } from '../runtime/status-writer.js';
+
+const LABELS = ['tekton.dev/pipelineRun', 'tekton.dev/pipelineTask'];
 
 interface ChildLike {
   spec?: { status?: string; statusMessage?: string };
@@ -33,7 +36,8 @@ export function mattersToParent(obj: KubeObject, old: KubeObject): boolean {
   const a = obj as KubeObject & ChildLike;
   const b = old as KubeObject & ChildLike;
   if (a.metadata.name !== b.metadata.name || a.metadata.deletionTimestamp !== b.metadata.deletionTimestamp) return true;
-  if (!jsonEqual(a.metadata.labels, b.metadata.labels) || !jsonEqual(a.metadata.ownerReferences, b.metadata.ownerReferences)) return true;
+  for (const label of LABELS) if (a.metadata.labels?.[label] !== b.metadata.labels?.[label]) return true;
+  if (!jsonEqual(a.metadata.ownerReferences, b.metadata.ownerReferences)) return true;
   if (a.spec?.status !== b.spec?.status || a.spec?.statusMessage !== b.spec?.statusMessage) return true;
   if (outcome(a) !== outcome(b)) return true;
   const sa = a.status;

@@ -90,7 +90,7 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): (key: st
     // a wide run creates thousands of children in one reconcile: stop early when it is cancelled or a deadline passes
     const interrupted = (): boolean => deps.pipelineRuns.get(key)?.spec.status !== pr.spec.status
       || (plan.requeueAfterMs !== undefined && now().getTime() >= planned + plan.requeueAfterMs);
-    const completed = await applyActions(deps.client, ns, plan, interrupted, (child) => own.createdObject(child));
+    const completed = await applyActions(deps.client, ns, plan, interrupted, own);
     // the status still goes out when the creates were interrupted (startTime must not move); the next reconcile,
     // at once, finds what was created
     own.writingStatus(key, plan.status);
@@ -171,10 +171,10 @@ async function pooled<T>(items: readonly T[], fn: (item: T) => Promise<unknown>,
  * created is found by the next reconcile), then cancels children (as Tekton, before the run's status says it
  * finished), also a bounded number at a time.
  */
-async function applyActions(client: KubeClient, ns: string, plan: Plan, interrupted: () => boolean, created: (obj: KubeObject) => void): Promise<boolean> {
+async function applyActions(client: KubeClient, ns: string, plan: Plan, interrupted: () => boolean, own: OwnWrites): Promise<boolean> {
   const create = (obj: KubeObject) => async (): Promise<void> => {
     try {
-      created(await client.create(obj));
+      await own.create(obj, (o) => client.create(o));
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
     }

@@ -14,6 +14,9 @@ const MAX_CREATES = 50_000;
 /** Objects whose statuses are remembered at most (a status can be large; reconcilers forget finished objects). */
 const MAX_STATUSES = 2_000;
 
+/** A create sent but not answered yet. */
+const PENDING = '';
+
 const objectKey = (obj: KubeObject): string => `${obj.kind ?? ''}/${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
 
 function bounded<K, V>(m: Map<K, V>, k: K, v: V, max: number): void {
@@ -27,19 +30,35 @@ export class OwnWrites {
   private readonly created = new Map<string, string>();
   private readonly statuses = new Map<string, unknown[]>();
 
-  /** Records an object this controller created, as the create answered it. */
-  createdObject(obj: KubeObject): void {
-    const rv = obj.metadata.resourceVersion;
-    if (rv && obj.kind) bounded(this.created, objectKey(obj), rv, MAX_CREATES);
+  /**
+   * Creates `obj` with `create`, recording it as this controller's own: from before the request (the watch may
+   * deliver the object before the create answers) to its answer (then at the version stored). A failed create is
+   * forgotten.
+   */
+  async create<T extends KubeObject>(obj: KubeObject, create: (obj: KubeObject) => Promise<T>): Promise<T> {
+    const key = objectKey(obj);
+    if (obj.kind) bounded(this.created, key, PENDING, MAX_CREATES);
+    try {
+      const stored = await create(obj);
+      const rv = stored.metadata.resourceVersion;
+      if (this.created.get(key) === PENDING) {
+        if (rv) this.created.set(key, rv);
+        else this.created.delete(key);
+      }
+      return stored;
+    } catch (err) {
+      if (this.created.get(key) === PENDING) this.created.delete(key);
+      throw err;
+    }
   }
 
-  /** Whether an added object is one this controller created, at the version it created (forgotten once asked). */
+  /** Whether an added object is one this controller created (forgotten once asked). */
   isOwnCreate(obj: KubeObject): boolean {
     const key = objectKey(obj);
     const rv = this.created.get(key);
     if (rv === undefined) return false;
     this.created.delete(key);
-    return rv === obj.metadata.resourceVersion;
+    return rv === PENDING || rv === obj.metadata.resourceVersion;
   }
 
   /** Records a status about to be written for the object with key `key` (the last two are kept). */

@@ -119,7 +119,7 @@ async function applyActions(deps: TaskRunReconcilerDeps, tr: TaskRun, resolved: 
         return setSucceeded({ ...plan.status, completionTime: at.toISOString() }, { status: 'False', reason: built.reason, message: built.message }, at);
       }
       try {
-        deps.ownWrites?.createdObject(await deps.client.create(built.pod));
+        await (deps.ownWrites ?? new OwnWrites()).create(built.pod, (p) => deps.client.create(p));
       } catch (err) {
         if (isAlreadyExists(err)) continue;
         // refused by admission (Pod Security, validation): final, as Tekton's handlePodCreationError
