@@ -74,10 +74,12 @@ async function completion(stack: BenchStack): Promise<void> {
   await apply(stack.client, [widePipeline('wide', TASKS)]);
   const f = follow(stack.store, 'wide-run', TASKS);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await stack.client.create(run('wide-run', 'wide'));
   const ok = await within(f.finished, 180_000);
+  const cpu = process.cpuUsage(cpu0);
   console.log(`${TASKS} tasks: all TaskRuns created after ${s(f.w.allCreated && f.w.allCreated - t0)}, PipelineRun done after ${s(f.w.done && f.w.done - t0)} (${ok ? f.w.reason : `not done, ${f.w.taskRuns} TaskRuns`}); target well under 60 s`);
-  console.log(`  PipelineRun writes: ${f.w.prWrites} (final object ${((f.w.prBytes ?? 0) / 1e6).toFixed(2)} MB of JSON)`);
+  console.log(`  CPU of this process until done: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (${((cpu.user + cpu.system) / 1000 / TASKS).toFixed(2)} ms per TaskRun); PipelineRun writes: ${f.w.prWrites} (final object ${((f.w.prBytes ?? 0) / 1e6).toFixed(2)} MB of JSON)`);
 }
 
 async function timeout(stack: BenchStack): Promise<void> {
