@@ -96,18 +96,16 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): (key: st
     own.writingStatus(key, plan.status);
     const stored = await writeStatus(deps.client, withWrittenStatus(cache, pr), plan.status);
     if (stored.metadata.resourceVersion) cache.written = { resourceVersion: stored.metadata.resourceVersion, status: plan.status };
-    if (!completed) return { requeueAfterMs: 0 };
+    if (!completed) return { requeueAfterMs: 0, coalesceMs: 0 };
     if (isDone(plan.status)) {
       caches.drop(key);
       own.forget(key);
     }
     recordRunEvents(deps.events, pr, plan.status);
     if (meta) await syncMetadata(deps.client, pr, meta);
+    // what a reconcile of this run costs is known from its size (the measured time says how busy the server is)
     const coalesceMs = coalesceFor(plan.status.childReferences?.length ?? 0);
-    return {
-      ...(plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs } : {}),
-      ...(coalesceMs > 0 ? { coalesceMs } : {}),
-    };
+    return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs, coalesceMs } : { coalesceMs };
   };
 }
 

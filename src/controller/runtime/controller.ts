@@ -9,6 +9,10 @@
  * process compiling code paths, a resolver fetch), and pacing it would delay a short run's next step. A
  * PipelineRun of 5,000 tasks costs O(tasks) per reconcile and gets an event per TaskRun change; without pacing it
  * is reconciled once per event, O(tasks²) in all, and starves everything else.
+ *
+ * A reconciler that knows what its reconciles cost says so instead ({@link ReconcileResult.coalesceMs}): the
+ * PipelineRun reconciler from the run's number of children, the TaskRun reconciler "never pace". Measured time is
+ * a poor signal for them: under load it is mostly time spent waiting for a busy API server.
  */
 import { isConflict, isNotFound } from '../../kube/errors.js';
 import { WorkQueue } from './workqueue.js';
@@ -25,7 +29,9 @@ export interface ReconcileResult {
   /**
    * Events for this key that come within this long after the reconcile ends wait until then (one reconcile for a
    * burst). For keys whose every reconcile costs in proportion to a size the reconciler knows (a PipelineRun of
-   * thousands of children), whatever the measured time says. Requeues are never delayed by it.
+   * thousands of children). When set (0 included) it replaces the pacing by measured time for this key: a
+   * reconcile's wall time mostly measures how busy the API server is, and pacing a small run for it delays
+   * its next step. Requeues are never delayed by it.
    */
   coalesceMs?: number;
 }
@@ -144,10 +150,12 @@ export class Controller {
   private async process(key: string): Promise<number | undefined> {
     const t0 = performance.now();
     this.stats.reconciles++;
+    let sized = false;
     try {
       const result = await this.opts.reconcile(key);
       this.queue.forget(key);
       this.recordCoalesce(key, result?.coalesceMs);
+      sized = result?.coalesceMs !== undefined;
       return result?.requeueAfterMs !== undefined ? Math.max(0, result.requeueAfterMs) : undefined;
     } catch (err) {
       if (isNotFound(err)) {
@@ -164,7 +172,8 @@ export class Controller {
       return undefined;
     } finally {
       this.stats.busyMs += performance.now() - t0;
-      this.recordCost(key, t0);
+      if (sized) this.costly.delete(key);
+      else this.recordCost(key, t0);
     }
   }
 }
