@@ -31,11 +31,11 @@ function run(name: string, pipeline: string, timeout?: string): KubeObject {
   } as KubeObject;
 }
 
-interface Watch { allCreated?: number; done?: number; reason?: string; taskRuns: number }
+interface Watch { allCreated?: number; done?: number; reason?: string; taskRuns: number; prWrites: number; prBytes?: number }
 
 /** Follows the store: TaskRuns of `pr` created, and the moment the PipelineRun's Succeeded condition is final. */
 function follow(store: Store, pr: string, n: number): { w: Watch; finished: Promise<void> } {
-  const w: Watch = { taskRuns: 0 };
+  const w: Watch = { taskRuns: 0, prWrites: 0 };
   const seen = new Set<string>();
   let resolve: () => void = () => undefined;
   const finished = new Promise<void>((r) => (resolve = r));
@@ -47,10 +47,12 @@ function follow(store: Store, pr: string, n: number): { w: Watch; finished: Prom
       if (seen.size === n) w.allCreated = performance.now();
     }
     if (o.kind === 'PipelineRun' && o.metadata.name === pr && w.done === undefined) {
+      w.prWrites++;
       const c = (o.status as { conditions?: { type: string; status: string; reason?: string }[] } | undefined)?.conditions?.find((x) => x.type === 'Succeeded');
       if (c && c.status !== 'Unknown') {
         w.done = performance.now();
         w.reason = c.reason;
+        w.prBytes = JSON.stringify(o).length;
         off();
         resolve();
       }
@@ -72,9 +74,12 @@ async function completion(stack: BenchStack): Promise<void> {
   await apply(stack.client, [widePipeline('wide', TASKS)]);
   const f = follow(stack.store, 'wide-run', TASKS);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await stack.client.create(run('wide-run', 'wide'));
   const ok = await within(f.finished, 180_000);
+  const cpu = process.cpuUsage(cpu0);
   console.log(`${TASKS} tasks: all TaskRuns created after ${s(f.w.allCreated && f.w.allCreated - t0)}, PipelineRun done after ${s(f.w.done && f.w.done - t0)} (${ok ? f.w.reason : `not done, ${f.w.taskRuns} TaskRuns`}); target well under 60 s`);
+  console.log(`  CPU of this process until done: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (${((cpu.user + cpu.system) / 1000 / TASKS).toFixed(2)} ms per TaskRun); PipelineRun writes: ${f.w.prWrites} (final object ${((f.w.prBytes ?? 0) / 1e6).toFixed(2)} MB of JSON)`);
 }
 
 async function timeout(stack: BenchStack): Promise<void> {

@@ -18,7 +18,7 @@ import { startKubelet } from '../../src/embedded/kubelet/index.js';
 import { FileLogStore } from '../../src/embedded/logs.js';
 import { withHelperImage } from '../../src/embedded/kubelet/helper-image.js';
 import { helperPath } from '../../src/embedded/main.js';
-import { KubeClient, loadKubeConfig } from '../../src/kube/client.js';
+import { KubeClient } from '../../src/kube/client.js';
 
 /** A running benchmark stack. */
 export interface BenchStack {
@@ -55,7 +55,8 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   });
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   api.writeKubeconfig(kubeconfigPath);
-  const client = new KubeClient(loadKubeConfig({ kubeconfig: kubeconfigPath }));
+  // as startEmbedded: the in-process components talk over the API server's Unix socket (no TLS)
+  const client = KubeClient.forServer({ server: api.url, token: api.token, ca: api.ca, socketPath: api.socketPath });
   const events = opts.events ?? !process.argv.includes('--no-events');
   const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime, helperPath: helperPath(), events });
   // podman: the prepare init container runs in the local helper image, as startEmbedded arranges

@@ -11,9 +11,11 @@ import { eventRecorder, flushWithin, noEvents, type EventRecorder } from '../kub
 import { defaultControllerConfig, type ControllerConfig } from './config.js';
 import { InformerCaches } from './runtime/caches.js';
 import { Controller, silentLogger, type ControllerStats, type Logger } from './runtime/controller.js';
-import { Informer, keyOf, labelIndex } from './runtime/informer.js';
+import { Informer, keyOf, labelIndex, type InformerHandlers } from './runtime/informer.js';
 import { waitReconciler } from './customrun/wait.js';
+import { mattersToParent } from './pipelinerun/child-events.js';
 import { pipelineRunReconciler } from './pipelinerun/reconciler.js';
+import { OwnWrites, sameMetadata } from './runtime/own-writes.js';
 import { taskRunReconciler } from './taskrun/reconciler.js';
 
 export interface RunningControllers {
@@ -72,8 +74,10 @@ export async function runControllers(opts: RunControllersOptions): Promise<Runni
   // the knative agent names of Tekton's controllers are the event source components
   const recorder = (component: string): EventRecorder => (opts.events === false ? noEvents : eventRecorder((e) => opts.client.create(e), { component }));
   const events = { pipelineRun: recorder('PipelineRun'), taskRun: recorder('TaskRun') };
-  const prController = new Controller({ name: 'pipelinerun', workers: config.workers, log, reconcile: pipelineRunReconciler({ client, pipelineRuns, taskRuns, customRuns, config, events: events.pipelineRun }) });
-  const trController = new Controller({ name: 'taskrun', workers: config.workers, log, reconcile: taskRunReconciler({ client, taskRuns, pods, config, events: events.taskRun }) });
+  const prWrites = new OwnWrites();
+  const trWrites = new OwnWrites();
+  const prController = new Controller({ name: 'pipelinerun', workers: config.workers, log, reconcile: pipelineRunReconciler({ client, pipelineRuns, taskRuns, customRuns, config, events: events.pipelineRun, ownWrites: prWrites }) });
+  const trController = new Controller({ name: 'taskrun', workers: config.workers, log, reconcile: taskRunReconciler({ client, taskRuns, pods, config, events: events.taskRun, ownWrites: trWrites }) });
   const waitController = new Controller({ name: 'wait', workers: 1, log, reconcile: waitReconciler({ client, customRuns }) });
   const self = (c: Controller) => (obj: KubeObject): void => c.enqueue(keyOf(obj));
   const owner = (c: Controller, label: string) => (obj: KubeObject): void => {
@@ -81,11 +85,46 @@ export async function runControllers(opts: RunControllersOptions): Promise<Runni
     if (name) c.enqueue(`${obj.metadata.namespace}/${name}`);
   };
   const all = (f: (o: KubeObject) => void) => ({ onAdd: f, onUpdate: f, onDelete: f });
-  pipelineRuns.addHandlers(all(self(prController)));
-  taskRuns.addHandlers(all(self(trController)));
-  for (const children of [taskRuns, pipelineRuns, customRuns]) children.addHandlers(all(owner(prController, 'tekton.dev/pipelineRun')));
+  pipelineRuns.addHandlers({
+    onAdd: self(prController),
+    onDelete: self(prController),
+    onUpdate: (obj, old) => {
+      // a changed spec (cancel, stop) is acted on at once; the watch echoing the reconciler's own status write
+      // brings nothing to decide
+      if (obj.metadata.generation !== old.metadata.generation) prController.enqueueNow(keyOf(obj));
+      else if (!(sameMetadata(obj, old) && prWrites.isOwnStatus(keyOf(obj), obj.status))) prController.enqueue(keyOf(obj));
+    },
+  });
+  taskRuns.addHandlers({
+    onAdd: self(trController),
+    onDelete: self(trController),
+    onUpdate: (obj, old) => {
+      if (!(sameMetadata(obj, old) && trWrites.isOwnStatus(keyOf(obj), obj.status))) trController.enqueue(keyOf(obj));
+    },
+  });
+  // children wake their parent only with news for its plan (not its own creates, not progress the plan does not read)
+  const parent = owner(prController, 'tekton.dev/pipelineRun');
+  const childHandlers: InformerHandlers<KubeObject> = {
+    onAdd: (obj) => {
+      if (!prWrites.isOwnCreate(obj)) parent(obj);
+    },
+    onUpdate: (obj, old) => {
+      if (mattersToParent(obj, old)) parent(obj);
+    },
+    onDelete: parent,
+  };
+  taskRuns.addHandlers(childHandlers);
+  pipelineRuns.addHandlers(childHandlers);
+  customRuns.addHandlers(childHandlers);
   customRuns.addHandlers(all(self(waitController)));
-  pods.addHandlers(all(owner(trController, 'tekton.dev/taskRun')));
+  const podOwner = owner(trController, 'tekton.dev/taskRun');
+  pods.addHandlers({
+    onAdd: (pod) => {
+      if (!trWrites.isOwnCreate(pod)) podOwner(pod);
+    },
+    onUpdate: podOwner,
+    onDelete: podOwner,
+  });
   // definitions are a cache only: a miss falls back to a GET, so the controllers need not wait for them
   for (const d of definitions) void d.start();
   await Promise.all([pods.start(), taskRuns.start(), pipelineRuns.start(), customRuns.start()]);

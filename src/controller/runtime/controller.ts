@@ -9,6 +9,10 @@
  * process compiling code paths, a resolver fetch), and pacing it would delay a short run's next step. A
  * PipelineRun of 5,000 tasks costs O(tasks) per reconcile and gets an event per TaskRun change; without pacing it
  * is reconciled once per event, O(tasks²) in all, and starves everything else.
+ *
+ * A reconciler that knows what its reconciles cost says so instead ({@link ReconcileResult.coalesceMs}): the
+ * PipelineRun reconciler from the run's number of children, the TaskRun reconciler "never pace". Measured time is
+ * a poor signal for them: under load it is mostly time spent waiting for a busy API server.
  */
 import { isConflict, isNotFound } from '../../kube/errors.js';
 import { WorkQueue } from './workqueue.js';
@@ -22,6 +26,14 @@ const PACE_MAX_MS = 300;
 /** What a reconcile asks for next. */
 export interface ReconcileResult {
   requeueAfterMs?: number;
+  /**
+   * Events for this key that come within this long after the reconcile ends wait until then (one reconcile for a
+   * burst). For keys whose every reconcile costs in proportion to a size the reconciler knows (a PipelineRun of
+   * thousands of children). When set (0 included) it replaces the pacing by measured time for this key: a
+   * reconcile's wall time mostly measures how busy the API server is, and pacing a small run for it delays
+   * its next step. Requeues are never delayed by it.
+   */
+  coalesceMs?: number;
 }
 
 export type Reconcile = (key: string) => Promise<ReconcileResult | void>;
@@ -62,9 +74,16 @@ export class Controller {
   private running: Promise<void>[] = [];
   /** Keys whose last reconcile was expensive: when it ended and what it cost (ms). */
   private readonly costly = new Map<string, { end: number; cost: number; streak: number }>();
+  /** Keys whose reconcile asked that events be coalesced: until when. */
+  private readonly coalesce = new Map<string, number>();
 
   constructor(private readonly opts: ControllerOptions) {
     this.log = opts.log ?? silentLogger;
+  }
+
+  /** Queues a key for reconciliation now, never paced (a change of the object itself that must not wait). */
+  enqueueNow(key: string): void {
+    this.queue.add(key);
   }
 
   /** Queues a key for reconciliation (paced when its last reconcile was expensive). */
@@ -76,9 +95,21 @@ export class Controller {
 
   /** How long an event for `key` waits: twice its last reconcile's cost after it ended, when that was expensive. */
   private paceOf(key: string): number {
+    const now = performance.now();
+    const until = this.coalesce.get(key);
+    const hinted = until === undefined ? 0 : until - now;
+    if (until !== undefined && hinted <= 0) this.coalesce.delete(key);
     const c = this.costly.get(key);
-    if (!c || c.streak < 2) return 0;
-    return Math.max(0, c.end + PACE_FACTOR * c.cost - performance.now());
+    if (!c || c.streak < 2) return Math.max(0, hinted);
+    return Math.max(0, hinted, c.end + PACE_FACTOR * c.cost - now);
+  }
+
+  private recordCoalesce(key: string, ms: number | undefined): void {
+    if (ms === undefined || ms <= 0) this.coalesce.delete(key);
+    else {
+      this.coalesce.set(key, performance.now() + ms);
+      if (this.coalesce.size > 10_000) this.coalesce.delete(this.coalesce.keys().next().value as string);
+    }
   }
 
   private recordCost(key: string, t0: number): void {
@@ -119,9 +150,12 @@ export class Controller {
   private async process(key: string): Promise<number | undefined> {
     const t0 = performance.now();
     this.stats.reconciles++;
+    let sized = false;
     try {
       const result = await this.opts.reconcile(key);
       this.queue.forget(key);
+      this.recordCoalesce(key, result?.coalesceMs);
+      sized = result?.coalesceMs !== undefined;
       return result?.requeueAfterMs !== undefined ? Math.max(0, result.requeueAfterMs) : undefined;
     } catch (err) {
       if (isNotFound(err)) {
@@ -138,7 +172,8 @@ export class Controller {
       return undefined;
     } finally {
       this.stats.busyMs += performance.now() - t0;
-      this.recordCost(key, t0);
+      if (sized) this.costly.delete(key);
+      else this.recordCost(key, t0);
     }
   }
 }

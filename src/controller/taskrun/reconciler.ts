@@ -3,7 +3,7 @@
  * → apply (create/delete/annotate pods, then write the status once).
  */
 import type { Pod, TaskRun, TaskSpec } from '../../api/types.js';
-import { setSucceeded } from '../../engine/conditions.js';
+import { isDone, setSucceeded } from '../../engine/conditions.js';
 import { claimNameForTemplate } from '../../engine/names.js';
 import { decideTaskRun } from '../../engine/taskrun/decide.js';
 import { resolveTaskSpec } from '../../engine/taskrun/resolve.js';
@@ -20,6 +20,7 @@ import { recordRunEvents, syncMetadata } from '../run-meta.js';
 import type { Informer } from '../runtime/informer.js';
 import { splitKey } from '../runtime/informer.js';
 import type { ReconcileResult } from '../runtime/controller.js';
+import { OwnWrites } from '../runtime/own-writes.js';
 import { writeStatus } from '../runtime/status-writer.js';
 import { gatherCredentials, serviceAccountOf } from './creds.js';
 import { fetchTaskSpec } from './resolve.js';
@@ -37,6 +38,8 @@ export interface TaskRunReconcilerDeps {
   /** Kubernetes Events about the runs (Tekton's Started/Running/Succeeded/Failed). */
   events?: EventRecorder;
   now?: () => Date;
+  /** Where own pod creates and status writes are recorded (the event handlers skip their echoes). */
+  ownWrites?: OwnWrites;
 }
 
 type Plan = ReturnType<typeof decideTaskRun>;
@@ -45,10 +48,13 @@ type Resolved = ReturnType<typeof resolveTaskSpec>;
 /** Builds the reconcile function of the TaskRun controller. */
 export function taskRunReconciler(deps: TaskRunReconcilerDeps): (key: string) => Promise<ReconcileResult | void> {
   const now = deps.now ?? (() => new Date());
+  const own = deps.ownWrites ?? new OwnWrites();
   return async (key) => {
     const stored = deps.taskRuns.get(key);
-    if (!stored || !isManagedByUs(stored.spec.managedBy)) return;
-    if (isFinished(stored)) return;
+    if (!stored || !isManagedByUs(stored.spec.managedBy) || isFinished(stored)) {
+      own.forget(key);
+      return;
+    }
     const fetched = await fetchTaskSpec(deps.client, stored);
     // Tekton merges the Task's labels and annotations into the run once, when it first stores the spec; the pod inherits them
     const meta = fetched.ok && !stored.status?.taskSpec ? taskRunMetadata(stored.metadata, fetched.meta, !!stored.spec.taskRef, deps.config.managedByLabel) : undefined;
@@ -64,12 +70,15 @@ export function taskRunReconciler(deps: TaskRunReconcilerDeps): (key: string) =>
     // a retry starts a new attempt: its pod sees the new $(context.task.retry-count), so resolve again for it
     const forPod = retryCount(plan.status) === retryCount(tr.status) ? resolved : resolveFor(fetched, { ...tr, status: plan.status });
     if (forPod !== resolved && forPod.ok && plan.status.taskSpec) plan.status.taskSpec = forPod.spec;
-    const status = await applyActions(deps, tr, forPod, plan, now());
+    const status = await applyActions({ ...deps, ownWrites: own }, tr, forPod, plan, now());
     if (deps.config.features.enableProvenanceInStatus && fetched.ok) status.provenance = provenance(stored.status?.provenance, provenanceFeatureFlags(deps.config), fetched.source);
+    own.writingStatus(key, status);
     await writeStatus(deps.client, stored, status);
+    if (isDone(status)) own.forget(key);
     recordRunEvents(deps.events, stored, status);
     if (meta) await syncMetadata(deps.client, stored, meta);
-    return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs } : undefined;
+    // a TaskRun's reconcile costs the same whatever its size: never paced (its wall time measures a busy server)
+    return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs, coalesceMs: 0 } : { coalesceMs: 0 };
   };
 }
 
@@ -111,7 +120,7 @@ async function applyActions(deps: TaskRunReconcilerDeps, tr: TaskRun, resolved: 
         return setSucceeded({ ...plan.status, completionTime: at.toISOString() }, { status: 'False', reason: built.reason, message: built.message }, at);
       }
       try {
-        await deps.client.create(built.pod);
+        await (deps.ownWrites ?? new OwnWrites()).create(built.pod, (p) => deps.client.create(p));
       } catch (err) {
         if (isAlreadyExists(err)) continue;
         // refused by admission (Pod Security, validation): final, as Tekton's handlePodCreationError

@@ -4,17 +4,16 @@
  * results of finished tasks added to the pipeline scope in dependency order.
  */
 import type { PipelineRun, PipelineTask } from '../../api/types.js';
-import { type Dag, buildDag } from '../dag.js';
+import type { Dag } from '../dag.js';
 import type { Replacements } from '../substitution/replace.js';
 import { fanOut, substituteMatrix } from './matrix.js';
-import {
-  type Failure, checkArrayIndexes, pipelineReplacements, resolveParamValues, runId,
-} from './params.js';
+import { type StaticTask, scopeCopy, specDerived } from './memo.js';
+import { type Failure, runId } from './params.js';
 import { PipelineRunReason } from './reasons.js';
-import { dagNodeOf, taskRefsOf } from './refs.js';
+import { taskRefsOf } from './refs.js';
 import { addExecutionStatus, addTaskArtifacts, addTaskResults } from './results.js';
-import { type ChildKind, type ChildRun, type TaskState, childKindOf, groupRuns, isTerminal, outcomeOf } from './state.js';
-import { type Clock, type Timeouts, timeoutsOf } from './timeouts.js';
+import { type ChildKind, type ChildRun, type TaskState, groupRuns, isTerminal, outcomeOf } from './state.js';
+import type { Clock, Timeouts } from './timeouts.js';
 import type { PipelineRunFacts, PlanAction } from './types.js';
 import { checkWorkspaceBindings } from './workspaces.js';
 
@@ -29,6 +28,8 @@ export interface Ctx {
   byName: Map<string, TaskState>;
   /** Pipeline scope; grows as finished tasks' results and statuses are added. */
   scope: Replacements;
+  /** Every variable the run's spec and its Pipeline reference (statuses nobody reads are not added to the scope). */
+  referenced: ReadonlySet<string>;
   timeouts: Timeouts;
   clock: Clock;
   actions: PlanAction[];
@@ -38,38 +39,27 @@ export interface Ctx {
 
 /** Runs the start-up checks and builds the context, or returns why the run cannot proceed. */
 export function buildContext(facts: PipelineRunFacts, clock: Clock): Ctx | Failure {
-  const { pipelineRun: pr, pipelineSpec: spec } = facts;
-  const pipelineName = facts.pipelineName ?? pr.metadata.name ?? '';
-  const all = [...(spec.tasks ?? []), ...(spec.finally ?? [])];
-  const refs = new Map(all.map((pt) => [pt.name, taskRefsOf(pt)]));
-  const built = buildDag((spec.tasks ?? []).map((pt) => dagNodeOf(pt, refs.get(pt.name) ?? [])));
-  if (!built.ok) {
-    return { reason: PipelineRunReason.InvalidGraph, message: `PipelineRun ${runId(pr)}'s Pipeline DAG is invalid: ${built.message}` };
-  }
-  const values = resolveParamValues(spec, pr);
-  if (!(values instanceof Map)) return values;
-  const early = checkArrayIndexes(spec, values, pr) ?? checkTasks(facts, all);
-  if (early) return early;
+  const { pipelineRun: pr } = facts;
+  const derived = specDerived(facts, (all) => checkTasks(facts, all));
+  if (derived.failure) return derived.failure;
   const groups: Record<ChildKind, Map<string, ChildRun[]>> = {
     TaskRun: groupRuns(pr, facts.taskRuns),
     PipelineRun: groupRuns(pr, facts.pipelineRuns ?? []),
     CustomRun: groupRuns(pr, facts.customRuns ?? []),
   };
-  const stateOf = (pt: PipelineTask, isFinally: boolean): TaskState => {
-    const kind = childKindOf(pt);
-    return {
-      pt, kind, isFinally, entry: facts.tasks.get(pt.name), refs: refs.get(pt.name) ?? [], runs: groups[kind].get(pt.name) ?? [],
-      created: [], outcome: 'pending', ignored: false,
-    };
-  };
+  const stateOf = (t: StaticTask): TaskState => ({
+    pt: t.pt, kind: t.kind, isFinally: t.isFinally, entry: t.entry, refs: t.refs, runs: groups[t.kind].get(t.pt.name) ?? [],
+    created: [], outcome: 'pending', ignored: false,
+  });
   const ctx: Ctx = {
-    facts, pr, pipelineName, dag: built.dag,
-    dagTasks: (spec.tasks ?? []).map((pt) => stateOf(pt, false)),
-    finallyTasks: (spec.finally ?? []).map((pt) => stateOf(pt, true)),
-    byName: new Map(), scope: pipelineReplacements(values, pr, spec, pipelineName),
-    timeouts: timeoutsOf(pr, facts.config.defaultTimeoutMinutes), clock, actions: [],
+    facts, pr, pipelineName: derived.inputs.pipelineName, dag: derived.dag,
+    dagTasks: derived.dagTasks.map(stateOf),
+    finallyTasks: derived.finallyTasks.map(stateOf),
+    byName: new Map(), scope: scopeCopy(derived.scope), referenced: derived.referenced,
+    timeouts: derived.timeouts, clock, actions: [],
   };
-  for (const s of [...ctx.dagTasks, ...ctx.finallyTasks]) ctx.byName.set(s.pt.name, s);
+  for (const s of ctx.dagTasks) ctx.byName.set(s.pt.name, s);
+  for (const s of ctx.finallyTasks) ctx.byName.set(s.pt.name, s);
   settleOutcomes(ctx);
   return ctx;
 }
@@ -171,6 +161,6 @@ function settleOutcomes(ctx: Ctx): void {
       addTaskResults(ctx.scope, s);
       addTaskArtifacts(ctx.scope, s);
     }
-    if (!s.isFinally) addExecutionStatus(ctx.scope, s);
+    if (!s.isFinally && (ctx.referenced.has(`tasks.${s.pt.name}.status`) || ctx.referenced.has(`tasks.${s.pt.name}.reason`))) addExecutionStatus(ctx.scope, s);
   }
 }

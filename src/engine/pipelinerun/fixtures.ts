@@ -5,6 +5,8 @@
  */
 import { parse } from 'yaml';
 import type { ParamValue, PipelineRun, PipelineSpec, TaskRun, TaskSpec } from '../../api/types.js';
+import { isDeepStrictEqual } from 'node:util';
+import { newPlanMemo } from './memo.js';
 import { planPipelineRun } from './plan.js';
 import { TASKRUN_CANCELLED } from './reasons.js';
 import type { PipelineRunPlan, TaskEntry } from './types.js';
@@ -60,12 +62,24 @@ export class World {
     return out;
   }
 
-  /** Plans one reconcile without applying it. */
+  /** The memo a controller keeps for this run between reconciles. */
+  readonly memo = newPlanMemo();
+  private stableEntries?: Map<string, TaskEntry>;
+
+  /**
+   * Plans one reconcile without applying it: with the memo kept between reconciles, checked against a plan made
+   * from scratch (the memo must never change an answer).
+   */
   peek(): PipelineRunPlan {
-    return planPipelineRun({
+    this.stableEntries ??= this.entries();
+    const facts = {
       pipelineRun: this.pr, pipelineName: this.pipelineSpec ? 'pipeline' : undefined, pipelineSpec: this.spec(),
-      tasks: this.entries(), taskRuns: this.taskRuns, now: this.now, config: this.config,
-    });
+      tasks: this.stableEntries, taskRuns: this.taskRuns, now: this.now, config: this.config,
+    };
+    const fresh = planPipelineRun(structuredClone(facts));
+    const plan = planPipelineRun({ ...facts, memo: this.memo });
+    if (!isDeepStrictEqual(fresh, plan)) throw new Error(`a plan with the memo differs from one without:\n${JSON.stringify(plan)}\n${JSON.stringify(fresh)}`);
+    return plan;
   }
 
   /** Plans one reconcile and applies it: status written, TaskRuns created, cancelled ones finished at once. */

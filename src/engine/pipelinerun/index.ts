@@ -6,3 +6,4 @@ export { planPipelineRun, isManagedByTektite } from './plan.js';
 export type { PipelineRunFacts, PipelineRunPlan, PlanAction, PlanConfig, TaskEntry } from './types.js';
 export { PipelineRunReason, SkipReason, CANCELLED_MESSAGE, TIMEOUT_MESSAGE, ON_ERROR_ANNOTATION } from './reasons.js';
 export { fanOut } from './matrix.js';
+export { newPlanMemo, type PlanMemo } from './memo.js';

@@ -110,19 +110,33 @@ function runningReason(c: Counts, at: RunCircumstances): string {
   return PipelineRunReason.Running;
 }
 
-/** One reference per child TaskRun, PipelineRun or CustomRun (existing or created now), in pipeline order. */
+/**
+ * One reference per child TaskRun, PipelineRun or CustomRun (existing or created now), in pipeline order. References
+ * without substituted fields come from the memo (the same objects each plan: a status of thousands of children is
+ * compared by identity).
+ */
 export function childReferences(ctx: Ctx): ChildStatusReference[] {
   const out: ChildStatusReference[] = [];
+  const memo = ctx.facts.memo;
+  const cache = memo ? (memo.refs ??= new Map()) : undefined;
   for (const s of [...ctx.dagTasks, ...ctx.finallyTasks]) {
+    if (s.runs.length === 0 && s.created.length === 0) continue;
     const runs = allRuns(s);
-    if (runs.length === 0) continue;
     const displayName = s.pt.displayName ? replaceString(s.pt.displayName, scopeFor(ctx, s.pt)) : undefined;
     const when = s.pt.when?.length ? substituteWhen(s.pt.when, scopeFor(ctx, s.pt)) : undefined;
+    const apiVersion = s.kind === 'CustomRun' ? 'tekton.dev/v1beta1' : 'tekton.dev/v1';
     for (const tr of runs) {
-      const apiVersion = s.kind === 'CustomRun' ? 'tekton.dev/v1beta1' : 'tekton.dev/v1';
-      const ref: ChildStatusReference = { apiVersion, kind: s.kind, name: tr.metadata.name ?? '', pipelineTaskName: s.pt.name };
+      const name = tr.metadata.name ?? '';
+      const plain = !displayName && !when;
+      const cached = plain ? cache?.get(name) : undefined;
+      if (cached && cached.kind === s.kind && cached.pipelineTaskName === s.pt.name) {
+        out.push(cached);
+        continue;
+      }
+      const ref: ChildStatusReference = { apiVersion, kind: s.kind, name, pipelineTaskName: s.pt.name };
       if (displayName) ref.displayName = displayName;
       if (when) ref.whenExpressions = when;
+      if (plain) cache?.set(name, ref);
       out.push(ref);
     }
   }

@@ -5,6 +5,7 @@
 import type {
   CustomRun, PersistentVolumeClaim, PipelineRun, PipelineRunStatus, PipelineSpec, TaskRun, TaskSpec,
 } from '../../api/types.js';
+import type { PlanMemo } from './memo.js';
 
 /**
  * A resolved pipeline task: the Task's spec (inline or fetched), the child Pipeline's spec (Pipelines in
@@ -51,6 +52,11 @@ export interface PipelineRunFacts {
   ancestorPipelines?: string[];
   now: Date;
   config: PlanConfig;
+  /**
+   * A cache the caller keeps per PipelineRun between plans (see memo.ts; `newPlanMemo()`): what depends only on
+   * the spec is derived once. Optional; the plan is the same with or without it.
+   */
+  memo?: PlanMemo;
 }
 
 /** One thing for the controller to do; all are idempotent (AlreadyExists counts as success). */
