@@ -19,7 +19,8 @@ import { OwnWrites, sameMetadata } from './runtime/own-writes.js';
 import { taskRunReconciler } from './taskrun/reconciler.js';
 
 export interface RunningControllers {
-  stop(): Promise<void>;
+  /** Stops; Events still queued are written for up to `flushMs` (default 2 s), then dropped. */
+  stop(flushMs?: number): Promise<void>;
   /** Counters per controller (`pipelinerun`, `taskrun`, `wait`). */
   stats(): Record<string, ControllerStats>;
 }
@@ -133,10 +134,10 @@ export async function runControllers(opts: RunControllersOptions): Promise<Runni
   waitController.start();
   return {
     stats: () => ({ pipelinerun: { ...prController.stats }, taskrun: { ...trController.stats }, wait: { ...waitController.stats } }),
-    async stop() {
+    async stop(flushMs = 2000) {
       for (const i of [pipelineRuns, taskRuns, customRuns, pods, ...definitions]) i.stop();
       await Promise.all([prController.stop(), trController.stop(), waitController.stop()]);
-      await Promise.all([flushWithin(events.pipelineRun, 2000), flushWithin(events.taskRun, 2000)]);
+      await Promise.all([flushWithin(events.pipelineRun, flushMs), flushWithin(events.taskRun, flushMs)]);
     },
   };
 }

@@ -151,7 +151,9 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
   api.writeKubeconfig(kubeconfigPath);
   const client = KubeClient.forServer({ server: api.url, token: api.token, ca: api.ca, socketPath: api.socketPath });
   const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime ?? 'auto', helperPath: helperPath(), allowPrivileged: opts.allowPrivileged === true, hostPorts: [...(opts.hostPorts ?? []), apiPort(api.url)] });
-  cleanups.push(() => kubelet.stop());
+  // a temporary data dir is removed at the end: Events still queued then (50/s) are not worth waiting for
+  const flushMs = opts.dataDir === undefined ? 0 : 2000;
+  cleanups.push(() => kubelet.stop(flushMs));
   api.setPodConnector(kubelet);
   await writeFeatureFlags(client, SYSTEM_NAMESPACE, opts.featureFlags ?? {});
   const configMaps = await watchConfigMaps(client, SYSTEM_NAMESPACE, live, {
@@ -167,7 +169,7 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
     const images = await withHelperImage(kubelet.runtime, helperPath(), opts.controllerConfig ?? {});
     if (images.entrypointImage && images.nopImage) live.override({ entrypointImage: images.entrypointImage, nopImage: images.nopImage });
     const controllers = await runControllers({ client, log: opts.log, liveConfig: config });
-    cleanups.push(() => controllers.stop());
+    cleanups.push(() => controllers.stop(flushMs));
   }
   const els = opts.eventListeners === false ? undefined
     : await startEventListeners(client, { ...opts.eventListenerTuning, ...opts.eventListenerAddresses, logger: lineLogger((ns, name, line) => logs.append(ns, `el-${name}`, SINK_CONTAINER, line)), ...(opts.dataDir === undefined ? {} : { stateFile: join(dataDir, 'eventlisteners.json') }), onError: (err: unknown) => opts.warn?.(err instanceof Error ? err.message : String(err)) });

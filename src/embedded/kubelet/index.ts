@@ -53,7 +53,8 @@ export interface Kubelet {
   /** The runtime in use: `host`, `podman`, `docker` or `noop` (what `auto` chose). */
   runtime: string;
   /** Stops watching and kills running pods' processes (their status stays as last written). */
-  stop(): Promise<void>;
+  /** Stops; Events still queued are written for up to `flushMs` (default 2 s), then dropped. */
+  stop(flushMs?: number): Promise<void>;
   /** Starts a command in a running container (pods/exec; the API server's PodConnector). */
   exec(namespace: string, pod: string, container: string, req: ExecRequest): ExecProcess;
 }
@@ -88,9 +89,9 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   return {
     runtime: runtime.name,
     exec: (ns, pod, container, req) => agent.exec(ns, pod, container, req),
-    async stop() {
+    async stop(flushMs = 2000) {
       await agent.stop();
-      await Promise.all([flushWithin(events, 2000), flushWithin(scheduler, 2000)]);
+      await Promise.all([flushWithin(events, flushMs), flushWithin(scheduler, flushMs)]);
     },
   };
 }
