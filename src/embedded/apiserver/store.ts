@@ -98,6 +98,11 @@ export function objectJson(value: unknown): string {
   return text;
 }
 
+/** Remembers the JSON text of a frozen object read back from storage (so that it is not serialised again). */
+export function rememberJson(value: object, text: string): void {
+  if (Object.isFrozen(value)) jsonCache.set(value, text);
+}
+
 /** Deep-freezes a JSON value in place and answers it. */
 export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
