@@ -62,9 +62,27 @@ export function labelIndex<T extends KubeObject>(label: string): IndexFn<T> {
   };
 }
 
+/** Options of an {@link Informer}. */
+export interface InformerOptions<T> {
+  namespace?: string;
+  labelSelector?: string;
+  onError?: (err: unknown) => void;
+  /**
+   * Which objects the cache keeps (default: all). Handlers hear of every object; one that fails stays out of the
+   * cache (a get() misses it), so that e.g. finished runs do not make the cache grow without bound.
+   */
+  retain?: (obj: T) => boolean;
+}
+
+/** How many keys of objects let go by the retention rule are remembered (to ignore older versions arriving late). */
+const RELEASED_MEMORY = 10_000;
+
 /** List + watch of one kind (all namespaces unless given) with a local cache. */
 export class Informer<T extends KubeObject> {
   private readonly cache = new Map<string, T>();
+  /** Keys let go by the retention rule, with the version let go: an older version must not come back. */
+  private readonly released = new Map<string, string | undefined>();
+  private retain?: (obj: T) => boolean;
   private readonly indexes = new Map<string, { fn: IndexFn<T>; values: Map<string, Map<string, T>> }>();
   /** resourceVersions of recent deletions, so that a late {@link observe} does not bring an object back. */
   private readonly tombstones = new Map<string, string | undefined>();
@@ -81,8 +99,45 @@ export class Informer<T extends KubeObject> {
   constructor(
     private readonly client: KubeClient,
     private readonly ref: KindRef,
-    private readonly opts: { namespace?: string; labelSelector?: string; onError?: (err: unknown) => void } = {},
-  ) {}
+    private readonly opts: InformerOptions<T> = {},
+  ) {
+    this.retain = opts.retain;
+  }
+
+  /** Sets the retention rule (see InformerOptions.retain) and lets go of the cached objects that fail it. */
+  setRetention(retain: (obj: T) => boolean): void {
+    this.retain = retain;
+    this.recheck(this.list());
+  }
+
+  /** Applies the retention rule again to these objects (their state, or another informer's, changed). */
+  recheck(objs: Iterable<T>): void {
+    for (const obj of objs) {
+      const key = keyOf(obj);
+      const cur = this.cache.get(key);
+      if (cur && !this.keeps(cur)) this.release(key, cur.metadata.resourceVersion, cur);
+    }
+  }
+
+  private keeps(obj: T): boolean {
+    return !this.retain || this.retain(obj);
+  }
+
+  /** Takes an object out of the cache for the retention rule (no handler runs: it is not deleted). */
+  private release(key: string, rv: string | undefined, cached: T | undefined): void {
+    if (cached) {
+      this.cache.delete(key);
+      this.reindex(key, undefined, cached);
+    }
+    this.released.delete(key);
+    this.released.set(key, rv);
+    if (this.released.size > RELEASED_MEMORY) this.released.delete(this.released.keys().next().value as string);
+  }
+
+  /** Whether `rv` is older than the version of `key` the retention rule let go. */
+  private releasedNewer(key: string, rv: string | undefined): boolean {
+    return this.released.has(key) && isOlder(rv, this.released.get(key));
+  }
 
   /** Registers handlers; call before start(). */
   addHandlers(h: InformerHandlers<T>): void {
@@ -139,6 +194,11 @@ export class Informer<T extends KubeObject> {
     if (this.tombstones.has(key) && !isOlder(this.tombstones.get(key), rv)) return;
     const old = this.cache.get(key);
     if (old && (old.metadata.resourceVersion === rv || isOlder(rv, old.metadata.resourceVersion))) return;
+    if (!old && this.releasedNewer(key, rv)) return;
+    if (!this.keeps(obj)) {
+      this.release(key, rv, old); // handlers hear of it when the watch delivers it
+      return;
+    }
     if (!this.unannounced.has(key)) this.unannounced.set(key, old);
     this.cache.set(key, obj);
     this.reindex(key, obj, old);
@@ -192,7 +252,13 @@ export class Informer<T extends KubeObject> {
       return;
     }
     if (old && !relist && isOlder(obj.metadata.resourceVersion, old.metadata.resourceVersion)) return;
+    if (!old && !relist && this.releasedNewer(key, obj.metadata.resourceVersion)) return;
     const seen = this.unannounced.has(key) ? this.announce(key) : old;
+    if (!this.keeps(obj)) {
+      this.release(key, obj.metadata.resourceVersion, old);
+      this.notify(obj, seen);
+      return;
+    }
     this.cache.set(key, obj);
     this.reindex(key, obj, old);
     this.notify(obj, seen);
