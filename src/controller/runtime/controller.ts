@@ -122,6 +122,7 @@ export class Controller {
     try {
       const result = await this.opts.reconcile(key);
       this.queue.forget(key);
+      if (result?.requeueAfterMs === undefined) this.queue.cancelDelayed(key);
       return result?.requeueAfterMs !== undefined ? Math.max(0, result.requeueAfterMs) : undefined;
     } catch (err) {
       if (isNotFound(err)) {
