@@ -1,8 +1,10 @@
 /**
  * Where the indexed store keeps its objects. {@link MemoryTable}: every object in maps, with indexes by uid, owner
  * uid and label (the memory store). {@link CachedTable}: the objects and their indexes live in the database
- * (SQLite, see store-sqlite.ts); memory holds only a bounded LRU of recently used objects and a count of objects per
- * namespace and resource, so that the memory of a long-running server stays flat however many runs it keeps.
+ * (SQLite, see store-sqlite.ts); memory holds every object of the few kinds that do not grow with the work done
+ * (configuration: namespaces, RBAC, webhooks, Tasks… read on every request by some), a bounded LRU of recently used
+ * objects of the kinds that do (runs, pods, Events) and a count of objects per namespace and resource, so that the
+ * memory of a long-running server stays flat however many runs it keeps.
  */
 import type { KubeObject } from '../../api/types.js';
 import { deepFreeze, objectKey, rememberJson, type StoredRef } from './store.js';
@@ -47,6 +49,12 @@ export interface StoreQueries {
   /** Objects per namespace and resource. */
   counts(): Array<{ namespace: string; resource: string; n: number }>;
 }
+
+/** The resources that grow with the work done (one or more per run): read back from the database when needed. */
+const BULK = new Set(['/pods', '/events', 'events.k8s.io/events', 'tekton.dev/taskruns', 'tekton.dev/pipelineruns', 'tekton.dev/customruns', 'tekton.dev/runs']);
+
+/** Whether a resource's objects are kept out of memory beyond the LRU (see BULK). */
+export const isBulkResource = (resource: string): boolean => BULK.has(resource);
 
 const addrOf = (obj: KubeObject): { namespace: string; name: string } => ({ namespace: obj.metadata.namespace ?? '', name: obj.metadata.name ?? '' });
 
@@ -173,12 +181,15 @@ export class CachedTable implements ObjectTable {
   /** Most recently used last (a Map keeps insertion order). */
   private readonly cache = new Map<string, KubeObject>();
   private readonly counts = new NamespaceCounts();
+  /** Every object of the resources that are not bulk (see BULK). */
+  private readonly pinned = new MemoryTable();
 
   constructor(private readonly db: StoreQueries, private readonly maxCached: number) {
     this.reset();
   }
 
   get(resource: string, namespace: string, name: string): KubeObject | undefined {
+    if (!isBulkResource(resource)) return this.pinned.get(resource, namespace, name);
     const key = objectKey(resource, namespace, name);
     const hit = this.cache.get(key);
     if (hit) {
@@ -194,10 +205,12 @@ export class CachedTable implements ObjectTable {
   }
 
   list(resource: string, namespace?: string): KubeObject[] {
+    if (!isBulkResource(resource)) return this.pinned.list(resource, namespace);
     return this.db.scan(resource, namespace).map((r) => this.peek(r.resource, r.namespace, r.name, r));
   }
 
   listByLabels(resource: string, namespace: string | undefined, labels: Record<string, string>): KubeObject[] {
+    if (!isBulkResource(resource)) return this.pinned.listByLabels(resource, namespace, labels);
     if (Object.keys(labels).length === 0) return this.list(resource, namespace);
     return this.db.byLabels(resource, namespace, labels).flatMap((a) => this.peekAddr(a));
   }
@@ -218,7 +231,12 @@ export class CachedTable implements ObjectTable {
 
   put(resource: string, obj: KubeObject, old: KubeObject | undefined): void {
     const { namespace, name } = addrOf(obj);
+    if (!isBulkResource(resource)) this.pinned.put(resource, obj, old);
     const key = objectKey(resource, namespace, name);
+    if (!isBulkResource(resource)) {
+      if (!old) this.counts.add(namespace, resource, 1);
+      return;
+    }
     this.cache.delete(key);
     this.remember(key, obj);
     if (!old) this.counts.add(namespace, resource, 1);
@@ -226,6 +244,7 @@ export class CachedTable implements ObjectTable {
 
   drop(resource: string, old: KubeObject): void {
     const { namespace, name } = addrOf(old);
+    if (!isBulkResource(resource)) this.pinned.drop(resource, old);
     this.cache.delete(objectKey(resource, namespace, name));
     this.counts.add(namespace, resource, -1);
   }
@@ -233,17 +252,29 @@ export class CachedTable implements ObjectTable {
   reset(): void {
     this.cache.clear();
     this.counts.clear();
-    for (const c of this.db.counts()) this.counts.add(c.namespace, c.resource, c.n);
+    this.pinned.reset();
+    const resources = new Set<string>();
+    for (const c of this.db.counts()) {
+      this.counts.add(c.namespace, c.resource, c.n);
+      resources.add(c.resource);
+    }
+    for (const r of resources) if (!isBulkResource(r)) for (const row of this.db.scan(r)) this.pinned.put(r, revive(row.data), undefined);
   }
 
   /** The object at an address without making it recently used (lists and index lookups must not flush the cache). */
   private peek(resource: string, namespace: string, name: string, row?: ObjectRow): KubeObject {
+    const pinned = isBulkResource(resource) ? undefined : this.pinned.get(resource, namespace, name);
+    if (pinned) return pinned;
     const hit = this.cache.get(objectKey(resource, namespace, name));
     if (hit && (!row || hit.metadata.resourceVersion === String(row.rv))) return hit;
     return revive((row ?? this.db.row(resource, namespace, name) as ObjectRow).data);
   }
 
   private peekAddr(a: Addr): KubeObject[] {
+    if (!isBulkResource(a.resource)) {
+      const pinned = this.pinned.get(a.resource, a.namespace, a.name);
+      return pinned ? [pinned] : [];
+    }
     const hit = this.cache.get(objectKey(a.resource, a.namespace, a.name));
     if (hit) return [hit];
     const row = this.db.row(a.resource, a.namespace, a.name);

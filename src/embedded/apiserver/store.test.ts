@@ -151,27 +151,27 @@ for (const backend of ['memory', 'sqlite'] as const) {
         again.close();
       });
 
-      it('keeps only a bounded cache in memory: evicted objects are read back, indexes live in the database', () => {
+      it('keeps only a bounded cache of bulk kinds (pods, runs, Events) in memory: evicted objects are read back, indexes live in the database', () => {
         const s = openStore(tmp(), { eventWindow: 50, cacheSize: 3, memoryEvents: 4 });
         for (let i = 0; i < 20; i++) {
           const owner = i > 0 ? { ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'o0', uid: 'uid-default-o0' }] } : {};
-          s.create('/configmaps', obj(`o${String(i).padStart(2, '0')}`, i % 2 ? 'odd' : 'default', { parity: i % 2 ? 'odd' : 'even', n: String(i) }, owner));
+          s.create('/pods', obj(`o${String(i).padStart(2, '0')}`, i % 2 ? 'odd' : 'default', { parity: i % 2 ? 'odd' : 'even', n: String(i) }, owner));
         }
-        expect(s.list('/configmaps', 'odd')).toHaveLength(10);
-        const first = s.get('/configmaps', 'default', 'o00');
+        expect(s.list('/pods', 'odd')).toHaveLength(10);
+        const first = s.get('/pods', 'default', 'o00');
         expect(first?.metadata.labels).toEqual({ parity: 'even', n: '0' });
         expect(Object.isFrozen(first?.metadata)).toBe(true);
-        expect(s.listByLabels('/configmaps', undefined, { parity: 'odd', n: '3' }).map((o) => o.metadata.name)).toEqual(['o03']);
-        expect(s.listByLabels('/configmaps', 'default', { parity: 'even' })).toHaveLength(10);
+        expect(s.listByLabels('/pods', undefined, { parity: 'odd', n: '3' }).map((o) => o.metadata.name)).toEqual(['o03']);
+        expect(s.listByLabels('/pods', 'default', { parity: 'even' })).toHaveLength(10);
         expect(s.byUid('uid-odd-o05')?.object.metadata.name).toBe('o05');
         expect(s.dependents('uid-default-o0')).toHaveLength(19);
-        s.update('/configmaps', { ...(s.get('/configmaps', 'odd', 'o01') as KubeObject), metadata: { ...(s.get('/configmaps', 'odd', 'o01') as KubeObject).metadata, labels: { parity: 'changed' } } });
-        expect(s.listByLabels('/configmaps', undefined, { parity: 'odd' })).toHaveLength(9);
-        expect(s.listByLabels('/configmaps', undefined, { parity: 'changed' }).map((o) => o.metadata.name)).toEqual(['o01']);
-        s.remove('/configmaps', 'odd', 'o03');
+        s.update('/pods', { ...(s.get('/pods', 'odd', 'o01') as KubeObject), metadata: { ...(s.get('/pods', 'odd', 'o01') as KubeObject).metadata, labels: { parity: 'changed' } } });
+        expect(s.listByLabels('/pods', undefined, { parity: 'odd' })).toHaveLength(9);
+        expect(s.listByLabels('/pods', undefined, { parity: 'changed' }).map((o) => o.metadata.name)).toEqual(['o01']);
+        s.remove('/pods', 'odd', 'o03');
         expect(s.byUid('uid-odd-o03')).toBeUndefined();
-        expect(s.listByLabels('/configmaps', undefined, { n: '3' })).toEqual([]);
-        expect(s.resourcesIn('odd')).toEqual(['/configmaps']);
+        expect(s.listByLabels('/pods', undefined, { n: '3' })).toEqual([]);
+        expect(s.resourcesIn('odd')).toEqual(['/pods']);
         expect(s.dependents('uid-default-o0').map((d) => d.object.metadata.name)).not.toContain('o03');
         expect(s.dependents('uid-default-o0')).toHaveLength(18);
         // events older than the 4 kept in memory are read back from the database
