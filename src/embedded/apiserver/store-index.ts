@@ -6,7 +6,7 @@
 import type { KubeObject } from '../../api/types.js';
 import { EventLog } from './store-events.js';
 import { CachedTable, MemoryTable, type ObjectTable, type StoreQueries } from './store-table.js';
-import { deepFreeze, StoreError, type Store, type StoreEvent, type StoredRef } from './store.js';
+import { deepFreeze, StoreError, type ListPage, type Store, type StoreEvent, type StoredRef } from './store.js';
 
 /**
  * What a durable backend must do. `commit` runs one transaction and returns only after it is committed; inside
@@ -92,8 +92,8 @@ export class IndexedStore implements Store {
     return this.table.get(resource, namespace, name);
   }
 
-  list(resource: string, namespace?: string): KubeObject[] {
-    return this.table.list(resource, namespace);
+  list(resource: string, namespace?: string, page?: ListPage): KubeObject[] {
+    return this.table.list(resource, namespace, page);
   }
 
   listByLabels(resource: string, namespace: string | undefined, labels: Record<string, string>): KubeObject[] {

@@ -13,7 +13,7 @@ import { Checkpointer } from './store-checkpoint.js';
 import { IndexedStore, type IndexedStoreOptions, type Persistence } from './store-index.js';
 import { SqliteIndexes } from './store-sqlite-index.js';
 import type { ObjectRow, StoreQueries } from './store-table.js';
-import { objectJson, type Store, type StoreEvent, type StoredRef } from './store.js';
+import { objectJson, type ListPage, type Store, type StoreEvent, type StoredRef } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS objects (
@@ -35,6 +35,8 @@ export class SqlitePersistence implements Persistence, StoreQueries {
   private readonly rowStmt: Database.Statement;
   private readonly scanAll: Database.Statement;
   private readonly scanNs: Database.Statement;
+  private readonly pageAll: Database.Statement;
+  private readonly pageNs: Database.Statement;
   private readonly upsert: Database.Statement;
   private readonly del: Database.Statement;
   private readonly insertEvent: Database.Statement;
@@ -67,6 +69,9 @@ export class SqlitePersistence implements Persistence, StoreQueries {
     this.rowStmt = this.db.prepare('SELECT resource, namespace, name, rv, data FROM objects WHERE resource = ? AND namespace = ? AND name = ?');
     this.scanAll = this.db.prepare('SELECT resource, namespace, name, rv, data FROM objects WHERE resource = ? ORDER BY namespace, name');
     this.scanNs = this.db.prepare('SELECT resource, namespace, name, rv, data FROM objects WHERE resource = ? AND namespace = ? ORDER BY name');
+    this.pageAll = this.db.prepare(`SELECT resource, namespace, name, rv, data FROM objects WHERE resource = ? AND (? OR namespace > ? OR (namespace = ? AND name > ?))
+      ORDER BY namespace, name LIMIT ?`);
+    this.pageNs = this.db.prepare('SELECT resource, namespace, name, rv, data FROM objects WHERE resource = ? AND namespace = ? AND (? = 0 OR name > ?) ORDER BY name LIMIT ?');
     this.indexes = new SqliteIndexes(this.db);
     this.tx = this.db.transaction((ev: StoreEvent) => this.apply(ev));
     this.batchTx = this.db.transaction((fn: () => unknown) => fn());
@@ -119,8 +124,18 @@ export class SqlitePersistence implements Persistence, StoreQueries {
     return this.rowStmt.get(resource, namespace, name) as ObjectRow | undefined;
   }
 
-  scan(resource: string, namespace?: string): ObjectRow[] {
-    return (namespace === undefined ? this.scanAll.all(resource) : this.scanNs.all(resource, namespace)) as ObjectRow[];
+  scan(resource: string, namespace?: string, page?: ListPage): ObjectRow[] {
+    if (!page) return (namespace === undefined ? this.scanAll.all(resource) : this.scanNs.all(resource, namespace)) as ObjectRow[];
+    const [ans, aname] = page.after === undefined ? ['', ''] : splitPageKey(page.after);
+    const limit = page.limit !== undefined && page.limit > 0 ? page.limit : -1;
+    const first = page.after === undefined;
+    if (namespace !== undefined) {
+      // a key after this namespace's: nothing; before it: from its first object
+      if (!first && ans > namespace) return [];
+      const fromStart = first || ans < namespace;
+      return this.pageNs.all(resource, namespace, fromStart ? 0 : 1, aname, limit) as ObjectRow[];
+    }
+    return this.pageAll.all(resource, first ? 1 : 0, ans, ans, aname, limit) as ObjectRow[];
   }
 
   byLabels(resource: string, namespace: string | undefined, labels: Record<string, string>): Array<{ resource: string; namespace: string; name: string }> {
@@ -177,6 +192,12 @@ export class SqlitePersistence implements Persistence, StoreQueries {
     this.checkpointer.close();
     if (this.db.open) this.db.close();
   }
+}
+
+/** Namespace and name of a page key. */
+function splitPageKey(key: string): [string, string] {
+  const i = key.indexOf('\u0000');
+  return i < 0 ? [key, ''] : [key.slice(0, i), key.slice(i + 1)];
 }
 
 type EventRow = { rv: number; type: StoreEvent['type']; resource: string; namespace: string; name: string; data: string };

@@ -7,12 +7,12 @@
  * memory of a long-running server stays flat however many runs it keeps.
  */
 import type { KubeObject } from '../../api/types.js';
-import { deepFreeze, objectKey, rememberJson, type StoredRef } from './store.js';
+import { deepFreeze, objectKey, rememberJson, slicePage, type ListPage, type StoredRef } from './store.js';
 
 /** The object storage of an IndexedStore: reads, and the index upkeep after a committed write. */
 export interface ObjectTable {
   get(resource: string, namespace: string, name: string): KubeObject | undefined;
-  list(resource: string, namespace?: string): KubeObject[];
+  list(resource: string, namespace?: string, page?: ListPage): KubeObject[];
   listByLabels(resource: string, namespace: string | undefined, labels: Record<string, string>): KubeObject[];
   resourcesIn(namespace: string): string[];
   byUid(uid: string): StoredRef | undefined;
@@ -40,8 +40,8 @@ export interface ObjectRow extends Addr {
 /** The queries a database answers for a {@link CachedTable} (SqlitePersistence implements them). */
 export interface StoreQueries {
   row(resource: string, namespace: string, name: string): ObjectRow | undefined;
-  /** Rows of a resource sorted by namespace then name. */
-  scan(resource: string, namespace?: string): ObjectRow[];
+  /** Rows of a resource sorted by namespace then name (one page of them with `page`). */
+  scan(resource: string, namespace?: string, page?: ListPage): ObjectRow[];
   /** Addresses of objects carrying every label, sorted by namespace then name. */
   byLabels(resource: string, namespace: string | undefined, labels: Record<string, string>): Addr[];
   byUid(uid: string): Addr | undefined;
@@ -93,7 +93,11 @@ export class MemoryTable implements ObjectTable {
     return this.objects.get(resource)?.get(namespace)?.get(name);
   }
 
-  list(resource: string, namespace?: string): KubeObject[] {
+  list(resource: string, namespace?: string, page?: ListPage): KubeObject[] {
+    return slicePage(this.all(resource, namespace), page);
+  }
+
+  private all(resource: string, namespace?: string): KubeObject[] {
     const byNs = this.objects.get(resource);
     if (!byNs) return [];
     const namespaces = namespace === undefined ? [...byNs.keys()].sort() : [namespace];
@@ -204,9 +208,9 @@ export class CachedTable implements ObjectTable {
     return obj;
   }
 
-  list(resource: string, namespace?: string): KubeObject[] {
-    if (!isBulkResource(resource)) return this.pinned.list(resource, namespace);
-    return this.db.scan(resource, namespace).map((r) => this.peek(r.resource, r.namespace, r.name, r));
+  list(resource: string, namespace?: string, page?: ListPage): KubeObject[] {
+    if (!isBulkResource(resource)) return this.pinned.list(resource, namespace, page);
+    return this.db.scan(resource, namespace, page).map((r) => this.peek(r.resource, r.namespace, r.name, r));
   }
 
   listByLabels(resource: string, namespace: string | undefined, labels: Record<string, string>): KubeObject[] {

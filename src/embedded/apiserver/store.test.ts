@@ -56,6 +56,19 @@ for (const backend of ['memory', 'sqlite'] as const) {
       s.close();
     });
 
+    it('lists one page after a key, in all namespaces or one (pods: read back from the database on sqlite)', () => {
+      const s = open();
+      for (const [ns, n] of [['a', 'x'], ['a', 'y'], ['b', 'x'], ['c', 'z']]) s.create('/pods', obj(n as string, ns as string));
+      const names = (o: KubeObject[]): string[] => o.map((x) => `${x.metadata.namespace}/${x.metadata.name}`);
+      expect(names(s.list('/pods', undefined, { limit: 2 }))).toEqual(['a/x', 'a/y']);
+      expect(names(s.list('/pods', undefined, { after: 'a\u0000y', limit: 2 }))).toEqual(['b/x', 'c/z']);
+      expect(names(s.list('/pods', undefined, { after: 'b\u0000x' }))).toEqual(['c/z']);
+      expect(names(s.list('/pods', 'a', { after: 'a\u0000x', limit: 5 }))).toEqual(['a/y']);
+      expect(names(s.list('/pods', 'b', { after: 'a\u0000y', limit: 5 }))).toEqual(['b/x']);
+      expect(names(s.list('/pods', 'a', { after: 'b\u0000x', limit: 5 }))).toEqual([]);
+      s.close();
+    });
+
     it('keeps a bounded event window: resume inside it, undefined (410) before it', () => {
       const s = open(undefined, 5);
       const seen: number[] = [];
