@@ -74,7 +74,8 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 500));
   const client = new KubeClient(loadKubeConfig({ kubeconfig }));
   const env = { ...process.env, KUBECONFIG: kubeconfig };
-  console.log(`tkt up (pid ${up.pid}) empty: ${rssMiB(up.pid ?? 0).toFixed(0)} MiB RSS`);
+  await new Promise((r) => setTimeout(r, 1500));
+  console.log(`tkt up (pid ${up.pid}) empty: ${rssMiB(up.pid ?? 0).toFixed(0)} MiB RSS, ${heapLine(probeFile)}`);
 
   await apply(client, [task('mem-step', 1, () => 'true'), pipeline('mem-pipe', 'mem-step', 5, 'chain')]);
   let done = 0;
