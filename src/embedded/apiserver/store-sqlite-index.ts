@@ -8,9 +8,8 @@ import type { KubeObject } from '../../api/types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS labels (
-  resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, k TEXT NOT NULL, v TEXT NOT NULL,
-  PRIMARY KEY (resource, namespace, name, k)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS labels_kv ON labels (resource, k, v, namespace, name);
+  resource TEXT NOT NULL, k TEXT NOT NULL, v TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+  PRIMARY KEY (resource, k, v, namespace, name)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS owners (
   owner TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
   PRIMARY KEY (owner, resource, namespace, name)) WITHOUT ROWID;
@@ -18,8 +17,8 @@ CREATE TABLE IF NOT EXISTS uids (
   uid TEXT PRIMARY KEY, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL) WITHOUT ROWID;
 `;
 
-/** The schema version once the index tables are filled. */
-const INDEXED = 1;
+/** The schema version once the index tables are filled (2: one B-tree for labels, keyed by label first). */
+const INDEXED = 2;
 
 type Addr = { resource: string; namespace: string; name: string };
 
@@ -36,9 +35,10 @@ export class SqliteIndexes {
   private readonly labelStmts = new Map<string, Database.Statement>();
 
   constructor(private readonly db: Database.Database) {
+    if ((db.pragma('user_version', { simple: true }) as number) < INDEXED) db.exec('DROP TABLE IF EXISTS labels; DROP INDEX IF EXISTS labels_kv;');
     db.exec(SCHEMA);
-    this.setLabel = db.prepare('INSERT OR REPLACE INTO labels (resource, namespace, name, k, v) VALUES (?, ?, ?, ?, ?)');
-    this.delLabel = db.prepare('DELETE FROM labels WHERE resource = ? AND namespace = ? AND name = ? AND k = ?');
+    this.setLabel = db.prepare('INSERT OR IGNORE INTO labels (resource, k, v, namespace, name) VALUES (?, ?, ?, ?, ?)');
+    this.delLabel = db.prepare('DELETE FROM labels WHERE resource = ? AND k = ? AND v = ? AND namespace = ? AND name = ?');
     this.addOwner = db.prepare('INSERT OR IGNORE INTO owners (owner, resource, namespace, name) VALUES (?, ?, ?, ?)');
     this.delOwner = db.prepare('DELETE FROM owners WHERE owner = ? AND resource = ? AND namespace = ? AND name = ?');
     this.setUid = db.prepare('INSERT OR REPLACE INTO uids (uid, resource, namespace, name) VALUES (?, ?, ?, ?)');
@@ -52,8 +52,8 @@ export class SqliteIndexes {
   update(resource: string, namespace: string, name: string, before: KubeObject | undefined, after: KubeObject | undefined): void {
     const oldLabels = before?.metadata.labels ?? {};
     const newLabels = after?.metadata.labels ?? {};
-    for (const k of Object.keys(oldLabels)) if (!(k in newLabels)) this.delLabel.run(resource, namespace, name, k);
-    for (const [k, v] of Object.entries(newLabels)) if (oldLabels[k] !== v) this.setLabel.run(resource, namespace, name, k, String(v));
+    for (const [k, v] of Object.entries(oldLabels)) if (newLabels[k] !== v) this.delLabel.run(resource, k, String(v), namespace, name);
+    for (const [k, v] of Object.entries(newLabels)) if (oldLabels[k] !== v) this.setLabel.run(resource, k, String(v), namespace, name);
     const oldOwners = new Set((before?.metadata.ownerReferences ?? []).map((r) => r.uid));
     const newOwners = new Set((after?.metadata.ownerReferences ?? []).map((r) => r.uid));
     for (const o of oldOwners) if (!newOwners.has(o)) this.delOwner.run(o, resource, namespace, name);
