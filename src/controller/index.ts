@@ -92,8 +92,11 @@ export async function runControllers(opts: RunControllersOptions): Promise<Runni
   pods.addHandlers(all(owner(trController, 'tekton.dev/taskRun')));
   // definitions are a cache only: a miss falls back to a GET, so the controllers need not wait for them
   for (const d of definitions) void d.start();
-  await Promise.all([pods.start(), taskRuns.start(), pipelineRuns.start(), customRuns.start()]);
-  retention.start();
+  // parents first: the caches' retention rules read the parent's cache (see runtime/retention.ts)
+  await Promise.all([pipelineRuns.start(), customRuns.start()]);
+  retention.pipelineRunsSynced();
+  await taskRuns.start();
+  await pods.start();
   prController.start();
   trController.start();
   waitController.start();

@@ -27,6 +27,9 @@ export interface InformerOptions<T> {
   retain?: (obj: T) => boolean;
 }
 
+/** Objects per page when (re)listing. */
+const RELIST_PAGE = 500;
+
 /** How many keys of objects let go by the retention rule are remembered (to ignore older versions arriving late). */
 const RELEASED_MEMORY = 10_000;
 
@@ -181,17 +184,26 @@ export class Informer<T extends KubeObject> {
   }
 
   private async relist(): Promise<void> {
-    const list = await this.client.list<T>(this.ref, this.opts.namespace, { labelSelector: this.opts.labelSelector });
+    // in pages: neither end holds a kind's every object at once (50,000 Pods of finished runs, say); the watch then
+    // starts from the first page's resourceVersion, so a change made while later pages were read is delivered
     const seen = new Set<string>();
-    for (const obj of list.items) {
-      const key = keyOf(obj);
-      seen.add(key);
-      this.upsert(key, obj, true);
-    }
+    let rv: string | undefined;
+    let cont: string | undefined;
+    do {
+      const list = await this.client.list<T>(this.ref, this.opts.namespace, { labelSelector: this.opts.labelSelector, limit: RELIST_PAGE, ...(cont ? { continue: cont } : {}) });
+      rv ??= list.metadata.resourceVersion ?? '';
+      for (const obj of list.items) {
+        const key = keyOf(obj);
+        seen.add(key);
+        this.upsert(key, obj, true);
+      }
+      cont = list.metadata.continue || undefined;
+    } while (cont !== undefined && !this.stopped);
     for (const [key, old] of [...this.cache]) {
-      if (!seen.has(key)) this.remove(key, old);
+      // not listed: gone, unless written after the first page was read (a page before it could not show it)
+      if (!seen.has(key) && !isOlder(rv, old.metadata.resourceVersion)) this.remove(key, old);
     }
-    this.resourceVersion = list.metadata.resourceVersion ?? '';
+    this.resourceVersion = rv ?? '';
     if (!this.synced) {
       this.synced = true;
       for (const w of this.syncWaiters.splice(0)) w();

@@ -27,36 +27,40 @@ describe('retainRunningWork', () => {
     const prs = c.pipelineRuns as unknown as Informer<KubeObject>;
     const trs = c.taskRuns as unknown as Informer<KubeObject>;
     const pods = c.pods as unknown as Informer<KubeObject>;
-    // synced state: an old finished run with its child and pod, a running one; nothing is let go before start()
+    // the PipelineRuns are listed first: a finished one without a parent goes at once, a finished child waits for
+    // its parent to be listed (here after it)
     deliver(prs, obj('PipelineRun', 'old', '1', {}, done));
-    deliver(trs, obj('TaskRun', 'old-a', '2', { 'tekton.dev/pipelineRun': 'old' }, done));
-    deliver(pods, obj('Pod', 'old-a-pod', '3', { 'tekton.dev/taskRun': 'old-a' }));
+    deliver(prs, obj('PipelineRun', 'a-child', '2', { 'tekton.dev/pipelineRun': 'p' }, done));
+    deliver(prs, obj('PipelineRun', 'b-child', '3', { 'tekton.dev/pipelineRun': 'old' }, done));
     deliver(prs, obj('PipelineRun', 'p', '4', {}, running));
-    deliver(trs, obj('TaskRun', 'p-a', '5', { 'tekton.dev/pipelineRun': 'p' }, running));
-    deliver(pods, obj('Pod', 'p-a-pod', '6', { 'tekton.dev/taskRun': 'p-a' }));
-    expect(names(trs)).toEqual(['old-a', 'p-a']);
-    c.retention.start();
-    expect(names(prs)).toEqual(['p']);
+    expect(names(prs)).toEqual(['a-child', 'b-child', 'p']);
+    c.retention.pipelineRunsSynced();
+    expect(names(prs)).toEqual(['a-child', 'p']);
+    // then TaskRuns and Pods, with the full rules
+    deliver(trs, obj('TaskRun', 'old-a', '5', { 'tekton.dev/pipelineRun': 'old' }, done));
+    deliver(trs, obj('TaskRun', 'p-a', '6', { 'tekton.dev/pipelineRun': 'p' }, running));
+    deliver(pods, obj('Pod', 'old-a-pod', '7', { 'tekton.dev/taskRun': 'old-a' }));
+    deliver(pods, obj('Pod', 'p-a-pod', '8', { 'tekton.dev/taskRun': 'p-a' }));
     expect(names(trs)).toEqual(['p-a']);
     expect(names(pods)).toEqual(['p-a-pod']);
     // the child finishes: it stays (the running parent's plan reads it), its pod goes
     const seen: string[] = [];
     trs.addHandlers({ onUpdate: (o) => seen.push(o.metadata.name ?? '') });
-    deliver(trs, obj('TaskRun', 'p-a', '7', { 'tekton.dev/pipelineRun': 'p' }, done));
+    deliver(trs, obj('TaskRun', 'p-a', '9', { 'tekton.dev/pipelineRun': 'p' }, done));
     expect(names(trs)).toEqual(['p-a']);
     expect(names(pods)).toEqual([]);
     expect(seen).toEqual(['p-a']);
     // the parent's final write is observed first: it leaves at once; its child leaves when the watch delivers it
-    c.pipelineRuns.observe(obj('PipelineRun', 'p', '8', {}, done) as PipelineRun);
+    c.pipelineRuns.observe(obj('PipelineRun', 'p', '10', {}, done) as PipelineRun);
     expect(c.pipelineRuns.get('ns/p')).toBeUndefined();
     deliver(prs, obj('PipelineRun', 'p', '4', {}, running)); // a late older version does not come back
-    expect(names(prs)).toEqual([]);
-    deliver(prs, obj('PipelineRun', 'p', '8', {}, done));
+    expect(names(prs)).toEqual(['a-child']);
+    deliver(prs, obj('PipelineRun', 'p', '10', {}, done));
     expect(names(prs)).toEqual([]);
     expect(names(trs)).toEqual([]);
     // a finished TaskRun without a parent is never cached; a running one is
-    deliver(trs, obj('TaskRun', 'lone', '9', {}, done));
-    deliver(trs, obj('TaskRun', 'live', '10', {}, running));
+    deliver(trs, obj('TaskRun', 'lone', '11', {}, done));
+    deliver(trs, obj('TaskRun', 'live', '12', {}, running));
     expect(names(trs)).toEqual(['live']);
   });
 });

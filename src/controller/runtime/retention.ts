@@ -35,17 +35,21 @@ export function indexPodsByTaskRun(pods: Informer<Pod>): void {
 }
 
 /**
- * Registers the handlers that let children go when their parent finishes; call before the informers start.
- * Answers `start`, to call once every cache is synced (before that, a child may be listed before its parent): it
- * sets the retention rules and lets go of what the synced caches hold beyond them.
+ * Registers the handlers that let children go when their parent finishes, and the PipelineRuns' first rule;
+ * call before the informers start. Start the PipelineRun informer first and call `pipelineRunsSynced` once it is
+ * synced, then start the TaskRun and Pod informers (in that order): their rules read the caches of the parents,
+ * so a parent must not be missing for having been listed after its child. Until then a finished PipelineRun is
+ * kept only if it names a parent (which may come later in the list); afterwards the full rules apply.
  */
-export function retainRunningWork(c: RetainedCaches): { start(): void } {
-  const parentRunning = (run: KubeObject): boolean => {
+export function retainRunningWork(c: RetainedCaches): { pipelineRunsSynced(): void } {
+  const parentKey = (run: KubeObject): string | undefined => {
     const parent = run.metadata.labels?.[PARENT];
-    if (parent === undefined) return false;
-    const key = `${run.metadata.namespace ?? ''}/${parent}`;
-    if (key === keyOf(run)) return false;
-    const pr = c.pipelineRuns.get(key);
+    const key = parent === undefined ? undefined : `${run.metadata.namespace ?? ''}/${parent}`;
+    return key === keyOf(run) ? undefined : key;
+  };
+  const parentRunning = (run: KubeObject): boolean => {
+    const key = parentKey(run);
+    const pr = key === undefined ? undefined : c.pipelineRuns.get(key);
     return pr !== undefined && !isDone(pr);
   };
   const keepRun = (run: PipelineRun | TaskRun): boolean => !isDone(run) || parentRunning(run);
@@ -54,21 +58,22 @@ export function retainRunningWork(c: RetainedCaches): { start(): void } {
     const owner = tr === undefined ? undefined : c.taskRuns.get(`${pod.metadata.namespace ?? ''}/${tr}`);
     return owner !== undefined && !isDone(owner);
   };
-  let started = false;
+  let synced = false;
   const onPipelineRun = (pr: PipelineRun): void => {
-    if (!started || !isDone(pr)) return;
+    if (!synced || !isDone(pr)) return;
     const key = keyOf(pr);
     c.taskRuns.recheck(c.taskRuns.byIndex(PARENT, key));
     c.pipelineRuns.recheck(c.pipelineRuns.byIndex(PARENT, key));
   };
   const onTaskRun = (tr: TaskRun): void => {
-    if (started && isDone(tr)) c.pods.recheck(c.pods.byIndex(TASK_RUN, keyOf(tr)));
+    if (synced && isDone(tr)) c.pods.recheck(c.pods.byIndex(TASK_RUN, keyOf(tr)));
   };
   c.pipelineRuns.addHandlers({ onAdd: onPipelineRun, onUpdate: onPipelineRun });
   c.taskRuns.addHandlers({ onAdd: onTaskRun, onUpdate: onTaskRun });
+  c.pipelineRuns.setRetention((pr) => !isDone(pr) || parentKey(pr) !== undefined);
   return {
-    start() {
-      started = true;
+    pipelineRunsSynced() {
+      synced = true;
       c.pipelineRuns.setRetention(keepRun);
       c.taskRuns.setRetention(keepRun);
       c.pods.setRetention(keepPod);
