@@ -5,6 +5,8 @@
  * checkpoint waits for every run to finish, lets the process settle, and prints its RSS together with the latency
  * of `kubectl get pipelineruns` and `tkt pr list` (medians of 3).
  * Run: npx tsx bench/memory.ts [--runs 10000] [--checkpoints 1000,5000,10000] [--concurrency 16] [--tmp-root DIR]
+ *        [--settle-ms 3000] (idle time before RSS is read at each checkpoint)
+ *        [--node-flags '--max-semi-space-size=2'] (flags for the `tkt up` process)
  *        [--heap-snapshot DIR] (writes a V8 heap snapshot of `tkt up` at the end into DIR, for finding what grows)
  */
 import { execFile, spawn } from 'node:child_process';
@@ -21,8 +23,25 @@ const run = promisify(execFile);
 const RUNS = Number(flag('runs', '10000'));
 const CHECKPOINTS = flag('checkpoints', '1000,5000,10000').split(',').map(Number).filter((n) => n > 0 && n <= RUNS);
 const CONCURRENCY = Number(flag('concurrency', '16'));
+/** How long the process settles, idle, after a checkpoint's runs finished before its RSS is read. */
+const SETTLE_MS = Number(flag('settle-ms', '3000'));
 const root = join(import.meta.dirname, '..');
 const tkt = join(root, 'bin', 'tkt.js');
+
+/** A probe loaded into `tkt up` (--import): writes process.memoryUsage() to a file every second. */
+const probe = (file: string): string => `data:text/javascript,${encodeURIComponent(
+  `import { writeFileSync } from 'node:fs'; setInterval(() => writeFileSync(${JSON.stringify(file)}, JSON.stringify(process.memoryUsage())), 1000).unref();`)}`;
+
+/** "heap 40/80 MiB, external 5 MiB" from the probe's latest reading. */
+function heapLine(file: string): string {
+  try {
+    const m = JSON.parse(readFileSync(file, 'utf8')) as NodeJS.MemoryUsage;
+    const mib = (x: number): string => (x / 2 ** 20).toFixed(0);
+    return `heap ${mib(m.heapUsed)}/${mib(m.heapTotal)}, ext ${mib(m.external)}`;
+  } catch {
+    return 'heap n/a';
+  }
+}
 
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -43,7 +62,9 @@ async function main(): Promise<void> {
   console.log(machineLine());
   const dataDir = mkdtempSync(join(flag('tmp-root', '') || tmpdir(), 'tkt-bench-mem-'));
   const snapshotDir = flag('heap-snapshot', '');
-  const up = spawn(process.execPath, [...(snapshotDir ? ['--heapsnapshot-signal=SIGUSR2'] : []), tkt, 'up', '--runtime', 'noop', '--data-dir', dataDir, '--no-event-listeners'], {
+  const probeFile = join(dataDir, 'memory-usage.json');
+  const nodeFlags = flag('node-flags', '').split(' ').filter(Boolean);
+  const up = spawn(process.execPath, [...nodeFlags, '--import', probe(probeFile), ...(snapshotDir ? ['--heapsnapshot-signal=SIGUSR2'] : []), tkt, 'up', '--runtime', 'noop', '--data-dir', dataDir, '--no-event-listeners'], {
     stdio: ['ignore', 'pipe', 'pipe'], ...(snapshotDir ? { cwd: snapshotDir } : {}),
   });
   up.stderr.resume();
@@ -53,7 +74,8 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 500));
   const client = new KubeClient(loadKubeConfig({ kubeconfig }));
   const env = { ...process.env, KUBECONFIG: kubeconfig };
-  console.log(`tkt up (pid ${up.pid}) empty: ${rssMiB(up.pid ?? 0).toFixed(0)} MiB RSS`);
+  await new Promise((r) => setTimeout(r, 1500));
+  console.log(`tkt up (pid ${up.pid}) empty: ${rssMiB(up.pid ?? 0).toFixed(0)} MiB RSS, ${heapLine(probeFile)}`);
 
   await apply(client, [task('mem-step', 1, () => 'true'), pipeline('mem-pipe', 'mem-step', 5, 'chain')]);
   let done = 0;
@@ -72,7 +94,7 @@ async function main(): Promise<void> {
 
   let next = 0;
   const t0 = performance.now();
-  console.log('runs\tTaskRuns\tRSS MiB\tkubectl get pr\ttkt pr list\telapsed');
+  console.log('runs\tTaskRuns\tRSS MiB\tV8 MiB (used/total)\tkubectl get pr\ttkt pr list\telapsed');
   for (const checkpoint of CHECKPOINTS) {
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
       while (next < checkpoint) {
@@ -83,11 +105,12 @@ async function main(): Promise<void> {
         waiting.delete(name);
       }
     }));
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
     const rss = rssMiB(up.pid ?? 0);
+    const heap = heapLine(probeFile);
     const kubectlMs = await timed('kubectl', ['get', 'pipelineruns', '-n', NS, '--no-headers'], env);
     const tktMs = await timed(process.execPath, [tkt, 'pr', 'list', '-n', NS], env);
-    console.log(`${checkpoint}\t${checkpoint * 5}\t${rss.toFixed(0)}\t${kubectlMs.toFixed(0)} ms\t${tktMs.toFixed(0)} ms\t${((performance.now() - t0) / 1000).toFixed(0)} s (${done} done)`);
+    console.log(`${checkpoint}\t${checkpoint * 5}\t${rss.toFixed(0)}\t${heap}\t${kubectlMs.toFixed(0)} ms\t${tktMs.toFixed(0)} ms\t${((performance.now() - t0) / 1000).toFixed(0)} s (${done} done)`);
   }
   stopWatch();
   if (snapshotDir) {

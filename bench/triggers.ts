@@ -7,7 +7,9 @@
  * printed, with this process's CPU per webhook (sink + API server: what one idle core could do). Afterwards
  * every accepted event must have exactly one PipelineRun. Prints the machine.
  * DESIGN.md target: >= 2,000 webhooks/s, p99 < 25 ms.
+ * Prints each configuration's rate as a ratio of the bare handler's, measured in the same run (issue 19: ≥ 70 %).
  * Run: npx tsx bench/triggers.ts [requests=5000] [concurrency=32] [rounds=3] [--memory] [--only=<part of a configuration name>]
+ *        [--ceiling] (measure the bare handler too when --only is given)
  */
 import { fork } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -95,12 +97,13 @@ function summarise(r: LoadResult, cpu: NodeJS.CpuUsage, loop: IntervalHistogram)
 }
 
 /** One line: medians over the rounds of throughput, latency percentiles and this process's CPU per request. */
-function report(name: string, rounds: Round[]): void {
+function report(name: string, rounds: Round[]): { rate: number; p99: number } {
   const med = (f: (r: Round) => number): number => pct(rounds.map(f).sort((a, b) => a - b), 50);
   const cpuMs = med((r) => r.cpuMs);
   const statuses: Record<string, number> = {};
   for (const r of rounds) for (const [k, v] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
   console.log(`${name.padEnd(38)} ${med((r) => r.rate).toFixed(0).padStart(5)} req/s  p50 ${med((r) => r.p50).toFixed(2)} ms  p99 ${med((r) => r.p99).toFixed(2)} ms  server CPU ${cpuMs.toFixed(3)} ms/req (≈${(1000 / cpuMs).toFixed(0)}/s per core)  event-loop delay p99 ${med((r) => r.loopP99).toFixed(1)} ms, max ${Math.max(...rounds.map((r) => r.loopMax)).toFixed(1)} ms  [rates ${rounds.map((r) => r.rate.toFixed(0)).join(', ')}; ${JSON.stringify(statuses)}]`);
+  return { rate: med((r) => r.rate), p99: med((r) => r.p99) };
 }
 
 /** Warm-up, then `rounds` measured runs against `url`. */
@@ -208,15 +211,18 @@ async function main(): Promise<void> {
   console.log(`payload: ${fixture.split('/').pop()} (${body.length} bytes), ${requests} requests x ${rounds} rounds, concurrency ${concurrency}, at most ${maxSeconds} s each; store: ${memory ? 'memory' : 'SQLite (WAL, synchronous=NORMAL)'}`);
   const accepted: string[] = [];
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const results: Array<{ name: string; rate: number; p99: number }> = [];
   for (const c of CONFIGS.filter((x) => !only || x.name.includes(only))) {
     const manager = await startEventListenerManager({ client, events: c.events, inProcess: c.inProcess });
-    report(c.name, await measure(spec, await elUrl(client, manager.urlOf('default', 'bench')), rounds, accepted));
+    results.push({ name: c.name, ...report(c.name, await measure(spec, await elUrl(client, manager.urlOf('default', 'bench')), rounds, accepted)) });
     await manager.close();
   }
-  if (!only || 'ceiling'.includes(only)) {
+  if (!only || 'ceiling'.includes(only) || process.argv.includes('--ceiling')) {
     const top = await ceiling();
-    report('bare express handler (ceiling)', await measure(spec, top.url, rounds));
+    const bare = report('bare express handler (ceiling)', await measure(spec, top.url, rounds));
     await top.close();
+    // issue 19's goal: ≥ 70 % of the bare handler's rate, p99 < 30 ms
+    for (const r of results) console.log(`ratio: ${r.name}: ${(100 * r.rate / bare.rate).toFixed(0)} % of bare express (${r.rate.toFixed(0)} / ${bare.rate.toFixed(0)} req/s), p99 ${r.p99.toFixed(1)} ms  [goal ≥ 70 %, p99 < 30 ms]`);
   }
   await verify(client, accepted);
   await api.close();

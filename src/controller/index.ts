@@ -12,6 +12,7 @@ import { defaultControllerConfig, type ControllerConfig } from './config.js';
 import { InformerCaches } from './runtime/caches.js';
 import { Controller, silentLogger, type ControllerStats, type Logger } from './runtime/controller.js';
 import { Informer, keyOf, labelIndex, type InformerHandlers } from './runtime/informer.js';
+import { indexPodsByTaskRun, retainRunningWork } from './runtime/retention.js';
 import { waitReconciler } from './customrun/wait.js';
 import { mattersToParent } from './pipelinerun/child-events.js';
 import { pipelineRunReconciler } from './pipelinerun/reconciler.js';
@@ -64,14 +65,17 @@ function makeInformers(opts: RunControllersOptions, log: Logger) {
   informers.taskRuns.addIndex('tekton.dev/pipelineRun', labelIndex('tekton.dev/pipelineRun'));
   informers.pipelineRuns.addIndex('tekton.dev/pipelineRun', labelIndex('tekton.dev/pipelineRun'));
   informers.customRuns.addIndex('tekton.dev/pipelineRun', labelIndex('tekton.dev/pipelineRun'));
-  return { ...informers, client: opts.client.withCache(caches) };
+  indexPodsByTaskRun(informers.pods);
+  // finished runs and their pods leave the caches once no running parent needs them (flat memory)
+  const retention = retainRunningWork(informers);
+  return { ...informers, retention, client: opts.client.withCache(caches) };
 }
 
 /** Starts the TaskRun and PipelineRun controllers; resolves once their caches are synced. */
 export async function runControllers(opts: RunControllersOptions): Promise<RunningControllers> {
   const config = opts.liveConfig ?? defaultControllerConfig(opts.config);
   const log = opts.log ?? silentLogger;
-  const { pipelineRuns, taskRuns, customRuns, pods, definitions, client } = makeInformers(opts, log);
+  const { pipelineRuns, taskRuns, customRuns, pods, definitions, retention, client } = makeInformers(opts, log);
   // the knative agent names of Tekton's controllers are the event source components
   const recorder = (component: string): EventRecorder => (opts.events === false ? noEvents : eventRecorder((e) => opts.client.create(e), { component }));
   const events = { pipelineRun: recorder('PipelineRun'), taskRun: recorder('TaskRun') };
@@ -128,7 +132,11 @@ export async function runControllers(opts: RunControllersOptions): Promise<Runni
   });
   // definitions are a cache only: a miss falls back to a GET, so the controllers need not wait for them
   for (const d of definitions) void d.start();
-  await Promise.all([pods.start(), taskRuns.start(), pipelineRuns.start(), customRuns.start()]);
+  // parents first: the caches' retention rules read the parent's cache (see runtime/retention.ts)
+  await Promise.all([pipelineRuns.start(), customRuns.start()]);
+  retention.pipelineRunsSynced();
+  await taskRuns.start();
+  await pods.start();
   prController.start();
   trController.start();
   waitController.start();

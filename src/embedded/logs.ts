@@ -264,6 +264,7 @@ export class FileLogStore implements LogStore {
   private inDir<T>(s: Stream, fn: () => T): T {
     if (!this.dirs.has(s.dir)) {
       fs.mkdirSync(s.dir, { recursive: true, mode: 0o700 });
+      if (this.dirs.size >= 4096) this.dirs.clear(); // a cache: a directory not in it is only made again (a no-op)
       this.dirs.add(s.dir);
     }
     try {

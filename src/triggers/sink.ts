@@ -97,6 +97,8 @@ function sendError(err: unknown, _req: Request, res: Response, opts: SinkAppOpti
   res.status(status).json({ ...base(opts), errorMessage: status === 500 ? `internal error: ${e.message ?? String(err)}` : (e.message ?? 'bad request') });
 }
 
+const NOT_BLANK = /\S/;
+
 /** Parses the body per Tekton's payload validation; answers the parsed body or an error message. */
 export function parseBody(raw: Buffer, contentType: string | undefined, validate: boolean): { ok: true; body: unknown; raw: Buffer } | { ok: false; message: string } {
   if (!validate && (contentType ?? '').startsWith('application/x-www-form-urlencoded')) {
@@ -107,7 +109,7 @@ export function parseBody(raw: Buffer, contentType: string | undefined, validate
   const text = raw.toString('utf8');
   let body: unknown;
   try {
-    body = text.trim() === '' ? undefined : JSON.parse(text);
+    body = NOT_BLANK.test(text) ? JSON.parse(text) : undefined; // (a test stops at the first character; trim() copies the body)
   } catch (err) {
     if (!validate) return { ok: true, body: null, raw };
     return { ok: false, message: `Invalid event body format : ${err instanceof Error ? err.message : String(err)}` };

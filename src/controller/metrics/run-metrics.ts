@@ -70,6 +70,9 @@ export interface WatchRunsOptions {
   now?: () => Date;
 }
 
+/** How many finished runs are remembered as counted. */
+const COUNTED_MEMORY = 20_000;
+
 const isRunning = (r: Run): boolean => isManagedByUs(r.spec.managedBy) && runStatusLabel(r) === undefined;
 const label = (r: KubeObject, key: string): string => r.metadata.labels?.[key] ?? 'anonymous';
 const uidOf = (r: Run): string => r.metadata.uid ?? `${r.metadata.namespace}/${r.metadata.name}`;
@@ -93,8 +96,10 @@ export class RunMetrics {
   /** Watches runs and records them; resolves once both caches are synced. */
   async watch(opts: WatchRunsOptions): Promise<{ stop(): void }> {
     const since = (opts.now ?? (() => new Date()))().getTime();
-    const prs = new Informer<PipelineRun>(opts.client, { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun' }, { namespace: opts.namespace });
-    const trs = new Informer<TaskRun>(opts.client, { apiVersion: 'tekton.dev/v1', kind: 'TaskRun' }, { namespace: opts.namespace });
+    // the gauges count running runs and the counters hear of each finish: finished runs need not stay cached
+    const retain = (r: Run): boolean => runStatusLabel(r) === undefined;
+    const prs = new Informer<PipelineRun>(opts.client, { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun' }, { namespace: opts.namespace, retain });
+    const trs = new Informer<TaskRun>(opts.client, { apiVersion: 'tekton.dev/v1', kind: 'TaskRun' }, { namespace: opts.namespace, retain });
     const onPr = (pr: PipelineRun): void => this.once(pr, since, (status, s) => this.recordPipelineRun(pr, status, s));
     const onTr = (tr: TaskRun): void => this.once(tr, since, (status, s) => this.recordTaskRun(tr, status, s));
     const forget = (r: Run): void => { this.counted.delete(uidOf(r)); };
@@ -119,6 +124,8 @@ export class RunMetrics {
     if (!status || seconds === undefined || this.counted.has(uidOf(run))) return;
     if (Date.parse(run.status?.completionTime ?? '') < since - 1000) return;
     this.counted.add(uidOf(run));
+    // bounded: a run finished long ago is heard of again only on a relist, which may count it once more
+    if (this.counted.size > COUNTED_MEMORY) this.counted.delete(this.counted.values().next().value as string);
     record(status, seconds);
   }
 

@@ -156,6 +156,7 @@ export class Controller {
       this.queue.forget(key);
       this.recordCoalesce(key, result?.coalesceMs);
       sized = result?.coalesceMs !== undefined;
+      if (result?.requeueAfterMs === undefined) this.queue.cancelDelayed(key);
       return result?.requeueAfterMs !== undefined ? Math.max(0, result.requeueAfterMs) : undefined;
     } catch (err) {
       if (isNotFound(err)) {

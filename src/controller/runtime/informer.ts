@@ -5,6 +5,9 @@
  */
 import type { KubeObject } from '../../api/types.js';
 import type { KindRef, KubeClient } from '../../kube/client.js';
+import { isOlder, keyOf, matchesLabels, type IndexFn } from './informer-keys.js';
+
+export { isOlder, keyOf, labelIndex, matchesLabels, splitKey, type IndexFn } from './informer-keys.js';
 
 export interface InformerHandlers<T extends KubeObject> {
   onAdd?: (obj: T) => void;
@@ -12,59 +15,30 @@ export interface InformerHandlers<T extends KubeObject> {
   onDelete?: (obj: T) => void;
 }
 
-/** `namespace/name`, or `name` for cluster-scoped objects: the key reconcilers work on. */
-export function keyOf(obj: KubeObject): string {
-  const ns = obj.metadata.namespace;
-  return ns ? `${ns}/${obj.metadata.name}` : String(obj.metadata.name);
+/** Options of an {@link Informer}. */
+export interface InformerOptions<T> {
+  namespace?: string;
+  labelSelector?: string;
+  onError?: (err: unknown) => void;
+  /**
+   * Which objects the cache keeps (default: all). Handlers hear of every object; one that fails stays out of the
+   * cache (a get() misses it), so that e.g. finished runs do not make the cache grow without bound.
+   */
+  retain?: (obj: T) => boolean;
 }
 
-/** Splits a key into namespace and name. */
-export function splitKey(key: string): { namespace: string | undefined; name: string } {
-  const i = key.indexOf('/');
-  return i < 0 ? { namespace: undefined, name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
-}
+/** Objects per page when (re)listing. */
+const RELIST_PAGE = 500;
 
-/**
- * Whether resourceVersion `a` is older than `b`. Versions are opaque in Kubernetes, but both etcd and the embedded
- * store hand out increasing integers; anything else is never called older (the newest write wins as before).
- */
-export function isOlder(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
-  return a.length !== b.length ? a.length < b.length : a < b;
-}
-
-/** Whether an object's labels satisfy a selector of `key`, `!key`, `key=value` and `key!=value` terms. */
-export function matchesLabels(labels: Record<string, string> | undefined, selector: string | undefined): boolean {
-  for (const term of (selector ?? '').split(',').map((t) => t.trim()).filter(Boolean)) {
-    const ne = term.indexOf('!=');
-    const eq = term.indexOf('=');
-    if (term.startsWith('!')) {
-      if (labels?.[term.slice(1)] !== undefined) return false;
-    } else if (ne > 0) {
-      if (labels?.[term.slice(0, ne)] === term.slice(ne + 2).replace(/^=/, '')) return false;
-    } else if (eq > 0) {
-      if (labels?.[term.slice(0, eq)] !== term.slice(eq + 1).replace(/^=/, '')) return false;
-    } else if (labels?.[term] === undefined) {
-      return false;
-    }
-  }
-  return true;
-}
-
-/** Derives index values from an object (e.g. its owner's key); see {@link Informer.addIndex}. */
-export type IndexFn<T> = (obj: T) => string[];
-
-/** An index of objects by the value of a label, as `namespace/value` (e.g. children by their owner's key). */
-export function labelIndex<T extends KubeObject>(label: string): IndexFn<T> {
-  return (obj) => {
-    const v = obj.metadata.labels?.[label];
-    return v === undefined ? [] : [`${obj.metadata.namespace ?? ''}/${v}`];
-  };
-}
+/** How many keys of objects let go by the retention rule are remembered (to ignore older versions arriving late). */
+const RELEASED_MEMORY = 10_000;
 
 /** List + watch of one kind (all namespaces unless given) with a local cache. */
 export class Informer<T extends KubeObject> {
   private readonly cache = new Map<string, T>();
+  /** Keys let go by the retention rule, with the version let go: an older version must not come back. */
+  private readonly released = new Map<string, string | undefined>();
+  private retain?: (obj: T) => boolean;
   private readonly indexes = new Map<string, { fn: IndexFn<T>; values: Map<string, Map<string, T>> }>();
   /** resourceVersions of recent deletions, so that a late {@link observe} does not bring an object back. */
   private readonly tombstones = new Map<string, string | undefined>();
@@ -81,8 +55,45 @@ export class Informer<T extends KubeObject> {
   constructor(
     private readonly client: KubeClient,
     private readonly ref: KindRef,
-    private readonly opts: { namespace?: string; labelSelector?: string; onError?: (err: unknown) => void } = {},
-  ) {}
+    private readonly opts: InformerOptions<T> = {},
+  ) {
+    this.retain = opts.retain;
+  }
+
+  /** Sets the retention rule (see InformerOptions.retain) and lets go of the cached objects that fail it. */
+  setRetention(retain: (obj: T) => boolean): void {
+    this.retain = retain;
+    this.recheck(this.list());
+  }
+
+  /** Applies the retention rule again to these objects (their state, or another informer's, changed). */
+  recheck(objs: Iterable<T>): void {
+    for (const obj of objs) {
+      const key = keyOf(obj);
+      const cur = this.cache.get(key);
+      if (cur && !this.keeps(cur)) this.release(key, cur.metadata.resourceVersion, cur);
+    }
+  }
+
+  private keeps(obj: T): boolean {
+    return !this.retain || this.retain(obj);
+  }
+
+  /** Takes an object out of the cache for the retention rule (no handler runs: it is not deleted). */
+  private release(key: string, rv: string | undefined, cached: T | undefined): void {
+    if (cached) {
+      this.cache.delete(key);
+      this.reindex(key, undefined, cached);
+    }
+    this.released.delete(key);
+    this.released.set(key, rv);
+    if (this.released.size > RELEASED_MEMORY) this.released.delete(this.released.keys().next().value as string);
+  }
+
+  /** Whether `rv` is older than the version of `key` the retention rule let go. */
+  private releasedNewer(key: string, rv: string | undefined): boolean {
+    return this.released.has(key) && isOlder(rv, this.released.get(key));
+  }
 
   /** Registers handlers; call before start(). */
   addHandlers(h: InformerHandlers<T>): void {
@@ -139,6 +150,11 @@ export class Informer<T extends KubeObject> {
     if (this.tombstones.has(key) && !isOlder(this.tombstones.get(key), rv)) return;
     const old = this.cache.get(key);
     if (old && (old.metadata.resourceVersion === rv || isOlder(rv, old.metadata.resourceVersion))) return;
+    if (!old && this.releasedNewer(key, rv)) return;
+    if (!this.keeps(obj)) {
+      this.release(key, rv, old); // handlers hear of it when the watch delivers it
+      return;
+    }
     if (!this.unannounced.has(key)) this.unannounced.set(key, old);
     this.cache.set(key, obj);
     this.reindex(key, obj, old);
@@ -168,17 +184,26 @@ export class Informer<T extends KubeObject> {
   }
 
   private async relist(): Promise<void> {
-    const list = await this.client.list<T>(this.ref, this.opts.namespace, { labelSelector: this.opts.labelSelector });
+    // in pages: neither end holds a kind's every object at once (50,000 Pods of finished runs, say); the watch then
+    // starts from the first page's resourceVersion, so a change made while later pages were read is delivered
     const seen = new Set<string>();
-    for (const obj of list.items) {
-      const key = keyOf(obj);
-      seen.add(key);
-      this.upsert(key, obj, true);
-    }
+    let rv: string | undefined;
+    let cont: string | undefined;
+    do {
+      const list = await this.client.list<T>(this.ref, this.opts.namespace, { labelSelector: this.opts.labelSelector, limit: RELIST_PAGE, ...(cont ? { continue: cont } : {}) });
+      rv ??= list.metadata.resourceVersion ?? '';
+      for (const obj of list.items) {
+        const key = keyOf(obj);
+        seen.add(key);
+        this.upsert(key, obj, true);
+      }
+      cont = list.metadata.continue || undefined;
+    } while (cont !== undefined && !this.stopped);
     for (const [key, old] of [...this.cache]) {
-      if (!seen.has(key)) this.remove(key, old);
+      // not listed: gone, unless written after the first page was read (a page before it could not show it)
+      if (!seen.has(key) && !isOlder(rv, old.metadata.resourceVersion)) this.remove(key, old);
     }
-    this.resourceVersion = list.metadata.resourceVersion ?? '';
+    this.resourceVersion = rv ?? '';
     if (!this.synced) {
       this.synced = true;
       for (const w of this.syncWaiters.splice(0)) w();
@@ -192,7 +217,13 @@ export class Informer<T extends KubeObject> {
       return;
     }
     if (old && !relist && isOlder(obj.metadata.resourceVersion, old.metadata.resourceVersion)) return;
+    if (!old && !relist && this.releasedNewer(key, obj.metadata.resourceVersion)) return;
     const seen = this.unannounced.has(key) ? this.announce(key) : old;
+    if (!this.keeps(obj)) {
+      this.release(key, obj.metadata.resourceVersion, old);
+      this.notify(obj, seen);
+      return;
+    }
     this.cache.set(key, obj);
     this.reindex(key, obj, old);
     this.notify(obj, seen);

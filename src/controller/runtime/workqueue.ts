@@ -70,6 +70,17 @@ export class WorkQueue {
     this.addAfter(key, Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (n - 1)));
   }
 
+  /**
+   * Drops a key's pending delayed re-queue: a reconcile that succeeded without asking for one saw a state newer than
+   * whatever asked (a finished run's timeout timer would otherwise stay, with its key, until it fires).
+   */
+  cancelDelayed(key: string): void {
+    const t = this.timers.get(key);
+    if (!t) return;
+    clearTimeout(t.timer);
+    this.timers.delete(key);
+  }
+
   /** Forgets a key's failure count after a success. */
   forget(key: string): void {
     this.failures.delete(key);

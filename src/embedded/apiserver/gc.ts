@@ -8,9 +8,12 @@ import { KINDS, kindForResource, type KindInfo } from '../../api/registry.js';
 import type { KubeObject } from '../../api/types.js';
 import { resourceKey, type ServerContext } from './context.js';
 import { deleteObject, FOREGROUND, ORPHAN, rewriteMeta, withoutFinalizer, withoutOwners } from './lifecycle.js';
-import type { StoreEvent } from './store.js';
+import { pageKey, type StoreEvent } from './store.js';
 
 const NS_RESOURCE = '/namespaces';
+
+/** Objects read at a time by the start-up sweep. */
+const SWEEP_PAGE = 500;
 
 /** The background collector. */
 export class GarbageCollector {
@@ -25,7 +28,15 @@ export class GarbageCollector {
   start(): void {
     this.unsubscribe = this.ctx.store.subscribe((ev) => this.onEvent(ev));
     for (const info of KINDS) {
-      for (const obj of this.ctx.store.list(resourceKey(info))) this.enqueueObject(resourceKey(info), obj, true);
+      // in pages: with a SQLite store, a list reads objects back from disk (50,000 Pods need not be parsed at once)
+      const resource = resourceKey(info);
+      for (let after: string | undefined, page: KubeObject[]; ; ) {
+        page = this.ctx.store.list(resource, undefined, { ...(after === undefined ? {} : { after }), limit: SWEEP_PAGE });
+        for (const obj of page) this.enqueueObject(resource, obj, true);
+        const last = page[page.length - 1];
+        if (!last || page.length < SWEEP_PAGE) break;
+        after = pageKey(last.metadata.namespace ?? '', last.metadata.name ?? '');
+      }
     }
   }
 

@@ -44,22 +44,39 @@ export function selectObjects(ctx: ServerContext, info: KindInfo, namespace: str
 export async function listBody(ctx: ServerContext, route: ResourceRoute, q: URLSearchParams, table: boolean): Promise<unknown> {
   const { info } = route;
   const rv = String(ctx.store.resourceVersion());
-  let items = selectObjects(ctx, info, route.namespace, q);
   const cont = q.get('continue');
-  if (cont) {
-    const after = decodeContinue(cont);
-    items = items.filter((o) => keyOf(o) > after);
-  }
+  const after = cont ? decodeContinue(cont) : undefined;
   const limit = Number(q.get('limit') ?? 0);
   const metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number } = { resourceVersion: rv };
-  if (limit > 0 && items.length > limit) {
-    const page = items.slice(0, limit);
-    metadata.continue = Buffer.from(JSON.stringify({ k: keyOf(page[page.length - 1] as KubeObject), rv })).toString('base64url');
-    metadata.remainingItemCount = items.length - limit;
-    items = page;
+  let items: KubeObject[];
+  let more: boolean;
+  if (limit > 0 && Object.keys(equalityLabels(parseFilter(q, info.kind).labels)).length === 0) {
+    // pages read from the store page by page: a chunked list does not read (parse) every stored object per chunk
+    ({ items, more } = pageOf(ctx, info, route.namespace, q, after, limit));
+  } else {
+    items = selectObjects(ctx, info, route.namespace, q);
+    if (after !== undefined) items = items.filter((o) => keyOf(o) > after);
+    more = limit > 0 && items.length > limit;
+    if (more) metadata.remainingItemCount = items.length - limit;
+    if (limit > 0) items = items.slice(0, limit);
   }
+  if (more) metadata.continue = Buffer.from(JSON.stringify({ k: keyOf(items[items.length - 1] as KubeObject), rv })).toString('base64url');
   const out = await outgoingMany(ctx, info, route.version, items);
   if (table) return toTable(info, out, { now: ctx.now(), include: includeObject(q), metadata });
   const apiVersion = info.group ? `${info.group}/${route.version}` : route.version;
   return { kind: `${info.kind}List`, apiVersion, metadata, items: out };
+}
+
+/** Up to `limit` matching objects after the key `after`, read from the store `limit + 1` at a time. */
+function pageOf(ctx: ServerContext, info: KindInfo, namespace: string | undefined, q: URLSearchParams, after: string | undefined, limit: number): { items: KubeObject[]; more: boolean } {
+  const filter = parseFilter(q, info.kind);
+  const out: KubeObject[] = [];
+  let cursor = after;
+  for (;;) {
+    const batch = ctx.store.list(resourceKey(info), namespace, { ...(cursor === undefined ? {} : { after: cursor }), limit: limit + 1 });
+    for (const o of batch) if (matchFilter(filter, o)) out.push(o);
+    if (out.length > limit || batch.length <= limit) break;
+    cursor = keyOf(batch[batch.length - 1] as KubeObject);
+  }
+  return { items: out.slice(0, limit), more: out.length > limit };
 }

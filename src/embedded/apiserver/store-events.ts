@@ -28,6 +28,11 @@ export class EventLog {
     return this.floorRv;
   }
 
+  /** How many events it keeps at least. */
+  capacity(): number {
+    return this.window;
+  }
+
   /** The oldest rv a watch may resume from. */
   floor(): number {
     return this.floorRv;

@@ -1,11 +1,12 @@
 /**
- * The in-memory indexed store: the whole state lives in maps (by resource/namespace/name, uid, owner uid and
- * label), the recent events in a bounded log. An optional {@link Persistence} makes it durable (SQLite); without one
- * it is the memory store.
+ * The indexed store: objects in an {@link ObjectTable} (all in memory with indexes by uid, owner uid and label; or,
+ * over SQLite, in the database with a bounded LRU of recent objects in memory), the recent events in a bounded log.
+ * An optional {@link Persistence} makes it durable (SQLite); without one it is the memory store.
  */
 import type { KubeObject } from '../../api/types.js';
 import { EventLog } from './store-events.js';
-import { deepFreeze, objectKey, StoreError, type Store, type StoreEvent, type StoredRef } from './store.js';
+import { CachedTable, MemoryTable, type ObjectTable, type StoreQueries } from './store-table.js';
+import { deepFreeze, StoreError, type ListPage, type Store, type StoreEvent, type StoredRef } from './store.js';
 
 /**
  * What a durable backend must do. `commit` runs one transaction and returns only after it is committed; inside
@@ -18,42 +19,67 @@ export interface Persistence {
   /** Drops persisted events with rv <= `rv`. */
   prune(rv: number): void;
   close(): void;
+  /**
+   * When the backend answers queries itself, the store keeps only a bounded cache of objects in memory: then
+   * `loadTail` replaces `load` (the latest `events` events, the latest rv, and the oldest persisted event's rv - 1),
+   * and `eventsAfter` answers watch resumes older than the events kept in memory.
+   */
+  queries?(): StoreQueries;
+  loadTail?(events: number): { events: StoreEvent[]; rv: number; floor: number };
+  eventsAfter?(rv: number): StoreEvent[];
 }
 
-interface Addr {
-  resource: string;
-  namespace: string;
-  name: string;
+/** Options of an IndexedStore. */
+export interface IndexedStoreOptions {
+  /** Events a watch can resume from (default 10,000). */
+  eventWindow?: number;
+  /** Objects kept in memory when the backend answers queries (default 2,000). */
+  cacheSize?: number;
+  /** Events kept in memory when the backend answers queries (default 1,000); older ones are read back. */
+  memoryEvents?: number;
 }
 
-/** A Store over in-memory indexes, optionally backed by a Persistence. */
+/** A Store over an ObjectTable, optionally backed by a Persistence. */
 export class IndexedStore implements Store {
   readonly backend: 'memory' | 'sqlite';
   private rv = 0;
-  private readonly objects = new Map<string, Map<string, Map<string, KubeObject>>>();
-  private readonly uids = new Map<string, Addr>();
-  private readonly owners = new Map<string, Set<string>>();
-  private readonly labels = new Map<string, Map<string, Set<string>>>();
-  private readonly addrs = new Map<string, Addr>();
-  private readonly nsCounts = new Map<string, Map<string, number>>();
+  private readonly table: ObjectTable;
   private readonly log: EventLog;
+  /** With a querying backend: events kept on disk (the watch window), every one with rv > persistedFloor. */
+  private readonly diskEvents?: { window: number; floor: number };
   private readonly subscribers = new Set<(ev: StoreEvent) => void>();
   private closed = false;
   /** Inside batch(): events wait here until the batch committed; `failed` once persisting went wrong. */
   private batching?: { events: StoreEvent[]; failed?: unknown };
 
-  constructor(private readonly persistence?: Persistence, opts: { eventWindow?: number } = {}) {
+  constructor(private readonly persistence?: Persistence, opts: IndexedStoreOptions = {}) {
     this.backend = persistence ? 'sqlite' : 'memory';
-    this.log = new EventLog(opts.eventWindow ?? 10_000);
+    const window = opts.eventWindow ?? 10_000;
+    const queries = persistence?.queries?.();
+    if (queries && persistence?.loadTail && persistence.eventsAfter) {
+      this.table = new CachedTable(queries, opts.cacheSize ?? 2_000);
+      this.log = new EventLog(Math.min(window, opts.memoryEvents ?? 1_000));
+      this.diskEvents = { window, floor: 0 };
+    } else {
+      this.table = new MemoryTable();
+      this.log = new EventLog(window);
+    }
     this.load();
   }
 
   /** (Re)builds the in-memory state from persistence. */
   private load(): void {
     if (!this.persistence) return;
-    for (const m of [this.objects, this.uids, this.owners, this.labels, this.addrs, this.nsCounts]) m.clear();
+    this.table.reset();
+    if (this.diskEvents && this.persistence.loadTail) {
+      const tail = this.persistence.loadTail(this.log.capacity());
+      this.rv = tail.rv;
+      this.diskEvents.floor = tail.floor;
+      this.log.load(tail.events.map((e) => deepFreeze(e)), tail.rv);
+      return;
+    }
     const state = this.persistence.load();
-    for (const ref of state.objects) this.index(ref.resource, deepFreeze(ref.object));
+    for (const ref of state.objects) this.table.put(ref.resource, deepFreeze(ref.object), undefined);
     this.rv = state.rv;
     this.log.load(state.events.map((e) => deepFreeze(e)), state.rv);
   }
@@ -63,54 +89,27 @@ export class IndexedStore implements Store {
   }
 
   get(resource: string, namespace: string, name: string): KubeObject | undefined {
-    return this.objects.get(resource)?.get(namespace)?.get(name);
+    return this.table.get(resource, namespace, name);
   }
 
-  list(resource: string, namespace?: string): KubeObject[] {
-    const byNs = this.objects.get(resource);
-    if (!byNs) return [];
-    const namespaces = namespace === undefined ? [...byNs.keys()].sort() : [namespace];
-    const out: KubeObject[] = [];
-    for (const ns of namespaces) {
-      const names = byNs.get(ns);
-      if (!names) continue;
-      for (const n of [...names.keys()].sort()) out.push(names.get(n) as KubeObject);
-    }
-    return out;
+  list(resource: string, namespace?: string, page?: ListPage): KubeObject[] {
+    return this.table.list(resource, namespace, page);
   }
 
   listByLabels(resource: string, namespace: string | undefined, labels: Record<string, string>): KubeObject[] {
-    const index = this.labels.get(resource);
-    const sets = Object.entries(labels).map(([k, v]) => index?.get(`${k}=${v}`));
-    if (sets.length === 0) return this.list(resource, namespace);
-    if (sets.some((s) => !s)) return [];
-    const [smallest, ...rest] = (sets as Set<string>[]).sort((a, b) => a.size - b.size);
-    const out: KubeObject[] = [];
-    for (const key of smallest ?? []) {
-      if (!rest.every((s) => s.has(key))) continue;
-      const a = this.addrs.get(key) as Addr;
-      if (namespace !== undefined && a.namespace !== namespace) continue;
-      out.push(this.get(a.resource, a.namespace, a.name) as KubeObject);
-    }
-    return out.sort(compareObjects);
+    return this.table.listByLabels(resource, namespace, labels);
   }
 
   resourcesIn(namespace: string): string[] {
-    return [...(this.nsCounts.get(namespace)?.keys() ?? [])];
+    return this.table.resourcesIn(namespace);
   }
 
   byUid(uid: string): StoredRef | undefined {
-    const a = this.uids.get(uid);
-    return a ? { resource: a.resource, object: this.get(a.resource, a.namespace, a.name) as KubeObject } : undefined;
+    return this.table.byUid(uid);
   }
 
   dependents(ownerUid: string): StoredRef[] {
-    const keys = this.owners.get(ownerUid);
-    if (!keys) return [];
-    return [...keys].map((k) => {
-      const a = this.addrs.get(k) as Addr;
-      return { resource: a.resource, object: this.get(a.resource, a.namespace, a.name) as KubeObject };
-    });
+    return this.table.dependents(ownerUid);
   }
 
   create(resource: string, obj: KubeObject): KubeObject {
@@ -131,11 +130,13 @@ export class IndexedStore implements Store {
   }
 
   eventsSince(rv: number): StoreEvent[] | undefined {
-    return this.log.since(rv);
+    const recent = this.log.since(rv);
+    if (recent || !this.diskEvents || rv < this.diskEvents.floor) return recent;
+    return this.persistence?.eventsAfter?.(rv).map((e) => deepFreeze(e));
   }
 
   oldestResumableRv(): number {
-    return this.log.floor();
+    return this.diskEvents ? this.diskEvents.floor : this.log.floor();
   }
 
   subscribe(fn: (ev: StoreEvent) => void): () => void {
@@ -196,10 +197,19 @@ export class IndexedStore implements Store {
     const ev: StoreEvent = { type, resource, namespace, name, rv, object, ...(old ? { old } : {}) };
     this.persist(() => this.persistence?.commit(ev));
     this.rv = rv;
-    if (old) this.unindex(resource, old);
-    if (type !== 'DELETED') this.index(resource, object);
+    if (type === 'DELETED') this.table.drop(resource, object);
+    else this.table.put(resource, object, old);
     const pruned = this.log.append(ev);
-    if (pruned !== undefined) this.persist(() => this.persistence?.prune(pruned));
+    const disk = this.diskEvents;
+    if (disk) {
+      if (rv - disk.floor >= 2 * disk.window) {
+        const floor = rv - disk.window;
+        this.persist(() => this.persistence?.prune(floor));
+        disk.floor = floor;
+      }
+    } else if (pruned !== undefined) {
+      this.persist(() => this.persistence?.prune(pruned));
+    }
     if (this.batching) this.batching.events.push(ev);
     else this.notify(ev);
     return object;
@@ -226,66 +236,8 @@ export class IndexedStore implements Store {
       }
     }
   }
-
-  private index(resource: string, obj: KubeObject): void {
-    const a: Addr = { resource, ...addrOf(obj) };
-    const key = objectKey(resource, a.namespace, a.name);
-    let byNs = this.objects.get(resource);
-    if (!byNs) this.objects.set(resource, (byNs = new Map()));
-    let names = byNs.get(a.namespace);
-    if (!names) byNs.set(a.namespace, (names = new Map()));
-    names.set(a.name, obj);
-    this.addrs.set(key, a);
-    if (obj.metadata.uid) this.uids.set(obj.metadata.uid, a);
-    for (const ref of obj.metadata.ownerReferences ?? []) addToSet(this.owners, ref.uid, key);
-    let li = this.labels.get(resource);
-    if (!li) this.labels.set(resource, (li = new Map()));
-    for (const [k, v] of Object.entries(obj.metadata.labels ?? {})) addToSet(li, `${k}=${v}`, key);
-    let counts = this.nsCounts.get(a.namespace);
-    if (!counts) this.nsCounts.set(a.namespace, (counts = new Map()));
-    counts.set(resource, (counts.get(resource) ?? 0) + 1);
-  }
-
-  private unindex(resource: string, obj: KubeObject): void {
-    const { namespace, name } = addrOf(obj);
-    const key = objectKey(resource, namespace, name);
-    const names = this.objects.get(resource)?.get(namespace);
-    names?.delete(name);
-    if (names?.size === 0) this.objects.get(resource)?.delete(namespace);
-    this.addrs.delete(key);
-    if (obj.metadata.uid) this.uids.delete(obj.metadata.uid);
-    for (const ref of obj.metadata.ownerReferences ?? []) removeFromSet(this.owners, ref.uid, key);
-    const li = this.labels.get(resource);
-    for (const [k, v] of Object.entries(obj.metadata.labels ?? {})) if (li) removeFromSet(li, `${k}=${v}`, key);
-    const counts = this.nsCounts.get(namespace);
-    const n = (counts?.get(resource) ?? 1) - 1;
-    if (n > 0) counts?.set(resource, n);
-    else counts?.delete(resource);
-    if (counts?.size === 0) this.nsCounts.delete(namespace);
-  }
 }
 
 function addrOf(obj: KubeObject): { namespace: string; name: string } {
   return { namespace: obj.metadata.namespace ?? '', name: obj.metadata.name ?? '' };
-}
-
-function compareObjects(a: KubeObject, b: KubeObject): number {
-  const an = a.metadata.namespace ?? '';
-  const bn = b.metadata.namespace ?? '';
-  if (an !== bn) return an < bn ? -1 : 1;
-  const a2 = a.metadata.name ?? '';
-  const b2 = b.metadata.name ?? '';
-  return a2 < b2 ? -1 : a2 > b2 ? 1 : 0;
-}
-
-function addToSet(m: Map<string, Set<string>>, k: string, v: string): void {
-  let s = m.get(k);
-  if (!s) m.set(k, (s = new Set()));
-  s.add(v);
-}
-
-function removeFromSet(m: Map<string, Set<string>>, k: string, v: string): void {
-  const s = m.get(k);
-  s?.delete(v);
-  if (s?.size === 0) m.delete(k);
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../api/types.js';
 import { IndexedStore } from './store-index.js';
@@ -52,6 +53,19 @@ for (const backend of ['memory', 'sqlite'] as const) {
       expect(s.resourcesIn('ns1')).toEqual(['/configmaps']);
       s.remove('/configmaps', 'ns1', 'c');
       expect(s.dependents('uid-ns1-a')).toEqual([]);
+      s.close();
+    });
+
+    it('lists one page after a key, in all namespaces or one (pods: read back from the database on sqlite)', () => {
+      const s = open();
+      for (const [ns, n] of [['a', 'x'], ['a', 'y'], ['b', 'x'], ['c', 'z']]) s.create('/pods', obj(n as string, ns as string));
+      const names = (o: KubeObject[]): string[] => o.map((x) => `${x.metadata.namespace}/${x.metadata.name}`);
+      expect(names(s.list('/pods', undefined, { limit: 2 }))).toEqual(['a/x', 'a/y']);
+      expect(names(s.list('/pods', undefined, { after: 'a\u0000y', limit: 2 }))).toEqual(['b/x', 'c/z']);
+      expect(names(s.list('/pods', undefined, { after: 'b\u0000x' }))).toEqual(['c/z']);
+      expect(names(s.list('/pods', 'a', { after: 'a\u0000x', limit: 5 }))).toEqual(['a/y']);
+      expect(names(s.list('/pods', 'b', { after: 'a\u0000y', limit: 5 }))).toEqual(['b/x']);
+      expect(names(s.list('/pods', 'a', { after: 'b\u0000x', limit: 5 }))).toEqual([]);
       s.close();
     });
 
@@ -148,6 +162,50 @@ for (const backend of ['memory', 'sqlite'] as const) {
         const again = open(dir);
         expect(again.list('/configmaps')).toHaveLength(300);
         again.close();
+      });
+
+      it('keeps only a bounded cache of bulk kinds (pods, runs, Events) in memory: evicted objects are read back, indexes live in the database', () => {
+        const s = openStore(tmp(), { eventWindow: 50, cacheSize: 3, memoryEvents: 4 });
+        for (let i = 0; i < 20; i++) {
+          const owner = i > 0 ? { ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'o0', uid: 'uid-default-o0' }] } : {};
+          s.create('/pods', obj(`o${String(i).padStart(2, '0')}`, i % 2 ? 'odd' : 'default', { parity: i % 2 ? 'odd' : 'even', n: String(i) }, owner));
+        }
+        expect(s.list('/pods', 'odd')).toHaveLength(10);
+        const first = s.get('/pods', 'default', 'o00');
+        expect(first?.metadata.labels).toEqual({ parity: 'even', n: '0' });
+        expect(Object.isFrozen(first?.metadata)).toBe(true);
+        expect(s.listByLabels('/pods', undefined, { parity: 'odd', n: '3' }).map((o) => o.metadata.name)).toEqual(['o03']);
+        expect(s.listByLabels('/pods', 'default', { parity: 'even' })).toHaveLength(10);
+        expect(s.byUid('uid-odd-o05')?.object.metadata.name).toBe('o05');
+        expect(s.dependents('uid-default-o0')).toHaveLength(19);
+        s.update('/pods', { ...(s.get('/pods', 'odd', 'o01') as KubeObject), metadata: { ...(s.get('/pods', 'odd', 'o01') as KubeObject).metadata, labels: { parity: 'changed' } } });
+        expect(s.listByLabels('/pods', undefined, { parity: 'odd' })).toHaveLength(9);
+        expect(s.listByLabels('/pods', undefined, { parity: 'changed' }).map((o) => o.metadata.name)).toEqual(['o01']);
+        s.remove('/pods', 'odd', 'o03');
+        expect(s.byUid('uid-odd-o03')).toBeUndefined();
+        expect(s.listByLabels('/pods', undefined, { n: '3' })).toEqual([]);
+        expect(s.resourcesIn('odd')).toEqual(['/pods']);
+        expect(s.dependents('uid-default-o0').map((d) => d.object.metadata.name)).not.toContain('o03');
+        expect(s.dependents('uid-default-o0')).toHaveLength(18);
+        // events older than the 4 kept in memory are read back from the database
+        expect(s.eventsSince(2)?.map((e) => e.rv)).toEqual(Array.from({ length: 20 }, (_, i) => i + 3));
+        expect(s.eventsSince(2)?.[0]?.object.metadata.name).toBe('o02');
+        s.close();
+      });
+
+      it('indexes a database written before the index tables existed', () => {
+        const dir = tmp();
+        const s1 = open(dir);
+        s1.create('/configmaps', obj('a', 'default', { app: 'x' }, { ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'p', uid: 'uid-p' }] }));
+        s1.close();
+        const db = new Database(path.join(dir, STORE_FILE));
+        db.exec('DROP TABLE labels; DROP TABLE owners; DROP TABLE uids; PRAGMA user_version = 0;');
+        db.close();
+        const s2 = open(dir);
+        expect(s2.listByLabels('/configmaps', undefined, { app: 'x' }).map((o) => o.metadata.name)).toEqual(['a']);
+        expect(s2.dependents('uid-p').map((d) => d.object.metadata.name)).toEqual(['a']);
+        expect(s2.byUid('uid-default-a')?.resource).toBe('/configmaps');
+        s2.close();
       });
 
       it('finds every object after a restart; rvs and the event window continue', () => {

@@ -34,6 +34,25 @@ export class StoreError extends Error {
   }
 }
 
+/** A page of a list: objects whose `namespace\u0000name` key sorts after `after`, at most `limit` of them. */
+export interface ListPage {
+  after?: string;
+  limit?: number;
+}
+
+/** The page key of an object (what ListPage.after names). */
+export function pageKey(namespace: string, name: string): string {
+  return `${namespace}\u0000${name}`;
+}
+
+/** Applies a page to objects sorted by namespace then name. */
+export function slicePage(objs: KubeObject[], page: ListPage | undefined): KubeObject[] {
+  if (!page) return objs;
+  const after = page.after;
+  const from = after === undefined ? objs : objs.filter((o) => pageKey(o.metadata.namespace ?? '', o.metadata.name ?? '') > after);
+  return page.limit !== undefined && page.limit > 0 ? from.slice(0, page.limit) : from;
+}
+
 /** An object together with the resource it is stored under. */
 export interface StoredRef {
   resource: string;
@@ -47,8 +66,11 @@ export interface Store {
   /** The latest resourceVersion handed out. */
   resourceVersion(): number;
   get(resource: string, namespace: string, name: string): KubeObject | undefined;
-  /** Objects of a resource sorted by namespace then name; `namespace` undefined means all namespaces. */
-  list(resource: string, namespace?: string): KubeObject[];
+  /**
+   * Objects of a resource sorted by namespace then name; `namespace` undefined means all namespaces. With `page`:
+   * only those after the key `after` (`namespace\u0000name`), at most `limit` of them.
+   */
+  list(resource: string, namespace?: string, page?: ListPage): KubeObject[];
   /** Objects of a resource carrying every given label (an index lookup); sorted like {@link list}. */
   listByLabels(resource: string, namespace: string | undefined, labels: Record<string, string>): KubeObject[];
   /** Resources that hold at least one object in `namespace`. */
@@ -91,11 +113,24 @@ const jsonCache = new WeakMap<object, string>();
 export function objectJson(value: unknown): string {
   if (!value || typeof value !== 'object') return JSON.stringify(value);
   let text = jsonCache.get(value);
+  if (text === undefined && !Object.isFrozen(value) && Array.isArray((value as { items?: unknown }).items)) return listJson(value as { items: unknown[] });
   if (text === undefined) {
     text = JSON.stringify(value);
     if (Object.isFrozen(value)) jsonCache.set(value, text);
   }
   return text;
+}
+
+/** A list's JSON with each item's cached text (a long list of stored objects is not serialised again). */
+function listJson(list: { items: unknown[] }): string {
+  const { items, ...rest } = list;
+  const head = JSON.stringify(rest);
+  return `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"items":[${items.map((i) => (i === undefined ? 'null' : objectJson(i))).join(',')}]}`;
+}
+
+/** Remembers the JSON text of a frozen object read back from storage (so that it is not serialised again). */
+export function rememberJson(value: object, text: string): void {
+  if (Object.isFrozen(value)) jsonCache.set(value, text);
 }
 
 /** Deep-freezes a JSON value in place and answers it. */

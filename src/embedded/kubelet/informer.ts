@@ -57,11 +57,11 @@ class ListWatch<T extends KubeObject> implements Informer {
     let backoff = 100;
     while (!this.stopped) {
       try {
-        const list = await this.opts.client.list<T>(this.opts.ref);
+        const list = await this.listAll();
         await this.opts.onSync(list.items);
         this.markSynced();
         const began = Date.now();
-        await this.watchFrom(list.metadata.resourceVersion ?? '');
+        await this.watchFrom(list.rv);
         if (Date.now() - began > 1000) backoff = 100;
         else {
           await this.sleep(backoff);
@@ -74,6 +74,23 @@ class ListWatch<T extends KubeObject> implements Informer {
         backoff = Math.min(backoff * 2, 5000);
       }
     }
+  }
+
+  /**
+   * Every object, read in pages of 500 (the API server then reads a page at a time from its store); the watch
+   * starts from the first page's resourceVersion, so a change made while later pages were read is delivered.
+   */
+  private async listAll(): Promise<{ items: T[]; rv: string }> {
+    const items: T[] = [];
+    let rv: string | undefined;
+    let cont: string | undefined;
+    do {
+      const page = await this.opts.client.list<T>(this.opts.ref, undefined, { limit: 500, ...(cont ? { continue: cont } : {}) });
+      rv ??= page.metadata.resourceVersion ?? '';
+      items.push(...page.items);
+      cont = page.metadata.continue || undefined;
+    } while (cont !== undefined && !this.stopped);
+    return { items, rv: rv ?? '' };
   }
 
   /** Watches (resuming after clean ends) until a relist is needed. */
