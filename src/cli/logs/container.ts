@@ -17,6 +17,8 @@ export interface ContainerLogOptions {
   onLine: (line: string) => void;
   /** Follow mode: true once the container has stopped (terminated, pod ended or gone). Default: always true. */
   ended?: () => boolean;
+  /** Aborted: the stream is closed and reading ends (what was read is kept). */
+  signal?: AbortSignal;
 }
 
 const MAX_FAILURES = 8;
@@ -35,7 +37,7 @@ async function readFrom(client: KubeClient, ns: string, pod: string, container: 
     consume(toSkip > 0 ? chunk.slice(toSkip) : chunk);
     toSkip = 0;
   };
-  await client.podLog(ns, pod, { container, follow, timestamps: opts.timestamps }, onData);
+  await client.podLog(ns, pod, { container, follow, timestamps: opts.timestamps, ...(opts.signal ? { signal: opts.signal } : {}) }, onData);
 }
 
 const gone = (err: unknown): boolean => isNotFound(err) || (err instanceof ApiError && err.code === 400);
@@ -54,6 +56,7 @@ export async function readContainerLog(client: KubeClient, ns: string, pod: stri
     for (const line of buffer.push(text)) opts.onLine(line);
   };
   for (;;) {
+    if (opts.signal?.aborted) return finish(buffer, opts, true);
     try {
       await readFrom(client, ns, pod, container, opts, opts.follow, consumed, consume);
     } catch (err) {
@@ -62,12 +65,12 @@ export async function readContainerLog(client: KubeClient, ns: string, pod: stri
       await sleep(REOPEN_DELAY_MS * failures);
       continue;
     }
-    if (!opts.follow || !opts.ended || opts.ended()) break;
+    if (!opts.follow || !opts.ended || opts.ended() || opts.signal?.aborted) break;
     // The stream ended before the watch reported the container stopped: usually the status is a moment behind the
     // log's end, so look again soon, then less often.
     await sleep(Math.min(REOPEN_DELAY_MS, 5 * 2 ** reopened++));
   }
-  if (opts.follow && opts.ended) await readFrom(client, ns, pod, container, opts, false, consumed, consume).catch(() => undefined);
+  if (opts.follow && opts.ended && !opts.signal?.aborted) await readFrom(client, ns, pod, container, opts, false, consumed, consume).catch(() => undefined);
   return finish(buffer, opts, true);
 }
 

@@ -62,14 +62,14 @@ async function snapshot(fc: FollowContext, pr: PipelineRun, opts: PipelineRunLog
 }
 
 async function live(fc: FollowContext, name: string, opts: PipelineRunLogOptions): Promise<PipelineRun | undefined> {
-  const prs = await Watched.one<PipelineRun>(fc.client, KIND.PipelineRun, fc.namespace, name);
-  const trs = await Watched.start<TaskRun>(fc.client, KIND.TaskRun, fc.namespace, { labelSelector: `tekton.dev/pipelineRun=${name}` });
+  const prs = await Watched.one<PipelineRun>(fc.client, KIND.PipelineRun, fc.namespace, name, fc.signal);
+  const trs = await Watched.start<TaskRun>(fc.client, KIND.TaskRun, fc.namespace, { labelSelector: `tekton.dev/pipelineRun=${name}` }, fc.signal);
   const followers = new Map<string, Promise<unknown>>();
   let last = prs.get(name);
   const start = (tr: TaskRun): void => {
     const trName = tr.metadata.name ?? '';
     const pr = prs.get(name) ?? last;
-    if (followers.has(trName) || !pr || !wanted(pr, tr, opts)) return;
+    if (fc.signal?.aborted || followers.has(trName) || !pr || !wanted(pr, tr, opts)) return;
     const task = pipelineTaskOf(pr, tr);
     followers.set(trName, followTaskRunView(fc, viewOf(trs, trName), { run: opts.run, task }, `task ${task}`));
   };
@@ -77,6 +77,10 @@ async function live(fc: FollowContext, name: string, opts: PipelineRunLogOptions
     trs.onChange(start);
     await prs.waitUntil(() => prs.isDeleted(name) || isDone(prs.get(name)?.status?.conditions));
     last = prs.get(name) ?? last;
+    if (fc.signal?.aborted) {
+      await Promise.all(followers.values());
+      return last;
+    }
     await trs.relist();
     for (const tr of trs.all()) start(tr);
     await Promise.all(followers.values());

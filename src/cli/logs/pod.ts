@@ -27,6 +27,8 @@ export interface FollowContext {
   namespace: string;
   printer: LogPrinter;
   options: StreamOptions;
+  /** Aborted: followers stop watching and reading at once (`tkt run` after its --timeout or Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 /** The step name shown in prefixes: the container name without `step-`/`sidecar-`. */
@@ -61,7 +63,7 @@ async function printContainer(fc: FollowContext, pod: string, container: string,
   const source: LogSource = { ...src, step: stepName(container) };
   let lines = 0;
   await readContainerLog(fc.client, fc.namespace, pod, container, {
-    follow: ended !== undefined, ended, timestamps: fc.options.timestamps, onLine: (line) => { lines++; fc.printer.line(source, line); },
+    follow: ended !== undefined, ended, timestamps: fc.options.timestamps, ...(fc.signal ? { signal: fc.signal } : {}), onLine: (line) => { lines++; fc.printer.line(source, line); },
   });
   // tkn ends each step's output with a blank line; a step that printed nothing prints nothing at all.
   if (lines > 0) fc.printer.endOfStep();
@@ -85,13 +87,15 @@ export async function snapshotPod(fc: FollowContext, podName: string, taskRun: T
  * has started (or the pod ended or vanished) and reads its log to the end.
  */
 export async function followPod(fc: FollowContext, podName: string, taskRun: TaskRun | undefined, src: Omit<LogSource, 'step'>, giveUp: Promise<void>): Promise<void> {
-  const w = await Watched.one<Pod>(fc.client, KIND.Pod, fc.namespace, podName);
+  const w = await Watched.one<Pod>(fc.client, KIND.Pod, fc.namespace, podName, fc.signal);
   try {
     await Promise.race([w.waitUntil(() => w.get(podName) !== undefined || w.isDeleted(podName)), giveUp]);
+    if (fc.signal?.aborted) return;
     const pod = w.get(podName) ?? (await fc.client.tryGet<Pod>(KIND.Pod, fc.namespace, podName));
     if (!pod) return snapshotPod(fc, podName, taskRun, src);
     for (const container of logContainers(pod, taskRun, fc.options)) {
       await w.waitUntil(() => w.isDeleted(podName) || hasStarted(w.get(podName), container) || podEnded(w.get(podName)));
+      if (fc.signal?.aborted) return;
       const now = w.get(podName);
       if (now && !hasStarted(now, container) && podEnded(now)) continue;
       await printContainer(fc, podName, container, src, now ? () => w.isDeleted(podName) || hasStopped(w.get(podName), container) : undefined);

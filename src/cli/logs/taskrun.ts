@@ -49,6 +49,7 @@ export async function followTaskRunView(fc: FollowContext, view: TaskRunView, sr
   const nextPod = (): string | undefined => podsOf(view.current()).find((p) => !streamed.has(p));
   for (;;) {
     await view.waitUntil(() => view.gone() || isDone(view.current()?.status?.conditions) || nextPod() !== undefined);
+    if (fc.signal?.aborted) return view.current();
     const pod = nextPod();
     if (pod) {
       announceAttempt(fc, view.current(), streamed.size, pod, what);
@@ -79,7 +80,7 @@ export async function taskRunLogs(fc: FollowContext, name: string, follow: boole
     await snapshotTaskRun(fc, tr, src, `TaskRun ${name}`);
     return tr;
   }
-  const w = await Watched.one<TaskRun>(fc.client, KIND.TaskRun, fc.namespace, name);
+  const w = await Watched.one<TaskRun>(fc.client, KIND.TaskRun, fc.namespace, name, fc.signal);
   try {
     return await followTaskRunView(fc, viewOf(w, name), src, `TaskRun ${name}`);
   } finally {

@@ -35,15 +35,20 @@ export class Watched<T extends KubeObject> {
   private constructor(private readonly client: KubeClient, private readonly ref: KindRef, private readonly ns: string, private readonly sel: WatchSelection) {}
 
   /** Lists and starts watching; resolves after the first list. */
-  static async start<T extends KubeObject>(client: KubeClient, ref: KindRef, ns: string, sel: WatchSelection): Promise<Watched<T>> {
+  static async start<T extends KubeObject>(client: KubeClient, ref: KindRef, ns: string, sel: WatchSelection, signal?: AbortSignal): Promise<Watched<T>> {
     const w = new Watched<T>(client, ref, ns, sel);
+    if (signal?.aborted) {
+      w.stop();
+      return w;
+    }
+    signal?.addEventListener('abort', () => w.stop(), { once: true });
     await w.relist();
     return w;
   }
 
   /** Watches one object by name. */
-  static one<T extends KubeObject>(client: KubeClient, ref: KindRef, ns: string, name: string): Promise<Watched<T>> {
-    return Watched.start<T>(client, ref, ns, { fieldSelector: `metadata.name=${name}` });
+  static one<T extends KubeObject>(client: KubeClient, ref: KindRef, ns: string, name: string, signal?: AbortSignal): Promise<Watched<T>> {
+    return Watched.start<T>(client, ref, ns, { fieldSelector: `metadata.name=${name}` }, signal);
   }
 
   /** The latest version of an object, if seen and not deleted. */

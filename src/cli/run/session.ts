@@ -111,9 +111,13 @@ export async function followRuns(input: SessionInput): Promise<SessionResult> {
   let stopped: SessionResult['stopped'];
   let abandon: () => void = () => undefined;
   const abandoned = new Promise<void>((resolve) => (abandon = resolve));
+  // the followers stop at once when the runs are cancelled: thousands of them (a wide pipeline) would otherwise load
+  // this process (which also runs the cluster in embedded mode) while the cancellation goes on; the summary reports
+  const following = new AbortController();
   const stop = (why: 'timeout' | 'interrupt'): void => {
     if (stopped) return abandon();
     stopped = why;
+    following.abort();
     base.printer.error(why === 'timeout' ? `timed out after ${input.timeout?.text ?? ''}: cancelling the runs` : 'interrupted: cancelling the runs (Ctrl-C again to stop waiting)');
     // the runs end as soon as they are cancelled; their TaskRuns may take longer to stop (thousands in a wide
     // pipeline): stop following once every run is done, without waiting for each child's end
@@ -124,8 +128,9 @@ export async function followRuns(input: SessionInput): Promise<SessionResult> {
   const offSignal = ctx.io.onSignal(() => stop('interrupt'));
   const stopProgress = await startProgress(input);
   try {
-    const followers = runs.map((r) => follow(base, r, runs.length > 1).catch((err: unknown) => base.printer.error(`cannot follow ${r.kind} ${r.metadata.name ?? ''}: ${err instanceof Error ? err.message : String(err)}`)));
-    await Promise.race([Promise.all(followers), abandoned]);
+    const followers = runs.map((r) => follow({ ...base, signal: following.signal }, r, runs.length > 1).catch((err: unknown) => base.printer.error(`cannot follow ${r.kind} ${r.metadata.name ?? ''}: ${err instanceof Error ? err.message : String(err)}`)));
+    // stopped followers end before their runs: the runs' end (or the grace timer) is what is waited for then
+    await Promise.race([Promise.all(followers).then(() => (stopped ? abandoned : undefined)), abandoned]);
   } finally {
     if (timer) clearTimeout(timer);
     offSignal();
