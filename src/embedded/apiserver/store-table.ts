@@ -7,16 +7,10 @@
  * memory of a long-running server stays flat however many runs it keeps.
  */
 import type { KubeObject } from '../../api/types.js';
-import { deepFreeze, objectKey, rememberJson, slicePage, type ListPage, type StoredRef } from './store.js';
+import { deepFreeze, objectKey, rememberJson, slicePage, type ListPage, type Store, type StoredRef } from './store.js';
 
-/** The object storage of an IndexedStore: reads, and the index upkeep after a committed write. */
-export interface ObjectTable {
-  get(resource: string, namespace: string, name: string): KubeObject | undefined;
-  list(resource: string, namespace?: string, page?: ListPage): KubeObject[];
-  listByLabels(resource: string, namespace: string | undefined, labels: Record<string, string>): KubeObject[];
-  resourcesIn(namespace: string): string[];
-  byUid(uid: string): StoredRef | undefined;
-  dependents(ownerUid: string): StoredRef[];
+/** The object storage of an IndexedStore: the Store's reads, and the index upkeep after a committed write. */
+export interface ObjectTable extends Pick<Store, 'get' | 'list' | 'listByLabels' | 'resourcesIn' | 'byUid' | 'dependents'> {
   /** Records an object as stored (a create or an update replacing `old`). */
   put(resource: string, obj: KubeObject, old: KubeObject | undefined): void;
   /** Records an object as removed. */

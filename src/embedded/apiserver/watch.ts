@@ -60,12 +60,15 @@ function project(ev: StoreEvent, f: ObjectFilter): { type: string; object: KubeO
 
 type Send = (type: string, obj: unknown) => void;
 
+/** Sends an object already in the watch's version (a one-row Table when asked). */
+function renderer(ctx: ServerContext, route: ResourceRoute, q: URLSearchParams, table: boolean, send: Send): (type: string, out: KubeObject) => void {
+  const include = includeObject(q);
+  return (type, out) => send(type, table ? toTable(route.info, [out], { now: ctx.now(), include, metadata: { resourceVersion: out.metadata.resourceVersion } }) : out);
+}
+
 /** Renders store objects for this watch (version conversion, one-row Table when asked). */
 function emitter(ctx: ServerContext, route: ResourceRoute, q: URLSearchParams, table: boolean, send: Send): (type: string, obj: KubeObject) => void {
-  const include = includeObject(q);
-  const render = (type: string, out: KubeObject): void => {
-    send(type, table ? toTable(route.info, [out], { now: ctx.now(), include, metadata: { resourceVersion: out.metadata.resourceVersion } }) : out);
-  };
+  const render = renderer(ctx, route, q, table, send);
   return (type, obj) => render(type, outgoing(ctx, route.info, route.version, obj));
 }
 
@@ -74,7 +77,7 @@ function emitter(ctx: ServerContext, route: ResourceRoute, q: URLSearchParams, t
  * bookmarks) leave in the order they came; a failed conversion ends the watch with an ERROR event.
  */
 function webhookEmitter(ctx: ServerContext, route: ResourceRoute, q: URLSearchParams, table: boolean, send: Send, end: () => void): { emit: (type: string, obj: KubeObject) => void; send: Send } {
-  const include = includeObject(q);
+  const render = renderer(ctx, route, q, table, send);
   let chain = Promise.resolve();
   let failed = false;
   const inOrder = (work: () => Promise<void> | void): void => {
@@ -87,10 +90,7 @@ function webhookEmitter(ctx: ServerContext, route: ResourceRoute, q: URLSearchPa
   };
   return {
     send: (type, obj) => inOrder(() => send(type, obj)),
-    emit: (type, obj) => inOrder(async () => {
-      const out = await outgoingOne(ctx, route.info, route.version, obj);
-      send(type, table ? toTable(route.info, [out], { now: ctx.now(), include, metadata: { resourceVersion: out.metadata.resourceVersion } }) : out);
-    }),
+    emit: (type, obj) => inOrder(async () => render(type, await outgoingOne(ctx, route.info, route.version, obj))),
   };
 }
 
