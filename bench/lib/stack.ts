@@ -56,7 +56,7 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   api.writeKubeconfig(kubeconfigPath);
   // as startEmbedded: the in-process components talk over the API server's Unix socket (no TLS)
-  const client = KubeClient.forServer({ server: api.url, token: api.token, ca: api.ca, socketPath: api.socketPath });
+  const client = KubeClient.forServer({ server: api.url, token: api.token, ca: api.ca, socketPath: api.socketPath, inProcess: api.inProcess });
   const events = opts.events ?? !process.argv.includes('--no-events');
   const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime, helperPath: helperPath(), events });
   // podman: the prepare init container runs in the local helper image, as startEmbedded arranges

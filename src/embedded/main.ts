@@ -149,7 +149,7 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
   cleanups.push(() => api.close());
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   api.writeKubeconfig(kubeconfigPath);
-  const client = KubeClient.forServer({ server: api.url, token: api.token, ca: api.ca, socketPath: api.socketPath });
+  const client = KubeClient.forServer({ server: api.url, token: api.token, ca: api.ca, socketPath: api.socketPath, inProcess: api.inProcess });
   const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime ?? 'auto', helperPath: helperPath(), allowPrivileged: opts.allowPrivileged === true, hostPorts: [...(opts.hostPorts ?? []), apiPort(api.url)] });
   // a temporary data dir is removed at the end: Events still queued then (50/s) are not worth waiting for
   const flushMs = opts.dataDir === undefined ? 0 : 2000;

@@ -17,6 +17,7 @@ import { convertObject } from '../api/convert/index.js';
 import { apiVersionOf, kindFor, servedVersions, type KindInfo } from '../api/registry.js';
 import type { KubeObject } from '../api/types.js';
 import { ApiError } from './errors.js';
+import { inProcessText, inProcessWatch, type InProcessHttp, type InProcessRequest } from './in-process.js';
 import { packageRoot } from '../paths.js';
 
 export type PatchType = 'merge' | 'json' | 'strategic';
@@ -68,6 +69,8 @@ export interface Connection {
    * to `server` go there instead, with no TLS. `server` still names the server (URLs, local write path lookup).
    */
   socketPath?: string;
+  /** The request handler of a server in this process (embedded mode): requests skip sockets and HTTP altogether. */
+  inProcess?: InProcessHttp;
   applyToHTTPSOptions(o: https.RequestOptions): Promise<void>;
 }
 
@@ -84,10 +87,11 @@ export function connectionOf(kc: KubeConfig): Connection {
 }
 
 /** A connection to a known server with a bearer token and (for a self-signed server) its CA certificate. */
-export function directConnection(opts: { server: string; token: string; ca?: string; namespace?: string; socketPath?: string }): Connection {
+export function directConnection(opts: { server: string; token: string; ca?: string; namespace?: string; socketPath?: string; inProcess?: InProcessHttp }): Connection {
   return {
     server: opts.server,
     ...(opts.socketPath ? { socketPath: opts.socketPath } : {}),
+    ...(opts.inProcess ? { inProcess: opts.inProcess } : {}),
     namespace: opts.namespace ?? 'default',
     token: opts.token,
     applyToHTTPSOptions: async (o) => {
@@ -178,7 +182,7 @@ export class KubeClient {
   }
 
   /** A client of a known server (embedded mode): no kubeconfig file, no client-node. */
-  static forServer(opts: { server: string; token: string; ca?: string; namespace?: string; socketPath?: string }): KubeClient {
+  static forServer(opts: { server: string; token: string; ca?: string; namespace?: string; socketPath?: string; inProcess?: InProcessHttp }): KubeClient {
     return new KubeClient(directConnection(opts));
   }
 
@@ -199,6 +203,19 @@ export class KubeClient {
   /** The namespace of the current context, or `default`. */
   get defaultNamespace(): string {
     return this.connection.namespace;
+  }
+
+  /** The in-process entry for a request to `path` (pod logs and exec stream over the socket). */
+  private inProcessFor(path: string): InProcessHttp | undefined {
+    const local = this.connection.inProcess;
+    return local && !/\/(log|exec|attach)(\?|$)/.test(path) ? local : undefined;
+  }
+
+  private requestOf(base: https.RequestOptions, method: string, path: string, payload: string | undefined, contentType: string): InProcessRequest {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    for (const [k, v] of Object.entries(base.headers ?? {})) if (typeof v === 'string') headers[k] = v;
+    if (payload !== undefined) headers['Content-Type'] = contentType;
+    return { method, path: this.server.pathname.replace(/\/$/, '') + path, headers, ...(payload !== undefined ? { body: payload } : {}) };
   }
 
   private options(): Promise<https.RequestOptions> {
@@ -227,6 +244,8 @@ export class KubeClient {
   async requestText(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<string> {
     const base = await this.options();
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const local = this.inProcessFor(path);
+    if (local) return inProcessText(local, this.requestOf(base, method, path, payload, contentType));
     const mod = this.server.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       const req = mod.request({
@@ -373,6 +392,14 @@ export class KubeClient {
       finished = true;
       onDone(err);
     };
+    const local = this.inProcessFor(path);
+    if (local) {
+      const stop = inProcessWatch(local, this.requestOf(base, 'GET', path, undefined, ''), onEvent, finish);
+      return () => {
+        finish();
+        stop();
+      };
+    }
     const mod = this.server.protocol === 'https:' ? https : http;
     const req = mod.request({
       ...base, agent: this.watchAgent, protocol: this.server.protocol, hostname: this.server.hostname, port: this.server.port,

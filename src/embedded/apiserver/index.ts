@@ -18,6 +18,8 @@ import { resourceKey, type AdmissionFn, type AuthorizationMode, type ConvertFn, 
 import { GarbageCollector } from './gc.js';
 import { writeKubeconfigFile } from './kubeconfig.js';
 import { registerLocalApi } from './local.js';
+import { inProcessHttp } from './in-process.js';
+import type { InProcessHttp } from '../../kube/in-process.js';
 import { bootstrapClusterRoles } from './rbac.js';
 import { removeLogsWithOwners } from './log-retention.js';
 import { localWrites } from './local-writes.js';
@@ -82,6 +84,8 @@ export interface ApiServer {
    * process: no TLS handshake or encryption between components of one process. Undefined when the path is too long.
    */
   socketPath?: string;
+  /** The same API for clients of this process with no socket at all (see src/kube/in-process.ts). */
+  inProcess: InProcessHttp;
   store: Store;
   /** Ends streams, stops the collector, closes the listener and the store. */
   close(): Promise<void>;
@@ -175,7 +179,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   });
   address = `${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
   const url = `https://${address}`;
-  const local = await listenLocal(opts.dataDir, requestHandler(ctx, token, () => address, streams));
+  const handler = requestHandler(ctx, token, () => address, streams);
+  const local = await listenLocal(opts.dataDir, handler);
   let connector: PodConnector | undefined;
   const tokenBuf = Buffer.from(token);
   const onUpgrade = upgradeHandler(ctx, { authorized: (req) => authorized(req, tokenBuf), connector: () => connector, streams });
@@ -184,7 +189,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const stopLogRetention = removeLogsWithOwners(store, opts.logs);
   const dropWatches = (): void => { for (const stop of [...streams]) stop(); };
   return {
-    url, token, store, ca: tls.cert, dropWatches, socketPath: local?.path,
+    url, token, store, ca: tls.cert, dropWatches, socketPath: local?.path, inProcess: inProcessHttp(handler),
     setPodConnector: (c) => { connector = c; },
     writeKubeconfig: (file, o = {}) => writeKubeconfigFile(file, { server: url, token, ca: tls.cert, namespace: o.namespace }),
     close: async () => {

@@ -1,0 +1,124 @@
+/**
+ * The server side of in-process requests (src/kube/in-process.ts): the same request handler the HTTPS listener and
+ * the Unix socket serve, given a request and a response object that carry no socket. The client of embedded mode's
+ * own components (controllers, kubelet, `tkt run`) saves the HTTP framing, socket writes and reads of both ends.
+ * Pod logs and exec stay on the socket (they stream files and upgrade connections).
+ */
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { InProcessHttp, InProcessRequest, InProcessResponse } from '../../kube/in-process.js';
+
+/** The parts of IncomingMessage the handlers read. */
+function requestOf(r: InProcessRequest): IncomingMessage {
+  const body = r.body === undefined ? undefined : Buffer.from(r.body, 'utf8');
+  const stream = new Readable({ read() { /* pushed below */ } });
+  if (body) stream.push(body);
+  stream.push(null);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(r.headers)) headers[k.toLowerCase()] = v;
+  if (body) headers['content-length'] = String(body.length);
+  const headersDistinct: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(headers)) headersDistinct[k] = [v];
+  let complete = false;
+  stream.once('end', () => { complete = true; });
+  return Object.assign(stream, {
+    method: r.method, url: r.path, headers, headersDistinct, httpVersion: '1.1',
+    get complete() { return complete; },
+  }) as unknown as IncomingMessage;
+}
+
+/**
+ * A ServerResponse without a socket: what the handler writes is queued and handed to the client on the next tick,
+ * so neither side runs inside the other's call stack (a watch event is written while the store commits).
+ */
+class Response extends EventEmitter {
+  statusCode = 200;
+  headersSent = false;
+  writableLength = 0;
+  private ended = false;
+  private queue: (() => void)[] = [];
+  private scheduled = false;
+
+  constructor(private readonly client: InProcessResponse) {
+    super();
+  }
+
+  private push(f: () => void): void {
+    this.queue.push(f);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    process.nextTick(() => {
+      this.scheduled = false;
+      const q = this.queue;
+      this.queue = [];
+      for (const g of q) g();
+    });
+  }
+
+  writeHead(code: number): this {
+    if (this.headersSent) return this;
+    this.statusCode = code;
+    this.headersSent = true;
+    this.push(() => this.client.head(code));
+    return this;
+  }
+
+  setHeader(): this {
+    return this;
+  }
+
+  flushHeaders(): void {
+    this.writeHead(this.statusCode);
+  }
+
+  cork(): void { /* nothing is buffered */ }
+  uncork(): void { /* nothing is buffered */ }
+
+  write(chunk: string | Buffer): boolean {
+    if (this.ended) return false;
+    this.writeHead(this.statusCode);
+    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    if (text) this.push(() => this.client.data(text));
+    return true;
+  }
+
+  end(chunk?: string | Buffer): this {
+    if (this.ended) return this;
+    if (chunk !== undefined) this.write(chunk);
+    else this.writeHead(this.statusCode);
+    this.ended = true;
+    this.push(() => this.client.end());
+    this.emit('finish');
+    this.emit('close');
+    return this;
+  }
+
+  /** Breaks the exchange off (a watcher too far behind, a server closing). */
+  destroy(): this {
+    if (this.ended) return this;
+    this.ended = true;
+    this.push(() => this.client.end(new Error('the in-process response was destroyed')));
+    this.emit('close');
+    return this;
+  }
+
+  /** The client went away: the handler's close listeners run (a watch stops). */
+  abort(req: IncomingMessage): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.queue = [];
+    req.emit('close');
+    this.emit('close');
+  }
+}
+
+/** The in-process entry of a server whose request listener is `handler`. */
+export function inProcessHttp(handler: (req: IncomingMessage, res: ServerResponse) => void): InProcessHttp {
+  return (r, client) => {
+    const req = requestOf(r);
+    const res = new Response(client);
+    handler(req, res as unknown as ServerResponse);
+    return () => res.abort(req);
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * The contract of an API server that runs in the same process as its client (embedded mode): a request is handed
+ * to the server's request handler directly, with no socket, no HTTP framing and no TLS. The server side is
+ * src/embedded/apiserver/in-process.ts; the client side is KubeClient (client.ts). Everything else — the bearer
+ * token, impersonation headers, authorization, admission, the JSON bodies — is what the HTTP API has.
+ */
+import { ApiError } from './errors.js';
+
+/** The kinds of watch events (as client.ts's WatchEventType). */
+type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+/** One request as the client sends it. */
+export interface InProcessRequest {
+  method: string;
+  /** Path and query, as on the request line. */
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** What the server answers, in order: the head once, chunks of the body, then the end (err when it broke off). */
+export interface InProcessResponse {
+  head(status: number): void;
+  data(chunk: string): void;
+  end(err?: Error): void;
+}
+
+/**
+ * Runs one request through the server. The response's callbacks are called asynchronously (never inside the
+ * caller's or the server's own call stack). Answers a function that aborts the exchange, as a client closing
+ * its connection would (a watch stops).
+ */
+export type InProcessHttp = (req: InProcessRequest, res: InProcessResponse) => () => void;
+
+/** Sends one request in process; answers the body text, throws ApiError for non-2xx statuses (as over HTTP). */
+export function inProcessText(send: InProcessHttp, req: InProcessRequest): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let status = 0;
+    const chunks: string[] = [];
+    send(req, {
+      head: (code) => { status = code; },
+      data: (chunk) => { chunks.push(chunk); },
+      end: (err) => {
+        const text = chunks.length === 1 ? (chunks[0] ?? '') : chunks.join('');
+        if (err) reject(ApiError.unreachable('in-process API server', err));
+        else if (status >= 200 && status < 300) resolve(text);
+        else reject(ApiError.fromResponse(status, text, `${req.method} ${req.path}`));
+      },
+    });
+  });
+}
+
+/**
+ * Opens a watch in process: each chunk the server writes holds whole events (one JSON document per line).
+ * `finish` is called once, when the server ends the stream or it fails. Answers the function that stops it.
+ */
+export function inProcessWatch<T>(send: InProcessHttp, req: InProcessRequest, onEvent: (type: WatchEventType, obj: T) => void, finish: (err?: unknown) => void): () => void {
+  let status = 0;
+  const errorText: string[] = [];
+  return send(req, {
+    head: (code) => { status = code; },
+    data: (chunk) => {
+      if (status >= 300) {
+        errorText.push(chunk);
+        return;
+      }
+      for (let from = 0; from < chunk.length;) {
+        let nl = chunk.indexOf('\n', from);
+        if (nl < 0) nl = chunk.length;
+        const line = chunk.slice(from, nl);
+        from = nl + 1;
+        if (!line.trim()) continue;
+        let ev: { type?: WatchEventType; object?: T };
+        try {
+          ev = JSON.parse(line) as { type?: WatchEventType; object?: T };
+        } catch {
+          continue;
+        }
+        if (ev.type && ev.object) onEvent(ev.type, ev.object);
+      }
+    },
+    end: (err) => {
+      if (status >= 300) finish(ApiError.fromResponse(status, errorText.join(''), `${req.method} ${req.path}`));
+      else finish(err);
+    },
+  });
+}
