@@ -5,20 +5,18 @@
  * of the registry (and its /status subresource) is one code path. client-node is loaded only when a kubeconfig is
  * read: importing it costs about a second of CPU, which embedded mode (which knows its server) does not pay.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
-import type * as ClientNode from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { convertObject } from '../api/convert/index.js';
 import { apiVersionOf, kindFor, servedVersions, type KindInfo } from '../api/registry.js';
 import type { KubeObject } from '../api/types.js';
 import { ApiError } from './errors.js';
 import { inProcessText, inProcessWatch, type InProcessHttp, type InProcessRequest } from './in-process.js';
-import { packageRoot } from '../paths.js';
+import { connectionOf, directConnection, localAgent, type Connection } from './connection.js';
+import { readWatchStream } from './watch-stream.js';
+
+export { connectionOf, directConnection, loadKubeConfig, type Connection } from './connection.js';
 
 export type PatchType = 'merge' | 'json' | 'strategic';
 const patchContentType: Record<PatchType, string> = {
@@ -56,78 +54,6 @@ export interface KindRef {
 export interface ClientCache {
   lookup(ref: KindRef, namespace: string | undefined, name: string): KubeObject | undefined;
   observe?(obj: KubeObject): void;
-}
-
-/** How a client reaches its API server: URL, default namespace, and what each request needs (auth, TLS). */
-export interface Connection {
-  server: string;
-  namespace: string;
-  /** The bearer token, when the credentials are one (lets a same-process API server recognise its own client). */
-  token?: string;
-  /**
-   * A Unix socket of a server in this process that serves the same API over plain HTTP (embedded mode): requests
-   * to `server` go there instead, with no TLS. `server` still names the server (URLs, local write path lookup).
-   */
-  socketPath?: string;
-  /** The request handler of a server in this process (embedded mode): requests skip sockets and HTTP altogether. */
-  inProcess?: InProcessHttp;
-  applyToHTTPSOptions(o: https.RequestOptions): Promise<void>;
-}
-
-/** A connection made from a KubeConfig's current context. */
-export function connectionOf(kc: KubeConfig): Connection {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error('kubeconfig has no current cluster');
-  return {
-    server: cluster.server,
-    namespace: kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default',
-    token: kc.getCurrentUser()?.token,
-    applyToHTTPSOptions: (o) => kc.applyToHTTPSOptions(o),
-  };
-}
-
-/** A connection to a known server with a bearer token and (for a self-signed server) its CA certificate. */
-export function directConnection(opts: { server: string; token: string; ca?: string; namespace?: string; socketPath?: string; inProcess?: InProcessHttp }): Connection {
-  return {
-    server: opts.server,
-    ...(opts.socketPath ? { socketPath: opts.socketPath } : {}),
-    ...(opts.inProcess ? { inProcess: opts.inProcess } : {}),
-    namespace: opts.namespace ?? 'default',
-    token: opts.token,
-    applyToHTTPSOptions: async (o) => {
-      o.headers = { ...(o.headers ?? {}), Authorization: `Bearer ${opts.token}` };
-      if (opts.ca) o.ca = opts.ca;
-    },
-  };
-}
-
-/**
- * An agent whose connections go to a Unix socket as plain HTTP. For an https: server it is an https.Agent (the
- * https module insists on one) whose createConnection opens the socket instead of a TLS connection.
- */
-function localAgent(isHttps: boolean, socketPath: string, o: http.AgentOptions): http.Agent {
-  const a = isHttps ? new https.Agent(o) : new http.Agent(o);
-  (a as unknown as { createConnection: () => net.Socket }).createConnection = () => net.connect({ path: socketPath });
-  return a;
-}
-
-/**
- * Where KubeConfig comes from: client-node's KubeConfig alone, bundled by scripts/build-cli.mjs (loads in ~30 ms),
- * else the whole package (~0.6 s of module loading).
- */
-function kubeConfigModule(): string {
-  const vendored = join(packageRoot(), 'dist', 'bundle', 'vendor', 'kubeconfig.js');
-  return !process.env.TKT_FROM_SOURCE && existsSync(vendored) ? vendored : '@kubernetes/client-node';
-}
-
-/** Loads a KubeConfig: an explicit file, else $KUBECONFIG / ~/.kube/config, else in-cluster. */
-export function loadKubeConfig(opts: { kubeconfig?: string; context?: string } = {}): KubeConfig {
-  const { KubeConfig: KubeConfigClass } = createRequire(import.meta.url)(kubeConfigModule()) as typeof ClientNode;
-  const kc = new KubeConfigClass();
-  if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-  else kc.loadFromDefault();
-  if (opts.context) kc.setCurrentContext(opts.context);
-  return kc;
 }
 
 function infoOf(ref: KindRef): KindInfo {
@@ -412,35 +338,4 @@ export class KubeClient {
       req.destroy();
     };
   }
-}
-
-/** Reads a watch response: newline-delimited JSON events until the server ends the stream; non-2xx → ApiError. */
-function readWatchStream<T>(res: http.IncomingMessage, what: string, onEvent: (type: WatchEventType, obj: T) => void, finish: (err?: unknown) => void): void {
-  const status = res.statusCode ?? 0;
-  if (status >= 300) {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => finish(ApiError.fromResponse(status, Buffer.concat(chunks).toString('utf8'), what)));
-    return;
-  }
-  res.setEncoding('utf8');
-  let buf = '';
-  res.on('data', (chunk: string) => {
-    buf += chunk;
-    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      if (!line.trim()) continue;
-      let ev: { type?: WatchEventType; object?: T };
-      try {
-        ev = JSON.parse(line) as { type?: WatchEventType; object?: T };
-      } catch {
-        continue;
-      }
-      if (ev.type && ev.object) onEvent(ev.type, ev.object);
-    }
-  });
-  res.on('end', () => finish());
-  res.on('error', (err) => finish(err));
-  res.on('close', () => finish());
 }

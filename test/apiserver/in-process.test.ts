@@ -4,6 +4,7 @@
  * status codes as ApiError, impersonation and RBAC, watches that stop when the client stops or the server closes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../src/api/types.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { ApiError } from '../../src/kube/errors.js';
 import { startTestServer, type TestServer } from './helpers.js';
@@ -15,7 +16,7 @@ beforeAll(async () => {
 afterAll(async () => srv?.close());
 
 const ref = { apiVersion: 'v1', kind: 'ConfigMap' };
-const cm = (name: string, a: string): never => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { a } }) as never;
+const cm = (name: string, a: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { a } }) as KubeObject;
 const until = async (f: () => boolean): Promise<void> => {
   for (let i = 0; i < 200 && !f(); i++) await new Promise((r) => setTimeout(r, 10));
 };
@@ -35,7 +36,7 @@ describe('in-process requests', () => {
     expect(((await remote.get(ref, 'default', 'ip-a')) as unknown as { data: { a: string } }).data.a).toBe('1');
     const patched = await local.patch(ref, 'default', 'ip-a', { data: { a: '2' } });
     expect((patched as unknown as { data: { a: string } }).data.a).toBe('2');
-    const stale = { ...created, data: { a: '3' } } as never;
+    const stale = { ...created, data: { a: '3' } } as KubeObject;
     const conflict = await local.update(stale).catch((e: unknown) => e);
     expect(conflict).toBeInstanceOf(ApiError);
     expect((conflict as ApiError).code).toBe(409);
