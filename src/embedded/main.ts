@@ -12,7 +12,7 @@ import { lockDataDir, prepareDataDir } from './data-dir.js';
 import { applyDefaults } from '../api/defaults.js';
 import type { KubeObject } from '../api/types.js';
 import { validateObject } from '../api/validate/index.js';
-import { validateRunUpdate } from '../api/validate/update.validate.js';
+import { validateRunUpdate, validateRunControl } from '../api/validate/update.validate.js';
 import { runControllers } from '../controller/index.js';
 import { writeFeatureFlags } from '../cluster/config-maps.js';
 import { LiveConfig, watchConfigMaps } from '../cluster/live-config.js';
@@ -78,8 +78,9 @@ export function helperPath(): string {
 }
 
 /** Tekton's webhook: validation with the live feature flags (alpha/beta gating), then update rules. */
-const admission = (config: ControllerConfig) => (obj: KubeObject, ctx: { unknownFields: 'Strict' | 'Warn' | 'Ignore'; original?: KubeObject; oldObject?: KubeObject }) => {
-  const r = validateObject(obj, { unknownFields: ctx.unknownFields, features: config.features, ...(ctx.original ? { original: ctx.original } : {}) });
+const admission = (config: ControllerConfig) => (obj: KubeObject, ctx: { unknownFields: 'Strict' | 'Warn' | 'Ignore'; original?: KubeObject; oldObject?: KubeObject; controlOnly?: boolean }) => {
+  // a cancel or stop of a run: the rest of it was admitted when written (docs/differences.md)
+  const r = ctx.controlOnly ? { errors: validateRunControl(obj), warnings: [] } : validateObject(obj, { unknownFields: ctx.unknownFields, features: config.features, ...(ctx.original ? { original: ctx.original } : {}) });
   const errors = ctx.oldObject ? [...r.errors, ...validateRunUpdate(obj, ctx.oldObject)] : r.errors;
   return { ok: errors.length === 0, errors, warnings: r.warnings };
 };

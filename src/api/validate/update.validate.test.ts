@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validateRunUpdate } from './update.validate.js';
+import { validateObject } from './index.js';
+import { validateRunControl, validateRunUpdate } from './update.validate.js';
 
 const run = (kind: string, spec: Record<string, unknown>, status?: Record<string, unknown>) => ({ kind, spec, ...(status ? { status } : {}) });
 const started = { startTime: '2026-01-01T00:00:00Z', conditions: [{ type: 'Succeeded', status: 'Unknown' }] };
@@ -23,5 +24,20 @@ describe('validateRunUpdate (Tekton ValidateUpdate)', () => {
     ]);
     expect(validateRunUpdate(run('TaskRun', { taskRef: { name: 't' } }, done), run('TaskRun', { taskRef: { name: 't' } }, done))).toEqual([]);
     expect(validateRunUpdate(run('TaskRun', { managedBy: 'x' }), run('TaskRun', {}))).toEqual([{ path: 'spec.managedBy', message: 'invalid value: managedBy is immutable' }]);
+  });
+});
+
+describe('validateRunControl (the control fields alone, for cancel/stop updates)', () => {
+  it('gives the errors full validation gives at those fields', () => {
+    const tr = (spec: Record<string, unknown>, status?: Record<string, unknown>) => ({ apiVersion: 'tekton.dev/v1', kind: 'TaskRun', metadata: { name: 'tr' }, spec: { taskRef: { name: 't' }, ...spec }, ...(status ? { status } : {}) });
+    const pr = (spec: Record<string, unknown>, status?: Record<string, unknown>) => ({ apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { name: 'pr' }, spec: { pipelineRef: { name: 'p' }, ...spec }, ...(status ? { status } : {}) });
+    const cases = [
+      tr({ status: 'TaskRunCancelled', statusMessage: 'm' }, started), tr({ statusMessage: 'm' }, started), tr({ status: 'TaskRunPending' }, started),
+      tr({ status: 'TaskRunPending' }), pr({ status: 'PipelineRunPending' }, started), pr({ status: 'Cancelled' }, started),
+    ];
+    for (const c of cases) {
+      const full = validateObject(c).errors.filter((e) => e.path === 'spec.status' || e.path === 'spec.statusMessage');
+      expect(validateRunControl(c), JSON.stringify(c.spec)).toEqual(full.map((e) => ({ path: e.path, message: e.message })));
+    }
   });
 });

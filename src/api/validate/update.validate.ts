@@ -42,3 +42,21 @@ export function validateRunUpdate(obj: Run, old: Run): FieldError[] {
   }
   return errs;
 }
+
+/**
+ * The checks of a run's control fields alone (spec.status, spec.statusMessage), for an update that changes nothing
+ * else (see the API server's admission): statusMessage only with status, not Pending once started. The values of
+ * spec.status are the schema's (checked with the types).
+ */
+export function validateRunControl(obj: Run): FieldError[] {
+  const spec = obj.spec ?? {};
+  const errs: FieldError[] = [];
+  if (spec.statusMessage !== undefined && spec.status === undefined) {
+    errs.push(obj.kind === 'CustomRun'
+      ? { path: 'spec.statusMessage', message: `statusMessage should not be set if status is not set, but it is currently set to ${String(spec.statusMessage)}` }
+      : { path: 'spec.statusMessage', message: 'statusMessage is only meaningful with status; set status or remove statusMessage' });
+  }
+  const pending = obj.kind === 'PipelineRun' ? 'PipelineRunPending' : obj.kind === 'TaskRun' ? 'TaskRunPending' : undefined;
+  if (pending && spec.status === pending && obj.status?.startTime) errs.push({ path: 'spec.status', message: `invalid value: ${obj.kind} cannot be Pending after it is started` });
+  return errs;
+}

@@ -24,6 +24,12 @@ export type AdmissionFn = (
     operation: 'CREATE' | 'UPDATE'; unknownFields: 'Strict' | 'Warn' | 'Ignore'; oldObject?: KubeObject;
     /** The object as the client wrote it, when that was another version than the stored one (before conversion). */
     original?: KubeObject;
+    /**
+     * An UPDATE that changes nothing but a run's control fields (spec.status, spec.statusMessage: a cancel, a stop):
+     * the rest of the object was defaulted and admitted when it was written, only those fields and the update
+     * rules need checking.
+     */
+    controlOnly?: boolean;
   },
 ) => { ok: boolean; errors: FieldIssue[]; warnings: FieldIssue[] };
 

@@ -77,13 +77,34 @@ function storedVersions(crd: KubeObject): string[] {
   return versions.filter((v) => v.storage).map((v) => v.name);
 }
 
+const RUN_KINDS = new Set(['TaskRun', 'PipelineRun', 'CustomRun']);
+const CONTROL_FIELDS = ['status', 'statusMessage'];
+
+/**
+ * Whether `obj` differs from the stored `old` only in a run's control fields (spec.status, spec.statusMessage), as
+ * a cancel or stop does. The rest was defaulted when it was written, and defaulting it again gives the same.
+ */
+function controlOnly(info: KindInfo, obj: KubeObject, old: KubeObject | undefined, opts: WriteOptions): boolean {
+  if (!old || opts.original || !RUN_KINDS.has(info.kind)) return false;
+  const rest = (o: KubeObject): Record<string, unknown> => {
+    const r: Record<string, unknown> = { ...o, metadata: { ...o.metadata, resourceVersion: undefined, generation: undefined }, status: undefined };
+    const spec: Record<string, unknown> = { ...(o.spec as Record<string, unknown> | undefined) };
+    for (const k of CONTROL_FIELDS) delete spec[k];
+    r.spec = spec;
+    return r;
+  };
+  return jsonEqual(rest(obj), rest(old));
+}
+
 /** Runs defaulting and admission for Tekton/Triggers kinds; throws 422 on errors, answers warnings. */
 function admit(ctx: ServerContext, info: KindInfo, obj: KubeObject, opts: WriteOptions, old?: KubeObject): { obj: KubeObject; warnings: string[] } {
   if (!info.crd) return { obj, warnings: [] };
-  const defaulted = ctx.defaults ? { ...ctx.defaults(obj), metadata: obj.metadata } : obj;
+  const control = controlOnly(info, obj, old, opts);
+  const defaulted = ctx.defaults && !control ? { ...ctx.defaults(obj), metadata: obj.metadata } : obj;
   if (!ctx.admission) return { obj: defaulted, warnings: [] };
   const r = ctx.admission(defaulted, {
     operation: old ? 'UPDATE' : 'CREATE', unknownFields: opts.fieldValidation, ...(old ? { oldObject: old } : {}), ...(opts.original ? { original: opts.original } : {}),
+    ...(control ? { controlOnly: true } : {}),
   });
   if (!r.ok || r.errors.length > 0) {
     const errors = r.errors.length > 0 ? r.errors : [{ path: '', message: 'rejected by admission' }];
