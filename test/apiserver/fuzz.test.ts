@@ -139,6 +139,23 @@ describe('admission under type fuzzing', () => {
     expect((await t.request('PATCH', `${collection(tr)}/${name}`, { spec: { status: 'TaskRunCancelled' } }, merge)).status).toBe(200);
   });
 
+  it('checks the changed elements of a status array (a wide PipelineRun adding childReferences) at their index', async () => {
+    const pr = KINDS.find((k) => k.kind === 'PipelineRun') as KindInfo;
+    const name = (await t.request('POST', collection(pr), objectFor(pr))).json().metadata.name as string;
+    const merge = { 'Content-Type': 'application/merge-patch+json' };
+    const ref = (i: number): Record<string, unknown> => ({ apiVersion: 'tekton.dev/v1', kind: 'TaskRun', name: `c${i}`, pipelineTaskName: `t${i}` });
+    const refs = Array.from({ length: 50 }, (_, i) => ref(i));
+    expect((await t.request('PATCH', `${collection(pr)}/${name}/status`, { status: { childReferences: refs } }, merge)).status).toBe(200);
+    const more = await t.request('PATCH', `${collection(pr)}/${name}/status`, { status: { childReferences: [...refs, ref(50), { ...ref(51), name: 7 }] } }, merge);
+    expect(more.status).toBe(422);
+    expect(more.json().details.causes.map((c: { field: string }) => c.field)).toEqual(['status.childReferences[51].name']);
+    const changed = refs.map((r, i) => (i === 10 ? { ...r, pipelineTaskName: ['x'] } : r));
+    const wrong = await t.request('PATCH', `${collection(pr)}/${name}/status`, { status: { childReferences: changed } }, merge);
+    expect(wrong.json().details.causes.map((c: { field: string }) => c.field)).toEqual(['status.childReferences[10].pipelineTaskName']);
+    expect((await t.request('PATCH', `${collection(pr)}/${name}/status`, { status: { childReferences: [...refs, ref(50)] } }, merge)).status).toBe(200);
+    expect((await t.request('PATCH', `${collection(pr)}/${name}/status`, { status: { childReferences: 'none' } }, merge)).status).toBe(422);
+  });
+
   it('answers objects nested too deeply with a 400 naming the path, for every kind', async () => {
     const deep = (n: number): string => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
     for (const k of kinds) {
