@@ -6,26 +6,54 @@
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import type { InProcessHttp, InProcessRequest, InProcessResponse } from '../../kube/in-process.js';
 
-/** The parts of IncomingMessage the handlers read. */
+/**
+ * The parts of IncomingMessage the handlers read: method, url, headers, and the body as a stream that emits once a
+ * reader listens (readBody attaches its listeners in one go). A plain emitter: a Readable per request cost more.
+ */
+class Request extends EventEmitter {
+  readonly httpVersion = '1.1';
+  readonly headers: Record<string, string> = {};
+  complete = false;
+  private started = false;
+  private distinct?: Record<string, string[]>;
+
+  constructor(readonly method: string, readonly url: string, given: Record<string, string>, private readonly body: Buffer | undefined) {
+    super();
+    for (const k in given) this.headers[k.toLowerCase()] = given[k] as string;
+    if (body) this.headers['content-length'] = String(body.length);
+  }
+
+  get headersDistinct(): Record<string, string[]> {
+    if (!this.distinct) {
+      this.distinct = {};
+      for (const k in this.headers) this.distinct[k] = [this.headers[k] as string];
+    }
+    return this.distinct;
+  }
+
+  override on(event: string, listener: (...args: unknown[]) => void): this {
+    super.on(event, listener);
+    if (!this.started && (event === 'data' || event === 'end')) {
+      this.started = true;
+      queueMicrotask(() => {
+        if (this.body && this.body.length > 0) this.emit('data', this.body);
+        this.complete = true;
+        this.emit('end');
+      });
+    }
+    return this;
+  }
+
+  resume(): this {
+    return this;
+  }
+}
+
 function requestOf(r: InProcessRequest): IncomingMessage {
   const body = r.body === undefined ? undefined : Buffer.from(r.body, 'utf8');
-  const stream = new Readable({ read() { /* pushed below */ } });
-  if (body) stream.push(body);
-  stream.push(null);
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(r.headers)) headers[k.toLowerCase()] = v;
-  if (body) headers['content-length'] = String(body.length);
-  const headersDistinct: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(headers)) headersDistinct[k] = [v];
-  let complete = false;
-  stream.once('end', () => { complete = true; });
-  return Object.assign(stream, {
-    method: r.method, url: r.path, headers, headersDistinct, httpVersion: '1.1',
-    get complete() { return complete; },
-  }) as unknown as IncomingMessage;
+  return new Request(r.method, r.path, r.headers, body) as unknown as IncomingMessage;
 }
 
 /**
