@@ -52,18 +52,44 @@ async function cancelAll(base: FollowContext, runs: KubeObject[]): Promise<void>
 }
 
 /**
- * Resolves when every run is done (polled; the grace timer of followRuns bounds the wait). The interval grows with
- * the time waited (10 ms → 200 ms), so a short run is not kept waiting for a long poll and a long one costs little.
+ * Resolves when every run is done (the grace timer of followRuns bounds the wait). Each run is watched by name, so
+ * the status write that ends it wakes the wait at once; a poll every 10 ms → 500 ms (growing with the time waited)
+ * covers a watch that fails.
  */
 async function runsDone(base: FollowContext, runs: KubeObject[]): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    const states = await Promise.all(runs.map((r) => {
-      const ref = r.kind === 'PipelineRun' ? KIND.PipelineRun : KIND.TaskRun;
-      return base.client.tryGet<PipelineRun | TaskRun>(ref, r.metadata.namespace ?? base.namespace, r.metadata.name ?? '').catch(() => undefined);
-    }));
-    if (states.every((st) => !st || isDone(st.status?.conditions))) return;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 + (Date.now() - started) / 10)));
+  const key = (r: KubeObject): string => `${r.kind}/${r.metadata.namespace ?? base.namespace}/${r.metadata.name ?? ''}`;
+  const pending = new Set(runs.map(key));
+  let wake: () => void = () => undefined;
+  const seen = (r: KubeObject | undefined, k: string): void => {
+    if (!r || isDone((r as PipelineRun | TaskRun).status?.conditions)) pending.delete(k);
+    if (pending.size === 0) wake();
+  };
+  const stops = await Promise.all(runs.map((r) => {
+    const ref = r.kind === 'PipelineRun' ? KIND.PipelineRun : KIND.TaskRun;
+    const k = key(r);
+    return base.client.watch<KubeObject>(ref, r.metadata.namespace ?? base.namespace, { fieldSelector: `metadata.name=${r.metadata.name ?? ''}` },
+      (type, obj) => { if (type !== 'BOOKMARK' && type !== 'ERROR') seen(type === 'DELETED' ? undefined : obj, k); }, () => undefined)
+      .catch(() => () => undefined);
+  }));
+  try {
+    const started = Date.now();
+    while (pending.size > 0) {
+      await Promise.all(runs.filter((r) => pending.has(key(r))).map(async (r) => {
+        const ref = r.kind === 'PipelineRun' ? KIND.PipelineRun : KIND.TaskRun;
+        const st = await base.client.tryGet<PipelineRun | TaskRun>(ref, r.metadata.namespace ?? base.namespace, r.metadata.name ?? '').catch(() => null);
+        if (st !== null) seen(st, key(r));
+      }));
+      if (pending.size === 0) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(500, 10 + (Date.now() - started) / 4));
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  } finally {
+    for (const stop of stops) stop();
   }
 }
 
