@@ -183,7 +183,7 @@ async function ceiling(): Promise<{ url: string; close(): Promise<void> }> {
 }
 
 const CONFIGS = [
-  { name: 'EventListener, K8s Events on', events: true, inProcess: true, sinkThread: true },
+  { name: 'EventListener, Events on, sink worker thread', events: true, inProcess: true, sinkThread: true },
   { name: 'EventListener, Events on, sink in main thread', events: true, inProcess: true, sinkThread: false },
   { name: 'EventListener, K8s Events off', events: false, inProcess: true, sinkThread: true },
   { name: 'EventListener over HTTPS, Events on', events: true, inProcess: false, sinkThread: false },
@@ -223,7 +223,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < rounds; round++) {
     if (top) bare.push(await measureOnce(spec, top.url));
     for (const [i, c] of configs.entries()) {
-      const manager = await startEventListenerManager({ client, events: c.events, inProcess: c.inProcess, sinkThread: c.sinkThread });
+      const manager = await startEventListenerManager({ client, events: c.events, inProcess: c.inProcess, sinkThread: c.sinkThread, onError: (err) => console.error(`${c.name}: ${err instanceof Error ? err.message : String(err)}`) });
       const profile = profileOut && round === rounds - 1 ? `${profileOut}.${i}.cpuprofile` : undefined;
       byConfig[i]?.push(await measureOnce(spec, await elUrl(client, manager.urlOf('default', 'bench')), accepted, profile));
       await manager.close();

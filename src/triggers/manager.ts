@@ -3,6 +3,7 @@
  * port (loopback by default; chosen and remembered as addresses.ts says), writes its status (address.url and Tekton-like conditions) through the
  * /status subresource, and stops the sink of an EventListener that is deleted.
  */
+import type { Worker } from 'node:worker_threads';
 import type { Condition, EventListener } from '../api/types.js';
 import { Informer, keyOf } from '../controller/runtime/informer.js';
 import type { KubeClient } from '../kube/client.js';
@@ -29,6 +30,8 @@ export interface EventListenerManagerOptions extends SinkTuning, SinkAddressOpti
 export interface EventListenerManager {
   /** The sink URL of an EventListener, once it is served. */
   urlOf(namespace: string, name: string): string | undefined;
+  /** The worker thread serving the sinks, once started (diagnostics, tests); undefined when they run in this thread. */
+  sinkWorker(): Worker | undefined;
   /** Stops every sink (after their in-flight events) and the watches. */
   close(): Promise<void>;
 }
@@ -256,6 +259,7 @@ export async function startEventListenerManager(opts: EventListenerManagerOption
   sinks.forgetAllBut(new Set(informer.list().map((el) => keyOf(el))));
   return {
     urlOf: (namespace, name) => sinks.urlOf(namespace, name),
+    sinkWorker: () => sinks.thread?.running,
     async close() {
       informer.stop();
       await sinks.close();

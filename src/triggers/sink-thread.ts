@@ -57,8 +57,11 @@ export async function workerConnection(client: KubeClient): Promise<{ setup: Wor
   if (!local || !c.token) return undefined;
   const o: RequestOptions = {};
   await c.applyToHTTPSOptions(o);
-  if (o.cert !== undefined || o.key !== undefined || (o.ca !== undefined && typeof o.ca !== 'string')) return undefined;
-  return { setup: { server: c.server, token: c.token, namespace: c.namespace, ...(typeof o.ca === 'string' ? { ca: o.ca } : {}), ...(c.socketPath ? { socketPath: c.socketPath } : {}) }, local };
+  // only a bearer token (and a CA) can be handed to the worker; client certificates stay with the in-process sinks
+  if (o.cert || o.key || o.pfx || o.rejectUnauthorized === false) return undefined;
+  const ca = typeof o.ca === 'string' ? o.ca : Buffer.isBuffer(o.ca) ? o.ca.toString('utf8') : undefined;
+  if (o.ca !== undefined && ca === undefined) return undefined;
+  return { setup: { server: c.server, token: c.token, namespace: c.namespace, ...(ca ? { ca } : {}), ...(c.socketPath ? { socketPath: c.socketPath } : {}) }, local };
 }
 
 /** Where the worker's module is: beside this one (sources, tsc build) or the bundle's entry (dist/bundle/triggers). */
@@ -68,6 +71,14 @@ function workerEntry(): string | undefined {
     if (existsSync(fileURLToPath(url))) return url.href;
   }
   return undefined;
+}
+
+/** tsx's ESM API (sources only: the worker compiles TypeScript as the main thread does). */
+function tsxApi(): string {
+  const resolve = (import.meta as { resolve?: (s: string) => string }).resolve;
+  if (typeof resolve === 'function') return resolve('tsx/esm/api');
+  // require.resolve answers the CommonJS build (index.cjs); its ESM twin is beside it
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
 }
 
 const BOOT = `
@@ -86,6 +97,8 @@ type Waiter = { resolve: (m: Extract<FromWorker, { t: 'done' }>) => void; reject
 /** One worker thread serving sinks; started on first use, started again after it exits. */
 export class SinkThread {
   private worker?: Promise<Worker>;
+  /** The worker once it is ready (until it exits). */
+  running?: Worker;
   private next = 0;
   private readonly waiting = new Map<number, Waiter>();
 
@@ -132,13 +145,13 @@ export class SinkThread {
     const tuning = Object.fromEntries(TUNING_KEYS.filter((k) => this.tuning[k] !== undefined).map((k) => [k, this.tuning[k]]));
     const setup: WorkerSetup & { entry: string; tsx?: string } = {
       kind: 'tkt-sink-worker', entry, connection: this.connection, tuning, logger: this.tuning.logger !== undefined,
-      ...(entry.endsWith('.ts') ? { tsx: pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href } : {}),
+      ...(entry.endsWith('.ts') ? { tsx: tsxApi() } : {}),
     };
-    const w = new Worker(BOOT, { eval: true, workerData: setup });
+    const w = new Worker(BOOT, { eval: true, workerData: setup, name: 'tkt-eventlistener-sinks' });
     const started = new Promise<Worker>((resolve, reject) => {
       let ready = false;
       w.on('message', (m: FromWorker | { t: 'fatal'; message: string }) => {
-        if (m.t === 'ready') { ready = true; resolve(w); } else if (m.t === 'fatal') reject(new SinkWorkerStartError(`the EventListener sink worker did not start: ${m.message}`));
+        if (m.t === 'ready') { ready = true; this.running = w; resolve(w); } else if (m.t === 'fatal') reject(new SinkWorkerStartError(`the EventListener sink worker did not start: ${m.message}`));
         else this.onMessage(w, m);
       });
       w.on('error', (err) => { if (!ready) reject(new SinkWorkerStartError(`the EventListener sink worker did not start: ${err.message}`)); });
@@ -146,12 +159,11 @@ export class SinkThread {
         const err = new Error(`the EventListener sink worker exited (code ${code})`);
         for (const x of this.waiting.values()) x.reject(err);
         this.waiting.clear();
-        if (!ready) reject(new SinkWorkerStartError(err.message));
-        const wasCurrent = this.worker !== undefined && started === this.worker;
-        if (wasCurrent) {
-          this.worker = undefined;
-          this.onExit(err);
-        }
+        if (this.running === w) this.running = undefined;
+        if (started !== this.worker) return;
+        this.worker = undefined;
+        if (ready) this.onExit(err);
+        else reject(new SinkWorkerStartError(err.message));
       });
     });
     return started;
