@@ -35,13 +35,36 @@ export type ToWorker =
   | { t: 'listen'; id: number; name: string; namespace: string; port: number; host: string }
   | { t: 'close'; id: number; sink: number }
   | { t: 'shutdown'; id: number }
-  | { t: 'reply'; id: number; ok: true; obj?: KubeObject } | { t: 'reply'; id: number; ok: false; error: WireError };
+  | { t: 'replies'; items: WriteReply[] };
+
+/** A create or delete the worker asks for. */
+export interface WriteAsk { op: 'create' | 'remove'; id: number; obj: KubeObject }
+/** Its answer. */
+export type WriteReply = { id: number; ok: true; obj?: KubeObject } | { id: number; ok: false; error: WireError };
+
+/**
+ * Messages sent together once per turn of the event loop: one message (and one wake-up of the other thread) for all
+ * the writes of the requests read in that turn, and one for all the answers of one group commit.
+ */
+export class Batcher<T> {
+  private items: T[] = [];
+  constructor(private readonly flush: (items: T[]) => void) {}
+
+  push(item: T): void {
+    if (this.items.push(item) > 1) return;
+    setImmediate(() => {
+      const batch = this.items;
+      this.items = [];
+      this.flush(batch);
+    });
+  }
+}
 
 /** Worker → main thread. */
 export type FromWorker =
   | { t: 'ready' }
   | { t: 'done'; id: number; ok: boolean; url?: string; error?: WireError }
-  | { t: 'create' | 'remove'; id: number; obj: KubeObject }
+  | { t: 'writes'; items: WriteAsk[] }
   | { t: 'log'; level: 'info' | 'warn'; obj: object; msg?: string };
 
 /** The tuning fields that cross to the worker (data only). */
@@ -101,6 +124,7 @@ export class SinkThread {
   running?: Worker;
   private next = 0;
   private readonly waiting = new Map<number, Waiter>();
+  private readonly replies = new WeakMap<Worker, Batcher<WriteReply>>();
 
   constructor(
     private readonly connection: WorkerSetup['connection'],
@@ -176,21 +200,26 @@ export class SinkThread {
     });
   }
 
+  private repliesFor(w: Worker): Batcher<WriteReply> {
+    const b = new Batcher<WriteReply>((items) => w.postMessage({ t: 'replies', items } satisfies ToWorker));
+    this.replies.set(w, b);
+    return b;
+  }
+
   private onMessage(w: Worker, m: FromWorker): void {
     if (m.t === 'done') {
       const x = this.waiting.get(m.id);
       this.waiting.delete(m.id);
       x?.resolve(m);
-    } else if (m.t === 'create') {
-      this.local.create(m.obj, this.connection.namespace).then(
-        (o) => w.postMessage({ t: 'reply', id: m.id, ok: true, obj: identity(o) } satisfies ToWorker),
-        (err: unknown) => w.postMessage({ t: 'reply', id: m.id, ok: false, error: wireError(err) } satisfies ToWorker),
-      );
-    } else if (m.t === 'remove') {
-      this.local.remove(m.obj, this.connection.namespace).then(
-        () => w.postMessage({ t: 'reply', id: m.id, ok: true } satisfies ToWorker),
-        (err: unknown) => w.postMessage({ t: 'reply', id: m.id, ok: false, error: wireError(err) } satisfies ToWorker),
-      );
+    } else if (m.t === 'writes') {
+      const replies = this.replies.get(w) ?? this.repliesFor(w);
+      for (const a of m.items) {
+        const done = a.op === 'create' ? this.local.create(a.obj, this.connection.namespace).then(identity) : this.local.remove(a.obj, this.connection.namespace).then(() => undefined);
+        done.then(
+          (obj) => replies.push({ id: a.id, ok: true, ...(obj ? { obj } : {}) }),
+          (err: unknown) => replies.push({ id: a.id, ok: false, error: wireError(err) }),
+        );
+      }
     } else if (m.t === 'log') {
       const logger: SinkLogger | undefined = this.tuning.logger;
       logger?.[m.level](m.obj, m.msg);

@@ -15,7 +15,7 @@ import { cachedLookup } from './lookup.js';
 import type { CreateIdentity } from './process.js';
 import { clientWriters, listenSink, type RunningSink, type SinkTuning } from './server.js';
 import type { SinkLogger } from './sink.js';
-import type { FromWorker, ToWorker, WorkerSetup, WireError } from './sink-thread.js';
+import { Batcher, type FromWorker, type ToWorker, type WorkerSetup, type WireError, type WriteAsk } from './sink-thread.js';
 
 /** Runs the worker's side until the main thread says `shutdown`. */
 export function runSinkWorker(): void {
@@ -27,10 +27,11 @@ export function runSinkWorker(): void {
   const lookup = cachedLookup(client);
   let next = 0;
   const waiting = new Map<number, { resolve: (v: KubeObject | undefined) => void; reject: (e: unknown) => void }>();
+  const writes = new Batcher<WriteAsk>((items) => send({ t: 'writes', items }));
   const ask = (op: 'create' | 'remove', obj: KubeObject): Promise<KubeObject | undefined> => new Promise((resolve, reject) => {
     const id = ++next;
     waiting.set(id, { resolve, reject });
-    send({ t: op, id, obj });
+    writes.push({ op, id, obj });
   });
   const viaMain = {
     create: async (obj: KubeObject) => (await ask('create', obj)) as KubeObject,
@@ -52,13 +53,14 @@ export function runSinkWorker(): void {
 
   const handle = async (m: ToWorker): Promise<void> => {
     switch (m.t) {
-      case 'reply': {
-        const w = waiting.get(m.id);
-        waiting.delete(m.id);
-        if (m.ok) w?.resolve(m.obj);
-        else w?.reject(toError(m.error));
+      case 'replies':
+        for (const r of m.items) {
+          const w = waiting.get(r.id);
+          waiting.delete(r.id);
+          if (r.ok) w?.resolve(r.obj);
+          else w?.reject(toError(r.error));
+        }
         return;
-      }
       case 'listen':
         try {
           const sink = await listenSink({ client, name: m.name, namespace: m.namespace, port: m.port, host: m.host, lookup, recorder, tuning, writers });
