@@ -20,8 +20,10 @@ export interface EventListenerManagerOptions extends SinkTuning, SinkAddressOpti
   /** Called on errors the manager recovers from (status writes, sink starts). */
   onError?: (err: unknown, key: string) => void;
   /**
-   * Serve the sinks in a worker thread when the API server runs in this process (default true; sink-thread.ts):
-   * the webhooks' parsing, interceptors and templates then use another core than the API server's writes.
+   * Serve the sinks in a worker thread when the API server runs in this process (sink-thread.ts): the webhooks'
+   * parsing, interceptors and templates then run on another core than the API server's writes. Default: off, or
+   * on with TKT_EL_SINK_THREAD=1 — on the shared 2-core machine it cost more CPU per webhook than it gained
+   * (docs/performance.md); it pays only with a core to spare.
    */
   sinkThread?: boolean;
 }
@@ -251,7 +253,8 @@ export async function startEventListenerManager(opts: EventListenerManagerOption
   const recorder = outcomeRecorder(clientWriters(opts.client, opts.inProcess).create);
   const informer = new Informer<EventListener>(opts.client, LOOKUP_REFS.EventListener, { onError: (err) => opts.onError?.(err, 'EventListener watch') });
   const sinks = new SinkSet(opts, lookup, recorder, (key) => informer.get(key));
-  const conn = opts.sinkThread === false || opts.inProcess === false ? undefined : await workerConnection(opts.client);
+  const threaded = (opts.sinkThread ?? process.env.TKT_EL_SINK_THREAD === '1') && opts.inProcess !== false;
+  const conn = threaded ? await workerConnection(opts.client) : undefined;
   if (conn) sinks.thread = new SinkThread(conn.setup, conn.local, sinkTuning(opts), (err) => sinks.lost(err));
   informer.addHandlers({ onAdd: (el) => sinks.ensure(el), onUpdate: (el) => sinks.ensure(el), onDelete: (el) => sinks.stop(el) });
   await informer.start();

@@ -54,10 +54,11 @@ function push(name: string, after: string): { body: string; headers: Record<stri
 let cluster: TestCluster;
 let manager: EventListenerManager;
 let url: string;
+const errors: string[] = [];
 beforeAll(async () => {
   cluster = await startTestCluster();
   await cluster.applyYaml(setup);
-  manager = await startEventListenerManager({ client: cluster.client, onError: (err) => { console.error('manager:', err); } });
+  manager = await startEventListenerManager({ client: cluster.client, sinkThread: true, onError: (err) => { errors.push(err instanceof Error ? err.message : String(err)); } });
   url = await waitFor(async () => (await cluster.client.get<EventListener>(EL_REF, 'default', 'threaded')).status?.address?.url, 'address');
 });
 afterAll(async () => {
@@ -68,6 +69,7 @@ afterAll(async () => {
 describe('EventListener sinks in a worker thread', () => {
   it('serve signed webhooks from the worker; 202 only once the object is stored', async () => {
     expect(manager.sinkWorker()).toBeDefined();
+    expect(errors).toEqual([]);
     const p = push('first', 'abcdef0123456789');
     const res = await postEvent(url, p.body, p.headers);
     expect(res.status).toBe(202);
@@ -107,5 +109,6 @@ describe('EventListener sinks in a worker thread', () => {
     expect(res.status).toBe(202);
     expect(await configMaps(cluster, res.json.eventID)).toEqual(['fedcba9']);
     expect((await cluster.client.get<EventListener>(EL_REF, 'default', 'threaded')).status?.address?.url).toBe(url);
+    expect(errors).toEqual([expect.stringMatching(/sink worker exited/)]);
   });
 });
