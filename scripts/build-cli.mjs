@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'bundle');
-const entries = ['cli/main.ts', 'embedded/main.ts', 'triggers/index.ts', 'cluster/index.ts', 'api/load.ts', 'api/validate/index.ts', 'dashboard/server/index.ts'];
+const entries = ['cli/main.ts', 'embedded/main.ts', 'triggers/index.ts', 'triggers/sink-worker.ts', 'cluster/index.ts', 'api/load.ts', 'api/validate/index.ts', 'dashboard/server/index.ts'];
 
 /** Newest mtime and count of the sources bin/tkt.js compares against (same walk as there). */
 function sourceStamp() {

@@ -3,6 +3,7 @@
  * port (loopback by default; chosen and remembered as addresses.ts says), writes its status (address.url and Tekton-like conditions) through the
  * /status subresource, and stops the sink of an EventListener that is deleted.
  */
+import type { Worker } from 'node:worker_threads';
 import type { Condition, EventListener } from '../api/types.js';
 import { Informer, keyOf } from '../controller/runtime/informer.js';
 import type { KubeClient } from '../kube/client.js';
@@ -11,18 +12,28 @@ import { outcomeRecorder, type OutcomeRecorder } from './k8s-events.js';
 import { automaticPort, fixedPort, PortMemory, type PortSource, type SinkAddressOptions } from './addresses.js';
 import { cachedLookup, LOOKUP_REFS, type CachedLookup } from './lookup.js';
 import { clientWriters, listenSink, type RunningSink, type SinkTuning } from './server.js';
+import { SinkThread, SinkWorkerStartError, workerConnection } from './sink-thread.js';
 
 /** Options of {@link startEventListenerManager}. */
 export interface EventListenerManagerOptions extends SinkTuning, SinkAddressOptions {
   client: KubeClient;
   /** Called on errors the manager recovers from (status writes, sink starts). */
   onError?: (err: unknown, key: string) => void;
+  /**
+   * Serve the sinks in a worker thread when the API server runs in this process (sink-thread.ts): the webhooks'
+   * parsing, interceptors and templates then run on another core than the API server's writes. Default: off, or
+   * on with TKT_EL_SINK_THREAD=1 — on the shared 2-core machine it cost more CPU per webhook than it gained
+   * (docs/performance.md); it pays only with a core to spare.
+   */
+  sinkThread?: boolean;
 }
 
 /** A running manager. */
 export interface EventListenerManager {
   /** The sink URL of an EventListener, once it is served. */
   urlOf(namespace: string, name: string): string | undefined;
+  /** The worker thread serving the sinks, once started (diagnostics, tests); undefined when they run in this thread. */
+  sinkWorker(): Worker | undefined;
   /** Stops every sink (after their in-flight events) and the watches. */
   close(): Promise<void>;
 }
@@ -65,6 +76,11 @@ function statusCurrent(el: EventListener, url: string): boolean {
   return ['Available', 'Deployment', 'Ready', 'Service'].every((t) => byType.get(t) === 'True');
 }
 
+/** What each sink is run with. */
+function sinkTuning(opts: EventListenerManagerOptions): SinkTuning {
+  return { checkServiceAccounts: true, resolveServices: true, ...opts };
+}
+
 /** How long a listener whose port could not be bound waits before the next try. */
 const RETRY_MS = 10_000;
 
@@ -76,6 +92,8 @@ class SinkSet {
   /** EventListeners left to a cluster controller (said once each). */
   private readonly yielded = new Set<string>();
   private closing = false;
+  /** The worker thread serving the sinks, when there is one (see sink-thread.ts). */
+  thread?: SinkThread;
 
   constructor(
     private readonly opts: EventListenerManagerOptions,
@@ -132,10 +150,7 @@ class SinkSet {
   private async listen(el: EventListener, key: string, want: { port: number; source: PortSource } | undefined): Promise<RunningSink & { port: number; source: PortSource }> {
     const taken = new Set([...this.sinks.values()].map((s) => s.port));
     let choice = want ?? automaticPort(key, this.memory.ports, this.opts, taken);
-    const start = (port: number) => listenSink({
-      client: this.opts.client, name: el.metadata.name ?? '', namespace: el.metadata.namespace ?? 'default',
-      port, host: this.opts.host ?? '127.0.0.1', lookup: this.lookup, recorder: this.recorder, tuning: { checkServiceAccounts: true, resolveServices: true, ...this.opts },
-    });
+    const start = (port: number) => this.startSink(el, port);
     let sink: RunningSink;
     try {
       sink = await start(choice.port);
@@ -149,6 +164,33 @@ class SinkSet {
     const port = Number(new URL(sink.url).port);
     if (!want) this.memory.set(key, port);
     return { ...sink, port, source: choice.source };
+  }
+
+  private async startSink(el: EventListener, port: number): Promise<RunningSink> {
+    const name = el.metadata.name ?? '';
+    const namespace = el.metadata.namespace ?? 'default';
+    const host = this.opts.host ?? '127.0.0.1';
+    if (this.thread) {
+      try {
+        return await this.thread.listen(name, namespace, port, host);
+      } catch (err) {
+        if (!(err instanceof SinkWorkerStartError)) throw err;
+        this.opts.onError?.(new Error(`${err.message}; serving EventListeners in the main thread`), 'sink worker');
+        this.thread = undefined;
+      }
+    }
+    return listenSink({ client: this.opts.client, name, namespace, port, host, lookup: this.lookup, recorder: this.recorder, tuning: sinkTuning(this.opts) });
+  }
+
+  /** The worker thread exited: every listener it served is served again (by a new worker). */
+  lost(err: Error): void {
+    if (this.closing) return;
+    this.opts.onError?.(err, 'sink worker');
+    for (const key of [...this.sinks.keys()]) {
+      this.serial(key, async () => { this.sinks.delete(key); });
+      const el = this.latest(key);
+      if (el) this.ensure(el);
+    }
   }
 
   /** Writes Ready=False with the reason; answers false when the status already said so. */
@@ -195,6 +237,7 @@ class SinkSet {
     await this.settled();
     await Promise.all([...this.sinks.values()].map((s) => s.close()));
     this.sinks.clear();
+    await this.thread?.close();
   }
 
   private serial(key: string, fn: () => Promise<void>): void {
@@ -210,12 +253,16 @@ export async function startEventListenerManager(opts: EventListenerManagerOption
   const recorder = outcomeRecorder(clientWriters(opts.client, opts.inProcess).create);
   const informer = new Informer<EventListener>(opts.client, LOOKUP_REFS.EventListener, { onError: (err) => opts.onError?.(err, 'EventListener watch') });
   const sinks = new SinkSet(opts, lookup, recorder, (key) => informer.get(key));
+  const threaded = (opts.sinkThread ?? process.env.TKT_EL_SINK_THREAD === '1') && opts.inProcess !== false;
+  const conn = threaded ? await workerConnection(opts.client) : undefined;
+  if (conn) sinks.thread = new SinkThread(conn.setup, conn.local, sinkTuning(opts), (err) => sinks.lost(err));
   informer.addHandlers({ onAdd: (el) => sinks.ensure(el), onUpdate: (el) => sinks.ensure(el), onDelete: (el) => sinks.stop(el) });
   await informer.start();
   await sinks.settled();
   sinks.forgetAllBut(new Set(informer.list().map((el) => keyOf(el))));
   return {
     urlOf: (namespace, name) => sinks.urlOf(namespace, name),
+    sinkWorker: () => sinks.thread?.running,
     async close() {
       informer.stop();
       await sinks.close();

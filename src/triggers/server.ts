@@ -84,11 +84,13 @@ export function clientWriters(client: KubeClient, inProcess = true, checkService
 export async function listenSink(opts: {
   client: KubeClient; name: string; namespace: string; port: number; host: string;
   lookup: TriggerLookup; recorder?: OutcomeRecorder; tuning?: SinkTuning;
+  /** How objects are created and deleted (default: {@link clientWriters} of `client`). */
+  writers?: Pick<SinkAppOptions, 'create' | 'remove'>;
 }): Promise<RunningSink> {
   const t = opts.tuning ?? {};
   const cloudEvents = cloudEventSender({ onError: (err) => t.logger?.warn({ eventlistener: opts.name, namespace: opts.namespace, err: err instanceof Error ? err.message : String(err) }, 'CloudEvent not delivered') });
   const app = createSinkApp({
-    name: opts.name, namespace: opts.namespace, lookup: opts.lookup, resolveUrl: t.resolveServices ? serviceResolver(opts.client) : undefined, ...clientWriters(opts.client, t.inProcess, t.checkServiceAccounts),
+    name: opts.name, namespace: opts.namespace, lookup: opts.lookup, resolveUrl: t.resolveServices ? serviceResolver(opts.client) : undefined, ...(opts.writers ?? clientWriters(opts.client, t.inProcess, t.checkServiceAccounts)),
     maxBodyBytes: t.maxBodyBytes, maxInFlightBodyBytes: t.maxInFlightBodyBytes, githubApiUrl: t.githubApiUrl, httpTimeoutMs: t.httpTimeoutMs, celMaxSteps: t.celMaxSteps,
     allowNamespaces: t.allowNamespaces, recorder: t.events === false ? undefined : opts.recorder, logger: t.logger, cloudEvents,
     triggersEvents: t.triggersEvents ?? process.env.EL_EVENT === 'enable',
