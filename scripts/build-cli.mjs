@@ -20,11 +20,17 @@ const out = join(root, 'dist', 'bundle');
 function sourceStamp() {
   let count = 0;
   let newest = 0;
-  for (const e of readdirSync(join(root, 'src'), { recursive: true, withFileTypes: true })) {
-    if (!e.isFile() || !e.name.endsWith('.ts') || e.name.endsWith('.test.ts')) continue;
-    count++;
-    newest = Math.max(newest, statSync(join(e.parentPath ?? e.path, e.name)).mtimeMs);
-  }
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = `${dir}/${e.name}`;
+      if (e.isDirectory()) walk(path);
+      else if (e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) {
+        count++;
+        newest = Math.max(newest, statSync(path).mtimeMs);
+      }
+    }
+  };
+  walk(join(root, 'src'));
   return { count, newest };
 }
 
