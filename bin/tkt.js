@@ -48,13 +48,13 @@ function bundleIsFresh(stamp) {
 /**
  * Runs the bundle as a CommonJS module compiled through vm.Script with V8's code cache: V8 skips parsing and
  * compiling what the cache holds (~40 ms of a one-shot run). The cache is named by the bundle's build id (a rebuilt
- * bundle never reads an older cache, even one written late by a process of the old build) and by Node's version and
- * architecture; V8 itself refuses a cache from another V8 or other flags. A process that found no cache, or one V8
- * refused, writes it at exit (best effort: a read-only install just runs without).
+ * bundle never reads an older cache, even one written late by a process of the old build), Node's version and
+ * architecture, and the options node runs with; V8 itself refuses a cache from another V8 or other flags. A process
+ * that found no cache, or one V8 refused, writes it at exit (best effort: a read-only install just runs without).
  */
 function runBundle(stamp) {
   const source = readFileSync(bundle, 'utf8');
-  const cacheFile = join(bundleDir, 'cache', `${stamp.build ?? 'unknown'}-${process.version}-${process.arch}.bin`);
+  const cacheFile = join(bundleDir, 'cache', `${stamp.build ?? 'unknown'}-${process.version}-${process.arch}${flagsTag()}.bin`);
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
@@ -70,6 +70,19 @@ function runBundle(stamp) {
   if (cache !== 'used') process.once('exit', () => writeCache(script, cacheFile));
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, bundleDir);
+}
+
+/**
+ * Node and V8 options change what V8 accepts (a cache made under `--trace-gc` or NODE_OPTIONS=--max-old-space-size
+ * is refused without them): each set of options has its own cache, so that runs with different ones do not keep
+ * replacing each other's. Empty without options; else a short hash (FNV-1a) of them.
+ */
+function flagsTag() {
+  const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ').trim();
+  if (!flags) return '';
+  let h = 0x811c9dc5;
+  for (let i = 0; i < flags.length; i++) h = Math.imul(h ^ flags.charCodeAt(i), 0x01000193);
+  return `-o${(h >>> 0).toString(16)}`;
 }
 
 function writeCache(script, file) {
