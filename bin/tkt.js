@@ -75,10 +75,11 @@ function runBundle(stamp) {
 /**
  * Node and V8 options change what V8 accepts (a cache made under `--trace-gc` or NODE_OPTIONS=--max-old-space-size
  * is refused without them): each set of options has its own cache, so that runs with different ones do not keep
- * replacing each other's. Empty without options; else a short hash (FNV-1a) of them.
+ * replacing each other's. Empty without options; else a short hash (FNV-1a) of their names (not their values, so
+ * that `--cpu-prof-dir=DIR` with a new DIR each time does not leave a new cache each time).
  */
 function flagsTag() {
-  const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ').trim();
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].map((f) => f.replace(/=.*/s, '')).join(' ').trim();
   if (!flags) return '';
   let h = 0x811c9dc5;
   for (let i = 0; i < flags.length; i++) h = Math.imul(h ^ flags.charCodeAt(i), 0x01000193);
