@@ -8,6 +8,7 @@
 import { foldKeys, hasUnknownKeys } from './fold-keys.js';
 import { schemaForKind } from './schemas/index.js';
 import type * as T from './types.js';
+import { safeParse } from './schemas/parse.js';
 
 /** Tekton's `default-timeout-minutes` (60) as a Go duration. */
 export const DEFAULT_TIMEOUT = '1h0m0s';
@@ -48,8 +49,8 @@ interface Cfg { timeout: string; serviceAccount: string }
 /** A copy of `obj`, run through its kind's schema when that succeeds (transforms applied, undefined keys dropped). */
 function normalise<O extends T.KubeObject>(obj: O): O {
   const schema = typeof obj.apiVersion === 'string' && typeof obj.kind === 'string' ? schemaForKind(obj.apiVersion, obj.kind) : undefined;
-  let parsed = schema?.safeParse(obj);
-  if (schema && parsed && hasUnknownKeys(parsed)) parsed = schema.safeParse(foldKeys(schema, obj));
+  let parsed = schema && safeParse(schema, obj);
+  if (schema && parsed && hasUnknownKeys(parsed)) parsed = safeParse(schema, foldKeys(schema, obj));
   const value: unknown = parsed?.success ? parsed.data : obj;
   return JSON.parse(JSON.stringify(value)) as O;
 }

@@ -110,7 +110,7 @@ interface EmbeddedModule {
 
 /** Starts embedded mode; a missing module or a failure to start is an infrastructure error (exit 3). */
 export async function startEmbeddedMode(opts: EmbeddedStartOptions): Promise<EmbeddedHandle> {
-  const { mod, error } = await importOptional<EmbeddedModule>('../embedded/main.js');
+  const { mod, error } = await importOptional<EmbeddedModule>(() => import('../embedded/main.js'));
   if (!mod?.startEmbedded) throw new InfraError(`embedded mode is not available in this build: ${error ?? 'src/embedded/main.ts has no startEmbedded'}`);
   try {
     return await mod.startEmbedded(opts);

@@ -103,6 +103,6 @@ if (isEntryModule()) {
     process.stderr.write(`Error: ${exitCodeFor(err).message}\n`);
     process.exit(EXIT.infra);
   });
-  const code = await main(process.argv.slice(2));
-  process.stdout.write('', () => process.exit(code));
+  // no top-level await: the bundle is a CommonJS script (scripts/build-cli.mjs), which V8 can cache compiled
+  void main(process.argv.slice(2)).then((code) => process.stdout.write('', () => process.exit(code)));
 }

@@ -136,7 +136,8 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
   const live = new LiveConfig({}, opts.controllerConfig ?? {});
   const config = live.config;
   const api = await startApiServer({
-    ...(opts.memory ? {} : { dataDir }), port: opts.port ?? 0, logs, token: persistentToken(dataDir),
+    // a temporary data dir (`tkt run` without --keep/--data-dir) is removed at the end: its objects stay in memory
+    ...(opts.memory ? {} : { dataDir }), ...(opts.dataDir === undefined ? { memoryStore: true } : {}), port: opts.port ?? 0, logs, token: persistentToken(dataDir),
     // Pod Security admission: baseline by default (namespace labels can change it); --allow-privileged lifts it
     podSecurity: opts.allowPrivileged ? 'privileged' : 'baseline',
     // --no-admission: Tekton's validation and defaults are left to registered webhooks (`tkt webhook`), as on a cluster

@@ -87,9 +87,9 @@ export async function workerConnection(client: KubeClient): Promise<{ setup: Wor
   return { setup: { server: c.server, token: c.token, namespace: c.namespace, ...(ca ? { ca } : {}), ...(c.socketPath ? { socketPath: c.socketPath } : {}) }, local };
 }
 
-/** Where the worker's module is: beside this one (sources, tsc build) or the bundle's entry (dist/bundle/triggers). */
+/** Where the worker's module is: beside this one (sources, tsc build) or beside the bundle (dist/bundle/triggers). */
 function workerEntry(): string | undefined {
-  for (const rel of ['./sink-worker.ts', './sink-worker.js', '../triggers/sink-worker.js']) {
+  for (const rel of ['./sink-worker.ts', './sink-worker.js', './triggers/sink-worker.mjs']) {
     const url = new URL(rel, import.meta.url);
     if (existsSync(fileURLToPath(url))) return url.href;
   }

@@ -4,7 +4,7 @@
  * lazily loaded embedded mode, step helper and catalog are found from dist/bundle/...).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,7 +16,7 @@ const tkt = join(root, 'bin', 'tkt.js');
 
 async function entryOf(args: string[], env: Record<string, string> = {}) {
   const r = await run(process.execPath, [tkt, ...args], { env: { ...process.env, TKT_PRINT_ENTRY: '1', ...env }, cwd: root });
-  return { entry: /tkt entry: (\w+)/.exec(r.stderr)?.[1], stdout: r.stdout, stderr: r.stderr };
+  return { entry: /tkt entry: (\w+)/.exec(r.stderr)?.[1], cache: /tkt code cache: (\w+)/.exec(r.stderr)?.[1], stdout: r.stdout, stderr: r.stderr };
 }
 
 beforeAll(async () => {
@@ -39,6 +39,25 @@ describe('bundled CLI', () => {
       await run(process.execPath, [join(root, 'scripts', 'build-cli.mjs')], { cwd: root });
     }
     expect((await entryOf(['--version'])).entry).toBe('bundle');
+  }, 120_000);
+
+  it('compiles the bundle from a V8 code cache named by its build, written at exit when missing', async () => {
+    const build = (JSON.parse(readFileSync(join(root, 'dist', 'bundle', 'stamp.json'), 'utf8')) as { build: string }).build;
+    const cache = join(root, 'dist', 'bundle', 'cache', `${build}-${process.version}-${process.arch}.bin`);
+    expect(existsSync(cache)).toBe(true); // written by the build's warm-up run
+    expect((await entryOf(['--version'])).cache).toBe('used');
+    rmSync(cache);
+    const first = await entryOf(['--version']);
+    expect(first.cache).toBe('none');
+    expect(first.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(existsSync(cache)).toBe(true);
+    expect((await entryOf(['--version'])).cache).toBe('used');
+    // a cache V8 refuses (here: not a cache at all) is not used, and is replaced at exit
+    writeFileSync(cache, 'not a V8 code cache');
+    expect((await entryOf(['--version'])).cache).toBe('refused');
+    expect((await entryOf(['--version'])).cache).toBe('used');
+    // leave the tree as the build does: a cache warmed by a run, not by --version
+    await run(process.execPath, [join(root, 'scripts', 'build-cli.mjs')], { cwd: root });
   }, 120_000);
 
   it('runs a real TaskRun on the host runtime from the bundle', async () => {

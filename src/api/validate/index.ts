@@ -19,6 +19,7 @@ import { validateStepActionSpec } from './stepaction.validate.js';
 import { validateTaskSpec } from './task.validate.js';
 import * as trig from './triggers.validate.js';
 import { convertIssues } from './zod-issues.js';
+import { safeParse } from '../schemas/parse.js';
 
 export type { FieldError } from './field-errors.js';
 export { findCycle, cycleMessage } from './cycle.js';
@@ -118,11 +119,11 @@ function validateInto(errs: FieldErrors, obj: unknown, policy: UnknownFieldPolic
  */
 function parseShape(errs: FieldErrors, schema: z.ZodType, given: object, policy: UnknownFieldPolicy): unknown {
   let obj = given;
-  let first = schema.safeParse(obj, { reportInput: true });
+  let first = safeParse(schema, obj, { reportInput: true });
   if (hasUnknownKeys(first)) {
     // Go's JSON decoder matches keys case-insensitively: read `mountpath` as `mountPath` before calling it unknown
     obj = foldKeys(schema, obj);
-    first = schema.safeParse(obj, { reportInput: true });
+    first = safeParse(schema, obj, { reportInput: true });
   }
   if (first.success) return first.data;
   const { errors, unknownFields } = convertIssues(first.error.issues, schema);
@@ -136,7 +137,7 @@ function parseShape(errs: FieldErrors, schema: z.ZodType, given: object, policy:
   for (const issue of first.error.issues) {
     if (issue.code === 'unrecognized_keys') deleteKeys(stripped, issue.path, issue.keys);
   }
-  const second = schema.safeParse(stripped);
+  const second = safeParse(schema, stripped);
   return second.success ? second.data : undefined;
 }
 

@@ -35,7 +35,7 @@ export function registerController(program: Command, io: CliIO): void {
     .option('--no-event-listeners', 'do not manage EventListener Deployments and Services')
     .action(async (flags: ControllerFlags, command: Command) => {
       const ctx = CliContext.fromCommand(io, command);
-      const { mod, error } = await importOptional<ClusterModule>('../cluster/index.js');
+      const { mod, error } = await importOptional<ClusterModule>(() => import('../../cluster/index.js'));
       if (!mod?.runClusterController) throw new InfraError(`this build has no cluster controller (src/cluster/index.ts): ${error ?? 'not exported'}`);
       ctx.client();
       await ctx.ping();

@@ -18,7 +18,7 @@ interface DashboardModule {
 
 /** Starts the dashboard server; a port in use is a usage error naming the flag. */
 export async function startDashboardServer(o: { client: KubeClient; port: number; host?: string; readOnly?: boolean; namespace?: string; flag: string; warn: (m: string) => void }): Promise<{ url: string; close(): Promise<void> }> {
-  const { mod, error } = await importOptional<DashboardModule>('../dashboard/server/index.js');
+  const { mod, error } = await importOptional<DashboardModule>(() => import('../../dashboard/server/index.js'));
   if (!mod?.startDashboard) throw new InfraError(`this build has no dashboard (src/dashboard/server): ${error ?? 'not exported'}`);
   let last = '';
   try {

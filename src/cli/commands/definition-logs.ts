@@ -5,7 +5,6 @@
  * numbered list) and otherwise says which runs there are. Without a definition name, the only one in the
  * namespace is used.
  */
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { KubeObject, PipelineRun, TaskRun } from '../../api/types.js';
 import type { KindRef } from '../../kube/client.js';
@@ -36,6 +35,7 @@ async function onlyDefinition(ctx: CliContext, f: Flavour, ns: string): Promise<
 
 async function ask(ctx: CliContext, kind: string, names: string[]): Promise<string> {
   ctx.printErr(`Select ${kind}:\n${names.map((n, i) => `  ${i + 1}) ${n}`).join('\n')}\n> `);
+  const { createInterface } = await import('node:readline'); // not loaded at every start of tkt
   const rl = createInterface({ input: ctx.io.stdin, terminal: false });
   try {
     const answer = await new Promise<string>((resolve) => {

@@ -41,9 +41,9 @@ interface RunFlags {
 const repeat = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 async function manifestTools(): Promise<ManifestTools> {
-  const load = await importOptional<ManifestTools>('../api/load.js');
+  const load = await importOptional<ManifestTools>(() => import('../../api/load.js'));
   if (!load.mod?.parseManifests) throw new InfraError(`cannot load the manifest parser (src/api/load.ts): ${load.error ?? 'no parseManifests'}`);
-  const validate = await importOptional<Pick<ManifestTools, 'validateObject'>>('../api/validate/index.js');
+  const validate = await importOptional<Pick<ManifestTools, 'validateObject'>>(() => import('../../api/validate/index.js'));
   return { parseManifests: load.mod.parseManifests, sourceOf: load.mod.sourceOf, validateObject: validate.mod?.validateObject };
 }
 

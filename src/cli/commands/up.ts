@@ -10,7 +10,6 @@ import { UsageError } from '../errors.js';
 import { parseFeatureFlagOptions, parseHostPorts, parseLogRetention, parseLogSize, parseWebhookServices, parseAuthorizationMode, parsePort, RUNTIMES, startEmbeddedMode, type RuntimeName } from '../embedded.js';
 import { parseElPorts, parseInterceptorTimeout, parsePortRange } from '../el-addresses.js';
 import { startDashboardServer } from './dashboard.js';
-import { tuneHeapForServer } from '../../embedded/heap-tuning.js';
 import { waitForStop } from './wait.js';
 
 interface UpFlags {
@@ -59,7 +58,8 @@ export function registerUp(program: Command, io: CliIO): void {
     .option('--no-dashboard', 'do not serve the web dashboard')
     .option('--allow-privileged', 'grant pods privileged containers, host namespaces, hostPath volumes and extra capabilities (trusted workloads only)')
     .action(async (flags: UpFlags & { featureFlags?: string[] }, command: Command) => {
-      tuneHeapForServer(); // a long-running server: keep the V8 heap near its live size (see src/embedded/heap-tuning.ts)
+      // a long-running server: keep the V8 heap near its live size (node:v8 loaded here, not at every start of tkt)
+      (await import('../../embedded/heap-tuning.js')).tuneHeapForServer();
       const ctx = CliContext.fromCommand(io, command);
       const featureFlags = parseFeatureFlagOptions(flags.featureFlags);
       const emb = await startEmbeddedMode({

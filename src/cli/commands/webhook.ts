@@ -38,7 +38,7 @@ export function registerWebhook(program: Command, io: CliIO): void {
       const ctx = CliContext.fromCommand(io, command);
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port "${flags.port}": expected 0-65535`);
-      const { mod, error } = await importOptional<WebhookModule>('../cluster/index.js');
+      const { mod, error } = await importOptional<WebhookModule>(() => import('../../cluster/index.js'));
       if (!mod?.startWebhook) throw new InfraError(`this build has no webhook (src/cluster/webhook): ${error ?? 'not exported'}`);
       const namespace = ctx.opts.namespace ?? process.env.SYSTEM_NAMESPACE ?? 'tektite-pipelines';
       // on a cluster: the certificate from (or into) the shared Secret, and the caBundles written, before serving

@@ -36,7 +36,9 @@ export function executionOrder(pr: PipelineRun, taskRuns: TaskRun[]): TaskRun[] 
     return i < 0 ? order.length : i;
   };
   const time = (tr: TaskRun): string => tr.status?.startTime ?? tr.metadata.creationTimestamp ?? '~';
-  return [...taskRuns].sort((a, b) => time(a).localeCompare(time(b)) || rank(a) - rank(b) || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+  // by code unit: the same order as localeCompare for RFC 3339 times and DNS names, without ICU's ~10 ms first use
+  const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+  return [...taskRuns].sort((a, b) => cmp(time(a), time(b)) || rank(a) - rank(b) || cmp(a.metadata.name ?? '', b.metadata.name ?? ''));
 }
 
 function wanted(pr: PipelineRun, tr: TaskRun, opts: PipelineRunLogOptions): boolean {

@@ -6,8 +6,10 @@
  * runs in the kubelet (PodConnector).
  */
 import type { IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type * as Ws from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import type { KubeObject } from '../../api/types.js';
 import type { ExecProcess, ExecRequest } from '../kubelet/types.js';
 import { bytesOf } from '../logs.js';
@@ -160,7 +162,11 @@ function wsStreams(ws: WebSocket): SessionStreams {
 
 /** The `upgrade` listener of the API server's HTTP servers. */
 export function upgradeHandler(ctx: ServerContext, o: { authorized: (req: IncomingMessage) => boolean; connector: () => PodConnector | undefined; streams: Set<() => void> }): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false });
+  // ws (~15 ms to load) only when a client first asks for exec or attach over WebSocket, not at every start
+  let wss: WebSocketServer | undefined;
+  const server = (): WebSocketServer => (wss ??= new (createRequire(import.meta.url)('ws') as typeof Ws).WebSocketServer({
+    noServer: true, perMessageDeflate: false, handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false,
+  }));
   return (req, socket, head) => {
     socket.on('error', () => undefined);
     let r: StreamRequest;
@@ -208,7 +214,7 @@ export function upgradeHandler(ctx: ServerContext, o: { authorized: (req: Incomi
       begin(spdySession(socket, head, { stdin: r.stdin, stdout: true, stderr: !r.tty, tty: r.tty }));
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
+    server().handleUpgrade(req, socket, head, (ws) => {
       const io = wsStreams(ws);
       const stop = proc ? execSession(io, proc, r.command) : attachSession(ctx, io, r);
       const end = (): void => {

@@ -42,8 +42,10 @@ export type { PodConnector } from './exec.js';
 
 /** Options of {@link startApiServer}. */
 export interface ApiServerOptions {
-  /** Directory for the SQLite file; absent = memory. */
+  /** Directory for the SQLite file (unless `memoryStore`), the serving certificate and the in-process socket; absent = memory, no socket. */
   dataDir?: string;
+  /** Objects in memory even with a `dataDir` (a throwaway data dir: nothing would read the database again). */
+  memoryStore?: boolean;
   /** Listen address (default 127.0.0.1). */
   host?: string;
   /** Port (default 0 = ephemeral). */
@@ -156,7 +158,7 @@ async function listenLocal(dataDir: string | undefined, handler: http.RequestLis
 
 /** Starts the embedded API server. */
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
-  const store = openStore(opts.dataDir, { eventWindow: opts.eventWindow });
+  const store = openStore(opts.memoryStore ? undefined : opts.dataDir, { eventWindow: opts.eventWindow });
   const holder: { gc?: GarbageCollector } = {};
   const ctx = makeContext(opts, store, holder);
   ensureNamespaces(ctx);

@@ -14,6 +14,7 @@ import { coreShape } from './core-shapes.js';
 import { invalid } from './errors.js';
 import { checkDepth, dataIssues } from './limits.js';
 import { jsonEqual } from './meta.js';
+import { safeParse } from '../../api/schemas/parse.js';
 
 function shapeOf(info: KindInfo): z.ZodType | undefined {
   return info.crd ? schemaForKind(apiVersionOf(info), info.kind) : coreShape(info.kind);
@@ -21,7 +22,7 @@ function shapeOf(info: KindInfo): z.ZodType | undefined {
 
 /** The type errors of `obj` under `schema`, unknown fields left out. */
 function typeErrors(schema: z.ZodType, obj: unknown, prefix?: string): { path: string; message: string }[] {
-  const r = schema.safeParse(obj, { reportInput: true });
+  const r = safeParse(schema, obj, { reportInput: true });
   if (r.success) return [];
   const issues = r.error.issues.filter((i) => i.code !== 'unrecognized_keys').map((i) => (prefix ? { ...i, path: [prefix, ...i.path] } : i));
   return convertIssues(issues, schema).errors;
@@ -43,7 +44,7 @@ function changedErrors(part: z.ZodType, value: unknown, old: unknown, prefix: st
     else changed[k] = v;
   }
   if (Object.keys(changed).length === 0) return errors;
-  const r = part.safeParse(changed, { reportInput: true });
+  const r = safeParse(part, changed, { reportInput: true });
   if (r.success) return errors;
   // only issues inside changed fields: object-level rules may not hold for the partial object
   const issues = r.error.issues.filter((i) => i.code !== 'unrecognized_keys' && i.path.length > 0 && String(i.path[0]) in changed);
@@ -58,7 +59,7 @@ function changedElementErrors(element: z.ZodType, next: unknown[], before: unkno
   const errors: { path: string; message: string }[] = [];
   for (let i = 0; i < next.length; i++) {
     if (i < before.length && jsonEqual(next[i], before[i])) continue;
-    const r = element.safeParse(next[i], { reportInput: true });
+    const r = safeParse(element, next[i], { reportInput: true });
     if (r.success) continue;
     const issues = r.error.issues.filter((x) => x.code !== 'unrecognized_keys').map((x) => ({ ...x, path: [...at, i, ...x.path] }));
     errors.push(...convertIssues(issues, element).errors);

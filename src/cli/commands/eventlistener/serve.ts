@@ -22,7 +22,7 @@ export async function serveEventListener(ctx: CliContext, name: string, portText
   if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) throw new UsageError(`invalid --metrics-port "${more.metricsPort ?? ''}" (0 turns metrics off)`);
   const httpTimeoutMs = parseInterceptorTimeout(more.interceptorTimeout);
   await ctx.ping();
-  const { mod, error } = await importOptional<SinkModule>('../triggers/index.js');
+  const { mod, error } = await importOptional<SinkModule>(() => import('../../../triggers/index.js'));
   if (!mod?.startEventListenerSink) throw new InfraError(`this build has no EventListener sink (src/triggers/index.ts startEventListenerSink): ${error ?? 'not exported'}`);
   const sink = await mod.startEventListenerSink({
     client: ctx.client(), name, namespace: ctx.namespace(), port, ...(metricsPort > 0 ? { metricsPort } : {}),

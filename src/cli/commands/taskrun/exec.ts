@@ -1,7 +1,6 @@
 /** `tkt taskrun exec <name> [-s STEP] [-i] [-t] -- COMMAND...`: kubectl exec into a TaskRun's step. */
 import type { Command } from 'commander';
 import type { Pod, TaskRun } from '../../../api/types.js';
-import { execInPod, ExecError } from '../../../kube/exec.js';
 import { CliContext, type CliIO } from '../../context.js';
 import { CommandExitError, InfraError, UsageError } from '../../errors.js';
 import { KIND } from '../common.js';
@@ -62,6 +61,8 @@ async function runExec(ctx: CliContext, io: CliIO, a: { ns: string; pod: string;
   const tty = a.flags.tty === true && stdin.isTTY === true;
   if (a.flags.tty && !tty) io.stderr.write('Unable to use a TTY - input is not a terminal or the right kind of file\n');
   const out = process.stdout;
+  // loaded here: the WebSocket client (ws) is not worth loading at every start of tkt
+  const { execInPod, ExecError } = await import('../../../kube/exec.js');
   if (tty) stdin.setRawMode(true);
   try {
     return await execInPod(ctx.client(), {
