@@ -250,12 +250,9 @@ export class FileLogStore implements LogStore {
       this.closeFd(s);
       return;
     }
-    try {
-      fs.chmodSync(s.file, SEALED_MODE);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      this.quiet.add(s.pod, s.name);
-    }
+    // s.size is known once this store opened the file; else it may exist from before (a restart), or not at all
+    if (s.size !== undefined || modeOf(s.file) !== undefined) fs.chmodSync(s.file, SEALED_MODE);
+    else this.quiet.add(s.pod, s.name);
   }
 
   isFinished(ns: string, pod: string, container: string): boolean {
