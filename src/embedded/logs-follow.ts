@@ -2,6 +2,7 @@
  * Readers of one container's log file: followers (`pods/log?follow=true`) and whole-log streams. A follower that
  * is current gets new lines from memory as they are written; one that is behind (its reader's buffer was full)
  * reads the file from its offset, a chunk at a time, so memory stays bounded however fast a container writes.
+ * Also the store's small file helpers.
  */
 import fs from 'node:fs';
 import { clip, formatLines, freshOptions, type LogReadOptions } from './logs-format.js';
@@ -36,6 +37,16 @@ export interface Followed {
 
 /** How much of a log file a lagging follower reads at a time. */
 const PUMP_BYTES = 1 << 20;
+
+/** The mode of an existing file, undefined when there is none. */
+export function modeOf(file: string): number | undefined {
+  return fs.statSync(file, { throwIfNoEntry: false })?.mode;
+}
+
+/** Writes the whole buffer (a short write to a regular file is rare, but possible). */
+export function writeAll(fd: number, buf: Buffer): void {
+  for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off);
+}
 
 /** Bytes in a file (0 when it does not exist). */
 export function fileSize(file: string): number {

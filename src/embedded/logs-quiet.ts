@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeAll } from './logs-follow.js';
 
 /** The journal's file name in the store's directory (a namespace is a directory, and has no dot in its name). */
 export const QUIET_JOURNAL = 'quiet-finished.journal';
@@ -108,8 +109,7 @@ export class QuietJournal {
 
   private write(line: string): void {
     this.fd ??= fs.openSync(this.file, 'a', 0o600);
-    const buf = Buffer.from(line, 'utf8');
-    for (let off = 0; off < buf.length;) off += fs.writeSync(this.fd, buf, off);
+    writeAll(this.fd, Buffer.from(line, 'utf8'));
     this.lines++;
     this.compactIfSparse();
   }

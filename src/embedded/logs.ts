@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { deliverAppended, finishFollowers, startFollower, storedLines, type Follower, type LogFollow } from './logs-follow.js';
+import { deliverAppended, finishFollowers, modeOf, startFollower, storedLines, writeAll, type Follower, type LogFollow } from './logs-follow.js';
 import { byteString, clip, formatLines, linesToStore, type LogReadOptions } from './logs-format.js';
 import { QuietJournal } from './logs-quiet.js';
 
@@ -79,16 +79,6 @@ interface Stream {
 function safe(part: string): string {
   if (!part || part === '.' || part === '..') throw new Error(`invalid log path element "${part}"`);
   return encodeURIComponent(part);
-}
-
-/** The mode of an existing file, undefined when there is none. */
-function modeOf(file: string): number | undefined {
-  return fs.statSync(file, { throwIfNoEntry: false })?.mode;
-}
-
-/** Writes the whole buffer (a short write to a regular file is rare, but possible). */
-function writeAll(fd: number, buf: Buffer): void {
-  for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off);
 }
 
 /** The file-backed LogStore. */
