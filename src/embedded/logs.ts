@@ -86,7 +86,7 @@ export class FileLogStore implements LogStore {
   private readonly streams = new Map<string, Stream>();
   /** Directories known to exist. */
   private readonly dirs = new Set<string>();
-  /** Pod directories removed, whose late output is dropped until open() (oldest first, bounded). */
+  /** Pods (`<ns>/<pod>`, encoded) whose logs were removed: late output is dropped until open() (oldest first, bounded). */
   private readonly removed = new Set<string>();
   /** Streams with an open fd, oldest first. */
   private readonly openFds = new Set<Stream>();
@@ -110,19 +110,19 @@ export class FileLogStore implements LogStore {
       this.streams.delete(key);
     }
     this.dirs.delete(dir);
-    this.removed.add(dir);
+    this.removed.add(rel);
     if (this.removed.size > MAX_REMOVED) this.removed.delete(this.removed.values().next().value as string);
     this.quiet.removePod(rel);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
   open(ns: string, pod: string): void {
-    if (this.removed.size > 0) this.removed.delete(path.join(this.dir, safe(ns), safe(pod)));
+    if (this.removed.size > 0) this.removed.delete(`${safe(ns)}/${safe(pod)}`);
   }
 
   /** True when the pod of `s` was removed (and not opened again): its output goes nowhere. */
   private gone(ns: string, pod: string): boolean {
-    return this.removed.size > 0 && this.removed.has(path.join(this.dir, safe(ns), safe(pod)));
+    return this.removed.size > 0 && this.removed.has(`${safe(ns)}/${safe(pod)}`);
   }
 
   /**
