@@ -173,6 +173,16 @@ describe('FileLogStore', () => {
     expect([again.isFinished('ns', 'kept', 'q'), again.isFinished('ns', 'p0', 'q'), again.isFinished('ns', 'p2999', 'q')]).toEqual([true, false, false]);
   });
 
+  it('ignores a journal line cut short by a crash, and keeps what comes after it', () => {
+    const { logs, dir } = store();
+    logs.finish('ns', 'p', 'a');
+    fs.appendFileSync(path.join(dir, 'quiet-finished.journal'), '+17333000');
+    const again = new FileLogStore(dir);
+    again.finish('ns', 'q', 'b');
+    const third = new FileLogStore(dir);
+    expect([third.isFinished('ns', 'p', 'a'), third.isFinished('ns', 'q', 'b')]).toEqual([true, true]);
+  });
+
   it('reads the .done marker of older stores as finished; output after it removes the marker', () => {
     const { dir } = store();
     fs.mkdirSync(path.join(dir, 'ns', 'p'), { recursive: true });
