@@ -104,20 +104,93 @@ describe('FileLogStore', () => {
     await g.done;
   });
 
-  it('seals a finished log (a container without output gets a marker); output after finish reopens it', () => {
+  it('seals a finished log; a container without output gets no file, only a journal line; output after finish reopens it', () => {
     const { logs, dir } = store();
     logs.append('ns', 'p', 'c', 'a\n');
     logs.finish('ns', 'p', 'c');
     logs.finish('ns', 'p', 'quiet');
+    logs.finish('ns', 'alone', 'quiet');
     expect(fs.statSync(path.join(dir, 'ns', 'p', 'c.log')).mode & 0o777).toBe(0o400);
-    expect(fs.existsSync(path.join(dir, 'ns', 'p', 'quiet.done'))).toBe(true);
+    expect(fs.readdirSync(path.join(dir, 'ns', 'p'))).toEqual(['c.log']);
+    expect(fs.existsSync(path.join(dir, 'ns', 'alone'))).toBe(false);
     expect(logs.containers('ns', 'p')).toEqual(['c']);
+    expect(logs.read('ns', 'alone', 'quiet')).toBe('');
     const again = new FileLogStore(dir);
-    expect([again.isFinished('ns', 'p', 'c'), again.isFinished('ns', 'p', 'quiet'), again.isFinished('ns', 'p', 'other')]).toEqual([true, true, false]);
+    expect([again.isFinished('ns', 'p', 'c'), again.isFinished('ns', 'p', 'quiet'), again.isFinished('ns', 'alone', 'quiet'), again.isFinished('ns', 'p', 'other')]).toEqual([true, true, true, false]);
     again.append('ns', 'p', 'c', 'b\n');
     again.append('ns', 'p', 'quiet', 'now\n');
     expect([again.isFinished('ns', 'p', 'c'), again.isFinished('ns', 'p', 'quiet')]).toEqual([false, false]);
     expect(again.read('ns', 'p', 'c')).toBe('a\nb\n');
+    expect(new FileLogStore(dir).isFinished('ns', 'p', 'quiet')).toBe(false); // its (open) log file decides now
+  });
+
+  it('a follower of a container that finished without output gets an empty log and ends, also after a restart', async () => {
+    const { logs, dir } = store();
+    const got: string[] = [];
+    const f = logs.follow('ns', 'p', 'quiet', {}, (t) => got.push(t));
+    logs.finish('ns', 'p', 'quiet');
+    await f.done;
+    await logs.follow('ns', 'p', 'quiet', {}, (t) => got.push(t)).done;
+    await new FileLogStore(dir).follow('ns', 'p', 'quiet', { tailLines: 5 }, (t) => got.push(t)).done;
+    expect(got).toEqual([]);
+  });
+
+  it('forgets a removed pod\'s quiet containers (also after a restart); a new pod of that name starts afresh', () => {
+    const { logs, dir } = store();
+    logs.finish('ns', 'p', 'quiet');
+    logs.remove('ns', 'p');
+    expect(logs.isFinished('ns', 'p', 'quiet')).toBe(false);
+    expect(new FileLogStore(dir).isFinished('ns', 'p', 'quiet')).toBe(false);
+    logs.open('ns', 'p');
+    logs.finish('ns', 'p', 'quiet');
+    expect(new FileLogStore(dir).isFinished('ns', 'p', 'quiet')).toBe(true);
+  });
+
+  it('retention removes pods by the age of their newest log or quiet container, never one still running', () => {
+    const { logs, dir } = store();
+    logs.append('ns', 'old', 'c', 'x\n');
+    logs.finish('ns', 'old', 'c');
+    logs.finish('ns', 'old', 'quiet');
+    logs.finish('ns', 'quiet-only', 'q');
+    logs.append('ns', 'running', 'c', 'still\n');
+    expect(logs.removeFinishedBefore(Date.now() - 60_000)).toBe(0);
+    expect(logs.removeFinishedBefore(Date.now() + 1000)).toBe(2);
+    expect(fs.existsSync(path.join(dir, 'ns', 'old'))).toBe(false);
+    expect([logs.isFinished('ns', 'old', 'quiet'), logs.isFinished('ns', 'quiet-only', 'q')]).toEqual([false, false]);
+    expect(logs.read('ns', 'running', 'c')).toBe('still\n');
+  });
+
+  it('rewrites the journal without the removed pods once most of its lines are dead, keeping the live ones', () => {
+    const { logs, dir } = store();
+    logs.finish('ns', 'kept', 'q');
+    for (let i = 0; i < 3000; i++) {
+      logs.finish('ns', `p${i}`, 'q');
+      logs.remove('ns', `p${i}`);
+    }
+    const lines = fs.readFileSync(path.join(dir, 'quiet-finished.journal'), 'utf8').split('\n').length;
+    expect(lines).toBeLessThan(4096);
+    const again = new FileLogStore(dir);
+    expect([again.isFinished('ns', 'kept', 'q'), again.isFinished('ns', 'p0', 'q'), again.isFinished('ns', 'p2999', 'q')]).toEqual([true, false, false]);
+  });
+
+  it('ignores a journal line cut short by a crash, and keeps what comes after it', () => {
+    const { logs, dir } = store();
+    logs.finish('ns', 'p', 'a');
+    fs.appendFileSync(path.join(dir, 'quiet-finished.journal'), '+17333000');
+    const again = new FileLogStore(dir);
+    again.finish('ns', 'q', 'b');
+    const third = new FileLogStore(dir);
+    expect([third.isFinished('ns', 'p', 'a'), third.isFinished('ns', 'q', 'b')]).toEqual([true, true]);
+  });
+
+  it('reads the .done marker of older stores as finished; output after it removes the marker', () => {
+    const { dir } = store();
+    fs.mkdirSync(path.join(dir, 'ns', 'p'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'ns', 'p', 'quiet.done'), '');
+    const logs = new FileLogStore(dir);
+    expect(logs.isFinished('ns', 'p', 'quiet')).toBe(true);
+    logs.append('ns', 'p', 'quiet', 'now\n');
+    expect(logs.isFinished('ns', 'p', 'quiet')).toBe(false);
     expect(fs.existsSync(path.join(dir, 'ns', 'p', 'quiet.done'))).toBe(false);
   });
 

@@ -1,36 +1,21 @@
 /**
  * Container logs of the embedded cluster: the kubelet appends output, the API server serves `pods/log`.
  * `FileLogStore` keeps `<dir>/<ns>/<pod>/<container>.log`, one line per stored line, each prefixed with its
- * RFC 3339 (nanosecond) timestamp and a space. A finished container's log file is sealed read-only (mode 0400);
- * one that wrote nothing gets an empty `<container>.done` marker instead (as every finished container did before).
- * Logs outlive pods. The hot path stays cheap at high pod rates, where creating a file is the expensive part:
- * directories are created once (remembered), a running container's log stays open so that an append is one
- * write(2), and finish() seals the open file (fchmod) instead of creating a marker.
+ * RFC 3339 (nanosecond) timestamp and a space. A finished container's log file is sealed read-only (mode 0400).
+ * Logs outlive pods. The hot path stays cheap at high pod rates, where creating a file is the expensive part: a
+ * container's file (and its pod's directory) is created only when it first writes output; one that wrote nothing
+ * is recorded as finished in one journal for the store (logs-quiet.ts; older data dirs have a `<container>.done`
+ * marker instead); directories are created once (remembered), a running container's log stays open so that an
+ * append is one write(2), and finish() seals the open file (fchmod).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { deliverAppended, finishFollowers, modeOf, startFollower, storedLines, writeAll, type Follower, type LogFollow } from './logs-follow.js';
+import { byteString, clip, formatLines, linesToStore, type LogReadOptions } from './logs-format.js';
+import { QuietJournal } from './logs-quiet.js';
 
-/** Options of a log read (the `pods/log` query parameters). */
-export interface LogReadOptions {
-  /** Only the last N lines. */
-  tailLines?: number;
-  /** Keep each line's timestamp prefix. */
-  timestamps?: boolean;
-  /** Only lines newer than this many seconds. */
-  sinceSeconds?: number;
-  /** Only lines at or after this RFC 3339 time. */
-  sinceTime?: string;
-  /** Stop after this many bytes. */
-  limitBytes?: number;
-}
-
-/** A running follow: `done` resolves when the container finished, the byte limit was hit, or `stop()` was called. */
-export interface LogFollow {
-  done: Promise<void>;
-  stop(): void;
-  /** Delivers again after onData answered false (the reader's buffer is full): call it on the reader's 'drain'. */
-  resume(): void;
-}
+export { byteString, bytesOf, formatLines, nanoTimestamp, truncatedLine, type LogReadOptions } from './logs-format.js';
+export type { LogFollow } from './logs-follow.js';
 
 /** The log store contract between the kubelet and the API server. */
 export interface LogStore {
@@ -64,41 +49,24 @@ export interface LogStore {
 export const DEFAULT_MAX_LOG_BYTES = 20 * 1024 * 1024;
 /** How many removed pods' names are remembered to drop their late output (far more than pods stop at once). */
 const MAX_REMOVED = 10_000;
-
-/** The line stored once a container's log reached its cap; later output is dropped. */
-export function truncatedLine(maxBytes: number): string {
-  return `... log truncated: this container wrote more than ${formatSize(maxBytes)}, the log limit (tkt up/run --max-log-size) ...`;
-}
-
-function formatSize(bytes: number): string {
-  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
-}
-
-interface Follower {
-  opts: LogReadOptions;
-  sent: number;
-  onData: (text: string) => unknown;
-  end: () => void;
-  /** Bytes of the log file delivered so far (the follower reads the file from here when it is behind). */
-  offset: number;
-  /** onData answered false: nothing is pushed until resume(). */
-  paused: boolean;
-  /** The container finished: end once everything up to the end of the file is delivered. */
-  finishing: boolean;
-}
-
-/** How much of a log file a lagging follower reads at a time. */
-const PUMP_BYTES = 1 << 20;
+/** Log files kept open at most (least recently opened are closed first; a later append reopens). */
+const MAX_OPEN_LOGS = 64;
+/** The mode of a finished container's log file, and of one still written (owner-only: logs may hold secrets). */
+const SEALED_MODE = 0o400;
+const OPEN_MODE = 0o600;
 
 interface Stream {
   key: string;
   dir: string;
+  /** `<ns>/<pod>` and `<container>` as in the paths (URI-encoded): the quiet journal's keys. */
+  pod: string;
+  name: string;
   file: string;
-  /** `<container>.done`: the finished mark of a container without a log file. */
+  /** `<container>.done`: how older stores marked a finished container without a log file. */
   marker: string;
   /** The log file, open for appending while the container runs (see FileLogStore.openFds). */
   fd?: number;
-  /** Known finished state (read from the marker on first use). */
+  /** Known finished state (read from the file, the journal or a marker on first use). */
   finished?: boolean;
   partial: string;
   followers: Set<Follower>;
@@ -108,103 +76,33 @@ interface Stream {
   truncated?: boolean;
 }
 
-/**
- * A chunk of output as a byte string: one character per byte (latin1), so that output that is not UTF-8 is kept
- * byte for byte, as the kubelet keeps it. Text given as a JS string is stored as its UTF-8 bytes.
- */
-export function byteString(chunk: string | Uint8Array): string {
-  return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8').toString('latin1') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
-}
-
-/** The bytes of a byte string (see byteString); decode them with `.toString('utf8')` for text. */
-export function bytesOf(text: string): Buffer {
-  return Buffer.from(text, 'latin1');
-}
-
-/** RFC 3339 with nanoseconds (microsecond resolution), like the kubelet's log timestamps. */
-export function nanoTimestamp(): string {
-  const ms = performance.timeOrigin + performance.now();
-  const whole = Math.floor(ms);
-  const iso = new Date(whole).toISOString().slice(0, 19);
-  const nanos = Math.min(999_999_999, (whole % 1000) * 1e6 + Math.round((ms - whole) * 1e6));
-  const frac = String(nanos).padStart(9, '0');
-  return `${iso}.${frac}Z`;
-}
-
 function safe(part: string): string {
   if (!part || part === '.' || part === '..') throw new Error(`invalid log path element "${part}"`);
   return encodeURIComponent(part);
 }
-
-/** Formats stored lines (`<ts> <text>`) per the read options; `now` is for sinceSeconds. */
-export function formatLines(lines: string[], opts: LogReadOptions, now = Date.now()): string {
-  let selected = lines;
-  const since = opts.sinceTime ? Date.parse(opts.sinceTime) : opts.sinceSeconds !== undefined ? now - opts.sinceSeconds * 1000 : undefined;
-  if (since !== undefined && !Number.isNaN(since)) selected = selected.filter((l) => Date.parse(l.slice(0, l.indexOf(' '))) >= since);
-  if (opts.tailLines !== undefined && opts.tailLines >= 0) selected = opts.tailLines === 0 ? [] : selected.slice(-opts.tailLines);
-  return selected.map((l) => (opts.timestamps ? l : l.slice(l.indexOf(' ') + 1)) + '\n').join('');
-}
-
-function clip(text: string, opts: LogReadOptions, sent: number): string {
-  if (opts.limitBytes === undefined) return text;
-  const room = opts.limitBytes - sent;
-  if (room <= 0) return '';
-  return text.length <= room ? text : text.slice(0, room);
-}
-
-/** The mode of a finished container's log file, and of one still written (owner-only: logs may hold secrets). */
-const SEALED_MODE = 0o400;
-const OPEN_MODE = 0o600;
-
-/** True when the file exists and nobody may write it (a sealed log). */
-function isSealed(file: string): boolean {
-  const st = fs.statSync(file, { throwIfNoEntry: false });
-  return st !== undefined && (st.mode & 0o200) === 0;
-}
-
-function fileSize(file: string): number {
-  return fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-}
-
-function readRange(file: string, offset: number, length: number): Buffer {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(length);
-    const n = fs.readSync(fd, buf, 0, length, offset);
-    return buf.subarray(0, n);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** Writes the whole buffer (a short write to a regular file is rare, but possible). */
-function writeAll(fd: number, buf: Buffer): void {
-  for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off);
-}
-
-/** Log files kept open at most (least recently opened are closed first; a later append reopens). */
-const MAX_OPEN_LOGS = 64;
 
 /** The file-backed LogStore. */
 export class FileLogStore implements LogStore {
   private readonly streams = new Map<string, Stream>();
   /** Directories known to exist. */
   private readonly dirs = new Set<string>();
-  /** Pod directories removed, whose late output is dropped until open() (oldest first, bounded). */
+  /** Pods (`<ns>/<pod>`, encoded) whose logs were removed: late output is dropped until open() (oldest first, bounded). */
   private readonly removed = new Set<string>();
   /** Streams with an open fd, oldest first. */
   private readonly openFds = new Set<Stream>();
-
+  private readonly quiet: QuietJournal;
   private readonly maxBytes: number;
 
   /** `maxBytes`: cap of one container's stored log (default DEFAULT_MAX_LOG_BYTES). */
   constructor(private readonly dir: string, opts: { maxBytes?: number } = {}) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
+    this.quiet = new QuietJournal(dir);
   }
 
   remove(ns: string, pod: string): void {
-    const dir = path.join(this.dir, safe(ns), safe(pod));
+    const rel = `${safe(ns)}/${safe(pod)}`;
+    const dir = path.join(this.dir, rel);
     for (const [key, s] of this.streams) {
       if (s.dir !== dir) continue;
       this.closeFd(s);
@@ -212,38 +110,48 @@ export class FileLogStore implements LogStore {
       this.streams.delete(key);
     }
     this.dirs.delete(dir);
-    this.removed.add(dir);
+    this.removed.add(rel);
     if (this.removed.size > MAX_REMOVED) this.removed.delete(this.removed.values().next().value as string);
+    this.quiet.removePod(rel);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
   open(ns: string, pod: string): void {
-    this.removed.delete(path.join(this.dir, safe(ns), safe(pod)));
+    if (this.removed.size > 0) this.removed.delete(`${safe(ns)}/${safe(pod)}`);
   }
 
   /** True when the pod of `s` was removed (and not opened again): its output goes nowhere. */
   private gone(ns: string, pod: string): boolean {
-    return this.removed.size > 0 && this.removed.has(path.join(this.dir, safe(ns), safe(pod)));
+    return this.removed.size > 0 && this.removed.has(`${safe(ns)}/${safe(pod)}`);
   }
 
   /**
    * Retention by age (`--log-retention`): removes the logs of every pod whose containers have all finished and whose
-   * newest log was written before `cutoffMs` (epoch ms). Answers how many pods' logs went.
+   * newest log was written (or quiet container finished) before `cutoffMs` (epoch ms). Answers how many pods' logs went.
    */
   removeFinishedBefore(cutoffMs: number): number {
     let removed = 0;
     if (!fs.existsSync(this.dir)) return 0;
+    const withDir = new Set<string>();
+    const drop = (rel: string): void => {
+      const [ns = '', pod = ''] = rel.split('/');
+      this.remove(decodeURIComponent(ns), decodeURIComponent(pod));
+      removed++;
+    };
     for (const ns of fs.readdirSync(this.dir, { withFileTypes: true }).filter((e) => e.isDirectory())) {
       const nsDir = path.join(this.dir, ns.name);
       for (const pod of fs.readdirSync(nsDir, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+        const rel = `${ns.name}/${pod.name}`;
+        withDir.add(rel);
         const dir = path.join(nsDir, pod.name);
         const files = fs.readdirSync(dir).map((f) => ({ f, st: fs.statSync(path.join(dir, f), { throwIfNoEntry: false }) }));
         const running = files.some(({ f, st }) => f.endsWith('.log') && st !== undefined && (st.mode & 0o200) !== 0);
-        const newest = Math.max(0, ...files.map(({ st }) => st?.mtimeMs ?? 0));
-        if (running || newest >= cutoffMs) continue;
-        this.remove(decodeURIComponent(ns.name), decodeURIComponent(pod.name));
-        removed++;
+        const newest = Math.max(this.quiet.finishedAt(rel) ?? 0, ...files.map(({ st }) => st?.mtimeMs ?? 0));
+        if (!running && newest < cutoffMs) drop(rel);
       }
+    }
+    for (const rel of this.quiet.podKeys()) {
+      if (!withDir.has(rel) && (this.quiet.finishedAt(rel) ?? 0) < cutoffMs) drop(rel);
     }
     return removed;
   }
@@ -252,42 +160,37 @@ export class FileLogStore implements LogStore {
     const key = `${ns}/${pod}/${container}`;
     let s = this.streams.get(key);
     if (!s) {
-      const dir = path.join(this.dir, safe(ns), safe(pod));
-      const base = path.join(dir, safe(container));
-      s = { key, dir, file: `${base}.log`, marker: `${base}.done`, partial: '', followers: new Set() };
+      const rel = `${safe(ns)}/${safe(pod)}`;
+      const name = safe(container);
+      const dir = path.join(this.dir, rel);
+      const base = path.join(dir, name);
+      s = { key, dir, pod: rel, name, file: `${base}.log`, marker: `${base}.done`, partial: '', followers: new Set() };
       this.streams.set(key, s);
     }
     return s;
   }
 
-  /** Runs `fn` (which creates or opens a file in `s.dir`); creates the directory first time, or when it went away. */
-  private inDir<T>(s: Stream, fn: () => T): T {
+  /** Opens (creating it and its directory when needed) the log file of `s` for appending. */
+  private fdOf(s: Stream): number {
+    if (s.fd !== undefined) return s.fd;
+    const create = (): number => fs.openSync(s.file, 'a', OPEN_MODE);
     if (!this.dirs.has(s.dir)) {
       fs.mkdirSync(s.dir, { recursive: true, mode: 0o700 });
       if (this.dirs.size >= 4096) this.dirs.clear(); // a cache: a directory not in it is only made again (a no-op)
       this.dirs.add(s.dir);
     }
+    let fd: number;
     try {
-      return fn();
+      fd = create();
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      this.dirs.delete(s.dir);
-      fs.mkdirSync(s.dir, { recursive: true, mode: 0o700 });
-      this.dirs.add(s.dir);
-      return fn();
+      fs.mkdirSync(s.dir, { recursive: true, mode: 0o700 }); // the directory went away meanwhile
+      fd = create();
     }
-  }
-
-  private fdOf(s: Stream): number {
-    if (s.fd !== undefined) return s.fd;
-    const fd = this.inDir(s, () => fs.openSync(s.file, 'a', OPEN_MODE));
     s.fd = fd;
     s.size ??= fs.fstatSync(fd).size;
     this.openFds.add(s);
-    if (this.openFds.size > MAX_OPEN_LOGS) {
-      const oldest = this.openFds.values().next().value as Stream;
-      this.closeFd(oldest);
-    }
+    if (this.openFds.size > MAX_OPEN_LOGS) this.closeFd(this.openFds.values().next().value as Stream);
     return fd;
   }
 
@@ -307,7 +210,9 @@ export class FileLogStore implements LogStore {
     s.partial = parts.pop() ?? '';
     if (this.finishedStream(s)) {
       // output after finish(): the container is running again
-      if (isSealed(s.file)) fs.chmodSync(s.file, OPEN_MODE);
+      const mode = modeOf(s.file);
+      if (mode !== undefined && (mode & 0o200) === 0) fs.chmodSync(s.file, OPEN_MODE);
+      this.quiet.forget(s.pod, s.name);
       fs.rmSync(s.marker, { force: true });
       s.finished = false;
     }
@@ -324,26 +229,20 @@ export class FileLogStore implements LogStore {
     }
     this.seal(s);
     s.finished = true;
-    for (const f of [...s.followers]) {
-      f.finishing = true;
-      this.pump(s, f);
-    }
+    finishFollowers(s);
     this.streams.delete(s.key); // all it holds now is on disk
   }
 
-  /** Marks a stream finished on disk: seals its log file, or creates the marker when it has none. */
+  /** Marks a stream finished on disk: seals its log file, or records it in the quiet journal when it has none. */
   private seal(s: Stream): void {
     if (s.fd !== undefined) {
       fs.fchmodSync(s.fd, SEALED_MODE);
       this.closeFd(s);
       return;
     }
-    try {
-      fs.chmodSync(s.file, SEALED_MODE);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      this.inDir(s, () => fs.closeSync(fs.openSync(s.marker, 'w', OPEN_MODE)));
-    }
+    // s.size is known once this store opened the file; else it may exist from before (a restart), or not at all
+    if (s.size !== undefined || modeOf(s.file) !== undefined) fs.chmodSync(s.file, SEALED_MODE);
+    else this.quiet.add(s.pod, s.name);
   }
 
   isFinished(ns: string, pod: string, container: string): boolean {
@@ -353,69 +252,29 @@ export class FileLogStore implements LogStore {
   containers(ns: string, pod: string): string[] {
     const dir = path.join(this.dir, safe(ns), safe(pod));
     if (!fs.existsSync(dir)) return [];
-    return fs.readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => f.slice(0, -4));
+    return fs.readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => decodeURIComponent(f.slice(0, -4)));
   }
 
+  /** A log file decides by its mode (sealed: finished); without one, the quiet journal or an older marker does. */
   private finishedStream(s: Stream): boolean {
-    s.finished ??= isSealed(s.file) || fs.existsSync(s.marker);
+    if (s.finished === undefined) {
+      const mode = modeOf(s.file);
+      s.finished = mode !== undefined ? (mode & 0o200) === 0 : this.quiet.has(s.pod, s.name) || fs.existsSync(s.marker);
+    }
     return s.finished;
   }
 
   read(ns: string, pod: string, container: string, opts: LogReadOptions = {}): string {
-    return clip(formatLines(this.storedLines(this.stream(ns, pod, container)), opts), opts, 0);
+    return clip(formatLines(storedLines(this.stream(ns, pod, container).file), opts), opts, 0);
   }
 
   follow(ns: string, pod: string, container: string, opts: LogReadOptions, onData: (text: string) => unknown): LogFollow {
-    return this.startFollower(ns, pod, container, opts, onData, false);
+    const s = this.stream(ns, pod, container);
+    return startFollower(s, opts, onData, () => this.finishedStream(s));
   }
 
   readStream(ns: string, pod: string, container: string, opts: LogReadOptions, onData: (text: string) => unknown): LogFollow {
-    return this.startFollower(ns, pod, container, opts, onData, true);
-  }
-
-  private startFollower(ns: string, pod: string, container: string, opts: LogReadOptions, onData: (text: string) => unknown, untilNow: boolean): LogFollow {
-    const s = this.stream(ns, pod, container);
-    let resolve!: () => void;
-    const done = new Promise<void>((r) => (resolve = r));
-    const f: Follower = { opts, sent: 0, onData, offset: 0, paused: false, finishing: false, end: () => { s.followers.delete(f); resolve(); } };
-    s.followers.add(f);
-    if (opts.tailLines !== undefined || opts.sinceSeconds !== undefined || opts.sinceTime) {
-      // a window of what is stored: chosen from the whole file, then the follower goes on from its end
-      f.offset = fileSize(s.file);
-      if (opts.tailLines !== 0) this.deliver(f, formatLines(this.storedLines(s), opts));
-    }
-    f.finishing = untilNow || this.isFinished(ns, pod, container);
-    this.pump(s, f);
-    return { done, stop: f.end, resume: () => { f.paused = false; this.pump(s, f); } };
-  }
-
-  /** Delivers the follower what the file holds beyond its offset, a chunk at a time, until it pauses or is current. */
-  private pump(s: Stream, f: Follower): void {
-    const fresh = { ...f.opts, tailLines: undefined, sinceSeconds: undefined, sinceTime: undefined };
-    while (!f.paused && s.followers.has(f)) {
-      const size = fileSize(s.file);
-      if (f.offset >= size) break;
-      const buf = readRange(s.file, f.offset, Math.min(size - f.offset, PUMP_BYTES));
-      let end = buf.lastIndexOf(0x0a) + 1;
-      if (end === 0) end = buf.length; // a line longer than a chunk: delivered in pieces
-      f.offset += end;
-      const lines = buf.subarray(0, end).toString('latin1').split('\n');
-      if (lines[lines.length - 1] === '') lines.pop();
-      this.deliver(f, formatLines(lines, fresh));
-    }
-    if (f.finishing && !f.paused && f.offset >= fileSize(s.file)) f.end();
-  }
-
-  private storedLines(s: Stream): string[] {
-    let text: string;
-    try {
-      text = fs.readFileSync(s.file, 'latin1');
-    } catch {
-      return [];
-    }
-    const lines = text.split('\n');
-    lines.pop();
-    return lines;
+    return startFollower(this.stream(ns, pod, container), opts, onData, () => true);
   }
 
   private writeLines(s: Stream, lines: string[]): void {
@@ -425,44 +284,11 @@ export class FileLogStore implements LogStore {
       s.truncated = true;
       return;
     }
-    let stored = lines.map((l) => `${nanoTimestamp()} ${l.endsWith('\r') ? l.slice(0, -1) : l}`);
-    let buf = Buffer.from(stored.map((l) => `${l}\n`).join(''), 'latin1');
-    if ((s.size ?? 0) + buf.length > this.maxBytes) {
-      // keep the whole lines that fit, then say that the rest is dropped (as the kubelet's rotation would lose it)
-      const kept: string[] = [];
-      let room = this.maxBytes - (s.size ?? 0);
-      for (const l of stored) {
-        const n = l.length + 1;
-        if (n > room) break;
-        kept.push(l);
-        room -= n;
-      }
-      stored = [...kept, `${nanoTimestamp()} ${truncatedLine(this.maxBytes)}`];
-      buf = Buffer.from(stored.map((l) => `${l}\n`).join(''), 'latin1');
-      s.truncated = true;
-    }
+    const { stored, buf, truncated } = linesToStore(lines, s.size ?? 0, this.maxBytes);
+    if (truncated) s.truncated = true;
     const before = s.size ?? 0;
     writeAll(fd, buf);
     s.size = before + buf.length;
-    for (const f of [...s.followers]) {
-      if (f.paused) continue;
-      if (f.offset !== before) {
-        this.pump(s, f);
-        continue;
-      }
-      // a current follower gets the new lines from memory
-      f.offset = s.size;
-      const fresh = { ...f.opts, tailLines: undefined, sinceSeconds: undefined, sinceTime: undefined };
-      this.deliver(f, formatLines(stored, fresh));
-    }
-  }
-
-  private deliver(f: Follower, text: string): void {
-    const out = clip(text, f.opts, f.sent);
-    if (out) {
-      f.sent += out.length;
-      if (f.onData(out) === false) f.paused = true;
-    }
-    if (f.opts.limitBytes !== undefined && f.sent >= f.opts.limitBytes) f.end();
+    deliverAppended(s, stored, before, s.size);
   }
 }

@@ -113,6 +113,15 @@ describe('noop runtime', () => {
     expect(entries.filter((e) => e.type === 1)).toEqual([{ key: 'digest', value: '', type: 1 }, { key: 'url', value: '', type: 1 }]);
     expect(entries.find((e) => e.key === 'StartedAt')?.type).toBe(3);
     expect(pod.status?.containerStatuses?.find((s) => s.name === 'sidecar-db')?.state?.terminated?.message).toBeUndefined();
+    // nothing on disk for the pod: no scratch directory, and no log file for containers that wrote nothing; yet
+    // their logs read as empty and finished (a follower ends at once)
+    expect(existsSync(path.join(c.dataDir, 'pods', pod.metadata.uid ?? ''))).toBe(false);
+    expect(existsSync(path.join(c.dataDir, 'logs', 'default', 'bench'))).toBe(false);
+    const kc = ['--kubeconfig', path.join(c.dataDir, 'kubeconfig')];
+    for (const container of ['prepare', 'step-one', 'sidecar-db']) {
+      const r = await promisify(execFile)('kubectl', [...kc, 'logs', '-f', 'bench', '-c', container], { timeout: 20_000 });
+      expect(r.stdout).toBe('');
+    }
   });
 
   it('auto picks an engine when one answers, else host; noop and host resolve as asked', async () => {

@@ -37,7 +37,7 @@ async function mountsOf(c: Container, volumes: Map<string, PreparedVolume>, env:
     if (hostFiles && norm && !(await exists(hostPath))) await mkdir(hostPath, { recursive: true, mode: 0o777 });
     out.push({ hostPath, containerPath: path.posix.normalize(vm.mountPath), readOnly: vm.readOnly === true || vol.readOnly });
   }
-  const sorted = out.map((m, i) => ({ m, i })).sort((a, b) => depth(a.m.containerPath) - depth(b.m.containerPath) || a.i - b.i).map((x) => x.m);
+  const sorted = out.map((m, i) => ({ m, i, d: depth(m.containerPath) })).sort((a, b) => a.d - b.d || a.i - b.i).map((x) => x.m);
   if (hostFiles) await mountPointsInReadOnlyParents(sorted);
   return sorted;
 }

@@ -142,7 +142,7 @@ export class PodRunner {
   private volumeContext(): VolumeContext {
     return {
       pod: this.pod, podDir: this.id.dir, nodeName: this.deps.nodeName, sources: this.sources,
-      claimDir: (ns, c) => this.deps.claimDir(ns, c), hostFiles: this.deps.runtime.usesHostFiles !== false,
+      claimDir: (ns, c) => this.deps.claimDir(ns, c), hostFiles: this.hostFiles,
     };
   }
 
@@ -160,10 +160,10 @@ export class PodRunner {
   }
 
   private async run(): Promise<void> {
-    // the pod directory marks the pod as started here (see NodeAgent.seen); `term` holds termination messages
-    const hostFiles = this.deps.runtime.usesHostFiles !== false;
+    // the pod directory marks the pod as started here (see NodeAgent.seen); `term` holds termination messages. A
+    // runtime that reads no host files (noop) gets none: creating and removing it was most of such a pod's cost
     void this.deps.logs.open?.(this.id.namespace, this.id.name);
-    await mkdir(hostFiles ? path.join(this.id.dir, 'term') : this.id.dir, { recursive: true });
+    if (this.hostFiles) await mkdir(path.join(this.id.dir, 'term'), { recursive: true });
     this.writer.markDirty();
     this.armDeadline();
     try {
@@ -258,6 +258,11 @@ export class PodRunner {
       await this.writer.flush();
     }
     await this.deps.runtime.cleanupPod(this.id);
-    await rm(this.id.dir, { recursive: true, force: true });
+    if (this.hostFiles) await rm(this.id.dir, { recursive: true, force: true });
+  }
+
+  /** False for a runtime that reads no host files (noop): no pod directory, volumes or termination files. */
+  private get hostFiles(): boolean {
+    return this.deps.runtime.usesHostFiles !== false;
   }
 }
