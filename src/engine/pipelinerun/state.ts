@@ -75,7 +75,10 @@ function matrixIndex(tr: ChildRun): number {
 }
 
 function byMatrixIndex(a: ChildRun, b: ChildRun): number {
-  return matrixIndex(a) - matrixIndex(b) || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+  // by code unit (the order of localeCompare for DNS names, without ICU's ~10 ms first use in a process)
+  const an = a.metadata.name ?? '';
+  const bn = b.metadata.name ?? '';
+  return matrixIndex(a) - matrixIndex(b) || (an < bn ? -1 : an > bn ? 1 : 0);
 }
 
 /** True when the child was cancelled because a PipelineRun timeout fired (TaskRuns and CustomRuns say so). */
