@@ -8,6 +8,10 @@
  * slow or failing API server never slows the caller's hot path.
  */
 import { hostname } from 'node:os';
+
+let host: string | undefined;
+/** The machine's name, read once (os.hostname() is a system call per Event otherwise). */
+const hostName = (): string => (host ??= hostname());
 import type { KubeObject } from '../api/types.js';
 
 /** The object an Event is about (core/v1 ObjectReference). */
@@ -99,7 +103,7 @@ export function eventObject(about: ObjectReference, d: EventDescription, source:
     type: d.type,
     source: { component: source.component, ...(source.host ? { host: source.host } : {}) },
     reportingComponent: source.component,
-    reportingInstance: source.host ?? hostname(),
+    reportingInstance: source.host ?? hostName(),
     firstTimestamp: d.first ? kubeTime(d.first) : ts,
     lastTimestamp: ts,
     count: d.count ?? 1,
