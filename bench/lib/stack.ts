@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyDefaults } from '../../src/api/defaults.js';
 import type { KubeObject } from '../../src/api/types.js';
-import { validateObject } from '../../src/api/validate/index.js';
 import { runControllers } from '../../src/controller/index.js';
 import type { ControllerConfig } from '../../src/controller/config.js';
 import type { ControllerStats } from '../../src/controller/runtime/controller.js';
@@ -17,7 +16,8 @@ import { startApiServer, type Store } from '../../src/embedded/apiserver/index.j
 import { startKubelet } from '../../src/embedded/kubelet/index.js';
 import { FileLogStore } from '../../src/embedded/logs.js';
 import { withHelperImage } from '../../src/embedded/kubelet/helper-image.js';
-import { helperPath } from '../../src/embedded/main.js';
+import { LiveConfig } from '../../src/cluster/live-config.js';
+import { admission, helperPath } from '../../src/embedded/main.js';
 import { KubeClient } from '../../src/kube/client.js';
 
 /** A running benchmark stack. */
@@ -45,12 +45,12 @@ export interface BenchStackOptions {
 export async function startBenchStack(opts: BenchStackOptions): Promise<BenchStack> {
   const dataDir = mkdtempSync(join(opts.tmpRoot ?? tmpdir(), 'tektite-bench-'));
   const logs = new FileLogStore(join(dataDir, 'logs'));
+  // podman: the prepare init container runs in the local helper image, as startEmbedded arranges
+  const config = await withHelperImage(opts.runtime, helperPath(), opts.controllerConfig ?? {});
   const api = await startApiServer({
     ...(opts.memory ? {} : { dataDir }), port: 0, logs,
-    admission: (obj: KubeObject, ctx: { unknownFields: 'Strict' | 'Warn' | 'Ignore' }) => {
-      const r = validateObject(obj, { unknownFields: ctx.unknownFields });
-      return { ok: r.ok, errors: r.errors, warnings: r.warnings };
-    },
+    // embedded mode's admission (Tekton's validation with the feature flags, update rules)
+    admission: admission(new LiveConfig({}, config).config),
     defaults: (o: KubeObject) => applyDefaults(o),
   });
   const kubeconfigPath = join(dataDir, 'kubeconfig');
@@ -59,8 +59,6 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   const client = KubeClient.forServer({ server: api.url, token: api.token, ca: api.ca, socketPath: api.socketPath, inProcess: api.inProcess });
   const events = opts.events ?? !process.argv.includes('--no-events');
   const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime, helperPath: helperPath(), events });
-  // podman: the prepare init container runs in the local helper image, as startEmbedded arranges
-  const config = await withHelperImage(opts.runtime, helperPath(), opts.controllerConfig ?? {});
   const controllers = await runControllers({ client, config, events });
   return {
     client, store: api.store, dataDir, stats: () => controllers.stats(),

@@ -78,10 +78,10 @@ export function helperPath(): string {
 }
 
 /** Tekton's webhook: validation with the live feature flags (alpha/beta gating), then update rules. */
-const admission = (config: ControllerConfig) => (obj: KubeObject, ctx: { unknownFields: 'Strict' | 'Warn' | 'Ignore'; original?: KubeObject; oldObject?: KubeObject; controlOnly?: boolean }) => {
+export const admission = (config: ControllerConfig) => (obj: KubeObject, ctx: { unknownFields: 'Strict' | 'Warn' | 'Ignore'; original?: KubeObject; oldObject?: KubeObject; controlOnly?: boolean }) => {
   // a cancel or stop of a run: the rest of it was admitted when written (docs/differences.md)
   const r = ctx.controlOnly ? { errors: validateRunControl(obj), warnings: [] } : validateObject(obj, { unknownFields: ctx.unknownFields, features: config.features, ...(ctx.original ? { original: ctx.original } : {}) });
-  const errors = ctx.oldObject ? [...r.errors, ...validateRunUpdate(obj, ctx.oldObject)] : r.errors;
+  const errors = ctx.oldObject ? [...r.errors, ...validateRunUpdate(obj, ctx.oldObject, ctx.controlOnly === true)] : r.errors;
   return { ok: errors.length === 0, errors, warnings: r.warnings };
 };
 

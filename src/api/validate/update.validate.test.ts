@@ -41,3 +41,20 @@ describe('validateRunControl (the control fields alone, for cancel/stop updates)
     }
   });
 });
+
+describe('validateRunUpdate with onlyControl (the specs differ at most in status/statusMessage)', () => {
+  it('answers as the full comparison does', () => {
+    const specs: Record<string, unknown>[] = [{}, { status: 'TaskRunCancelled' }, { status: 'TaskRunCancelled', statusMessage: 'm' }, { statusMessage: 'm' }, { status: 'Cancelled' }, { status: 'StoppedRunFinally' }];
+    for (const kind of ['TaskRun', 'PipelineRun']) {
+      for (const status of [undefined, started, done]) {
+        for (const a of specs) {
+          for (const b of specs) {
+            const next = run(kind, { taskRef: { name: 't' }, ...a }, status);
+            const prev = run(kind, { taskRef: { name: 't' }, ...b }, status);
+            expect(validateRunUpdate(next, prev, true), `${kind} ${JSON.stringify(b)} -> ${JSON.stringify(a)}`).toEqual(validateRunUpdate(next, prev));
+          }
+        }
+      }
+    }
+  });
+});

@@ -27,19 +27,27 @@ function without(spec: Record<string, unknown> | undefined, keys: readonly strin
   return out;
 }
 
-/** The errors of updating `old` to `obj` (none for kinds other than TaskRun and PipelineRun). */
-export function validateRunUpdate(obj: Run, old: Run): FieldError[] {
+/**
+ * The errors of updating `old` to `obj` (none for kinds other than TaskRun and PipelineRun). `onlyControl`: the
+ * caller knows the specs differ at most in spec.status and spec.statusMessage (a cancel), which answers the
+ * comparisons without serialising both specs.
+ */
+export function validateRunUpdate(obj: Run, old: Run, onlyControl = false): FieldError[] {
   const kind = obj.kind;
   if (kind !== 'TaskRun' && kind !== 'PipelineRun') return [];
   const errs: FieldError[] = [];
   if ((old.spec?.managedBy ?? null) !== (obj.spec?.managedBy ?? null)) errs.push({ path: 'spec.managedBy', message: 'invalid value: managedBy is immutable' });
+  const differs = (keep: readonly string[]): boolean => {
+    if (!onlyControl) return canonical(without(old.spec, keep)) !== canonical(without(obj.spec, keep));
+    return ['status', 'statusMessage'].some((k) => !keep.includes(k) && canonical(old.spec?.[k]) !== canonical(obj.spec?.[k]));
+  };
   if (isDone(old)) {
-    if (canonical(without(old.spec, [])) !== canonical(without(obj.spec, []))) errs.push({ path: 'spec', message: `invalid value: Once the ${kind} is complete, no updates are allowed` });
+    if (differs([])) errs.push({ path: 'spec', message: `invalid value: Once the ${kind} is complete, no updates are allowed` });
     return errs;
   }
   if (!old.status?.startTime) return errs;
   const free = kind === 'TaskRun' ? ['status', 'statusMessage', 'managedBy'] : ['status', 'managedBy'];
-  if (canonical(without(old.spec, free)) !== canonical(without(obj.spec, free))) {
+  if (differs(free)) {
     const what = kind === 'TaskRun' ? 'status and statusMessage updates are' : 'status updates are';
     errs.push({ path: 'spec', message: `invalid value: Once the ${kind} has started, only ${what} allowed` });
   }
