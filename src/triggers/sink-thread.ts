@@ -98,8 +98,6 @@ function workerEntry(): string | undefined {
 
 /** tsx's ESM API (sources only: the worker compiles TypeScript as the main thread does). */
 function tsxApi(): string {
-  const resolve = (import.meta as { resolve?: (s: string) => string }).resolve;
-  if (typeof resolve === 'function') return resolve('tsx/esm/api');
   // require.resolve answers the CommonJS build (index.cjs); its ESM twin is beside it
   return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
 }
