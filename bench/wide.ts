@@ -5,7 +5,7 @@
  *      deadline the PipelineRun is done (PipelineRunTimeout), target ≤ 2 s;
  *   3. cancellation (what `tkt run --timeout` does): spec.status=Cancelled patched mid-run; how long until done.
  * Run: npx tsx bench/wide.ts [--tasks 5000] [--timeout-tasks 2000] [--timeout 3s] [--memory] [--profile-out F]
- *      [--profile-cancel F] (the cancellation phase alone) [--skip-completion] [--skip-timeout]
+ *      [--profile-cancel F] (the cancellation phase alone) [--cancel-after S] [--skip-completion] [--skip-timeout]
  */
 import type { KubeObject } from '../src/api/types.js';
 import type { Store } from '../src/embedded/apiserver/index.js';
@@ -21,6 +21,8 @@ const MEMORY = hasFlag('memory');
 const PROFILE = flag('profile-out', '');
 /** A CPU profile of the cancellation phase alone (from the patch until the run is done). */
 const CANCEL_PROFILE = flag('profile-cancel', '');
+/** When the cancellation phase patches its run (`--cancel-after 1.5` seconds after creating it). */
+const CANCEL_AFTER_MS = Number(flag('cancel-after', '1.5')) * 1000;
 
 function widePipeline(name: string, n: number): KubeObject {
   const tasks = Array.from({ length: n }, (_, i) => ({ name: `t${i + 1}`, taskRef: { name: 'wide-step' } }));
@@ -101,7 +103,7 @@ async function cancel(stack: BenchStack): Promise<void> {
   await apply(stack.client, [widePipeline('wide-t', TIMEOUT_TASKS)]);
   const f = follow(stack.store, 'wide-c-run', TIMEOUT_TASKS);
   await stack.client.create(run('wide-c-run', 'wide-t'));
-  await new Promise((r) => setTimeout(r, 1500));
+  await new Promise((r) => setTimeout(r, CANCEL_AFTER_MS));
   const profile = CANCEL_PROFILE ? await startProfile() : undefined;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -109,7 +111,7 @@ async function cancel(stack: BenchStack): Promise<void> {
   await within(f.finished, 120_000);
   const cpu = process.cpuUsage(cpu0);
   if (profile) await profile.stop(CANCEL_PROFILE);
-  console.log(`${TIMEOUT_TASKS} tasks, cancelled 1.5 s in: done ${s(f.w.done && f.w.done - t0)} after the patch (${f.w.reason ?? 'not done'}, ${f.w.taskRuns} TaskRuns; CPU of this process meanwhile ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s); target ≤ 2 s`);
+  console.log(`${TIMEOUT_TASKS} tasks, cancelled ${CANCEL_AFTER_MS / 1000} s in: done ${s(f.w.done && f.w.done - t0)} after the patch (${f.w.reason ?? 'not done'}, ${f.w.taskRuns} TaskRuns; CPU of this process meanwhile ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s); target ≤ 2 s`);
 }
 
 async function main(): Promise<void> {

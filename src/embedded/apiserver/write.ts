@@ -188,11 +188,13 @@ export function updateObject(ctx: ServerContext, info: KindInfo, old: KubeObject
     validateMeta(info, obj);
     checkFinalizers(info, old, obj);
   }
-  if (specChanged(old, obj)) obj.metadata = { ...obj.metadata, generation: (old.metadata.generation ?? 1) + 1 };
+  const changedSpec = specChanged(old, obj);
+  if (changedSpec) obj.metadata = { ...obj.metadata, generation: (old.metadata.generation ?? 1) + 1 };
   let warnings: string[] = [];
   if (sub !== 'status') ({ obj, warnings } = admit(ctx, info, obj, opts, old));
   const name = old.metadata.name ?? '';
-  const same = jsonEqual({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }, { ...old, metadata: { ...old.metadata, resourceVersion: undefined } });
+  // a changed spec is a change: only other writes may turn out to be no-ops (not written again)
+  const same = !changedSpec && jsonEqual({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }, { ...old, metadata: { ...old.metadata, resourceVersion: undefined } });
   if (same || opts.dryRun) return { obj: same ? old : obj, warnings };
   try {
     const key = resourceKey(info);
