@@ -21,8 +21,23 @@ export interface PipelineRunDescribeInput {
 
 /** The pipeline task a child runs, from childReferences or its label. */
 export function pipelineTaskOf(pr: PipelineRun, tr: TaskRun | CustomRun | PipelineRun): string {
-  const ref = pr.status?.childReferences?.find((c) => c.name === tr.metadata.name);
-  return ref?.pipelineTaskName ?? tr.metadata.labels?.['tekton.dev/pipelineTask'] ?? '---';
+  const task = childTasks(pr).get(tr.metadata.name ?? '');
+  return task ?? tr.metadata.labels?.['tekton.dev/pipelineTask'] ?? '---';
+}
+
+/** Child name → pipeline task, per childReferences array (a wide run has thousands: no search per child). */
+const byChildRefs = new WeakMap<object, Map<string, string>>();
+
+function childTasks(pr: PipelineRun): Map<string, string> {
+  const refs = pr.status?.childReferences;
+  if (!refs) return new Map();
+  let m = byChildRefs.get(refs);
+  if (!m) {
+    m = new Map();
+    for (const c of refs) if (c.name && c.pipelineTaskName && !m.has(c.name)) m.set(c.name, c.pipelineTaskName);
+    byChildRefs.set(refs, m);
+  }
+  return m;
 }
 
 function failureMessage(pr: PipelineRun, taskRuns: TaskRun[]): string | undefined {
