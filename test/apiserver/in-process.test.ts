@@ -77,6 +77,20 @@ describe('in-process requests', () => {
     expect(seen).toHaveLength(3);
   });
 
+  it('a watch stopped in its event callback hears nothing more, even events of the same commit', async () => {
+    const { local } = clients();
+    const seen: string[] = [];
+    let stop: () => void = () => undefined;
+    stop = await local.watch(ref, 'default', { labelSelector: 'batch=one' }, (type, obj) => {
+      seen.push(obj.metadata.name ?? '');
+      stop();
+    }, () => undefined);
+    const labelled = (name: string): KubeObject => ({ ...cm(name, '1'), metadata: { name, namespace: 'default', labels: { batch: 'one' } } });
+    await Promise.all(['ip-b1', 'ip-b2', 'ip-b3'].map((n) => local.create(labelled(n))));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen).toHaveLength(1);
+  });
+
   it('a watch ends (onDone) when the server drops its watches, and a refused watch ends with the ApiError', async () => {
     const { local } = clients();
     let ended = false;

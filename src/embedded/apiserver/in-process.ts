@@ -46,6 +46,10 @@ class Request extends EventEmitter {
     return this;
   }
 
+  override addListener(event: string, listener: (...args: unknown[]) => void): this {
+    return this.on(event, listener);
+  }
+
   resume(): this {
     return this;
   }
@@ -65,6 +69,8 @@ class Response extends EventEmitter {
   headersSent = false;
   writableLength = 0;
   private ended = false;
+  /** The client went away: nothing more reaches it, not even what was queued. */
+  private aborted = false;
   private queue: (() => void)[] = [];
   private scheduled = false;
 
@@ -80,7 +86,10 @@ class Response extends EventEmitter {
       this.scheduled = false;
       const q = this.queue;
       this.queue = [];
-      for (const g of q) g();
+      for (const g of q) {
+        if (this.aborted) return;
+        g();
+      }
     });
   }
 
@@ -133,9 +142,10 @@ class Response extends EventEmitter {
 
   /** The client went away: the handler's close listeners run (a watch stops). */
   abort(req: IncomingMessage): void {
+    this.aborted = true;
+    this.queue = [];
     if (this.ended) return;
     this.ended = true;
-    this.queue = [];
     req.emit('close');
     this.emit('close');
   }
