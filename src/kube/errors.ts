@@ -7,7 +7,11 @@ export class ApiError extends Error {
   readonly status: Record<string, unknown> | undefined;
 
   constructor(code: number, reason: string, message: string, status?: Record<string, unknown>) {
+    // the server's answer: its stack would only show the response handler (NotFound is routine control flow)
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = 'ApiError';
     this.code = code;
     this.reason = reason;

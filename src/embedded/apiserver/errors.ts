@@ -29,7 +29,11 @@ export class StatusError extends Error {
   readonly status: Status;
 
   constructor(code: number, reason: string, message: string, details?: Status['details']) {
+    // an answer, not a fault: no stack trace to capture (404s and 409s are frequent; a trace costs more than them)
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = 'StatusError';
     this.code = code;
     this.status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
