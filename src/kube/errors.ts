@@ -7,11 +7,7 @@ export class ApiError extends Error {
   readonly status: Record<string, unknown> | undefined;
 
   constructor(code: number, reason: string, message: string, status?: Record<string, unknown>) {
-    // the server's answer: its stack would only show the response handler (NotFound is routine control flow)
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
     super(message);
-    Error.stackTraceLimit = limit;
     this.name = 'ApiError';
     this.code = code;
     this.reason = reason;
@@ -20,6 +16,17 @@ export class ApiError extends Error {
 
   /** Builds an ApiError from a non-2xx response, using its Status body when there is one. */
   static fromResponse(code: number, body: string, what: string): ApiError {
+    // the server's answer: its stack would only show the response handler, and NotFound is routine control flow
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return ApiError.answer(code, body, what);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  }
+
+  private static answer(code: number, body: string, what: string): ApiError {
     try {
       const status = JSON.parse(body) as Record<string, unknown>;
       if (status.kind === 'Status') {

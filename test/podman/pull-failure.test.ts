@@ -66,8 +66,14 @@ describe('unpullable images (podman)', () => {
     expect(step.map((e) => e.reason)).toEqual(expect.arrayContaining(['Pulling', 'Failed', 'BackOff']));
     expect(step.find((e) => e.reason === 'Failed' && e.message?.startsWith('Failed to pull image'))?.message).toMatch(/connection refused/);
     expect(step.map((e) => e.message)).toEqual(expect.arrayContaining(['Error: ErrImagePull', 'Error: ImagePullBackOff', `Back-off pulling image "${image}"`]));
-    const trEvents = (await client.list<Ev>({ apiVersion: 'v1', kind: 'Event' }, NS, { fieldSelector: 'involvedObject.kind=TaskRun,involvedObject.name=pull-step' })).items;
-    expect(trEvents.find((e) => e.reason === 'Failed')).toMatchObject({ type: 'Warning', message: c?.message });
+    // Events are written after the status, asynchronously (as client-go's recorder): wait for the TaskRun's
+    let failed: Ev | undefined;
+    for (let i = 0; i < 100 && !failed; i++) {
+      const trEvents = (await client.list<Ev>({ apiVersion: 'v1', kind: 'Event' }, NS, { fieldSelector: 'involvedObject.kind=TaskRun,involvedObject.name=pull-step' })).items;
+      failed = trEvents.find((e) => e.reason === 'Failed');
+      if (!failed) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(failed).toMatchObject({ type: 'Warning', message: c?.message });
   }, 90_000);
 
   it('a sidecar: the same reason, naming the sidecar', async (ctx) => {
