@@ -29,7 +29,7 @@ import { openStore } from './store-sqlite.js';
 import type { Store } from './store.js';
 import { servingCert } from './tls.js';
 import type { PodSecurityLevel } from './pod-security.js';
-import { createObject } from './write.js';
+import { createObject, ensureDefaultServiceAccount } from './write.js';
 import { WriteQueue } from './write-queue.js';
 
 export type { AdmissionFn, ConvertFn, DefaultsFn, FieldIssue } from './context.js';
@@ -109,6 +109,8 @@ function ensureNamespaces(ctx: ServerContext): void {
     const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } };
     createObject(ctx, info, ns, { dryRun: false, fieldValidation: 'Ignore' });
   }
+  // a data dir written before namespaces got their `default` ServiceAccount
+  for (const ns of ctx.store.list(resourceKey(info))) ensureDefaultServiceAccount(ctx, ns.metadata.name ?? '');
 }
 
 /** Kubernetes' user-facing ClusterRoles (cluster-admin; admin, edit, view by aggregation), when missing. */

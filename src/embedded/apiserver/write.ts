@@ -3,7 +3,7 @@
  * handling, generation, defaulting and admission, namespace checks, dry-run, then one store write.
  */
 import { podSecurityAdmission } from './pod-security.js';
-import type { KindInfo } from '../../api/registry.js';
+import { kindFor, type KindInfo } from '../../api/registry.js';
 import type { KubeObject } from '../../api/types.js';
 import { resourceKey, timestamp, type ServerContext } from './context.js';
 import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound } from './errors.js';
@@ -113,6 +113,20 @@ function admit(ctx: ServerContext, info: KindInfo, obj: KubeObject, opts: WriteO
   return { obj: defaulted, warnings: r.warnings.map((w) => (w.path ? `${w.path}: ${w.message}` : w.message)) };
 }
 
+const SERVICE_ACCOUNTS = { group: '', plural: 'serviceaccounts' };
+
+/**
+ * Every namespace has a ServiceAccount `default`, as kube-controller-manager's serviceaccounts controller makes it
+ * (pods and runs without serviceAccountName run as it; Tekton's credentials come from its secrets).
+ */
+export function ensureDefaultServiceAccount(ctx: ServerContext, namespace: string): void {
+  const info = kindFor('v1', 'ServiceAccount');
+  if (!info || !namespace || ctx.store.get(resourceKey(SERVICE_ACCOUNTS), namespace, 'default')) return;
+  const ns = ctx.store.get(resourceKey(NAMESPACES), '', namespace);
+  if (!ns || ns.metadata.deletionTimestamp) return;
+  createObject(ctx, info, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace } }, { dryRun: false, fieldValidation: 'Ignore' });
+}
+
 /** Creates an object from a checked request body (see checkIdentity). */
 export function createObject(ctx: ServerContext, info: KindInfo, body: KubeObject, opts: WriteOptions): WriteResult {
   checkTypes(info, body);
@@ -141,7 +155,9 @@ export function createObject(ctx: ServerContext, info: KindInfo, body: KubeObjec
   }
   for (let attempt = 0; ; attempt++) {
     try {
-      return { obj: ctx.store.create(resourceKey(info), obj), warnings: admitted.warnings };
+      const stored = ctx.store.create(resourceKey(info), obj);
+      if (info.kind === 'Namespace' && info.group === '') ensureDefaultServiceAccount(ctx, stored.metadata.name ?? '');
+      return { obj: stored, warnings: admitted.warnings };
     } catch (err) {
       const retry = err instanceof StoreError && err.code === 'AlreadyExists' && !body.metadata.name && meta.generateName && attempt < 5;
       if (!retry) throw storeErrorToStatus(err, info, obj.metadata.name ?? '');
