@@ -4,10 +4,8 @@
  * src/embedded/apiserver/in-process.ts; the client side is KubeClient (client.ts). Everything else — the bearer
  * token, impersonation headers, authorization, admission, the JSON bodies — is what the HTTP API has.
  */
+import type { WatchEventType } from './client.js';
 import { ApiError } from './errors.js';
-
-/** The kinds of watch events (as client.ts's WatchEventType). */
-type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
 /** One request as the client sends it. */
 export interface InProcessRequest {
