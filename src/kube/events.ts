@@ -134,7 +134,7 @@ export function eventRecorder(create: (obj: KubeObject) => Promise<unknown>, sou
     timer = undefined;
     for (const c of combined.values()) {
       const message = `(combined from similar events): ${c.desc.message}`;
-      writer.write(eventObject(c.about, { ...c.desc, message, count: c.count, first: c.first }, source, c.last));
+      writer.write(() => eventObject(c.about, { ...c.desc, message, count: c.count, first: c.first }, source, c.last));
     }
     combined.clear();
   };
@@ -145,7 +145,7 @@ export function eventRecorder(create: (obj: KubeObject) => Promise<unknown>, sou
       const desc: EventDescription = { type, reason, message };
       const key = `${about.namespace ?? ''}/${about.kind}/${about.name}/${about.uid ?? ''}/${about.fieldPath ?? ''}\u0000${reason}\u0000${type}`;
       if (alone(key, t.getTime())) {
-        writer.write(eventObject(about, desc, source, t));
+        writer.write(() => eventObject(about, desc, source, t));
         return;
       }
       const c = combined.get(key);
@@ -214,7 +214,7 @@ interface WriterLimits {
  * Runs `create` for queued objects, `maxInFlight` at a time and as the token bucket allows, dropping past
  * `maxQueued` waiting.
  */
-function boundedWriter(create: (obj: KubeObject) => Promise<unknown>, limits: WriterLimits): { write(obj: KubeObject): void; idle(): Promise<void>; stats: EventRecorder['stats'] } {
+function boundedWriter(create: (obj: KubeObject) => Promise<unknown>, limits: WriterLimits): { write(make: () => KubeObject): void; idle(): Promise<void>; stats: EventRecorder['stats'] } {
   const queue: KubeObject[] = [];
   const stats = { written: 0, failed: 0, dropped: 0 };
   let inFlight = 0;
@@ -237,12 +237,13 @@ function boundedWriter(create: (obj: KubeObject) => Promise<unknown>, limits: Wr
   };
   return {
     stats,
-    write(obj) {
+    /** `make` builds the Event only when it is queued (under load most are dropped). */
+    write(make) {
       if (queue.length >= limits.maxQueued) {
         stats.dropped += 1;
         return;
       }
-      queue.push(obj);
+      queue.push(make());
       pump();
     },
     idle() {
