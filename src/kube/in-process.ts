@@ -6,6 +6,7 @@
  */
 import type { WatchEventType } from './client.js';
 import { ApiError } from './errors.js';
+import { watchLine } from './watch-stream.js';
 
 /** One request as the client sends it. */
 export interface InProcessRequest {
@@ -65,16 +66,8 @@ export function inProcessWatch<T>(send: InProcessHttp, req: InProcessRequest, on
       for (let from = 0; from < chunk.length;) {
         let nl = chunk.indexOf('\n', from);
         if (nl < 0) nl = chunk.length;
-        const line = chunk.slice(from, nl);
+        watchLine(chunk.slice(from, nl), onEvent);
         from = nl + 1;
-        if (!line.trim()) continue;
-        let ev: { type?: WatchEventType; object?: T };
-        try {
-          ev = JSON.parse(line) as { type?: WatchEventType; object?: T };
-        } catch {
-          continue;
-        }
-        if (ev.type && ev.object) onEvent(ev.type, ev.object);
       }
     },
     end: (err) => {

@@ -3,6 +3,18 @@ import type http from 'node:http';
 import { ApiError } from './errors.js';
 import type { WatchEventType } from './client.js';
 
+/** Hands one line of a watch response to `onEvent` (blank and malformed lines, and lines without an object, skipped). */
+export function watchLine<T>(line: string, onEvent: (type: WatchEventType, obj: T) => void): void {
+  if (!line.trim()) return;
+  let ev: { type?: WatchEventType; object?: T };
+  try {
+    ev = JSON.parse(line) as { type?: WatchEventType; object?: T };
+  } catch {
+    return;
+  }
+  if (ev.type && ev.object) onEvent(ev.type, ev.object);
+}
+
 /** Reads a watch response: newline-delimited JSON events until the server ends the stream; non-2xx → ApiError. */
 export function readWatchStream<T>(res: http.IncomingMessage, what: string, onEvent: (type: WatchEventType, obj: T) => void, finish: (err?: unknown) => void): void {
   const status = res.statusCode ?? 0;
@@ -19,14 +31,7 @@ export function readWatchStream<T>(res: http.IncomingMessage, what: string, onEv
     for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
       const line = buf.slice(0, nl);
       buf = buf.slice(nl + 1);
-      if (!line.trim()) continue;
-      let ev: { type?: WatchEventType; object?: T };
-      try {
-        ev = JSON.parse(line) as { type?: WatchEventType; object?: T };
-      } catch {
-        continue;
-      }
-      if (ev.type && ev.object) onEvent(ev.type, ev.object);
+      watchLine(line, onEvent);
     }
   });
   res.on('end', () => finish());
