@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { KubeObject } from '../../api/types.js';
+import type { Addr } from './store-table.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS labels (
@@ -20,7 +21,6 @@ CREATE TABLE IF NOT EXISTS uids (
 /** The schema version once the index tables are filled (2: one B-tree for labels, keyed by label first). */
 const INDEXED = 2;
 
-type Addr = { resource: string; namespace: string; name: string };
 
 /** Index upkeep and lookups over one database. */
 export class SqliteIndexes {
