@@ -6,7 +6,7 @@ import type { CustomRunSpec } from '../types.js';
 import { timeoutProblem } from './duration.js';
 import { type FieldErrors } from './field-errors.js';
 import { validateParams } from './params.validate.js';
-import { validateBindings } from './runs.validate.js';
+import { validateBindings, validateStatusMessage } from './runs.validate.js';
 
 /** Validates a CustomRun spec at `spec`. */
 export function validateCustomRunSpec(errs: FieldErrors, spec: CustomRunSpec): void {
@@ -18,9 +18,7 @@ export function validateCustomRunSpec(errs: FieldErrors, spec: CustomRunSpec): v
     if (!v.apiVersion) errs.add(`spec.${key}.apiVersion`, 'missing field(s): the custom task\'s apiVersion (e.g. wait.testing.tekton.dev/v1beta1)');
     if (!v.kind) errs.add(`spec.${key}.kind`, 'missing field(s): the custom task\'s kind (e.g. Wait)');
   }
-  if (spec.statusMessage !== undefined && spec.status === undefined) {
-    errs.add('spec.statusMessage', `statusMessage should not be set if status is not set, but it is currently set to ${spec.statusMessage}`);
-  }
+  validateStatusMessage(errs, 'CustomRun', spec);
   if (spec.timeout !== undefined) {
     const problem = timeoutProblem(spec.timeout);
     if (problem) errs.add('spec.timeout', problem);

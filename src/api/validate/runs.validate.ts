@@ -26,7 +26,7 @@ export function validateTaskRunSpec(errs: FieldErrors, spec: TaskRunSpec): void 
   validateBindings(errs, spec.workspaces, 'spec.workspaces');
   checkUnique(errs, spec.stepSpecs, 'spec.stepSpecs', 'name', (s) => s.name, 'stepSpecs name');
   checkUnique(errs, spec.sidecarSpecs, 'spec.sidecarSpecs', 'name', (s) => s.name, 'sidecarSpecs name');
-  if (spec.statusMessage !== undefined && spec.status === undefined) errs.add('spec.statusMessage', 'statusMessage is only meaningful with status; set status or remove statusMessage');
+  validateStatusMessage(errs, 'TaskRun', spec);
   validateComputeResources(errs, spec, 'spec');
 }
 
@@ -49,6 +49,14 @@ function validateComputeResources(errs: FieldErrors, spec: Pick<TaskRunSpec, 'co
   const i = (spec.stepSpecs ?? []).findIndex((s) => Object.keys(s.computeResources ?? {}).length > 0);
   if (i < 0) return;
   errs.add(joinPath(at, 'computeResources'), `expected exactly one, got both: set computeResources either for the whole TaskRun or per step in stepSpecs (${joinPath(at, 'stepSpecs', i, 'computeResources')}), not both`);
+}
+
+/** A run's spec.statusMessage only with spec.status (TaskRun, and CustomRun in Tekton's words). */
+export function validateStatusMessage(errs: FieldErrors, kind: string, spec: { status?: unknown; statusMessage?: unknown }): void {
+  if (spec.statusMessage === undefined || spec.status !== undefined) return;
+  errs.add('spec.statusMessage', kind === 'CustomRun'
+    ? `statusMessage should not be set if status is not set, but it is currently set to ${String(spec.statusMessage)}`
+    : 'statusMessage is only meaningful with status; set status or remove statusMessage');
 }
 
 /**

@@ -3,7 +3,12 @@
  * baseline): managedBy is immutable; a finished run's spec cannot change; a started one may change only
  * spec.status (and a TaskRun's spec.statusMessage). Both objects are defaulted, so equal specs compare equal.
  */
-import type { FieldError } from './field-errors.js';
+import { FieldErrors, type FieldError } from './field-errors.js';
+import { validateNotPendingAfterStart, validateStatusMessage } from './runs.validate.js';
+
+/** The kinds whose spec has control fields (cancel, stop, pending), and those fields. */
+export const RUN_CONTROL_KINDS: ReadonlySet<string> = new Set(['TaskRun', 'PipelineRun', 'CustomRun']);
+export const RUN_CONTROL_FIELDS: readonly string[] = ['status', 'statusMessage'];
 
 type Run = { kind?: string; spec?: Record<string, unknown>; status?: { startTime?: unknown; conditions?: Array<{ type?: string; status?: string }> } };
 
@@ -39,7 +44,7 @@ export function validateRunUpdate(obj: Run, old: Run, onlyControl = false): Fiel
   if ((old.spec?.managedBy ?? null) !== (obj.spec?.managedBy ?? null)) errs.push({ path: 'spec.managedBy', message: 'invalid value: managedBy is immutable' });
   const differs = (keep: readonly string[]): boolean => {
     if (!onlyControl) return canonical(without(old.spec, keep)) !== canonical(without(obj.spec, keep));
-    return ['status', 'statusMessage'].some((k) => !keep.includes(k) && canonical(old.spec?.[k]) !== canonical(obj.spec?.[k]));
+    return RUN_CONTROL_FIELDS.some((k) => !keep.includes(k) && canonical(old.spec?.[k]) !== canonical(obj.spec?.[k]));
   };
   if (isDone(old)) {
     if (differs([])) errs.push({ path: 'spec', message: `invalid value: Once the ${kind} is complete, no updates are allowed` });
@@ -60,14 +65,8 @@ export function validateRunUpdate(obj: Run, old: Run, onlyControl = false): Fiel
  * spec.status are the schema's (checked with the types).
  */
 export function validateRunControl(obj: Run): FieldError[] {
-  const spec = obj.spec ?? {};
-  const errs: FieldError[] = [];
-  if (spec.statusMessage !== undefined && spec.status === undefined) {
-    errs.push(obj.kind === 'CustomRun'
-      ? { path: 'spec.statusMessage', message: `statusMessage should not be set if status is not set, but it is currently set to ${String(spec.statusMessage)}` }
-      : { path: 'spec.statusMessage', message: 'statusMessage is only meaningful with status; set status or remove statusMessage' });
-  }
-  const pending = obj.kind === 'PipelineRun' ? 'PipelineRunPending' : obj.kind === 'TaskRun' ? 'TaskRunPending' : undefined;
-  if (pending && spec.status === pending && obj.status?.startTime) errs.push({ path: 'spec.status', message: `invalid value: ${obj.kind} cannot be Pending after it is started` });
-  return errs;
+  const errs = new FieldErrors();
+  if (obj.kind) validateStatusMessage(errs, obj.kind, obj.spec ?? {});
+  validateNotPendingAfterStart(errs, obj.kind ?? '', obj);
+  return errs.errors;
 }

@@ -2,6 +2,7 @@
  * The write path shared by POST, PUT, PATCH and the /status subresource: server-owned fields, status
  * handling, generation, defaulting and admission, namespace checks, dry-run, then one store write.
  */
+import { RUN_CONTROL_FIELDS, RUN_CONTROL_KINDS } from '../../api/validate/update.validate.js';
 import { podSecurityAdmission } from './pod-security.js';
 import { kindFor, type KindInfo } from '../../api/registry.js';
 import type { KubeObject } from '../../api/types.js';
@@ -77,19 +78,16 @@ function storedVersions(crd: KubeObject): string[] {
   return versions.filter((v) => v.storage).map((v) => v.name);
 }
 
-const RUN_KINDS = new Set(['TaskRun', 'PipelineRun', 'CustomRun']);
-const CONTROL_FIELDS = ['status', 'statusMessage'];
-
 /**
  * Whether `obj` differs from the stored `old` only in a run's control fields (spec.status, spec.statusMessage), as
  * a cancel or stop does. The rest was defaulted when it was written, and defaulting it again gives the same.
  */
 function controlOnly(info: KindInfo, obj: KubeObject, old: KubeObject | undefined, opts: WriteOptions): boolean {
-  if (!old || opts.original || !RUN_KINDS.has(info.kind)) return false;
+  if (!old || opts.original || !RUN_CONTROL_KINDS.has(info.kind)) return false;
   const rest = (o: KubeObject): Record<string, unknown> => {
     const r: Record<string, unknown> = { ...o, metadata: { ...o.metadata, resourceVersion: undefined, generation: undefined }, status: undefined };
     const spec: Record<string, unknown> = { ...(o.spec as Record<string, unknown> | undefined) };
-    for (const k of CONTROL_FIELDS) delete spec[k];
+    for (const k of RUN_CONTROL_FIELDS) delete spec[k];
     r.spec = spec;
     return r;
   };
