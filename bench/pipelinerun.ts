@@ -9,13 +9,15 @@
  *   3. noop runtime, one run in flight: the same hand-off and first-pod latencies without queueing.
  *   4. host runtime (bubblewrap), one run in flight, fewer runs: the same hand-off.
  * Run: npx tsx bench/pipelinerun.ts [--runs 1000] [--concurrency 12] [--shape chain|dag] [--solo-runs 100] [--rate 4] [--rate-runs 100]
- *        [--host-runs 10] [--memory] [--tmp-root DIR] [--workers N] [--skip-host] [--count-requests] [--profile | --profile-out F]
+ *        [--host-runs 10] [--memory] [--controller-thread] [--tmp-root DIR] [--workers N] [--skip-host] [--count-requests] [--profile | --profile-out F]
  */
 import type { ControllerConfig } from '../src/controller/config.js';
 import type { ControllerStats } from '../src/controller/runtime/controller.js';
 import { apply, closedLoop, NS, openLoop, pipeline, pipelineRun, task, taskNames } from './lib/objects.js';
 import { Probe } from './lib/probe.js';
 import { areaLine, startProfile } from './lib/profile.js';
+import type { EventLoopUtilization } from 'node:perf_hooks';
+import { threadCpu, threadCpuDelta } from './lib/threads.js';
 import { countRequests, requestReport } from './lib/requests.js';
 import { figure, flag, hasFlag, machineLine, median, ms } from './lib/report.js';
 import { startBenchStack, type BenchStack } from './lib/stack.js';
@@ -31,6 +33,7 @@ const HOST_RUNS = Number(flag('host-runs', '10'));
 const SHAPE = flag('shape', 'chain') === 'dag' ? 'dag' : 'chain';
 const TASKS = 5;
 const MEMORY = hasFlag('memory');
+const THREAD = hasFlag('controller-thread');
 const TMP_ROOT = flag('tmp-root', '') || undefined;
 const WORKERS = flag('workers', '');
 const PROFILE = hasFlag('profile') ? 'true' : flag('profile-out', '');
@@ -98,7 +101,7 @@ function tenths(probe: Probe, names: string[], t0: number, t1: number): number[]
 }
 
 async function setup(runtime: 'host' | 'noop'): Promise<{ stack: BenchStack; probe: Probe }> {
-  const stack = await startBenchStack({ runtime, memory: MEMORY, tmpRoot: TMP_ROOT, controllerConfig: config });
+  const stack = await startBenchStack({ runtime, memory: MEMORY, tmpRoot: TMP_ROOT, controllerConfig: config, controllerThread: THREAD });
   const probe = new Probe(stack.store);
   await apply(stack.client, [task('bench-step', 1, () => '#!/bin/sh\ntrue\n'), pipeline('bench', 'bench-step', TASKS, SHAPE)]);
   return { stack, probe };
@@ -110,7 +113,7 @@ function printHandoffs(label: string, f: RunFigures): void {
   console.log(figure(`  ${label} PipelineRun duration (created → Succeeded)`, f.duration));
 }
 
-interface LoadResult { names: string[]; wall: number; cpu: NodeJS.CpuUsage; areas?: Map<string, number>; stats: Record<string, ControllerStats> }
+interface LoadResult { names: string[]; wall: number; cpu: NodeJS.CpuUsage; areas?: Map<string, number>; stats: Record<string, ControllerStats>; utilization: { main: number; controllers?: number }; threads: string }
 
 /** Runs the measured closed loop (after a warm-up), with CPU accounting and, with `--profile`, a CPU profile. */
 async function load(stack: BenchStack, probe: Probe): Promise<LoadResult> {
@@ -118,16 +121,22 @@ async function load(stack: BenchStack, probe: Probe): Promise<LoadResult> {
   const names = Array.from({ length: RUNS }, (_, i) => `load-${i}`);
   const profile = PROFILE ? await startProfile() : undefined;
   const cpu0 = process.cpuUsage();
-  const stats0 = stack.stats();
+  const stats0 = await stack.refreshStats();
+  const elu0 = stack.utilization();
+  const threads0 = threadCpu();
   const wall = await closedLoop(stack.client, probe, 'pipelinerun', RUNS, CONCURRENCY, (i) => pipelineRun(names[i] ?? '', 'bench'));
   const cpu = process.cpuUsage(cpu0);
+  const elu1 = stack.utilization();
+  const threads = threadCpuDelta(threads0, threadCpu(), RUNS * TASKS);
+  const busy = (a: EventLoopUtilization, b?: EventLoopUtilization): number => (b ? performance.eventLoopUtilization(a, b).utilization : NaN);
+  const utilization = { main: busy(elu1.main, elu0.main), ...(elu1.controllers ? { controllers: busy(elu1.controllers, elu0.controllers) } : {}) };
   const areas = await profile?.stop(PROFILE === 'true' ? undefined : PROFILE);
-  const stats = stack.stats();
+  const stats = await stack.refreshStats();
   for (const [k, v] of Object.entries(stats)) {
     const before = stats0[k];
     if (before) for (const f of Object.keys(v) as Array<keyof ControllerStats>) v[f] -= before[f];
   }
-  return { names, wall, cpu, stats, ...(areas ? { areas } : {}) };
+  return { names, wall, cpu, stats, utilization, threads, ...(areas ? { areas } : {}) };
 }
 
 function reportLoad(stack: BenchStack, probe: Probe, r: LoadResult): void {
@@ -139,6 +148,9 @@ function reportLoad(stack: BenchStack, probe: Probe, r: LoadResult): void {
   console.log(`  ${verify(stack, probe, names)}`);
   console.log(`  throughput: ${rate.toFixed(0)} TaskRuns/s (${(RUNS / (r.wall / 1000)).toFixed(1)} PipelineRuns/s, wall ${ms(r.wall)})   [target ≥ 200/s: ${rate >= 200 ? 'met' : 'NOT met'}]`);
   const cpuPerTr = (r.cpu.user + r.cpu.system) / 1000 / (RUNS * TASKS);
+  const u = r.utilization;
+  console.log(`  event loops busy: main thread ${(100 * u.main).toFixed(0)} % (${ms(u.main * r.wall / (RUNS * TASKS))} per TaskRun)${u.controllers === undefined ? '' : `, controller thread ${(100 * u.controllers).toFixed(0)} % (${ms(u.controllers * r.wall / (RUNS * TASKS))} per TaskRun)`}`);
+  console.log(`  CPU per TaskRun by thread: ${r.threads}`);
   console.log(`  CPU of this process: ${ms(cpuPerTr)} per TaskRun (user ${(r.cpu.user / 1e6).toFixed(1)} s, system ${(r.cpu.system / 1e6).toFixed(1)} s) → ≈ ${(1000 / cpuPerTr).toFixed(0)} TaskRuns/s if it had one core to itself`);
   if (r.areas) console.log(`  where the time goes (profile shares × CPU per TaskRun): ${areaLine(r.areas, cpuPerTr, 'TaskRun')}`);
   const trs = RUNS * TASKS;

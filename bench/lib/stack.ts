@@ -5,11 +5,12 @@
  * committed) instead of sampling through a watch.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyDefaults } from '../../src/api/defaults.js';
 import type { KubeObject } from '../../src/api/types.js';
-import { runControllers } from '../../src/controller/index.js';
+import { runControllers, type RunningControllers } from '../../src/controller/index.js';
 import type { ControllerConfig } from '../../src/controller/config.js';
 import type { ControllerStats } from '../../src/controller/runtime/controller.js';
 import { startApiServer, type Store } from '../../src/embedded/apiserver/index.js';
@@ -18,6 +19,7 @@ import { FileLogStore } from '../../src/embedded/logs.js';
 import { withHelperImage } from '../../src/embedded/kubelet/helper-image.js';
 import { LiveConfig } from '../../src/cluster/live-config.js';
 import { admission, helperPath } from '../../src/embedded/main.js';
+import { startControllerThread } from '../../src/embedded/controller-thread.js';
 import { KubeClient } from '../../src/kube/client.js';
 
 /** A running benchmark stack. */
@@ -27,6 +29,10 @@ export interface BenchStack {
   dataDir: string;
   /** Reconcile counters per controller. */
   stats(): Record<string, ControllerStats>;
+  /** The counters, fetched from the controller thread when there is one. */
+  refreshStats(): Promise<Record<string, ControllerStats>>;
+  /** Event-loop utilization of the main thread and, when there is one, the controller thread. */
+  utilization(): { main: EventLoopUtilization; controllers?: EventLoopUtilization };
   stop(): Promise<void>;
 }
 
@@ -39,6 +45,8 @@ export interface BenchStackOptions {
   controllerConfig?: Partial<ControllerConfig>;
   /** Kubernetes Events from controllers and kubelet (default true; `--no-events` in the benchmarks). */
   events?: boolean;
+  /** Run the controllers in a worker thread (as `tkt up` does). */
+  controllerThread?: boolean;
 }
 
 /** Starts API server, kubelet and controllers in this process, as startEmbedded does. */
@@ -47,10 +55,11 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   const logs = new FileLogStore(join(dataDir, 'logs'));
   // podman: the prepare init container runs in the local helper image, as startEmbedded arranges
   const config = await withHelperImage(opts.runtime, helperPath(), opts.controllerConfig ?? {});
+  const live = new LiveConfig({}, config);
   const api = await startApiServer({
     ...(opts.memory ? {} : { dataDir }), port: 0, logs,
     // embedded mode's admission (Tekton's validation with the feature flags, update rules)
-    admission: admission(new LiveConfig({}, config).config),
+    admission: admission(live.config),
     defaults: (o: KubeObject) => applyDefaults(o),
   });
   const kubeconfigPath = join(dataDir, 'kubeconfig');
@@ -59,9 +68,17 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   const client = KubeClient.forServer({ server: api.url, token: api.token, ca: api.ca, socketPath: api.socketPath, inProcess: api.inProcess });
   const events = opts.events ?? !process.argv.includes('--no-events');
   const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime, helperPath: helperPath(), events });
-  const controllers = await runControllers({ client, config, events });
+  // --controller-thread: the controllers in a worker thread, as `tkt up` runs them
+  const controllers: RunningControllers & { refreshStats?: () => Promise<Record<string, ControllerStats>>; utilization?: () => EventLoopUtilization | undefined } = opts.controllerThread
+    ? await startControllerThread({ connection: { server: api.url, token: api.token, ca: api.ca, socketPath: api.socketPath }, inProcess: api.inProcess, live, events })
+    : await runControllers({ client, liveConfig: live.config, events });
   return {
     client, store: api.store, dataDir, stats: () => controllers.stats(),
+    utilization: () => {
+      const c = controllers.utilization?.();
+      return { main: performance.eventLoopUtilization(), ...(c ? { controllers: c } : {}) };
+    },
+    refreshStats: async () => (controllers.refreshStats ? await controllers.refreshStats() : controllers.stats()),
     async stop() {
       await controllers.stop();
       await kubelet.stop();
