@@ -1,10 +1,18 @@
 /**
- * The SQLite store's indexes: tables of labels, owner uids and uids, kept by the same transaction as the object
- * write, so that label selectors, the garbage collector and uid lookups are answered from the database rather than
- * from maps of every object in memory. A database written before these tables existed is indexed once on open.
+ * The SQLite store's indexes: tables of labels, owner uids and uids, so that label selectors, the garbage collector
+ * and uid lookups are answered from the database rather than from maps of every object in memory. A database
+ * written before these tables existed is indexed once on open.
+ *
+ * Index rows are written in bulk rather than with each object write: a created object adds a row per label plus
+ * owner and uid rows, each on a different B-tree page, and writing those pages at every commit was half of the
+ * commit's cost. Changes wait in memory (index-pending.ts) and are written together about once a second, before a
+ * label query, and at close. Lookups see them meanwhile. While changes wait, the database is marked (user_version)
+ * so that a process killed before writing them has its indexes rebuilt from the objects on the next open: the
+ * objects themselves are committed with each write as before, so nothing is lost.
  */
 import type Database from 'better-sqlite3';
 import type { KubeObject } from '../../api/types.js';
+import { IndexChanges, addrKey, type LabelRow } from './index-pending.js';
 import type { Addr } from './store-table.js';
 
 const SCHEMA = `
@@ -20,7 +28,11 @@ CREATE TABLE IF NOT EXISTS uids (
 
 /** The schema version once the index tables are filled (2: one B-tree for labels, keyed by label first). */
 const INDEXED = 2;
-
+/** user_version while index changes wait in memory: any value below INDEXED makes the next open rebuild. */
+const PENDING = 1;
+/** Waiting changes are written after this long, or at this many. */
+const FLUSH_MS = 1000;
+const FLUSH_AT = 20_000;
 
 /** Index upkeep and lookups over one database. */
 export class SqliteIndexes {
@@ -33,6 +45,17 @@ export class SqliteIndexes {
   private readonly uidStmt: Database.Statement;
   private readonly ownerStmt: Database.Statement;
   private readonly labelStmts = new Map<string, Database.Statement>();
+  /** Committed changes not yet in the tables. */
+  private readonly pending = new IndexChanges();
+  /** Changes of the transaction in progress (into `pending` when it commits, dropped when it rolls back). */
+  private readonly staged = new IndexChanges();
+  /** The database says changes wait (committed). */
+  private markedPending = false;
+  /** The transaction in progress wrote every change to the tables (a label query needed them there). */
+  private direct = false;
+  /** The transaction in progress set the mark. */
+  private marking = false;
+  private timer?: NodeJS.Timeout;
 
   constructor(private readonly db: Database.Database) {
     if ((db.pragma('user_version', { simple: true }) as number) < INDEXED) db.exec('DROP TABLE IF EXISTS labels; DROP INDEX IF EXISTS labels_kv;');
@@ -48,24 +71,106 @@ export class SqliteIndexes {
     if ((db.pragma('user_version', { simple: true }) as number) < INDEXED) this.rebuild();
   }
 
-  /** Moves the indexes of one object from its state `before` to `after` (undefined: absent). */
+  /**
+   * Moves the indexes of one object from its state `before` to `after` (undefined: absent). Runs inside the
+   * transaction of the object write; {@link committed} or {@link rolledBack} must follow it.
+   */
   update(resource: string, namespace: string, name: string, before: KubeObject | undefined, after: KubeObject | undefined): void {
+    const to = this.direct ? undefined : this.staged;
     const oldLabels = before?.metadata.labels ?? {};
     const newLabels = after?.metadata.labels ?? {};
-    for (const [k, v] of Object.entries(oldLabels)) if (newLabels[k] !== v) this.delLabel.run(resource, k, String(v), namespace, name);
-    for (const [k, v] of Object.entries(newLabels)) if (oldLabels[k] !== v) this.setLabel.run(resource, k, String(v), namespace, name);
+    for (const [k, v] of Object.entries(oldLabels)) if (newLabels[k] !== v) this.label([resource, k, String(v), namespace, name], false, to);
+    for (const [k, v] of Object.entries(newLabels)) if (oldLabels[k] !== v) this.label([resource, k, String(v), namespace, name], true, to);
+    const addr: Addr = { resource, namespace, name };
     const oldOwners = new Set((before?.metadata.ownerReferences ?? []).map((r) => r.uid));
     const newOwners = new Set((after?.metadata.ownerReferences ?? []).map((r) => r.uid));
-    for (const o of oldOwners) if (!newOwners.has(o)) this.delOwner.run(o, resource, namespace, name);
-    for (const o of newOwners) if (!oldOwners.has(o)) this.addOwner.run(o, resource, namespace, name);
+    for (const o of oldOwners) if (!newOwners.has(o)) this.owner(o, addr, false, to);
+    for (const o of newOwners) if (!oldOwners.has(o)) this.owner(o, addr, true, to);
     const oldUid = before?.metadata.uid;
     const newUid = after?.metadata.uid;
-    if (oldUid && oldUid !== newUid) this.delUid.run(oldUid, resource, namespace, name);
-    if (newUid && newUid !== oldUid) this.setUid.run(newUid, resource, namespace, name);
+    if (oldUid && oldUid !== newUid) this.uid(oldUid, addr, false, to);
+    if (newUid && newUid !== oldUid) this.uid(newUid, addr, true, to);
+    if (to && !this.markedPending && !this.marking && to.size > 0) {
+      this.db.pragma(`user_version = ${PENDING}`);
+      this.marking = true;
+    }
+  }
+
+  private label(row: LabelRow, add: boolean, to: IndexChanges | undefined): void {
+    if (to) to.label(row, add);
+    else if (add) this.setLabel.run(...row);
+    else this.delLabel.run(...row);
+  }
+
+  private owner(owner: string, addr: Addr, add: boolean, to: IndexChanges | undefined): void {
+    if (to) to.owner(owner, addr, add);
+    else (add ? this.addOwner : this.delOwner).run(owner, addr.resource, addr.namespace, addr.name);
+  }
+
+  private uid(uid: string, addr: Addr, add: boolean, to: IndexChanges | undefined): void {
+    if (to) to.uid(uid, addr, add);
+    else (add ? this.setUid : this.delUid).run(uid, addr.resource, addr.namespace, addr.name);
+  }
+
+  /** The transaction of the last updates committed. */
+  committed(): void {
+    this.marking = false;
+    if (this.direct) {
+      // everything waiting went into the tables with this transaction, which also cleared the mark
+      this.direct = false;
+      this.pending.clear();
+      this.staged.clear();
+      this.markedPending = false;
+      return;
+    }
+    if (this.staged.size === 0) return;
+    this.markedPending = true;
+    this.pending.merge(this.staged);
+    this.staged.clear();
+    if (this.pending.size >= FLUSH_AT) this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.flush();
+      }, FLUSH_MS);
+      this.timer.unref();
+    }
+  }
+
+  /** The transaction of the last updates rolled back. */
+  rolledBack(): void {
+    this.marking = false;
+    this.direct = false;
+    this.staged.clear();
+  }
+
+  /** Writes the waiting changes into the tables (in the transaction in progress, if any) and clears the mark. */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.size === 0 && this.staged.size === 0 && !this.markedPending) return;
+    const write = (): void => {
+      for (const c of [this.pending, this.staged]) c.replay({
+        label: (row, add) => this.label(row, add, undefined),
+        owner: (o, addr, add) => this.owner(o, addr, add, undefined),
+        uid: (u, addr, add) => this.uid(u, addr, add, undefined),
+      });
+      this.db.pragma(`user_version = ${INDEXED}`);
+    };
+    if (this.db.inTransaction) {
+      // part of a write batch: the rest of it writes its index rows directly; settled when it commits or rolls back
+      write();
+      this.direct = true;
+      return;
+    }
+    this.db.transaction(write)();
+    this.pending.clear();
+    this.markedPending = false;
   }
 
   /** Addresses of the objects of a resource carrying every label, sorted by namespace then name. */
   byLabels(resource: string, namespace: string | undefined, labels: Record<string, string>): Addr[] {
+    if (!this.direct) this.flush();
     const pairs = Object.entries(labels);
     const key = `${pairs.length}:${namespace === undefined ? '' : 'ns'}`;
     let stmt = this.labelStmts.get(key);
@@ -79,19 +184,43 @@ export class SqliteIndexes {
   }
 
   byUid(uid: string): Addr | undefined {
+    if (!this.direct) {
+      const known = this.staged.uidOf(uid) ?? this.pending.uidOf(uid);
+      if (known !== undefined) return known === null ? undefined : known;
+    }
     return this.uidStmt.get(uid) as Addr | undefined;
   }
 
   byOwner(ownerUid: string): Addr[] {
-    return this.ownerStmt.all(ownerUid) as Addr[];
+    const rows = this.ownerStmt.all(ownerUid) as Addr[];
+    if (this.direct) return rows;
+    const changes = [this.pending.ownedBy(ownerUid), this.staged.ownedBy(ownerUid)].filter((m) => m !== undefined);
+    if (changes.length === 0) return rows;
+    const byKey = new Map(rows.map((r) => [addrKey(r), r]));
+    for (const m of changes) for (const [k, { addr, add }] of m) {
+      if (add) byKey.set(k, addr);
+      else byKey.delete(k);
+    }
+    return [...byKey.values()].sort((a, b) => (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0) || (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  /** Fills the index tables from the objects table (a database of an older version). */
+  /** Writes what waits (before the database closes). */
+  close(): void {
+    if (this.db.open && !this.db.inTransaction) this.flush();
+    clearTimeout(this.timer);
+  }
+
+  /** Fills the index tables from the objects table (a database of an older version, or one whose process died with changes waiting). */
   private rebuild(): void {
     this.db.transaction(() => {
       this.db.exec('DELETE FROM labels; DELETE FROM owners; DELETE FROM uids;');
       const rows = this.db.prepare('SELECT resource, namespace, name, data FROM objects').all() as Array<Addr & { data: string }>;
-      for (const r of rows) this.update(r.resource, r.namespace, r.name, undefined, JSON.parse(r.data) as KubeObject);
+      this.direct = true;
+      try {
+        for (const r of rows) this.update(r.resource, r.namespace, r.name, undefined, JSON.parse(r.data) as KubeObject);
+      } finally {
+        this.direct = false;
+      }
       this.db.pragma(`user_version = ${INDEXED}`);
     })();
   }

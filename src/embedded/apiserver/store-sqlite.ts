@@ -1,7 +1,8 @@
 /**
  * SQLite persistence for the indexed store (better-sqlite3, WAL, synchronous=NORMAL): an `objects` table, the
- * `events` table (the watch-resume window) and the indexes by label, owner uid and uid (store-sqlite-index.ts), so
- * that the store answers queries from the database and keeps only a bounded cache in memory (store-table.ts).
+ * `events` table (the watch-resume window) and the indexes by label, owner uid and uid (store-sqlite-index.ts, written
+ * in bulk), so that the store answers queries from the database and keeps only a bounded cache in memory
+ * (store-table.ts).
  * Every write, or every batch of writes (see Store.batch), is one transaction, committed before it returns. WAL
  * checkpoints run in a worker thread (store-checkpoint.ts).
  */
@@ -164,14 +165,25 @@ export class SqlitePersistence implements Persistence, StoreQueries {
       this.apply(ev); // part of a batch: committed with it
       return;
     }
-    this.tx(ev);
+    try {
+      this.tx(ev);
+    } catch (err) {
+      this.indexes.rolledBack();
+      throw err;
+    }
     this.committed();
   }
 
   transaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
     try {
-      const out = this.batchTx(fn) as T;
+      let out: T;
+      try {
+        out = this.batchTx(fn) as T;
+      } catch (err) {
+        this.indexes.rolledBack();
+        throw err;
+      }
       this.committed();
       return out;
     } finally {
@@ -180,6 +192,7 @@ export class SqlitePersistence implements Persistence, StoreQueries {
   }
 
   private committed(): void {
+    this.indexes.committed();
     this.checkpointer.committed(this.rows);
     this.rows = 0;
   }
@@ -189,6 +202,7 @@ export class SqlitePersistence implements Persistence, StoreQueries {
   }
 
   close(): void {
+    this.indexes.close();
     this.checkpointer.close();
     if (this.db.open) this.db.close();
   }

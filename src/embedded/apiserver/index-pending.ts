@@ -1,0 +1,80 @@
+/**
+ * Index changes waiting to be written to the SQLite store's index tables (store-sqlite-index.ts): per label row,
+ * owner row and uid, the last change wins (added or removed), so that replaying them in any order gives the tables
+ * the state the objects have. Lookups read them before the tables.
+ */
+import type { Addr } from './store-table.js';
+
+/** A row of the labels table: resource, key, value, namespace, name. */
+export type LabelRow = [string, string, string, string, string];
+
+/** The key of an address in maps. */
+export const addrKey = (a: Addr): string => `${a.resource}\u0000${a.namespace}\u0000${a.name}`;
+
+/** What replaying the changes does with each. */
+export interface ChangeSink {
+  label(row: LabelRow, add: boolean): void;
+  owner(owner: string, addr: Addr, add: boolean): void;
+  uid(uid: string, addr: Addr, add: boolean): void;
+}
+
+/** A set of index changes, the last per row winning. */
+export class IndexChanges {
+  private readonly labels = new Map<string, { row: LabelRow; add: boolean }>();
+  private readonly owners = new Map<string, Map<string, { addr: Addr; add: boolean }>>();
+  private readonly uids = new Map<string, { addr: Addr; add: boolean }>();
+  /** Changes recorded (rows, counting a row changed twice once). */
+  size = 0;
+
+  label(row: LabelRow, add: boolean): void {
+    const key = row.join('\u0000');
+    if (!this.labels.has(key)) this.size += 1;
+    this.labels.set(key, { row, add });
+  }
+
+  owner(owner: string, addr: Addr, add: boolean): void {
+    let m = this.owners.get(owner);
+    if (!m) this.owners.set(owner, (m = new Map()));
+    const key = addrKey(addr);
+    if (!m.has(key)) this.size += 1;
+    m.set(key, { addr, add });
+  }
+
+  uid(uid: string, addr: Addr, add: boolean): void {
+    const cur = this.uids.get(uid);
+    // a uid removed from one address and added at another in one set: the addition is what holds
+    if (cur && !add && addrKey(cur.addr) !== addrKey(addr)) return;
+    if (!cur) this.size += 1;
+    this.uids.set(uid, { addr, add });
+  }
+
+  /** Where a uid is now according to these changes: an address, null (removed), or undefined (not changed here). */
+  uidOf(uid: string): Addr | null | undefined {
+    const c = this.uids.get(uid);
+    return c === undefined ? undefined : c.add ? c.addr : null;
+  }
+
+  /** The changes of one owner's dependents, by address key. */
+  ownedBy(owner: string): Map<string, { addr: Addr; add: boolean }> | undefined {
+    return this.owners.get(owner);
+  }
+
+  /** Takes in `other`'s changes (they are newer). */
+  merge(other: IndexChanges): void {
+    other.replay({ label: (r, a) => this.label(r, a), owner: (o, ad, a) => this.owner(o, ad, a), uid: (u, ad, a) => this.uid(u, ad, a) });
+  }
+
+  /** Calls `sink` with every change. */
+  replay(sink: ChangeSink): void {
+    for (const { row, add } of this.labels.values()) sink.label(row, add);
+    for (const [owner, m] of this.owners) for (const { addr, add } of m.values()) sink.owner(owner, addr, add);
+    for (const [uid, { addr, add }] of this.uids) sink.uid(uid, addr, add);
+  }
+
+  clear(): void {
+    this.labels.clear();
+    this.owners.clear();
+    this.uids.clear();
+    this.size = 0;
+  }
+}

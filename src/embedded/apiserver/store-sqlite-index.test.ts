@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../api/types.js';
+import { IndexedStore } from './store-index.js';
+import { openStore, SqlitePersistence, STORE_FILE } from './store-sqlite.js';
+import type { Store, StoreEvent } from './store.js';
+
+const dirs: string[] = [];
+afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
+function tmp(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'tektite-index-'));
+  dirs.push(d);
+  return d;
+}
+
+// pods are read back from the database (a bulk resource): their label, owner and uid lookups use the index tables
+const pod = (name: string, labels: Record<string, string>, owner?: string): KubeObject => ({
+  apiVersion: 'v1', kind: 'Pod',
+  metadata: { name, namespace: 'default', labels, uid: `uid-${name}`, ...(owner ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: owner, uid: `uid-${owner}` }] } : {}) },
+});
+const names = (objs: Array<KubeObject | { object: KubeObject }>): string[] => objs.map((o) => ('object' in o ? (o.object as KubeObject) : o).metadata.name ?? '');
+const indexRows = (dir: string): number => {
+  const db = new Database(path.join(dir, STORE_FILE), { readonly: true });
+  try {
+    return (db.prepare('SELECT (SELECT COUNT(*) FROM labels) + (SELECT COUNT(*) FROM owners) + (SELECT COUNT(*) FROM uids) AS n').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+};
+
+/** The lookups a test checks, the same before and after index rows reach the tables. */
+function lookups(s: Store): unknown {
+  return {
+    app: names(s.listByLabels('/pods', undefined, { app: 'a' })),
+    appTier: names(s.listByLabels('/pods', 'default', { app: 'a', tier: 'web' })),
+    uidP1: s.byUid('uid-p1')?.object.metadata.name,
+    uidP2: s.byUid('uid-p2')?.object.metadata.name,
+    ownedByP1: names(s.dependents('uid-p1')),
+  };
+}
+
+function writeSome(s: Store): void {
+  s.create('/pods', pod('p1', { app: 'a', tier: 'web' }));
+  s.create('/pods', pod('p2', { app: 'a' }, 'p1'));
+  s.create('/pods', pod('p3', { app: 'b' }, 'p1'));
+  const p3 = s.get('/pods', 'default', 'p3') as KubeObject;
+  s.update('/pods', { ...p3, metadata: { ...p3.metadata, labels: { app: 'a', tier: 'web' }, ownerReferences: [] } });
+  s.remove('/pods', 'default', 'p2');
+}
+
+const expected = { app: ['p1', 'p3'], appTier: ['p1', 'p3'], uidP1: 'p1', uidP2: undefined, ownedByP1: [] };
+
+describe('SQLite indexes written in bulk', () => {
+  it('answers uid and owner lookups from changes not yet written, label queries after writing them', () => {
+    const dir = tmp();
+    const s = openStore(dir, { eventWindow: 10 });
+    writeSome(s);
+    // uid and owner lookups before anything reached the index tables
+    expect(indexRows(dir)).toBe(0);
+    expect(s.byUid('uid-p1')?.object.metadata.name).toBe('p1');
+    expect(s.byUid('uid-p2')).toBeUndefined();
+    expect(names(s.dependents('uid-p1'))).toEqual([]);
+    s.create('/pods', pod('p4', {}, 'p1'));
+    expect(names(s.dependents('uid-p1'))).toEqual(['p4']);
+    s.remove('/pods', 'default', 'p4');
+    expect(lookups(s)).toEqual(expected);
+    // the label query wrote the waiting rows: p1 (2 labels, uid), p3 (2 labels, uid)
+    expect(indexRows(dir)).toBe(6);
+    s.close();
+    const again = openStore(dir, { eventWindow: 10 });
+    expect(lookups(again)).toEqual(expected);
+    again.close();
+  });
+
+  it('a process that dies with index rows waiting has its indexes rebuilt from the objects at the next open', () => {
+    const dir = tmp();
+    const s = openStore(dir, { eventWindow: 10 });
+    writeSome(s);
+    // what a kill leaves: the committed database and WAL files, index rows not written, the mark set
+    const crashed = tmp();
+    for (const f of fs.readdirSync(dir)) if (f.startsWith(STORE_FILE)) fs.copyFileSync(path.join(dir, f), path.join(crashed, f));
+    s.close();
+    const db = new Database(path.join(crashed, STORE_FILE), { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM uids').get() as { n: number }).n).toBe(0);
+    db.close();
+    const reopened = openStore(crashed, { eventWindow: 10 });
+    expect(lookups(reopened)).toEqual(expected);
+    reopened.close();
+  });
+
+  it('a batch whose commit fails leaves no index change behind, also after a label query inside it wrote the waiting rows', () => {
+    const dir = tmp();
+    const inner = new SqlitePersistence(path.join(dir, STORE_FILE), 10);
+    // a write that fails to persist (as a full disk would) fails the whole batch
+    const flaky = Object.assign(Object.create(inner) as SqlitePersistence, {
+      commit: (ev: StoreEvent) => {
+        if (ev.name === 'bad') throw new Error('disk full');
+        inner.commit(ev);
+      },
+    });
+    const s = new IndexedStore(flaky);
+    s.create('/pods', pod('p1', { app: 'a', tier: 'web' }));
+    expect(() => s.batch(() => {
+      s.create('/pods', pod('p5', { app: 'a' }, 'p1'));
+      // the query writes p1's and p5's waiting rows inside this transaction
+      expect(names(s.listByLabels('/pods', undefined, { app: 'a' }))).toEqual(['p1', 'p5']);
+      s.create('/pods', pod('p6', { app: 'a' }));
+      s.create('/pods', pod('bad', { app: 'a' }));
+    })).toThrow('disk full');
+    expect(s.byUid('uid-p5')).toBeUndefined();
+    expect(names(s.dependents('uid-p1'))).toEqual([]);
+    expect(names(s.listByLabels('/pods', undefined, { app: 'a' }))).toEqual(['p1']);
+    expect(s.byUid('uid-p1')?.object.metadata.name).toBe('p1');
+    s.close();
+    const again = openStore(dir, { eventWindow: 10 });
+    expect(names(again.listByLabels('/pods', undefined, { app: 'a' }))).toEqual(['p1']);
+    expect(again.byUid('uid-p6')).toBeUndefined();
+    again.close();
+  });
+});
