@@ -74,23 +74,29 @@ try {
   console.error(`Could not bundle the CLI (tkt will run from the TypeScript sources instead): ${err.message}`);
   process.exit(0);
 }
-// The EventListener sink worker (opt-in, src/triggers/sink-thread.ts) runs its own module in a worker thread: an ES
-// module beside the bundle (dist/bundle/triggers/sink-worker.mjs), with the same packages left external.
-try {
-  await build({
-    absWorkingDir: root,
-    entryPoints: ['src/triggers/sink-worker.ts'],
-    outfile: join(tmp, 'triggers', 'sink-worker.mjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: external(),
-    banner: { js: "import { createRequire as __tktRequire } from 'node:module'; const require = __tktRequire(import.meta.url);" },
-    logLevel: 'warning',
-  });
-} catch (err) {
-  console.error(`Could not bundle the EventListener sink worker (sinks stay on the main thread): ${err.message}`);
+// Worker threads run their own modules: ES modules beside the bundle, with the same packages left external. The
+// EventListener sink worker (opt-in, src/triggers/sink-thread.ts) and the controllers of `tkt up`
+// (src/embedded/controller-thread.ts); see src/threads.ts for how they are found.
+for (const [entry, outfile, without] of [
+  ['src/triggers/sink-worker.ts', 'triggers/sink-worker.mjs', 'sinks stay on the main thread'],
+  ['src/embedded/controller-worker.ts', 'embedded/controller-worker.mjs', 'controllers stay on the main thread'],
+]) {
+  try {
+    await build({
+      absWorkingDir: root,
+      entryPoints: [entry],
+      outfile: join(tmp, outfile),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      external: external(),
+      banner: { js: "import { createRequire as __tktRequire } from 'node:module'; const require = __tktRequire(import.meta.url);" },
+      logLevel: 'warning',
+    });
+  } catch (err) {
+    console.error(`Could not bundle ${entry} (${without}): ${err.message}`);
+  }
 }
 // client-node's KubeConfig alone, tree-shaken into one file: importing the whole package to read a kubeconfig costs
 // ~0.6 s of module loading per command (src/kube/client.ts loadKubeConfig uses this file when present).

@@ -70,7 +70,7 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
   const kubelet = await startKubelet({ client, logs, dataDir, runtime: opts.runtime, helperPath: helperPath(), events });
   // --controller-thread: the controllers in a worker thread, as `tkt up` runs them
   const controllers: RunningControllers & { refreshStats?: () => Promise<Record<string, ControllerStats>>; utilization?: () => EventLoopUtilization | undefined } = opts.controllerThread
-    ? await startControllerThread({ connection: { server: api.url, token: api.token, ca: api.ca, socketPath: api.socketPath }, inProcess: api.inProcess, live, events })
+    ? await startControllerThread({ connection: { server: api.url, token: api.token, ca: api.ca, socketPath: api.socketPath }, inProcess: api.inProcess, live, configNamespace: 'tekton-pipelines', events })
     : await runControllers({ client, liveConfig: live.config, events });
   return {
     client, store: api.store, dataDir, stats: () => controllers.stats(),

@@ -18,6 +18,8 @@ export interface EmbeddedStartOptions {
   port?: number;
   runtime?: RuntimeName;
   controllers?: boolean;
+  /** Controllers in a worker thread of their own (`tkt up`). */
+  controllerThread?: boolean;
   eventListeners?: boolean;
   quiet?: boolean;
   /** `--feature-flags`: written into tekton-pipelines/feature-flags before the controllers start. */

@@ -51,27 +51,21 @@ export class LiveConfig {
   readonly config: ControllerConfig;
   /** The last good settings of each `configMap/key`. */
   private readonly good = new Map<string, Partial<ControllerConfig>>();
-  private readonly listeners = new Set<(config: ControllerConfig) => void>();
 
   constructor(private readonly base: Partial<ControllerConfig> = {}, private overrides: Partial<ControllerConfig> = {}) {
     this.config = this.compute();
   }
 
+  /** The explicit settings (base and overrides, without the ConfigMaps): another LiveConfig built from them and fed
+   * the same ConfigMaps holds the same configuration (the controller thread's copy). */
+  explicit(): { base: Partial<ControllerConfig>; overrides: Partial<ControllerConfig> } {
+    return { base: this.base, overrides: this.overrides };
+  }
+
   /** Adds explicit settings (they win over ConfigMaps). */
   override(more: Partial<ControllerConfig>): void {
     this.overrides = merge(this.overrides, more);
-    this.update();
-  }
-
-  /** Calls `fn` with the configuration after each change of it (a copy elsewhere, e.g. another thread, follows). */
-  onUpdate(fn: (config: ControllerConfig) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  }
-
-  private update(): void {
     Object.assign(this.config, this.compute());
-    for (const fn of this.listeners) fn(this.config);
   }
 
   /** Takes in one ConfigMap's data (absent = deleted); answers a message for every key not applied. */
@@ -84,7 +78,7 @@ export class LiveConfig {
       if ('set' in outcome) this.good.set(`${name}/${key}`, outcome.set);
       else problems.push(`${name}: ${key}: ${outcome.problem}; not applied, ${this.good.has(`${name}/${key}`) ? 'the previous value stays' : 'the default stays'}`);
     }
-    this.update();
+    Object.assign(this.config, this.compute());
     return problems;
   }
 

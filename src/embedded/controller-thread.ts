@@ -3,9 +3,11 @@
  * API server (and the kubelet, which shares the log store with it); the controllers — informers, reconcilers, pod
  * building, their JSON and garbage — run on the second core and reach the API server through the in-process
  * contract carried over a MessagePort (src/kube/in-process-port.ts): same token, authorization, admission and
- * answers as on the main thread. The configuration from Tekton's ConfigMaps is followed by the main thread
- * (admission reads it too) and copied to the worker at each change. Controllers keep no state of their own beyond
- * their caches, so a worker that dies is started again (with a growing pause) and relists.
+ * answers as on the main thread. The worker builds its configuration from the same explicit settings and follows
+ * Tekton's ConfigMaps through its own watch, which reaches it through the same port, in order with the watch
+ * events of the runs (a ConfigMap changed before a run was created is in force when the run is reconciled), as the
+ * main thread's copy (admission) does. Controllers keep no state of their own beyond their caches, so a worker
+ * that dies is started again (with a growing pause) and relists.
  */
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { MessageChannel, type Worker } from 'node:worker_threads';
@@ -20,7 +22,9 @@ import { startWorker, workerModule } from '../threads.js';
 /** What the worker starts with (its workerData, besides the port). */
 export interface ControllerWorkerSetup {
   connection: { server: string; token: string; ca?: string; socketPath?: string };
-  config: ControllerConfig;
+  /** LiveConfig's explicit settings; the worker applies the ConfigMaps of `configNamespace` over them. */
+  config: { base: Partial<ControllerConfig>; overrides: Partial<ControllerConfig> };
+  configNamespace: string;
   events: boolean;
   namespace?: string;
   log: boolean;
@@ -28,7 +32,6 @@ export interface ControllerWorkerSetup {
 
 /** Main thread → worker. */
 export type ToControllerWorker =
-  | { t: 'config'; config: ControllerConfig }
   | { t: 'stats'; id: number }
   | { t: 'stop'; id: number; flushMs?: number };
 
@@ -44,8 +47,9 @@ export interface ControllerThreadOptions {
   connection: ControllerWorkerSetup['connection'];
   /** The in-process handler of the API server of this process. */
   inProcess: InProcessHttp;
-  /** The configuration, followed from Tekton's ConfigMaps on this thread. */
+  /** The configuration: its explicit settings go to the worker, which follows the ConfigMaps of `configNamespace`. */
   live: LiveConfig;
+  configNamespace: string;
   log?: Logger;
   events?: boolean;
   namespace?: string;
@@ -56,6 +60,8 @@ export interface ControllerThreadOptions {
 /** Controllers in a worker thread; `refreshStats` fetches their counters (stats() answers the last ones fetched). */
 export interface ControllerThread extends RunningControllers {
   refreshStats(): Promise<Record<string, ControllerStats>>;
+  /** The running worker (diagnostics; tests end it to see it started again). */
+  worker(): Worker | undefined;
   /** The worker's event-loop utilization since it started (see performance.eventLoopUtilization). */
   utilization(): EventLoopUtilization | undefined;
 }
@@ -84,7 +90,7 @@ export async function startControllerThread(opts: ControllerThreadOptions): Prom
     const channel = new MessageChannel();
     const closeServed = servePort(channel.port1, opts.inProcess);
     const setup: ControllerWorkerSetup = {
-      connection: opts.connection, config: opts.live.config, events: opts.events !== false, log: opts.log !== undefined,
+      connection: opts.connection, config: opts.live.explicit(), configNamespace: opts.configNamespace, events: opts.events !== false, log: opts.log !== undefined,
       ...(opts.namespace ? { namespace: opts.namespace } : {}),
     };
     const worker = startWorker(entry, 'runControllerWorker', { ...setup, port: channel.port2 }, { name: 'tkt-controllers', transferList: [channel.port2] });
@@ -135,18 +141,16 @@ export async function startControllerThread(opts: ControllerThreadOptions): Prom
     return { worker, closePort, ready: started };
   };
 
-  // the worker follows the configuration (ConfigMaps, image overrides) as admission does
-  const unfollow = opts.live.onUpdate((config) => current?.worker.postMessage({ t: 'config', config } satisfies ToControllerWorker));
   current = spawn();
   try {
     await current.ready;
   } catch (err) {
-    unfollow();
     await current.worker.terminate();
     throw err;
   }
   return {
     stats: () => lastStats,
+    worker: () => current?.worker,
     utilization: () => current?.worker.performance.eventLoopUtilization(),
     async refreshStats() {
       if (current) await call(current, { t: 'stats', id: ++next });
@@ -154,7 +158,6 @@ export async function startControllerThread(opts: ControllerThreadOptions): Prom
     },
     async stop(flushMs?: number) {
       stopping = true;
-      unfollow();
       const r = current;
       current = undefined;
       if (!r) return;

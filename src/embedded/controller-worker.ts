@@ -1,9 +1,10 @@
 /**
  * The worker-thread side of {@link startControllerThread} (controller-thread.ts): runs tektite's controllers with a
- * client whose requests cross a MessagePort to the API server's in-process handler on the main thread. The
- * configuration object is updated in place from the main thread's copies, as LiveConfig updates it there.
+ * client whose requests cross a MessagePort to the API server's in-process handler on the main thread. Its
+ * configuration: the main thread's explicit settings, with Tekton's ConfigMaps followed through its own watch.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { LiveConfig, watchConfigMaps } from '../cluster/live-config.js';
 import { runControllers } from '../controller/index.js';
 import { silentLogger, type Logger } from '../controller/runtime/controller.js';
 import { KubeClient } from '../kube/client.js';
@@ -26,21 +27,20 @@ export function runControllerWorker(): void {
   const setup = workerData as ControllerWorkerSetup & { port: MessagePort };
   const send = (m: FromControllerWorker): void => parent.postMessage(m);
   const client = KubeClient.forServer({ ...setup.connection, inProcess: portHttp(setup.port) });
-  const config = setup.config;
+  const live = new LiveConfig(setup.config.base, setup.config.overrides);
+  // what is wrong in a ConfigMap is reported (log, Warning Event) by the main thread, which follows them too
+  const configMaps = watchConfigMaps(client, setup.configNamespace, live, { events: false, log: () => undefined });
   const forward = (level: keyof Logger) => (obj: object, msg?: string): void => send({ t: 'log', level, obj: cloneable(obj), ...(msg === undefined ? {} : { msg }) });
   const log: Logger = setup.log ? { info: forward('info'), warn: forward('warn'), error: forward('error'), debug: forward('debug') } : silentLogger;
-  const running = runControllers({ client, liveConfig: config, log, events: setup.events, ...(setup.namespace ? { namespace: setup.namespace } : {}) });
+  const running = configMaps.then(() => runControllers({ client, liveConfig: live.config, log, events: setup.events, ...(setup.namespace ? { namespace: setup.namespace } : {}) }));
   parent.on('message', (m: ToControllerWorker) => {
-    if (m.t === 'config') {
-      Object.assign(config, m.config);
-      return;
-    }
     void running.then(async (c) => {
       if (m.t === 'stats') {
         send({ t: 'stats', id: m.id, stats: c.stats() });
         return;
       }
       await c.stop(m.flushMs);
+      await (await configMaps).stop();
       send({ t: 'stopped', id: m.id });
       setup.port.close();
       parent.close();

@@ -13,12 +13,14 @@ import { applyDefaults } from '../api/defaults.js';
 import type { KubeObject } from '../api/types.js';
 import { validateObject } from '../api/validate/index.js';
 import { validateRunUpdate, validateRunControl } from '../api/validate/update.validate.js';
-import { runControllers } from '../controller/index.js';
+import { runControllers, type RunningControllers } from '../controller/index.js';
 import { writeFeatureFlags } from '../cluster/config-maps.js';
 import { LiveConfig, watchConfigMaps } from '../cluster/live-config.js';
 import type { ControllerConfig } from '../controller/config.js';
 import type { Logger } from '../controller/runtime/controller.js';
 import { KubeClient } from '../kube/client.js';
+import type { InProcessHttp } from '../kube/in-process.js';
+import { ControllerThreadStartError, startControllerThread } from './controller-thread.js';
 import { lineLogger, SINK_CONTAINER } from '../triggers/log-lines.js';
 import { startApiServer } from './apiserver/index.js';
 import type { AuthorizationMode } from './apiserver/context.js';
@@ -61,6 +63,8 @@ export interface EmbeddedOptions {
   eventListenerAddresses?: { host?: string; ports?: Record<string, number>; portRange?: { from: number; to: number } };
   /** EventListener sinks: `--interceptor-timeout` and `--github-api-url`. */
   eventListenerTuning?: { httpTimeoutMs?: number; githubApiUrl?: string };
+  /** Run the controllers in a worker thread (`tkt up`; see startControllers). */
+  controllerThread?: boolean;
 }
 
 export interface Embedded {
@@ -170,13 +174,33 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
     // podman/docker: the `prepare` init container's image must exist locally (a helper-only image made here)
     const images = await withHelperImage(kubelet.runtime, helperPath(), opts.controllerConfig ?? {});
     if (images.entrypointImage && images.nopImage) live.override({ entrypointImage: images.entrypointImage, nopImage: images.nopImage });
-    const controllers = await runControllers({ client, log: opts.log, liveConfig: config });
+    const controllers = await startControllers(opts, api, live, client);
     cleanups.push(() => controllers.stop(flushMs));
   }
   const els = opts.eventListeners === false ? undefined
     : await startEventListeners(client, { ...opts.eventListenerTuning, ...opts.eventListenerAddresses, logger: lineLogger((ns, name, line) => logs.append(ns, `el-${name}`, SINK_CONTAINER, line)), ...(opts.dataDir === undefined ? {} : { stateFile: join(dataDir, 'eventlisteners.json') }), onError: (err: unknown) => opts.warn?.(err instanceof Error ? err.message : String(err)) });
   if (els) cleanups.push(() => els.close());
   return { url: api.url, kubeconfigPath, client, dataDir, runtime: kubelet.runtime, stop };
+}
+
+/**
+ * The controllers: in a worker thread (`controllerThread`: `tkt up`), so that they use the second core while this
+ * thread serves the API, or on this thread (`tkt run`: a worker costs its start-up). A worker that cannot start
+ * leaves them on this thread, with a warning.
+ */
+async function startControllers(opts: EmbeddedOptions, api: { url: string; token: string; ca: string; socketPath?: string; inProcess: InProcessHttp }, live: LiveConfig, client: KubeClient): Promise<RunningControllers> {
+  if (opts.controllerThread) {
+    try {
+      return await startControllerThread({
+        connection: { server: api.url, token: api.token, ca: api.ca, ...(api.socketPath ? { socketPath: api.socketPath } : {}) },
+        inProcess: api.inProcess, live, configNamespace: SYSTEM_NAMESPACE, ...(opts.log ? { log: opts.log } : {}), ...(opts.warn ? { warn: opts.warn } : {}),
+      });
+    } catch (err) {
+      if (!(err instanceof ControllerThreadStartError)) throw err;
+      opts.warn?.(`${err.message}; the controllers run on the main thread`);
+    }
+  }
+  return runControllers({ client, log: opts.log, liveConfig: live.config });
 }
 
 /** The API server's port: pods reach the cluster's API, as pods in Kubernetes do (still with a token). */
