@@ -69,7 +69,10 @@ export interface ControllerThread extends RunningControllers {
 /** The worker could not be started (embedded mode then runs the controllers on the main thread). */
 export class ControllerThreadStartError extends Error {}
 
-interface Running { worker: Worker; closePort: () => void; ready: Promise<void> }
+interface Running { worker: Worker; closePort: () => void; ready: Promise<void>; exited: boolean }
+
+/** A worker that ran this long before it died counts as healthy again: its next restart pauses 0.5 s. */
+const HEALTHY_MS = 60_000;
 
 /** Starts the controllers in a worker thread; resolves once their caches are synced. */
 export async function startControllerThread(opts: ControllerThreadOptions): Promise<ControllerThread> {
@@ -80,8 +83,12 @@ export async function startControllerThread(opts: ControllerThreadOptions): Prom
   let restarts = 0;
   let lastStats: Record<string, ControllerStats> = {};
   let next = 0;
-  const waiting = new Map<number, (m: FromControllerWorker) => void>();
-  const call = (r: Running, m: Extract<ToControllerWorker, { id: number }>): Promise<FromControllerWorker> => new Promise((resolve) => {
+  const waiting = new Map<number, (m: FromControllerWorker | undefined) => void>();
+  const call = (r: Running, m: Extract<ToControllerWorker, { id: number }>): Promise<FromControllerWorker | undefined> => new Promise((resolve) => {
+    if (r.exited) {
+      resolve(undefined);
+      return;
+    }
     waiting.set(m.id, resolve);
     r.worker.postMessage(m);
   });
@@ -99,10 +106,13 @@ export async function startControllerThread(opts: ControllerThreadOptions): Prom
       channel.port1.close();
     };
     let ready = false;
-    const started = new Promise<void>((resolve, reject) => {
+    let readyAt = 0;
+    const running: Running = { worker, closePort, ready: Promise.resolve(), exited: false };
+    running.ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (m: FromControllerWorker) => {
         if (m.t === 'ready') {
           ready = true;
+          readyAt = Date.now();
           lastStats = m.stats;
           resolve();
         } else if (m.t === 'fatal') {
@@ -121,24 +131,26 @@ export async function startControllerThread(opts: ControllerThreadOptions): Prom
         else opts.warn?.(`the controller thread failed: ${err.stack ?? err.message}`);
       });
       worker.on('exit', (code) => {
+        running.exited = true;
         closePort();
-        for (const w of waiting.values()) w({ t: 'stopped', id: 0 });
+        for (const w of waiting.values()) w(undefined);
         waiting.clear();
         if (!ready) reject(new ControllerThreadStartError(`the controller thread exited while starting (code ${code})`));
         if (stopping || current?.worker !== worker || (!ready && restarts === 0)) return;
         // the controllers keep nothing that their caches cannot relist: start them again
+        if (ready && Date.now() - readyAt > HEALTHY_MS) restarts = 0;
         restarts += 1;
         const pauseMs = Math.min(30_000, 500 * 2 ** Math.min(restarts - 1, 6));
         opts.warn?.(`the controller thread exited (code ${code}); starting it again in ${pauseMs} ms`);
         const timer = setTimeout(() => {
           if (stopping) return;
           current = spawn();
-          current.ready.then(() => { restarts = 0; }, (err: unknown) => opts.warn?.(err instanceof Error ? err.message : String(err)));
+          current.ready.catch((err: unknown) => opts.warn?.(err instanceof Error ? err.message : String(err)));
         }, pauseMs);
         timer.unref();
       });
     });
-    return { worker, closePort, ready: started };
+    return running;
   };
 
   current = spawn();

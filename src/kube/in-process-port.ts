@@ -13,18 +13,23 @@ type Ask = { t: 0; id: number; req: InProcessRequest } | { t: 1; id: number };
 /** Server → client: [id, 0, status] head, [id, 1, chunk] data, [id, 2, error message or null] end. */
 type Part = [number, 0, number] | [number, 1, string] | [number, 2, string | null];
 
-/** Collects items and sends them together once per turn of the event loop. */
+/**
+ * Collects items and sends them together: once per turn of the event loop (`immediate`), or once the current task
+ * and its microtasks are done (`microtask`: everything one callback produced, without waiting for the next turn).
+ */
 export class Batcher<T> {
   private items: T[] = [];
-  constructor(private readonly flush: (items: T[]) => void) {}
+  constructor(private readonly flush: (items: T[]) => void, private readonly when: 'immediate' | 'microtask' = 'immediate') {}
 
   push(item: T): void {
     if (this.items.push(item) > 1) return;
-    setImmediate(() => {
+    const send = (): void => {
       const batch = this.items;
       this.items = [];
       this.flush(batch);
-    });
+    };
+    if (this.when === 'immediate') setImmediate(send);
+    else queueMicrotask(send);
   }
 }
 
@@ -35,7 +40,7 @@ export class Batcher<T> {
 export function portHttp(port: MessagePort): InProcessHttp {
   let next = 0;
   const open = new Map<number, InProcessResponse>();
-  const asks = new Batcher<Ask>((items) => port.postMessage(items));
+  const asks = new Batcher<Ask>((items) => port.postMessage(items), (process.env.TKT_ASK_BATCH as 'immediate' | undefined) ?? 'immediate');
   port.on('message', (parts: Part[]) => {
     for (const [id, kind, value] of parts) {
       const res = open.get(id);
@@ -69,7 +74,7 @@ export function portHttp(port: MessagePort): InProcessHttp {
  */
 export function servePort(port: MessagePort, http: InProcessHttp): () => void {
   const aborts = new Map<number, () => void>();
-  const parts = new Batcher<Part>((items) => port.postMessage(items));
+  const parts = new Batcher<Part>((items) => port.postMessage(items), (process.env.TKT_PART_BATCH as 'immediate' | undefined) ?? 'immediate');
   port.on('message', (asks: Ask[]) => {
     for (const a of asks) {
       if (a.t === 1) {
