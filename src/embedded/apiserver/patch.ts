@@ -10,10 +10,12 @@ type Json = unknown;
 type JsonObject = Record<string, unknown>;
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A copy of a patch value (a string, number, boolean or null is its own copy). */
+const copyOf = <T>(v: T): T => (typeof v === 'object' && v !== null ? structuredClone(v) : v);
 
 /** RFC 7386 merge patch. Answers a new value; inputs are not changed. */
 export function mergePatch(target: Json, patch: Json): Json {
-  if (!isObject(patch)) return structuredClone(patch);
+  if (!isObject(patch)) return copyOf(patch);
   const out: JsonObject = isObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
@@ -51,7 +53,7 @@ function mergeKeyOf(field: string, items: unknown[]): string | undefined {
 
 /** Strategic merge patch. Answers a new value; inputs are not changed. */
 export function strategicMergePatch(target: Json, patch: Json): Json {
-  if (!isObject(patch)) return structuredClone(patch);
+  if (!isObject(patch)) return copyOf(patch);
   return smpObject(isObject(target) ? target : {}, patch);
 }
 
@@ -98,7 +100,7 @@ function smpList(field: string, target: unknown, patch: unknown[]): unknown[] {
   }
   if (MERGE_PRIMITIVES.has(field)) return [...current, ...patch.filter((p) => !current.includes(p))];
   const key = mergeKeyOf(field, [...current, ...patch]);
-  if (!key) return patch.map((p) => (isObject(p) ? stripDirectives(p) : structuredClone(p)));
+  if (!key) return patch.map((p) => (isObject(p) ? stripDirectives(p) : copyOf(p)));
   const out = [...current];
   for (const item of patch) {
     if (!isObject(item)) continue;
