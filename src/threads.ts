@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker, type TransferListItem } from 'node:worker_threads';
+import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
 
 /**
  * The URL of a worker module `name` (without extension) that lives in the sources directory `dir` (e.g.
@@ -40,7 +40,7 @@ const { workerData, parentPort } = require('node:worker_threads');
  * Starts a worker running `run` (a named export of the module at `entry`) with `data` as its workerData. A worker
  * that cannot load its module posts `{ t: 'fatal', message }` and exits.
  */
-export function startWorker(entry: string, run: string, data: Record<string, unknown>, opts: { name: string; transferList?: TransferListItem[] }): Worker {
+export function startWorker(entry: string, run: string, data: Record<string, unknown>, opts: { name: string; transferList?: TransferListItem[]; resourceLimits?: ResourceLimits }): Worker {
   const workerData = { ...data, entry, run, ...(entry.endsWith('.ts') ? { tsx: tsxApi() } : {}) };
-  return new Worker(BOOT, { eval: true, workerData, name: opts.name, ...(opts.transferList ? { transferList: opts.transferList } : {}) });
+  return new Worker(BOOT, { eval: true, workerData, name: opts.name, ...(opts.transferList ? { transferList: opts.transferList } : {}), ...(opts.resourceLimits ? { resourceLimits: opts.resourceLimits } : {}) });
 }

@@ -71,6 +71,13 @@ export class ControllerThreadStartError extends Error {}
 
 interface Running { worker: Worker; closePort: () => void; ready: Promise<void>; exited: boolean }
 
+/**
+ * The worker's young generation (V8's default is sized for a whole process): each isolate keeps its own, and at the
+ * default the worker's added ~27 MiB to `tkt up`'s RSS with no gain in speed (bench:memory at 2,000 runs: 272 →
+ * 245 MiB; 6 MiB gave 242).
+ */
+const WORKER_YOUNG_MB = 12;
+
 /** A worker that ran this long before it died counts as healthy again: its next restart pauses 0.5 s. */
 const HEALTHY_MS = 60_000;
 
@@ -100,7 +107,7 @@ export async function startControllerThread(opts: ControllerThreadOptions): Prom
       connection: opts.connection, config: opts.live.explicit(), configNamespace: opts.configNamespace, events: opts.events !== false, log: opts.log !== undefined,
       ...(opts.namespace ? { namespace: opts.namespace } : {}),
     };
-    const worker = startWorker(entry, 'runControllerWorker', { ...setup, port: channel.port2 }, { name: 'tkt-controllers', transferList: [channel.port2] });
+    const worker = startWorker(entry, 'runControllerWorker', { ...setup, port: channel.port2 }, { name: 'tkt-controllers', transferList: [channel.port2], resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     const closePort = (): void => {
       closeServed();
       channel.port1.close();
