@@ -1,15 +1,16 @@
 /**
- * The EventListener sink as an express app: `GET /live`, `GET /ready`, and every other request is an event.
+ * The EventListener sink as a node:http request handler: `GET /live`, `GET /ready`, and every other request is an event.
  * It answers only after every trigger of the event has been processed and what it created is stored:
  * 202 with Tekton's fields plus per-trigger outcomes, 400 for a body that is not a JSON object, 413 over the
  * size cap, 429 with Retry-After when the bodies in flight reach their global budget (body-budget.ts), 5xx (with `errorMessage`) when tektite failed — in which case nothing of the event was kept.
  */
 import { randomUUID } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { EventListener, KubeObject } from '../api/types.js';
 import { BodyBudget, bodyBudget, DEFAULT_MAX_IN_FLIGHT_BODY_BYTES } from './body-budget.js';
 import { CE_TYPES, type CloudEventSender } from './cloudevents.js';
 import { canonicalHeaders } from './event.js';
+import { HttpError, readBody, sendJson, sendText } from './http-body.js';
 import { DEFAULT_CEL_MAX_STEPS } from './interceptors/cel.js';
 import { noRecorder, type OutcomeRecorder } from './k8s-events.js';
 import type { TriggerLookup } from './lookup.js';
@@ -60,41 +61,58 @@ export interface SinkAppOptions {
   newEventId?: () => string;
 }
 
-/** Builds the express app of one EventListener. */
-export function createSinkApp(opts: SinkAppOptions): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag'); // answers are per event: an ETag (a hash of every body) is never useful
-  app.get('/live', (_req, res) => { res.type('text/plain').send('ok'); });
-  app.get('/ready', async (_req, res) => {
-    const el = await opts.lookup.get<EventListener>('EventListener', opts.namespace, opts.name).catch(() => undefined);
-    if (el) res.type('text/plain').send('ok');
-    else res.status(503).type('text/plain').send(`EventListener ${opts.namespace}/${opts.name} not found`);
-  });
+/** The request handler of one EventListener's sink (for `http.createServer`; supertest takes it too). */
+export function createSinkApp(opts: SinkAppOptions): RequestListener {
   const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const budget = new BodyBudget(Math.max(max, opts.maxInFlightBodyBytes ?? DEFAULT_MAX_IN_FLIGHT_BODY_BYTES));
-  app.use(bodyBudget(budget, max, (res, status, errorMessage) => { res.status(status).json({ ...base(opts), errorMessage }); }));
-  app.use(express.raw({ type: () => true, limit: max }));
-  app.use((req, res, next) => { handleEvent(req, res, opts).catch(next); });
-  // express recognises error handlers by their four parameters
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => { sendError(err, req, res, opts); });
-  return app;
+  const reserve = bodyBudget(budget, max, (res, status, errorMessage) => { sendJson(res, status, { ...base(opts), errorMessage }); });
+  return (req, res) => {
+    const probe = req.method === 'GET' || req.method === 'HEAD' ? probeOf(req.url ?? '/') : undefined;
+    if (probe === 'live') {
+      sendText(res, 200, 'ok');
+      return;
+    }
+    if (probe === 'ready') {
+      void ready(res, opts);
+      return;
+    }
+    if (!reserve(req, res)) return;
+    readBody(req, max)
+      .then((raw) => handleEvent(req, raw, res, opts))
+      .catch((err: unknown) => { sendError(err, req, res, opts); });
+  };
+}
+
+/** `/live` or `/ready` (as express routed them before: any case, an optional trailing slash, any query). */
+function probeOf(url: string): 'live' | 'ready' | undefined {
+  const q = url.indexOf('?');
+  const path = (q < 0 ? url : url.slice(0, q)).toLowerCase();
+  if (path === '/live' || path === '/live/') return 'live';
+  if (path === '/ready' || path === '/ready/') return 'ready';
+  return undefined;
+}
+
+async function ready(res: ServerResponse, opts: SinkAppOptions): Promise<void> {
+  const el = await opts.lookup.get<EventListener>('EventListener', opts.namespace, opts.name).catch(() => undefined);
+  if (el) sendText(res, 200, 'ok');
+  else sendText(res, 503, `EventListener ${opts.namespace}/${opts.name} not found`);
 }
 
 function base(opts: SinkAppOptions, el?: EventListener): Record<string, unknown> {
   return { eventListener: opts.name, namespace: opts.namespace, eventListenerUID: el?.metadata.uid ?? '' };
 }
 
-function sendError(err: unknown, _req: Request, res: Response, opts: SinkAppOptions): void {
-  const e = err as { status?: number; type?: string; message?: string };
+function sendError(err: unknown, req: IncomingMessage, res: ServerResponse, opts: SinkAppOptions): void {
   if (res.headersSent) return;
-  if (e.type === 'entity.too.large' || e.status === 413) {
-    res.status(413).json({ ...base(opts), errorMessage: `request body larger than ${opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes` });
+  if (err instanceof HttpError) {
+    if (!req.complete) res.setHeader('Connection', 'close'); // the rest of the body is not read
+    const message = err.status === 413 ? `request body larger than ${opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes` : err.message;
+    sendJson(res, err.status, { ...base(opts), errorMessage: message });
     return;
   }
-  const status = typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 500;
-  opts.logger?.warn({ eventlistener: opts.name, namespace: opts.namespace, err: e.message }, 'request failed');
-  res.status(status).json({ ...base(opts), errorMessage: status === 500 ? `internal error: ${e.message ?? String(err)}` : (e.message ?? 'bad request') });
+  const message = err instanceof Error ? err.message : String(err);
+  opts.logger?.warn({ eventlistener: opts.name, namespace: opts.namespace, err: message }, 'request failed');
+  sendJson(res, 500, { ...base(opts), errorMessage: `internal error: ${message}` });
 }
 
 const NOT_BLANK = /\S/;
@@ -121,24 +139,23 @@ export function parseBody(raw: Buffer, contentType: string | undefined, validate
   return { ok: true, body: body ?? null, raw };
 }
 
-async function handleEvent(req: Request, res: Response, opts: SinkAppOptions): Promise<void> {
-  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+async function handleEvent(req: IncomingMessage, raw: Buffer, res: ServerResponse, opts: SinkAppOptions): Promise<void> {
   const el = await opts.lookup.get<EventListener>('EventListener', opts.namespace, opts.name);
   if (!el) {
-    res.status(503).json({ ...base(opts), errorMessage: `EventListener ${opts.namespace}/${opts.name} not found` });
+    sendJson(res, 503, { ...base(opts), errorMessage: `EventListener ${opts.namespace}/${opts.name} not found` });
     return;
   }
   const validate = el.metadata.annotations?.[PAYLOAD_VALIDATION] !== 'false';
   const parsed = parseBody(raw, req.headers['content-type'], validate);
   if (!parsed.ok) {
-    res.status(400).json({ ...base(opts, el), errorMessage: parsed.message });
+    sendJson(res, 400, { ...base(opts, el), errorMessage: parsed.message });
     return;
   }
   const eventId = (opts.newEventId ?? randomUUID)();
   const header = canonicalHeaders(req.headersDistinct);
   opts.cloudEvents?.emit(el, eventId, CE_TYPES.started, header);
   if (opts.triggersEvents) opts.recorder?.recordTriggersEvent(el, CE_TYPES.started);
-  const eventUrl = `http://${req.headers.host ?? 'localhost'}${req.originalUrl}`;
+  const eventUrl = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
   const result = await processEvent(el, { eventId, eventUrl, rawBody: parsed.raw, parsedBody: parsed.body, header }, {
     chain: {
       lookup: opts.lookup, githubApiUrl: opts.githubApiUrl ?? process.env.TKT_GITHUB_API_URL ?? 'https://api.github.com',
@@ -152,8 +169,7 @@ async function handleEvent(req: Request, res: Response, opts: SinkAppOptions): P
   if (opts.triggersEvents) triggersEvents(el, result, opts.recorder);
   const body: Record<string, unknown> = { ...base(opts, el), eventID: eventId, triggers: result.outcomes.map(publicOutcome) };
   if (result.httpStatus >= 500) body.errorMessage = errorMessage(result);
-  if (result.httpStatus < 300 && isCloudEvent(req)) res.set(acceptedCloudEvent(opts, eventId));
-  res.status(result.httpStatus).json(body);
+  sendJson(res, result.httpStatus, body, result.httpStatus < 300 && isCloudEvent(req) ? acceptedCloudEvent(opts, eventId) : undefined);
 }
 
 function sendCloudEvents(el: EventListener, eventId: string, r: EventResult, header: Record<string, string[]>, ce: CloudEventSender | undefined): void {
@@ -171,7 +187,7 @@ function triggersEvents(el: EventListener, r: EventResult, rec: OutcomeRecorder 
 }
 
 /** A binary-mode (`ce-specversion`) or structured-mode (`application/cloudevents+json`) CloudEvent request. */
-function isCloudEvent(req: Request): boolean {
+function isCloudEvent(req: IncomingMessage): boolean {
   return req.headers['ce-specversion'] !== undefined || (req.headers['content-type'] ?? '').startsWith('application/cloudevents');
 }
 
