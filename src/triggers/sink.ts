@@ -39,7 +39,10 @@ export interface SinkAppOptions {
   name: string;
   namespace: string;
   lookup: TriggerLookup;
-  /** Creates an object, as the trigger's service account when it has one. */
+  /**
+   * Creates an object, as the trigger's service account when it has one. The object is handed over: freshly rendered
+   * JSON data the sink does not read or change afterwards.
+   */
   create: (obj: KubeObject, as?: CreateIdentity) => Promise<KubeObject>;
   remove: (obj: KubeObject) => Promise<void>;
   maxBodyBytes?: number;
