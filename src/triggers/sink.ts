@@ -9,7 +9,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { EventListener, KubeObject } from '../api/types.js';
 import { BodyBudget, bodyBudget, DEFAULT_MAX_IN_FLIGHT_BODY_BYTES } from './body-budget.js';
 import { CE_TYPES, type CloudEventSender } from './cloudevents.js';
-import { canonicalHeaders } from './event.js';
+import { canonicalRawHeaders } from './event.js';
 import { HttpError, readBody, sendJson, sendText } from './http-body.js';
 import { DEFAULT_CEL_MAX_STEPS } from './interceptors/cel.js';
 import { noRecorder, type OutcomeRecorder } from './k8s-events.js';
@@ -155,7 +155,7 @@ async function handleEvent(req: IncomingMessage, raw: Buffer, res: ServerRespons
     return;
   }
   const eventId = (opts.newEventId ?? randomUUID)();
-  const header = canonicalHeaders(req.headersDistinct);
+  const header = canonicalRawHeaders(req.rawHeaders);
   opts.cloudEvents?.emit(el, eventId, CE_TYPES.started, header);
   if (opts.triggersEvents) opts.recorder?.recordTriggersEvent(el, CE_TYPES.started);
   const eventUrl = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;

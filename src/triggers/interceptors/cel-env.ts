@@ -8,7 +8,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Environment } from '@marcbachmann/cel-js';
 import { parse as parseYaml } from 'yaml';
-import { canonicalHeaderKey } from '../event.js';
+import { cachedCanonicalKey } from '../event.js';
 import { registerExtensions } from './cel-ext.js';
 import { OPTIONALS, registerMoreExtensions, rewriteAst, unrenameMessage } from './cel-ext2.js';
 import { celFormat } from './cel-format.js';
@@ -117,7 +117,7 @@ function base64Decode(text: string): Uint8Array {
 }
 
 function firstHeader(h: Record<string, unknown>, name: string): string | undefined {
-  const v = h[canonicalHeaderKey(name)];
+  const v = h[cachedCanonicalKey(name)];
   if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : undefined;
   return typeof v === 'string' ? v : undefined;
 }
