@@ -58,13 +58,17 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       done = true;
       stream.off('data', onData);
       stream.off('end', onEnd);
+      stream.off('error', onError);
       req.off('close', onClose);
       if (!err) {
         resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
         return;
       }
-      if (stream !== req) { req.unpipe(); stream.destroy(); }
-      stream.on('error', () => {}); // a late decode error of a body we gave up on
+      if (stream !== req) {
+        stream.on('error', () => {}); // a late decode error of a body we gave up on
+        req.unpipe();
+        stream.destroy();
+      }
       reject(err);
     };
     const onData = (c: Buffer): void => {
@@ -77,9 +81,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       else finish(undefined);
     };
     const onClose = (): void => { if (!req.complete) finish(new HttpError(400, 'request aborted')); };
+    const onError = (err: Error): void => finish(new HttpError(400, err.message));
     stream.on('data', onData);
     stream.once('end', onEnd);
-    stream.once('error', (err: Error) => finish(new HttpError(400, err.message)));
+    stream.once('error', onError);
     req.once('close', onClose);
   });
 }

@@ -15,7 +15,7 @@ import { DEFAULT_CEL_MAX_STEPS } from './interceptors/cel.js';
 import { noRecorder, type OutcomeRecorder } from './k8s-events.js';
 import type { TriggerLookup } from './lookup.js';
 import { describeOutcome, type TriggerOutcome } from './outcome.js';
-import { processEvent, type CreateIdentity, type EventResult } from './process.js';
+import { createEvent, prepareEvent, type CreateIdentity, type EventResult, type PreparedEvent, type ProcessDeps } from './process.js';
 
 /**
  * Default timeout of each interceptor call: 5 s. Triggers answers the forge at once and processes afterwards (its
@@ -69,6 +69,7 @@ export function createSinkApp(opts: SinkAppOptions): RequestListener {
   const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const budget = new BodyBudget(Math.max(max, opts.maxInFlightBodyBytes ?? DEFAULT_MAX_IN_FLIGHT_BODY_BYTES));
   const reserve = bodyBudget(budget, max, (res, status, errorMessage) => { sendJson(res, status, { ...base(opts), errorMessage }); });
+  const deps = processDeps(opts);
   return (req, res) => {
     const probe = req.method === 'GET' || req.method === 'HEAD' ? probeOf(req.url ?? '/') : undefined;
     if (probe === 'live') {
@@ -81,7 +82,8 @@ export function createSinkApp(opts: SinkAppOptions): RequestListener {
     }
     if (!reserve(req, res)) return;
     readBody(req, max)
-      .then((raw) => handleEvent(req, raw, res, opts))
+      .then((raw) => acceptEvent(req, raw, res, opts, deps))
+      .then((accepted) => accepted && answerEvent(req, res, accepted, opts, deps))
       .catch((err: unknown) => { sendError(err, req, res, opts); });
   };
 }
@@ -142,37 +144,61 @@ export function parseBody(raw: Buffer, contentType: string | undefined, validate
   return { ok: true, body: body ?? null, raw };
 }
 
-async function handleEvent(req: IncomingMessage, raw: Buffer, res: ServerResponse, opts: SinkAppOptions): Promise<void> {
+/** What phase two of an event needs (see processEvent: the body is not among it). */
+interface Accepted {
+  el: EventListener;
+  eventId: string;
+  header: Record<string, string[]>;
+  prepared: PreparedEvent;
+}
+
+/**
+ * Reads the event up to phase one (interceptors, bindings, templates); answers it at once when it is refused. Its
+ * frame ends before the creates wait for their commit, so that the body is garbage by then (see processEvent).
+ */
+async function acceptEvent(req: IncomingMessage, raw: Buffer, res: ServerResponse, opts: SinkAppOptions, deps: ProcessDeps): Promise<Accepted | undefined> {
   const el = await opts.lookup.get<EventListener>('EventListener', opts.namespace, opts.name);
   if (!el) {
     sendJson(res, 503, { ...base(opts), errorMessage: `EventListener ${opts.namespace}/${opts.name} not found` });
-    return;
+    return undefined;
   }
   const validate = el.metadata.annotations?.[PAYLOAD_VALIDATION] !== 'false';
   const parsed = parseBody(raw, req.headers['content-type'], validate);
   if (!parsed.ok) {
     sendJson(res, 400, { ...base(opts, el), errorMessage: parsed.message });
-    return;
+    return undefined;
   }
   const eventId = (opts.newEventId ?? randomUUID)();
   const header = canonicalRawHeaders(req.rawHeaders);
   opts.cloudEvents?.emit(el, eventId, CE_TYPES.started, header);
   if (opts.triggersEvents) opts.recorder?.recordTriggersEvent(el, CE_TYPES.started);
   const eventUrl = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
-  const result = await processEvent(el, { eventId, eventUrl, rawBody: parsed.raw, parsedBody: parsed.body, header }, {
+  const prepared = await prepareEvent(el, { eventId, eventUrl, rawBody: parsed.raw, parsedBody: parsed.body, header }, deps);
+  return { el, eventId, header, prepared };
+}
+
+/** Phase two: the creates; then the Events, CloudEvents and the answer. */
+async function answerEvent(req: IncomingMessage, res: ServerResponse, a: Accepted, opts: SinkAppOptions, deps: ProcessDeps): Promise<void> {
+  const { el, eventId } = a;
+  const result = await createEvent(a.prepared, deps);
+  report(el, eventId, result, opts);
+  sendCloudEvents(el, eventId, result, a.header, opts.cloudEvents);
+  if (opts.triggersEvents) triggersEvents(el, result, opts.recorder);
+  const body: Record<string, unknown> = { ...base(opts, el), eventID: eventId, triggers: result.outcomes.map(publicOutcome) };
+  if (result.httpStatus >= 500) body.errorMessage = errorMessage(result);
+  sendJson(res, result.httpStatus, body, result.httpStatus < 300 && isCloudEvent(req) ? acceptedCloudEvent(opts, eventId) : undefined);
+}
+
+/** What processing needs from the app's options (the same for every event). */
+function processDeps(opts: SinkAppOptions): ProcessDeps {
+  return {
     chain: {
       lookup: opts.lookup, githubApiUrl: opts.githubApiUrl ?? process.env.TKT_GITHUB_API_URL ?? 'https://api.github.com',
       httpTimeoutMs: opts.httpTimeoutMs ?? DEFAULT_INTERCEPTOR_TIMEOUT_MS, celMaxSteps: opts.celMaxSteps ?? DEFAULT_CEL_MAX_STEPS,
       resolveUrl: opts.resolveUrl,
     },
     create: opts.create, remove: opts.remove, newUid: randomUUID, allowNamespaces: opts.allowNamespaces ?? [],
-  });
-  report(el, eventId, result, opts);
-  sendCloudEvents(el, eventId, result, header, opts.cloudEvents);
-  if (opts.triggersEvents) triggersEvents(el, result, opts.recorder);
-  const body: Record<string, unknown> = { ...base(opts, el), eventID: eventId, triggers: result.outcomes.map(publicOutcome) };
-  if (result.httpStatus >= 500) body.errorMessage = errorMessage(result);
-  sendJson(res, result.httpStatus, body, result.httpStatus < 300 && isCloudEvent(req) ? acceptedCloudEvent(opts, eventId) : undefined);
+  };
 }
 
 function sendCloudEvents(el: EventListener, eventId: string, r: EventResult, header: Record<string, string[]>, ce: CloudEventSender | undefined): void {
