@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeBindingParams, resolveParams } from './bindings.js';
-import { applyEventValues, bindingEvent, canonicalHeaderKey, canonicalHeaders, findExpressions, goJson } from './event.js';
+import { applyEventValues, bindingEvent, canonicalHeaderKey, canonicalHeaders, canonicalRawHeaders, findExpressions, goJson } from './event.js';
 import { JsonPathError } from './jsonpath.js';
 
 const body = {
@@ -88,6 +88,13 @@ describe('binding expressions (Kubernetes JSONPath as Tekton renders it)', () =>
     expect(canonicalHeaderKey('CONTENT-TYPE')).toBe('Content-Type');
     expect(canonicalHeaderKey('bad key')).toBe('bad key');
     expect(goJson({ b: [true, null], a: 'é<' })).toBe('{"a":"é\\u003c","b":[true,null]}');
+  });
+
+  it('canonicalises a raw header list as the lower-cased header map, merging names that differ in case', () => {
+    const raw = ['X-GitHub-Event', 'push', 'content-type', 'application/json', 'X-Multi', 'a', 'x-multi', 'b'];
+    const distinct = { 'x-github-event': ['push'], 'content-type': ['application/json'], 'x-multi': ['a', 'b'] };
+    expect(canonicalRawHeaders(raw)).toEqual(canonicalHeaders(distinct));
+    expect(canonicalRawHeaders(raw)).toEqual({ 'X-Github-Event': ['push'], 'Content-Type': ['application/json'], 'X-Multi': ['a', 'b'] });
   });
 });
 

@@ -5,7 +5,7 @@
  * 429 and `Retry-After`, its body left unread. Memory held for bodies (and what is parsed from them) is so
  * bounded however many senders there are.
  */
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Default budget: 64 MiB of bodies in flight (6 events at the default 10 MiB cap). */
 export const DEFAULT_MAX_IN_FLIGHT_BODY_BYTES = 64 * 1024 * 1024;
@@ -36,34 +36,35 @@ export class BodyBudget {
   }
 }
 
-type Refusal = (res: Response, status: 413 | 429, message: string) => void;
+type Refusal = (res: ServerResponse, status: 413 | 429, message: string) => void;
 
-/** Express middleware reserving each event's body in `budget` (see the module comment). */
-export function bodyBudget(budget: BodyBudget, maxBodyBytes: number, refuse: Refusal): (req: Request, res: Response, next: NextFunction) => void {
-  return (req, res, next) => {
+/**
+ * Reserves each event's body in `budget` (see the module comment): answers true when the request may go on, false
+ * when it was refused (413 or 429 through `refuse`).
+ */
+export function bodyBudget(budget: BodyBudget, maxBodyBytes: number, refuse: Refusal): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
     const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
-    if (declared !== undefined && declared > maxBodyBytes) return unread(req, res, () => refuse(res, 413, `request body larger than ${maxBodyBytes} bytes`));
+    if (declared !== undefined && declared > maxBodyBytes) {
+      unread(req, res, () => refuse(res, 413, `request body larger than ${maxBodyBytes} bytes`));
+      return false;
+    }
     const reserve = declared !== undefined && Number.isFinite(declared) ? declared : maxBodyBytes;
     if (!budget.take(reserve)) {
-      return unread(req, res, () => {
+      unread(req, res, () => {
         res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
         refuse(res, 429, `too many event bodies in flight (${budget.limit} bytes); retry after ${RETRY_AFTER_SECONDS} s`);
       });
+      return false;
     }
-    let released = false;
-    const release = (): void => {
-      if (released) return;
-      released = true;
-      budget.release(reserve);
-    };
-    res.on('finish', release);
-    res.on('close', release);
-    next();
+    const release = (): void => budget.release(reserve);
+    res.once('close', release); // after the answer is finished, or when the connection went
+    return true;
   };
 }
 
 /** Answers without reading the body: the connection is closed after the answer, so the body is never buffered. */
-function unread(req: Request, res: Response, answer: () => void): void {
+function unread(req: IncomingMessage, res: ServerResponse, answer: () => void): void {
   res.setHeader('Connection', 'close');
   answer();
   res.on('finish', () => req.socket.destroySoon?.());

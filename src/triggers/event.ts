@@ -30,7 +30,7 @@ export function canonicalHeaderKey(key: string): string {
 const canonicalCache = new Map<string, string>();
 
 /** canonicalHeaderKey, remembered for the header names seen most (a bounded cache). */
-function cachedCanonicalKey(key: string): string {
+export function cachedCanonicalKey(key: string): string {
   let c = canonicalCache.get(key);
   if (c === undefined) {
     c = canonicalHeaderKey(key);
@@ -48,6 +48,13 @@ export function canonicalHeaders(raw: Record<string, readonly string[] | string 
     const key = cachedCanonicalKey(k);
     (out[key] ??= []).push(...(typeof v === 'string' ? [v] : v));
   }
+  return out;
+}
+
+/** canonicalHeaders of a request's raw header list (`[name, value, name, value, …]`, node:http's `rawHeaders`). */
+export function canonicalRawHeaders(raw: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) (out[cachedCanonicalKey(raw[i] as string)] ??= []).push(raw[i + 1] as string);
   return out;
 }
 
@@ -89,14 +96,24 @@ export function findExpressions(s: string): Expression[] {
 const pathCache = new Map<string, Segment[]>();
 const PATH_CACHE_MAX = 2000;
 
-function cachedPath(expr: string): Segment[] {
-  let segs = pathCache.get(expr);
+/** The parsed path of the inside of a `$(...)`, by its text (expressions come from bindings: few, reused). */
+function cachedPath(inner: string): Segment[] {
+  let segs = pathCache.get(inner);
   if (!segs) {
-    segs = parsePath(expr);
+    segs = compileExpression(inner);
     if (pathCache.size >= PATH_CACHE_MAX) pathCache.clear();
-    pathCache.set(expr, segs);
+    pathCache.set(inner, segs);
   }
   return segs;
+}
+
+function compileExpression(inner: string): Segment[] {
+  const expr = normaliseExpression(inner);
+  const root = expr.replace(/^\{?\s*\$?\.?/, '').split(/[.[}]/, 1)[0] ?? '';
+  if (!['body', 'header', 'extensions', 'context'].includes(root)) {
+    throw new JsonPathError(`invalid expression ${JSON.stringify(inner)}: must start with body, header, extensions or context`);
+  }
+  return parsePath(expr);
 }
 
 /** Normalises the inside of `$(...)`: unwraps nested `$( )` and canonicalises `header.<name>`. */
@@ -109,12 +126,7 @@ export function normaliseExpression(inner: string): string {
 
 /** Evaluates one expression against the event and renders it as Tekton does. Throws JsonPathError. */
 export function evaluateExpression(inner: string, event: BindingEvent): string {
-  const expr = normaliseExpression(inner);
-  const root = expr.replace(/^\{?\s*\$?\.?/, '').split(/[.[}]/, 1)[0] ?? '';
-  if (!['body', 'header', 'extensions', 'context'].includes(root)) {
-    throw new JsonPathError(`invalid expression ${JSON.stringify(inner)}: must start with body, header, extensions or context`);
-  }
-  return renderResults(evaluatePath(event, cachedPath(expr)));
+  return renderResults(evaluatePath(event, cachedPath(inner)));
 }
 
 /** Replaces every `$(...)` in a binding value with its rendered result. Throws JsonPathError. */

@@ -2,7 +2,7 @@
  * Tekton Triggers for tektite: EventListener sinks that turn webhooks into runs. Entry points:
  * {@link startEventListenerSink} (one EventListener, `tkt eventlistener`) and {@link startEventListenerManager}
  * (embedded mode: every EventListener of the cluster). The pure parts (binding resolution, template rendering,
- * trigger selection) and the express app are exported for tools and tests.
+ * trigger selection) and the sink's request handler are exported for tools and tests.
  */
 export { startEventListenerSink, listenSink, type EventListenerSinkOptions, type RunningSink, type SinkTuning } from './server.js';
 export { startEventListenerManager, servedStatus, type EventListenerManager, type EventListenerManagerOptions } from './manager.js';

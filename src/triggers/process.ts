@@ -46,20 +46,39 @@ export interface EventResult {
   message?: string;
 }
 
-/** Processes one event completely. Never throws. */
-export async function processEvent(el: EventListener, ev: IncomingEvent, deps: ProcessDeps): Promise<EventResult> {
+/** Phase one of an event done: what phase two (the creates) needs, without the event's body. */
+export type PreparedEvent = { ok: false; result: EventResult } | { ok: true; broken: TriggerOutcome[]; prepared: Prepared[] };
+
+/**
+ * Processes one event completely. Never throws. Phase one (interceptors, bindings, templates) and phase two (the
+ * creates, which wait for their commit) run in separate frames: V8 keeps every parameter and local of a suspended
+ * async function alive, so a frame that awaited the creates would hold the event's body (tens of KB per webhook) for
+ * the garbage collector to copy while it waits.
+ */
+export function processEvent(el: EventListener, ev: IncomingEvent, deps: ProcessDeps): Promise<EventResult> {
+  return prepareEvent(el, ev, deps).then((p) => createEvent(p, deps));
+}
+
+/** Phase one: selects the triggers and prepares each (interceptors → bindings → template); writes nothing. */
+export async function prepareEvent(el: EventListener, ev: IncomingEvent, deps: ProcessDeps): Promise<PreparedEvent> {
   const selection = await selectTriggers(el, deps.chain.lookup).catch((err: unknown) => ({ ok: false as const, message: String(err instanceof Error ? err.message : err) }));
-  if (!selection.ok) return { httpStatus: 500, outcomes: [], message: selection.message };
+  if (!selection.ok) return { ok: false, result: { httpStatus: 500, outcomes: [], message: selection.message } };
   const cx = prepareContext(el, ev, deps);
   const start: ChainEvent = { rawBody: ev.rawBody, parsedBody: ev.parsedBody, header: ev.header, extensions: {} };
   const prepared = (await Promise.all([
     ...selection.triggers.map((t) => prepareTrigger(t, start, cx)),
     ...selection.groups.map((g) => prepareGroup(g, start, cx)),
   ])).flat();
-  const ready = prepared.filter((p): p is Extract<Prepared, { kind: 'ready' }> => p.kind === 'ready');
+  return { ok: true, broken: selection.broken, prepared };
+}
+
+/** Phase two: creates the objects of every ready trigger and answers the event's result. Never throws. */
+export async function createEvent(p: PreparedEvent, deps: ProcessDeps): Promise<EventResult> {
+  if (!p.ok) return p.result;
+  const ready = p.prepared.filter((x): x is Extract<Prepared, { kind: 'ready' }> => x.kind === 'ready');
   const readyOutcomes = await Promise.all(ready.map((r) => createTrigger(r, deps)));
   let next = 0;
-  const outcomes = [...selection.broken, ...prepared.map((p) => (p.kind === 'done' ? p.outcome : (readyOutcomes[next++] as TriggerOutcome)))];
+  const outcomes = [...p.broken, ...p.prepared.map((x) => (x.kind === 'done' ? x.outcome : (readyOutcomes[next++] as TriggerOutcome)))];
   return { httpStatus: httpStatusOf(outcomes), outcomes };
 }
 

@@ -62,12 +62,14 @@ export interface RunningSink {
  * this process with the client's token and `inProcess` is not false, through it directly (see LocalApi). A trigger
  * with a `serviceAccountName` creates over HTTP with `Impersonate-User: system:serviceaccount:NS:NAME`, as Triggers
  * does, so that the API server's RBAC decides; with `checkServiceAccounts` (embedded mode) a missing account fails
- * the trigger first.
+ * the trigger first. `handOver`: the objects given to `create` are the caller's to give away (plain JSON data it does
+ * not use again, as the sink's rendered templates are), so the in-process API server need not copy them.
  */
-export function clientWriters(client: KubeClient, inProcess = true, checkServiceAccounts = false): Pick<SinkAppOptions, 'create' | 'remove'> {
+export function clientWriters(client: KubeClient, inProcess = true, checkServiceAccounts = false, handOver = false): Pick<SinkAppOptions, 'create' | 'remove'> {
   const local = inProcess ? localApiFor(client.server.href, client.connection.token) : undefined;
   const ns = client.defaultNamespace;
-  const plain = local ? (obj: KubeObject) => local.create(obj, ns) : (obj: KubeObject) => client.create(obj);
+  const given = { handOver };
+  const plain = local ? (obj: KubeObject) => local.create(obj, ns, given) : (obj: KubeObject) => client.create(obj);
   const asAccount = async (obj: KubeObject, as: CreateIdentity): Promise<KubeObject> => {
     if (checkServiceAccounts && !(await client.tryGet(SERVICE_ACCOUNT, as.namespace, as.serviceAccount))) {
       throw new Error(`serviceaccount ${as.namespace}/${as.serviceAccount} (the trigger's serviceAccountName) not found`);
@@ -90,7 +92,7 @@ export async function listenSink(opts: {
   const t = opts.tuning ?? {};
   const cloudEvents = cloudEventSender({ onError: (err) => t.logger?.warn({ eventlistener: opts.name, namespace: opts.namespace, err: err instanceof Error ? err.message : String(err) }, 'CloudEvent not delivered') });
   const app = createSinkApp({
-    name: opts.name, namespace: opts.namespace, lookup: opts.lookup, resolveUrl: t.resolveServices ? serviceResolver(opts.client) : undefined, ...(opts.writers ?? clientWriters(opts.client, t.inProcess, t.checkServiceAccounts)),
+    name: opts.name, namespace: opts.namespace, lookup: opts.lookup, resolveUrl: t.resolveServices ? serviceResolver(opts.client) : undefined, ...(opts.writers ?? clientWriters(opts.client, t.inProcess, t.checkServiceAccounts, true)),
     maxBodyBytes: t.maxBodyBytes, maxInFlightBodyBytes: t.maxInFlightBodyBytes, githubApiUrl: t.githubApiUrl, httpTimeoutMs: t.httpTimeoutMs, celMaxSteps: t.celMaxSteps,
     allowNamespaces: t.allowNamespaces, recorder: t.events === false ? undefined : opts.recorder, logger: t.logger, cloudEvents,
     triggersEvents: t.triggersEvents ?? process.env.EL_EVENT === 'enable',

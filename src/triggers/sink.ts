@@ -1,20 +1,21 @@
 /**
- * The EventListener sink as an express app: `GET /live`, `GET /ready`, and every other request is an event.
+ * The EventListener sink as a node:http request handler: `GET /live`, `GET /ready`, and every other request is an event.
  * It answers only after every trigger of the event has been processed and what it created is stored:
  * 202 with Tekton's fields plus per-trigger outcomes, 400 for a body that is not a JSON object, 413 over the
  * size cap, 429 with Retry-After when the bodies in flight reach their global budget (body-budget.ts), 5xx (with `errorMessage`) when tektite failed — in which case nothing of the event was kept.
  */
 import { randomUUID } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { EventListener, KubeObject } from '../api/types.js';
 import { BodyBudget, bodyBudget, DEFAULT_MAX_IN_FLIGHT_BODY_BYTES } from './body-budget.js';
 import { CE_TYPES, type CloudEventSender } from './cloudevents.js';
-import { canonicalHeaders } from './event.js';
+import { canonicalRawHeaders } from './event.js';
+import { HttpError, readBody, sendJson, sendText } from './http-body.js';
 import { DEFAULT_CEL_MAX_STEPS } from './interceptors/cel.js';
 import { noRecorder, type OutcomeRecorder } from './k8s-events.js';
 import type { TriggerLookup } from './lookup.js';
 import { describeOutcome, type TriggerOutcome } from './outcome.js';
-import { processEvent, type CreateIdentity, type EventResult } from './process.js';
+import { createEvent, prepareEvent, type CreateIdentity, type EventResult, type PreparedEvent, type ProcessDeps } from './process.js';
 
 /**
  * Default timeout of each interceptor call: 5 s. Triggers answers the forge at once and processes afterwards (its
@@ -38,7 +39,10 @@ export interface SinkAppOptions {
   name: string;
   namespace: string;
   lookup: TriggerLookup;
-  /** Creates an object, as the trigger's service account when it has one. */
+  /**
+   * Creates an object, as the trigger's service account when it has one. The object is handed over: freshly rendered
+   * JSON data the sink does not read or change afterwards.
+   */
   create: (obj: KubeObject, as?: CreateIdentity) => Promise<KubeObject>;
   remove: (obj: KubeObject) => Promise<void>;
   maxBodyBytes?: number;
@@ -60,41 +64,60 @@ export interface SinkAppOptions {
   newEventId?: () => string;
 }
 
-/** Builds the express app of one EventListener. */
-export function createSinkApp(opts: SinkAppOptions): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag'); // answers are per event: an ETag (a hash of every body) is never useful
-  app.get('/live', (_req, res) => { res.type('text/plain').send('ok'); });
-  app.get('/ready', async (_req, res) => {
-    const el = await opts.lookup.get<EventListener>('EventListener', opts.namespace, opts.name).catch(() => undefined);
-    if (el) res.type('text/plain').send('ok');
-    else res.status(503).type('text/plain').send(`EventListener ${opts.namespace}/${opts.name} not found`);
-  });
+/** The request handler of one EventListener's sink (for `http.createServer`; supertest takes it too). */
+export function createSinkApp(opts: SinkAppOptions): RequestListener {
   const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const budget = new BodyBudget(Math.max(max, opts.maxInFlightBodyBytes ?? DEFAULT_MAX_IN_FLIGHT_BODY_BYTES));
-  app.use(bodyBudget(budget, max, (res, status, errorMessage) => { res.status(status).json({ ...base(opts), errorMessage }); }));
-  app.use(express.raw({ type: () => true, limit: max }));
-  app.use((req, res, next) => { handleEvent(req, res, opts).catch(next); });
-  // express recognises error handlers by their four parameters
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => { sendError(err, req, res, opts); });
-  return app;
+  const reserve = bodyBudget(budget, max, (res, status, errorMessage) => { sendJson(res, status, { ...base(opts), errorMessage }); });
+  const deps = processDeps(opts);
+  return (req, res) => {
+    const probe = req.method === 'GET' || req.method === 'HEAD' ? probeOf(req.url ?? '/') : undefined;
+    if (probe === 'live') {
+      sendText(res, 200, 'ok');
+      return;
+    }
+    if (probe === 'ready') {
+      void ready(res, opts);
+      return;
+    }
+    if (!reserve(req, res)) return;
+    readBody(req, max)
+      .then((raw) => acceptEvent(req, raw, res, opts, deps))
+      .then((accepted) => accepted && answerEvent(req, res, accepted, opts, deps))
+      .catch((err: unknown) => { sendError(err, req, res, opts); });
+  };
+}
+
+/** `/live` or `/ready` (as express routed them before: any case, an optional trailing slash, any query). */
+function probeOf(url: string): 'live' | 'ready' | undefined {
+  const q = url.indexOf('?');
+  const path = (q < 0 ? url : url.slice(0, q)).toLowerCase();
+  if (path === '/live' || path === '/live/') return 'live';
+  if (path === '/ready' || path === '/ready/') return 'ready';
+  return undefined;
+}
+
+async function ready(res: ServerResponse, opts: SinkAppOptions): Promise<void> {
+  const el = await opts.lookup.get<EventListener>('EventListener', opts.namespace, opts.name).catch(() => undefined);
+  if (el) sendText(res, 200, 'ok');
+  else sendText(res, 503, `EventListener ${opts.namespace}/${opts.name} not found`);
 }
 
 function base(opts: SinkAppOptions, el?: EventListener): Record<string, unknown> {
   return { eventListener: opts.name, namespace: opts.namespace, eventListenerUID: el?.metadata.uid ?? '' };
 }
 
-function sendError(err: unknown, _req: Request, res: Response, opts: SinkAppOptions): void {
-  const e = err as { status?: number; type?: string; message?: string };
+function sendError(err: unknown, req: IncomingMessage, res: ServerResponse, opts: SinkAppOptions): void {
   if (res.headersSent) return;
-  if (e.type === 'entity.too.large' || e.status === 413) {
-    res.status(413).json({ ...base(opts), errorMessage: `request body larger than ${opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes` });
+  if (err instanceof HttpError) {
+    if (!req.complete) res.setHeader('Connection', 'close'); // the rest of the body is not read
+    const message = err.status === 413 ? `request body larger than ${opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES} bytes` : err.message;
+    sendJson(res, err.status, { ...base(opts), errorMessage: message });
     return;
   }
-  const status = typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 500;
-  opts.logger?.warn({ eventlistener: opts.name, namespace: opts.namespace, err: e.message }, 'request failed');
-  res.status(status).json({ ...base(opts), errorMessage: status === 500 ? `internal error: ${e.message ?? String(err)}` : (e.message ?? 'bad request') });
+  const message = err instanceof Error ? err.message : String(err);
+  opts.logger?.warn({ eventlistener: opts.name, namespace: opts.namespace, err: message }, 'request failed');
+  sendJson(res, 500, { ...base(opts), errorMessage: `internal error: ${message}` });
 }
 
 const NOT_BLANK = /\S/;
@@ -121,39 +144,61 @@ export function parseBody(raw: Buffer, contentType: string | undefined, validate
   return { ok: true, body: body ?? null, raw };
 }
 
-async function handleEvent(req: Request, res: Response, opts: SinkAppOptions): Promise<void> {
-  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+/** What phase two of an event needs (see processEvent: the body is not among it). */
+interface Accepted {
+  el: EventListener;
+  eventId: string;
+  header: Record<string, string[]>;
+  prepared: PreparedEvent;
+}
+
+/**
+ * Reads the event up to phase one (interceptors, bindings, templates); answers it at once when it is refused. Its
+ * frame ends before the creates wait for their commit, so that the body is garbage by then (see processEvent).
+ */
+async function acceptEvent(req: IncomingMessage, raw: Buffer, res: ServerResponse, opts: SinkAppOptions, deps: ProcessDeps): Promise<Accepted | undefined> {
   const el = await opts.lookup.get<EventListener>('EventListener', opts.namespace, opts.name);
   if (!el) {
-    res.status(503).json({ ...base(opts), errorMessage: `EventListener ${opts.namespace}/${opts.name} not found` });
-    return;
+    sendJson(res, 503, { ...base(opts), errorMessage: `EventListener ${opts.namespace}/${opts.name} not found` });
+    return undefined;
   }
   const validate = el.metadata.annotations?.[PAYLOAD_VALIDATION] !== 'false';
   const parsed = parseBody(raw, req.headers['content-type'], validate);
   if (!parsed.ok) {
-    res.status(400).json({ ...base(opts, el), errorMessage: parsed.message });
-    return;
+    sendJson(res, 400, { ...base(opts, el), errorMessage: parsed.message });
+    return undefined;
   }
   const eventId = (opts.newEventId ?? randomUUID)();
-  const header = canonicalHeaders(req.headersDistinct);
+  const header = canonicalRawHeaders(req.rawHeaders);
   opts.cloudEvents?.emit(el, eventId, CE_TYPES.started, header);
   if (opts.triggersEvents) opts.recorder?.recordTriggersEvent(el, CE_TYPES.started);
-  const eventUrl = `http://${req.headers.host ?? 'localhost'}${req.originalUrl}`;
-  const result = await processEvent(el, { eventId, eventUrl, rawBody: parsed.raw, parsedBody: parsed.body, header }, {
+  const eventUrl = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
+  const prepared = await prepareEvent(el, { eventId, eventUrl, rawBody: parsed.raw, parsedBody: parsed.body, header }, deps);
+  return { el, eventId, header, prepared };
+}
+
+/** Phase two: the creates; then the Events, CloudEvents and the answer. */
+async function answerEvent(req: IncomingMessage, res: ServerResponse, a: Accepted, opts: SinkAppOptions, deps: ProcessDeps): Promise<void> {
+  const { el, eventId } = a;
+  const result = await createEvent(a.prepared, deps);
+  report(el, eventId, result, opts);
+  sendCloudEvents(el, eventId, result, a.header, opts.cloudEvents);
+  if (opts.triggersEvents) triggersEvents(el, result, opts.recorder);
+  const body: Record<string, unknown> = { ...base(opts, el), eventID: eventId, triggers: result.outcomes.map(publicOutcome) };
+  if (result.httpStatus >= 500) body.errorMessage = errorMessage(result);
+  sendJson(res, result.httpStatus, body, result.httpStatus < 300 && isCloudEvent(req) ? acceptedCloudEvent(opts, eventId) : undefined);
+}
+
+/** What processing needs from the app's options (the same for every event). */
+function processDeps(opts: SinkAppOptions): ProcessDeps {
+  return {
     chain: {
       lookup: opts.lookup, githubApiUrl: opts.githubApiUrl ?? process.env.TKT_GITHUB_API_URL ?? 'https://api.github.com',
       httpTimeoutMs: opts.httpTimeoutMs ?? DEFAULT_INTERCEPTOR_TIMEOUT_MS, celMaxSteps: opts.celMaxSteps ?? DEFAULT_CEL_MAX_STEPS,
       resolveUrl: opts.resolveUrl,
     },
     create: opts.create, remove: opts.remove, newUid: randomUUID, allowNamespaces: opts.allowNamespaces ?? [],
-  });
-  report(el, eventId, result, opts);
-  sendCloudEvents(el, eventId, result, header, opts.cloudEvents);
-  if (opts.triggersEvents) triggersEvents(el, result, opts.recorder);
-  const body: Record<string, unknown> = { ...base(opts, el), eventID: eventId, triggers: result.outcomes.map(publicOutcome) };
-  if (result.httpStatus >= 500) body.errorMessage = errorMessage(result);
-  if (result.httpStatus < 300 && isCloudEvent(req)) res.set(acceptedCloudEvent(opts, eventId));
-  res.status(result.httpStatus).json(body);
+  };
 }
 
 function sendCloudEvents(el: EventListener, eventId: string, r: EventResult, header: Record<string, string[]>, ce: CloudEventSender | undefined): void {
@@ -171,7 +216,7 @@ function triggersEvents(el: EventListener, r: EventResult, rec: OutcomeRecorder 
 }
 
 /** A binary-mode (`ce-specversion`) or structured-mode (`application/cloudevents+json`) CloudEvent request. */
-function isCloudEvent(req: Request): boolean {
+function isCloudEvent(req: IncomingMessage): boolean {
   return req.headers['ce-specversion'] !== undefined || (req.headers['content-type'] ?? '').startsWith('application/cloudevents');
 }
 

@@ -1,6 +1,6 @@
 /**
  * The LocalApi of one server (see local.ts): the HTTP create and delete handlers' work without the HTTP layer.
- * Objects pass through JSON on the way in, as they would over the wire; errors become the ApiError that
+ * Objects pass through JSON on the way in, as they would over the wire (unless the caller hands them over); errors become the ApiError that
  * KubeClient would have thrown for the same answer.
  */
 import { kindFor, servedVersions, type KindInfo } from '../../api/registry.js';
@@ -27,7 +27,7 @@ function asApiError(err: unknown, what: string): unknown {
   return new ApiError(500, 'InternalError', message || `${what}: HTTP 500`);
 }
 
-async function create(ctx: ServerContext, obj: KubeObject, namespace: string): Promise<KubeObject> {
+async function create(ctx: ServerContext, obj: KubeObject, namespace: string, handOver: boolean): Promise<KubeObject> {
   try {
     const info = infoOf(obj);
     const ns = info.namespaced ? (obj.metadata?.namespace ?? namespace) : undefined;
@@ -35,7 +35,8 @@ async function create(ctx: ServerContext, obj: KubeObject, namespace: string): P
     const asked = obj.apiVersion.slice(obj.apiVersion.indexOf('/') + 1);
     const version = servedVersions(info).includes(asked) ? asked : info.version;
     const route: ResourceRoute = { type: 'resource', info, version, ...(ns ? { namespace: ns } : {}) };
-    const wire = JSON.parse(JSON.stringify({ ...obj, apiVersion: info.group ? `${info.group}/${version}` : version })) as Record<string, unknown>;
+    const named = { ...obj, apiVersion: info.group ? `${info.group}/${version}` : version };
+    const wire = (handOver ? named : JSON.parse(JSON.stringify(named))) as Record<string, unknown>;
     const original = checkIdentity(route, wire);
     const body = incoming(ctx, info, original);
     const opts = { dryRun: false, fieldValidation: 'Warn' as const, ...(original.apiVersion === body.apiVersion ? {} : { original }) };
@@ -61,7 +62,7 @@ async function remove(ctx: ServerContext, obj: KubeObject, namespace: string): P
 /** The in-process writes of the server behind `ctx`. */
 export function localWrites(ctx: ServerContext): LocalApi {
   return {
-    create: (obj, namespace = 'default') => create(ctx, obj, namespace),
+    create: (obj, namespace = 'default', opts = {}) => create(ctx, obj, namespace, opts.handOver === true),
     remove: (obj, namespace = 'default') => remove(ctx, obj, namespace),
   };
 }

@@ -68,4 +68,17 @@ describe('in-process API (LocalApi)', () => {
     await local.remove(created);
     expect(api.store.get('tekton.dev/pipelineruns', 'default', 'a')).toBeUndefined();
   });
+
+  it('stores a handed-over object as it stores a copied one', async () => {
+    const { api, client } = await start();
+    const local = localApiFor(api.url, api.token);
+    if (!local) throw new Error('no local API');
+    const copied = await local.create(pr('copied', { x: 'y' }), 'default');
+    const given = pr('given', { x: 'y' });
+    const handed = await local.create(given, 'default', { handOver: true });
+    const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, name: undefined, uid: undefined, resourceVersion: undefined, creationTimestamp: undefined } });
+    expect(strip(handed)).toEqual(strip(copied));
+    expect(await client.get({ apiVersion: 'tekton.dev/v1', kind: 'PipelineRun' }, 'default', 'given')).toEqual(handed);
+    expect((await failure(local.create(pr('given'), 'default', { handOver: true }))).code).toBe(409);
+  });
 });

@@ -13,9 +13,19 @@ export interface LocalApi {
    * Like `POST` of the object to its collection (namespace from the object, else `namespace`). Answers the
    * stored object, which is frozen (copy it before changing it). Fails with the ApiError the HTTP API would give.
    */
-  create(obj: KubeObject, namespace?: string): Promise<KubeObject>;
+  create(obj: KubeObject, namespace?: string, opts?: LocalCreateOptions): Promise<KubeObject>;
   /** Like `DELETE` with propagationPolicy Background; NotFound counts as done. */
   remove(obj: KubeObject, namespace?: string): Promise<void>;
+}
+
+/** Options of {@link LocalApi.create}. */
+export interface LocalCreateOptions {
+  /**
+   * The caller hands the object over: it is plain JSON data (as JSON.parse makes it: no undefined, Dates, class
+   * instances or shared parts) that the caller neither reads nor changes again. It is then used as it is, without
+   * the JSON copy that stands for the wire (parts of it may end up frozen in the store).
+   */
+  handOver?: boolean;
 }
 
 const servers = new Map<string, { token: string; api: LocalApi }>();

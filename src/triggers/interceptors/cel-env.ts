@@ -8,7 +8,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Environment } from '@marcbachmann/cel-js';
 import { parse as parseYaml } from 'yaml';
-import { canonicalHeaderKey } from '../event.js';
+import { cachedCanonicalKey } from '../event.js';
 import { registerExtensions } from './cel-ext.js';
 import { OPTIONALS, registerMoreExtensions, rewriteAst, unrenameMessage } from './cel-ext2.js';
 import { celFormat } from './cel-format.js';
@@ -31,13 +31,33 @@ export class CelCostError extends Error {
   }
 }
 
-const scope = new AsyncLocalStorage<CelScope>();
+/** The scope of the evaluation running synchronously right now. */
+let current: CelScope | undefined;
+/**
+ * The scope across awaits, for expressions that may call something asynchronous (compareSecret reads a Secret).
+ * Created on first need: in Node 20 an AsyncLocalStorage in use turns on promise hooks for every promise of the
+ * process (API server included), which cost more CPU per webhook than the CEL evaluation itself.
+ */
+let asyncScope: AsyncLocalStorage<CelScope> | undefined;
+
+function scopeNow(): CelScope | undefined {
+  return current ?? asyncScope?.getStore();
+}
 
 class Base64Namespace {}
 
-/** Runs `fn` (which evaluates CEL) with a scope for secrets and cost accounting. */
-export function withCelScope<T>(s: CelScope, fn: () => T): T {
-  return scope.run(s, fn);
+/**
+ * Runs `fn` (which evaluates CEL) with a scope for secrets and cost accounting. `mayAwait` false (see
+ * {@link CelProgram}) promises that nothing in it awaits, so the scope need not follow promises.
+ */
+export function withCelScope<T>(s: CelScope, fn: () => T, mayAwait = true): T {
+  const before = current;
+  current = s;
+  try {
+    return mayAwait ? (asyncScope ??= new AsyncLocalStorage<CelScope>()).run(s, fn) : fn();
+  } finally {
+    current = before;
+  }
 }
 
 /** Maximum expression length accepted (characters). */
@@ -97,7 +117,7 @@ function base64Decode(text: string): Uint8Array {
 }
 
 function firstHeader(h: Record<string, unknown>, name: string): string | undefined {
-  const v = h[canonicalHeaderKey(name)];
+  const v = h[cachedCanonicalKey(name)];
   if (Array.isArray(v)) return typeof v[0] === 'string' ? v[0] : undefined;
   return typeof v === 'string' ? v : undefined;
 }
@@ -115,7 +135,7 @@ function listEnd(l: unknown[], i: number): unknown {
 }
 
 async function compareSecret(s: string, key: string, name: string, ns?: string): Promise<boolean> {
-  const sc = scope.getStore();
+  const sc = scopeNow();
   if (!sc) throw new Error('compareSecret: no secret access in this context');
   const secret = await sc.secret(name, key, ns);
   return constantTimeEqual(Buffer.from(s, 'utf8'), secret);
@@ -176,7 +196,7 @@ function instrument(env: Environment): void {
   probe({});
   if (!evaluator) throw new Error('CEL evaluator hook failed');
   evaluator.run = function run(this: unknown, ast: { evaluate: (ev: unknown, a: unknown, c: unknown) => unknown }, ctx: unknown) {
-    const sc = scope.getStore();
+    const sc = scopeNow();
     if (sc && ++sc.steps > sc.maxSteps) throw new CelCostError(sc.maxSteps);
     return ast.evaluate(this, ast, ctx);
   };
@@ -198,8 +218,13 @@ export function celEnvironment(): Environment {
   return shared;
 }
 
-/** A compiled expression. */
-export type CelProgram = (ctx: Record<string, unknown>) => unknown;
+/**
+ * A compiled expression. `mayAwait`: it names an asynchronous function (compareSecret), so its evaluation may go on
+ * after an await and needs {@link withCelScope} with `mayAwait` true.
+ */
+export type CelProgram = ((ctx: Record<string, unknown>) => unknown) & { mayAwait: boolean };
+
+const ASYNC_FUNCTIONS = /compareSecret/;
 
 const programs = new Map<string, CelProgram>();
 
@@ -219,14 +244,14 @@ export function compileCel(expr: string): CelProgram {
   rewriteAst(parsed.ast);
   const checked = parsed.check();
   if (!checked.valid) throw renamed(checked.error ?? new Error('expression does not type-check'));
-  p = (ctx) => {
+  p = Object.assign((ctx: Record<string, unknown>) => {
     try {
       const v = parsed(ctx);
       return v instanceof Promise ? v.catch((err: unknown) => { throw renamed(err); }) : v;
     } catch (err) {
       throw renamed(err);
     }
-  };
+  }, { mayAwait: ASYNC_FUNCTIONS.test(expr) });
   if (programs.size >= 1000) programs.clear();
   programs.set(expr, p);
   return p;

@@ -54,7 +54,7 @@ async function run(expr: string, ctx: Record<string, unknown>, env: InterceptorE
     secret: (name: string, key: string, ns?: string) => secretValue(env.lookup, ns ?? env.namespace, name, key),
   };
   try {
-    return { value: await withCelScope(scope, () => program(ctx)) };
+    return { value: await withCelScope(scope, () => program(ctx), program.mayAwait) };
   } catch (err) {
     if (err instanceof SecretError) throw err;
     if (err instanceof CelCostError) return { error: fail(Code.InvalidArgument, `expression ${JSON.stringify(expr)}: ${err.message}`) };

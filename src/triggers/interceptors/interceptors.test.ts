@@ -188,6 +188,20 @@ describe('cel interceptor', () => {
     expect(summary(r)).toMatch(/^rejected: .*cost limit/);
   });
 
+  it('keeps counting the cost and reading Secrets after an await (compareSecret), while other events are evaluated', async () => {
+    const big = JSON.stringify({ items: Array.from({ length: 400 }, (_, i) => i) });
+    const costly = "'1234567'.compareSecret('token', 's') && body.items.all(x, body.items.all(y, x + y >= 0.0))";
+    const twice = "'1234567'.compareSecret('token', 's') && 'v'.compareSecret('k', 'other', 'elsewhere')";
+    const [a, b, c] = await Promise.all([
+      run([ic('cel', { filter: costly })], big, {}),
+      run([ic('cel', { filter: twice })], big, {}),
+      run([ic('cel', { filter: 'body.items.all(x, x >= 0)' })], big, {}),
+    ]);
+    expect(summary(a)).toMatch(/^rejected: .*cost limit/);
+    expect(summary(b)).toBe('continue');
+    expect(summary(c)).toBe('continue');
+  });
+
   it('overlays see the original context and nest dotted keys; later interceptors see the extensions', async () => {
     const r = await run([
       ic('cel', { overlays: [{ key: 'short_sha', expression: 'body.sha.truncate(7)' }, { key: 'a.b', expression: "body.ref.split('/')" }, { key: 'n', expression: 'body.count * 2.0' }, { key: 'i', expression: 'size(body.items)' }] }),

@@ -4,7 +4,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { KubeObject } from '../../api/types.js';
-import { canonicalHeaderKey } from '../event.js';
+import { cachedCanonicalKey } from '../event.js';
 import type { TriggerLookup } from '../lookup.js';
 
 /** What an interceptor receives (JSON keys as Tekton's). `body` is the raw body text. */
@@ -77,7 +77,7 @@ export type BuiltinInterceptor = (req: InterceptorRequest, env: InterceptorEnv) 
 
 /** First value of a header, looked up canonically. */
 export function headerValue(header: Record<string, string[]>, name: string): string | undefined {
-  return header[canonicalHeaderKey(name)]?.[0];
+  return header[cachedCanonicalKey(name)]?.[0];
 }
 
 /** `secretRef: {secretName, secretKey}` from interceptor params, when well-formed. */
