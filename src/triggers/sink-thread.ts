@@ -7,15 +7,14 @@
  * manager serve its listeners again. Used only when the client's API server runs in this process with a bearer
  * token (see {@link workerConnection}); anything else keeps the in-process sinks.
  */
-import { existsSync } from 'node:fs';
 import type { RequestOptions } from 'node:https';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { KubeObject } from '../api/types.js';
 import { localApiFor, type LocalApi } from '../embedded/apiserver/local.js';
 import type { KubeClient } from '../kube/client.js';
 import { ApiError } from '../kube/errors.js';
+import { Batcher } from '../kube/in-process-port.js';
+import { startWorker, workerModule } from '../threads.js';
 import type { RunningSink, SinkTuning } from './server.js';
 import type { SinkLogger } from './sink.js';
 
@@ -41,24 +40,6 @@ export type ToWorker =
 export interface WriteAsk { op: 'create' | 'remove'; id: number; obj: KubeObject }
 /** Its answer. */
 export type WriteReply = { id: number; ok: true; obj?: KubeObject } | { id: number; ok: false; error: WireError };
-
-/**
- * Messages sent together once per turn of the event loop: one message (and one wake-up of the other thread) for all
- * the writes of the requests read in that turn, and one for all the answers of one group commit.
- */
-export class Batcher<T> {
-  private items: T[] = [];
-  constructor(private readonly flush: (items: T[]) => void) {}
-
-  push(item: T): void {
-    if (this.items.push(item) > 1) return;
-    setImmediate(() => {
-      const batch = this.items;
-      this.items = [];
-      this.flush(batch);
-    });
-  }
-}
 
 /** Worker → main thread. */
 export type FromWorker =
@@ -86,29 +67,6 @@ export async function workerConnection(client: KubeClient): Promise<{ setup: Wor
   if (o.ca !== undefined && ca === undefined) return undefined;
   return { setup: { server: c.server, token: c.token, namespace: c.namespace, ...(ca ? { ca } : {}), ...(c.socketPath ? { socketPath: c.socketPath } : {}) }, local };
 }
-
-/** Where the worker's module is: beside this one (sources, tsc build) or beside the bundle (dist/bundle/triggers). */
-function workerEntry(): string | undefined {
-  for (const rel of ['./sink-worker.ts', './sink-worker.js', './triggers/sink-worker.mjs']) {
-    const url = new URL(rel, import.meta.url);
-    if (existsSync(fileURLToPath(url))) return url.href;
-  }
-  return undefined;
-}
-
-/** tsx's ESM API (sources only: the worker compiles TypeScript as the main thread does). */
-function tsxApi(): string {
-  // require.resolve answers the CommonJS build (index.cjs); its ESM twin is beside it
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-}
-
-const BOOT = `
-const { workerData, parentPort } = require('node:worker_threads');
-(async () => {
-  if (workerData.tsx) (await import(workerData.tsx)).register();
-  (await import(workerData.entry)).runSinkWorker();
-})().catch((err) => { parentPort.postMessage({ t: 'fatal', message: String((err && err.stack) || err) }); process.exit(1); });
-`;
 
 /** The worker could not be started (the manager then serves the listeners in the main thread). */
 export class SinkWorkerStartError extends Error {}
@@ -162,14 +120,11 @@ export class SinkThread {
   }
 
   private spawn(): Promise<Worker> {
-    const entry = workerEntry();
+    const entry = workerModule(import.meta.url, 'triggers', 'sink-worker');
     if (!entry) return Promise.reject(new SinkWorkerStartError('the sink-worker module is not beside sink-thread'));
     const tuning = Object.fromEntries(TUNING_KEYS.filter((k) => this.tuning[k] !== undefined).map((k) => [k, this.tuning[k]]));
-    const setup: WorkerSetup & { entry: string; tsx?: string } = {
-      kind: 'tkt-sink-worker', entry, connection: this.connection, tuning, logger: this.tuning.logger !== undefined,
-      ...(entry.endsWith('.ts') ? { tsx: tsxApi() } : {}),
-    };
-    const w = new Worker(BOOT, { eval: true, workerData: setup, name: 'tkt-eventlistener-sinks' });
+    const setup: WorkerSetup = { kind: 'tkt-sink-worker', connection: this.connection, tuning, logger: this.tuning.logger !== undefined };
+    const w = startWorker(entry, 'runSinkWorker', { ...setup }, { name: 'tkt-eventlistener-sinks' });
     const started = new Promise<Worker>((resolve, reject) => {
       let ready = false;
       w.on('message', (m: FromWorker | { t: 'fatal'; message: string }) => {

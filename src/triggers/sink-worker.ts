@@ -15,7 +15,8 @@ import { cachedLookup } from './lookup.js';
 import type { CreateIdentity } from './process.js';
 import { clientWriters, listenSink, type RunningSink, type SinkTuning } from './server.js';
 import type { SinkLogger } from './sink.js';
-import { Batcher, type FromWorker, type ToWorker, type WorkerSetup, type WireError, type WriteAsk } from './sink-thread.js';
+import { Batcher } from '../kube/in-process-port.js';
+import type { FromWorker, ToWorker, WorkerSetup, WireError, WriteAsk } from './sink-thread.js';
 
 /** Runs the worker's side until the main thread says `shutdown`. */
 export function runSinkWorker(): void {
