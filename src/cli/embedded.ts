@@ -18,7 +18,7 @@ export interface EmbeddedStartOptions {
   port?: number;
   runtime?: RuntimeName;
   controllers?: boolean;
-  /** Controllers in a worker thread of their own (`tkt up`). */
+  /** Controllers in a worker thread of their own (`tkt up --controller-thread`). */
   controllerThread?: boolean;
   eventListeners?: boolean;
   quiet?: boolean;

@@ -63,7 +63,7 @@ export interface EmbeddedOptions {
   eventListenerAddresses?: { host?: string; ports?: Record<string, number>; portRange?: { from: number; to: number } };
   /** EventListener sinks: `--interceptor-timeout` and `--github-api-url`. */
   eventListenerTuning?: { httpTimeoutMs?: number; githubApiUrl?: string };
-  /** Run the controllers in a worker thread (`tkt up`; see startControllers). */
+  /** Run the controllers in a worker thread (`tkt up --controller-thread`; see startControllers). */
   controllerThread?: boolean;
 }
 
@@ -184,9 +184,9 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
 }
 
 /**
- * The controllers: in a worker thread (`controllerThread`: `tkt up`), so that they use the second core while this
- * thread serves the API, or on this thread (`tkt run`: a worker costs its start-up). A worker that cannot start
- * leaves them on this thread, with a warning.
+ * The controllers: on this thread, or in a worker thread (`controllerThread`: `tkt up --controller-thread`) so that
+ * they use another core while this thread serves the API. A worker that cannot start leaves them on this thread,
+ * with a warning.
  */
 async function startControllers(opts: EmbeddedOptions, api: { url: string; token: string; ca: string; socketPath?: string; inProcess: InProcessHttp }, live: LiveConfig, client: KubeClient): Promise<RunningControllers> {
   if (opts.controllerThread) {

@@ -36,26 +36,18 @@ export function unframe(batch: string, each: (id: number, kind: number, value: s
   }
 }
 
-/** When a batch of requests or answers leaves (see Batcher). */
-const BATCHING: 'immediate' | 'microtask' = process.env.TKT_PORT_BATCHING === 'microtask' ? 'microtask' : 'immediate';
-
-/**
- * Collects items and sends them together: once per turn of the event loop (`immediate`), or once the current task
- * and its microtasks are done (`microtask`: everything one callback produced, without waiting for the next turn).
- */
+/** Collects items and sends them together once per turn of the event loop. */
 export class Batcher<T> {
   private items: T[] = [];
-  constructor(private readonly flush: (items: T[]) => void, private readonly when: 'immediate' | 'microtask' = 'immediate') {}
+  constructor(private readonly flush: (items: T[]) => void) {}
 
   push(item: T): void {
     if (this.items.push(item) > 1) return;
-    const send = (): void => {
+    setImmediate(() => {
       const batch = this.items;
       this.items = [];
       this.flush(batch);
-    };
-    if (this.when === 'immediate') setImmediate(send);
-    else queueMicrotask(send);
+    });
   }
 }
 
@@ -66,7 +58,7 @@ export class Batcher<T> {
 export function portHttp(port: MessagePort): InProcessHttp {
   let next = 0;
   const open = new Map<number, InProcessResponse>();
-  const asks = new Batcher<Ask>((items) => port.postMessage(items), BATCHING);
+  const asks = new Batcher<Ask>((items) => port.postMessage(items));
   port.on('message', (batch: string) => {
     unframe(batch, (id, kind, value) => {
       const res = open.get(id);
@@ -100,7 +92,7 @@ export function portHttp(port: MessagePort): InProcessHttp {
  */
 export function servePort(port: MessagePort, http: InProcessHttp): () => void {
   const aborts = new Map<number, () => void>();
-  const parts = new Batcher<string>((items) => port.postMessage(items.join('')), BATCHING);
+  const parts = new Batcher<string>((items) => port.postMessage(items.join('')));
   port.on('message', (asks: Ask[]) => {
     for (const a of asks) {
       if (a.t === 1) {

@@ -1,5 +1,5 @@
 /**
- * The controllers in a worker thread, as `tkt up` runs them: runs go through (pods on the host runtime), a
+ * The controllers in a worker thread, as `tkt up --controller-thread` runs them: runs go through (pods on the host runtime), a
  * ConfigMap change made before a run is in force when the worker reconciles it, and a worker that dies is started
  * again and picks up the work.
  */
