@@ -101,14 +101,19 @@ export function servePort(port: MessagePort, http: InProcessHttp): () => void {
         continue;
       }
       const id = a.id;
-      aborts.set(id, http(a.req, {
-        head: (status) => parts.push(frame(id, HEAD, String(status))),
-        data: (chunk) => parts.push(frame(id, DATA, chunk)),
-        end: (err) => {
-          aborts.delete(id);
-          parts.push(err ? frame(id, FAILED, err.message) : frame(id, END, ''));
-        },
-      }));
+      try {
+        aborts.set(id, http(a.req, {
+          head: (status) => parts.push(frame(id, HEAD, String(status))),
+          data: (chunk) => parts.push(frame(id, DATA, chunk)),
+          end: (err) => {
+            aborts.delete(id);
+            parts.push(err ? frame(id, FAILED, err.message) : frame(id, END, ''));
+          },
+        }));
+      } catch (err) {
+        // the handler broke before answering: this exchange fails, the others go on
+        parts.push(frame(id, FAILED, err instanceof Error ? err.message : String(err)));
+      }
     }
   });
   const abortAll = (): void => {

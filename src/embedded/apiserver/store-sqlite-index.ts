@@ -127,13 +127,31 @@ export class SqliteIndexes {
     this.markedPending = true;
     this.pending.merge(this.staged);
     this.staged.clear();
-    if (this.pending.size >= FLUSH_AT) this.flush();
+    if (this.pending.size >= FLUSH_AT) this.tryFlush();
     else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
-        this.flush();
+        this.tryFlush();
       }, FLUSH_MS);
       this.timer.unref();
+    }
+  }
+
+  /**
+   * Writes the waiting changes unless that fails (a full disk): they stay waiting, lookups still see them, the mark
+   * stays, and the next commit, label query or close tries again — the object write that led here has committed.
+   */
+  private tryFlush(): void {
+    try {
+      this.flush();
+    } catch {
+      if (this.pending.size > 0 && !this.timer && this.db.open) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.tryFlush();
+        }, FLUSH_MS);
+        this.timer.unref();
+      }
     }
   }
 
@@ -206,8 +224,9 @@ export class SqliteIndexes {
 
   /** Writes what waits (before the database closes). */
   close(): void {
-    if (this.db.open && !this.db.inTransaction) this.flush();
+    if (this.db.open && !this.db.inTransaction) this.tryFlush();
     clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   /** Fills the index tables from the objects table (a database of an older version, or one whose process died with changes waiting). */
