@@ -4,16 +4,16 @@
  * budget 429 with Retry-After; the budget comes back when an answer is finished.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../api/types.js';
 import { BodyBudget } from './body-budget.js';
+import { serveLocal } from './fixtures.js';
 import { memoryLookup } from './lookup.js';
 import { createSinkApp } from './sink.js';
 
 const EL: KubeObject = { apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener', metadata: { name: 'el', namespace: 'default', uid: 'u' }, spec: { triggers: [] } };
 const KIB = 1024;
-let server: http.Server;
+let local: Awaited<ReturnType<typeof serveLocal>>;
 let port = 0;
 
 beforeAll(async () => {
@@ -21,13 +21,11 @@ beforeAll(async () => {
     name: 'el', namespace: 'default', lookup: memoryLookup([EL]), create: async (o) => o, remove: async () => undefined,
     maxBodyBytes: 300 * KIB, maxInFlightBodyBytes: 500 * KIB,
   });
-  server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  local = await serveLocal(app);
+  port = local.port;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await local.close();
 });
 
 interface Answer { status: number; headers: http.IncomingHttpHeaders; body: string }

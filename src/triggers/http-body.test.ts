@@ -3,35 +3,29 @@
  * chunked body (no Content-Length to refuse it early), the probes as express routed them, one JSON answer.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../api/types.js';
+import { serveLocal, VALUE_EL } from './fixtures.js';
 import { memoryLookup } from './lookup.js';
 import { createSinkApp } from './sink.js';
 
-const EL: KubeObject = {
-  apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener', metadata: { name: 'el', namespace: 'default', uid: 'u' },
-  spec: { triggers: [{ name: 't', bindings: [{ name: 'v', value: '$(body.v)' }], template: { spec: { params: [{ name: 'v' }], resourcetemplates: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'cm-' }, data: { v: '$(tt.params.v)' } }] } } }] },
-};
 const stored: KubeObject[] = [];
 const app = createSinkApp({
-  name: 'el', namespace: 'default', lookup: memoryLookup([EL]), maxBodyBytes: 1024,
+  name: 'el', namespace: 'default', lookup: memoryLookup([VALUE_EL]), maxBodyBytes: 1024,
   create: async (o) => { const c = { ...o, metadata: { ...o.metadata, name: `cm-${stored.length}` } }; stored.push(c); return c; },
   remove: async () => undefined,
 });
-let server: http.Server;
+let local: Awaited<ReturnType<typeof serveLocal>>;
 let port = 0;
 
 beforeAll(async () => {
-  server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  local = await serveLocal(app);
+  port = local.port;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await local.close();
 });
 
 const BODY = JSON.stringify({ v: 'x1' });

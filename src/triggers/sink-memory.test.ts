@@ -4,42 +4,35 @@
  * Ten 2 MB events are held at their create; after a full GC the heap must not hold their parsed bodies.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeObject } from '../api/types.js';
+import { serveLocal, VALUE_EL } from './fixtures.js';
 import { memoryLookup } from './lookup.js';
 import { createSinkApp } from './sink.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const EL: KubeObject = {
-  apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener', metadata: { name: 'el', namespace: 'default', uid: 'u' },
-  spec: { triggers: [{ name: 't', bindings: [{ name: 'v', value: '$(body.v)' }], template: { spec: { params: [{ name: 'v' }], resourcetemplates: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'cm-' }, data: { v: '$(tt.params.v)' } }] } } }] },
-};
 const EVENTS = 10;
 let release: () => void = () => {};
 const gate = new Promise<void>((resolve) => { release = resolve; });
 let waiting = 0;
 const app = createSinkApp({
-  name: 'el', namespace: 'default', lookup: memoryLookup([EL]),
+  name: 'el', namespace: 'default', lookup: memoryLookup([VALUE_EL]),
   create: async (o) => { waiting += 1; await gate; return { ...o, metadata: { ...o.metadata, name: `cm-${waiting}` } }; },
   remove: async () => undefined,
 });
-let server: http.Server;
+let local: Awaited<ReturnType<typeof serveLocal>>;
 let port = 0;
 
 beforeAll(async () => {
-  server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  local = await serveLocal(app);
+  port = local.port;
 });
 afterAll(async () => {
   release();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await local.close();
 });
 
 function post(body: string): Promise<number> {
