@@ -12,7 +12,7 @@ import { convertObject } from '../api/convert/index.js';
 import { apiVersionOf, kindFor, servedVersions, type KindInfo } from '../api/registry.js';
 import type { KubeObject } from '../api/types.js';
 import { ApiError } from './errors.js';
-import { inProcessText, inProcessWatch, type InProcessHttp, type InProcessRequest } from './in-process.js';
+import { inProcessText, inProcessValue, inProcessWatch, type InProcessHttp, type InProcessRequest } from './in-process.js';
 import { connectionOf, directConnection, localAgent, type Connection } from './connection.js';
 import { readWatchStream } from './watch-stream.js';
 
@@ -160,8 +160,17 @@ export class KubeClient {
     return { url, options: await this.options() };
   }
 
-  /** Sends one request; answers the parsed JSON body, throws ApiError for non-2xx statuses. */
+  /**
+   * Sends one request; answers the parsed JSON body, throws ApiError for non-2xx statuses. In process, a stored
+   * object may come back as itself, deep-frozen (see inProcessValue): copy what you change.
+   */
   async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    const local = this.inProcessFor(path);
+    if (local) {
+      const base = await this.options();
+      const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+      return inProcessValue<T>(local, this.requestOf(base, method, path, payload, contentType));
+    }
     const text = await this.requestText(method, path, body, contentType);
     return (text ? JSON.parse(text) : undefined) as T;
   }

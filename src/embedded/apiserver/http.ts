@@ -7,6 +7,7 @@ import YAML from 'yaml';
 import { badRequest, StatusError, type Status } from './errors.js';
 import { checkDepth } from './limits.js';
 import { decodeProtobuf } from './protobuf.js';
+import { sendValue } from './in-process.js';
 import { objectJson } from './store.js';
 
 /** Kubernetes' request body limit. */
@@ -86,6 +87,7 @@ export function warningHeaders(warnings: string[]): string[] {
 
 /** Sends a JSON answer (a stored object's JSON is serialised once, see objectJson). */
 export function sendJson(res: ServerResponse, code: number, body: unknown, warnings: string[] = [], contentType = 'application/json'): void {
+  if (contentType === 'application/json' && sendValue(res, code, body)) return;
   const text = objectJson(body);
   const headers: Record<string, string | string[] | number> = { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' };
   if (warnings.length > 0) headers.Warning = warningHeaders(warnings);

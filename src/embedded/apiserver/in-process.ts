@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WatchEventType } from '../../kube/client.js';
 import type { InProcessHttp, InProcessRequest, InProcessResponse } from '../../kube/in-process.js';
 
 /**
@@ -131,6 +132,32 @@ class Response extends EventEmitter {
     return this;
   }
 
+  /**
+   * Answers `body` as a value when the client takes values (see InProcessResponse.value): the whole body, once,
+   * before anything else was written. Answers false when it was not sent that way (the caller writes JSON).
+   */
+  sendValue(code: number, body: unknown): boolean {
+    if (this.ended || this.headersSent || !this.client.value) return false;
+    const deliver = this.client.value.bind(this.client);
+    this.writeHead(code);
+    this.ended = true;
+    this.push(() => deliver(body));
+    this.push(() => this.client.end());
+    this.emit('finish');
+    this.emit('close');
+    return true;
+  }
+
+  /** Hands a watch event over as a value when the client takes them; false when the caller writes a JSON line. */
+  sendEvent(type: WatchEventType, obj: unknown): boolean {
+    if (!this.client.event) return false;
+    if (this.ended) return true;
+    const deliver = this.client.event.bind(this.client);
+    this.writeHead(this.statusCode);
+    this.push(() => deliver(type, obj));
+    return true;
+  }
+
   /** Breaks the exchange off (a watcher too far behind, a server closing). */
   destroy(): this {
     if (this.ended) return this;
@@ -149,6 +176,22 @@ class Response extends EventEmitter {
     req.emit('close');
     this.emit('close');
   }
+}
+
+/**
+ * Answers a JSON body as the value itself to an in-process client that takes values; false otherwise (the caller
+ * writes the JSON). Only deep-frozen bodies (stored objects) go this way: the client may keep them, and nothing of
+ * the server's can change under it or through it.
+ */
+export function sendValue(res: ServerResponse, code: number, body: unknown): boolean {
+  const r: unknown = res;
+  return r instanceof Response && Object.isFrozen(body) && r.sendValue(code, body);
+}
+
+/** Hands a watch event's object (deep-frozen, or made for this watcher) to an in-process client that takes values. */
+export function sendEvent(res: ServerResponse, type: string, obj: unknown): boolean {
+  const r: unknown = res;
+  return r instanceof Response && r.sendEvent(type as WatchEventType, obj);
 }
 
 /** The in-process entry of a server whose request listener is `handler`. */

@@ -12,6 +12,7 @@ import { outgoingOne, servedByWebhook } from './conversion-webhook.js';
 import { selectObjects } from './read.js';
 import type { ResourceRoute } from './route.js';
 import { matchFilter, parseFilter, type ObjectFilter } from './selectors.js';
+import { sendEvent } from './in-process.js';
 import { objectJson, type StoreEvent } from './store.js';
 import { includeObject, toTable } from './table.js';
 
@@ -127,6 +128,7 @@ function eventWriter(res: ServerResponse): Send {
         res.uncork();
       });
     }
+    if (sendEvent(res, type, obj)) return; // an in-process client takes the object itself
     res.write(`{"type":"${type}","object":${objectJson(obj)}}\n`);
     if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy(); // a client this far behind re-watches or relists
   };
