@@ -30,9 +30,13 @@ export function minutesAsGoDuration(minutes: number): string {
   return h > 0 ? `${h}h${minutes % 60}m0s` : `${minutes}m0s`;
 }
 
-/** Returns a defaulted, normalised copy of `obj`; objects of other kinds come back as plain copies. */
-export function applyDefaults<O extends T.KubeObject>(obj: O, config: DefaultsConfig = {}): O {
-  const copy = normalise(obj);
+/**
+ * Returns a defaulted, normalised copy of `obj`; objects of other kinds come back as plain copies. `parsed`, when
+ * given, is the output of the kind's schema for `obj` (its metadata aside; an object without status), which then
+ * is not run again.
+ */
+export function applyDefaults<O extends T.KubeObject>(obj: O, config: DefaultsConfig = {}, parsed?: object): O {
+  const copy = parsed && obj.status === undefined ? (JSON.parse(JSON.stringify({ ...parsed, metadata: obj.metadata })) as O) : normalise(obj);
   const spec = (copy as { spec?: unknown }).spec;
   if (spec === null || typeof spec !== 'object') return copy;
   const apply = DEFAULTERS[copy.kind];

@@ -82,9 +82,11 @@ export function helperPath(): string {
 }
 
 /** Tekton's webhook: validation with the live feature flags (alpha/beta gating), then update rules. */
-export const admission = (config: ControllerConfig) => (obj: KubeObject, ctx: { unknownFields: 'Strict' | 'Warn' | 'Ignore'; original?: KubeObject; oldObject?: KubeObject; controlOnly?: boolean }) => {
+export const admission = (config: ControllerConfig) => (obj: KubeObject, ctx: { unknownFields: 'Strict' | 'Warn' | 'Ignore'; original?: KubeObject; oldObject?: KubeObject; controlOnly?: boolean; schemaChecked?: boolean }) => {
   // a cancel or stop of a run: the rest of it was admitted when written (docs/differences.md)
-  const r = ctx.controlOnly ? { errors: validateRunControl(obj), warnings: [] } : validateObject(obj, { unknownFields: ctx.unknownFields, features: config.features, ...(ctx.original ? { original: ctx.original } : {}) });
+  const r = ctx.controlOnly ? { errors: validateRunControl(obj), warnings: [] } : validateObject(obj, {
+    unknownFields: ctx.unknownFields, features: config.features, ...(ctx.original ? { original: ctx.original } : {}), ...(ctx.schemaChecked ? { schemaChecked: true } : {}),
+  });
   const errors = ctx.oldObject ? [...r.errors, ...validateRunUpdate(obj, ctx.oldObject, ctx.controlOnly === true)] : r.errors;
   return { ok: errors.length === 0, errors, warnings: r.warnings };
 };
@@ -147,7 +149,7 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
     // --no-admission: Tekton's validation and defaults are left to registered webhooks (`tkt webhook`), as on a cluster
     ...(opts.admission === false ? {} : {
       admission: admission(config),
-      defaults: (o: KubeObject) => applyDefaults(o, { timeoutMinutes: config.defaultTimeoutMinutes, serviceAccount: config.defaultServiceAccount }),
+      defaults: (o: KubeObject, parsed?: object) => applyDefaults(o, { timeoutMinutes: config.defaultTimeoutMinutes, serviceAccount: config.defaultServiceAccount }, parsed),
     }),
     ...(opts.webhookServices ? { webhookServices: opts.webhookServices } : {}),
     ...(opts.authorizationMode ? { authorizationMode: opts.authorizationMode } : {}),

@@ -49,6 +49,11 @@ export interface ValidateOptions {
    * refuses them. Without them nothing is gated (local checks; the server decides).
    */
   features?: GateFlags;
+  /**
+   * `obj` is already its schema's output with no unknown field (the API server's type check parsed it, defaulting
+   * added only valid values): the schema is not run again, the semantic checks are.
+   */
+  schemaChecked?: boolean;
 }
 
 const TEKTON_GROUPS = new Set(['tekton.dev', 'triggers.tekton.dev']);
@@ -63,7 +68,7 @@ export function validateObject(obj: unknown, opts: ValidateOptions = {}): Valida
   if (isRecord(original) && needsConversion(original) && isRecord(obj)) return validateV1beta1(obj, original, opts);
   const errs = new FieldErrors();
   try {
-    validateInto(errs, obj, opts.unknownFields ?? 'Strict', opts.features);
+    validateInto(errs, obj, opts.unknownFields ?? 'Strict', opts.features, opts.schemaChecked === true);
   } catch (e) {
     errs.add('', `internal validation error (please report it): ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -86,7 +91,7 @@ function validateV1beta1(obj: Record<string, unknown>, original: Record<string, 
   return { ok: errors.length === 0, errors, warnings };
 }
 
-function validateInto(errs: FieldErrors, obj: unknown, policy: UnknownFieldPolicy, features?: GateFlags): void {
+function validateInto(errs: FieldErrors, obj: unknown, policy: UnknownFieldPolicy, features?: GateFlags, schemaChecked = false): void {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
     errs.add('', 'a Kubernetes object must be a mapping with apiVersion, kind, metadata and spec');
     return;
@@ -107,7 +112,7 @@ function validateInto(errs: FieldErrors, obj: unknown, policy: UnknownFieldPolic
   // status is the controllers' (written through /status, ignored on spec writes): only user input is validated.
   const input: Record<string, unknown> = { ...obj };
   delete input.status;
-  const data = parseShape(errs, schema, input, policy);
+  const data = schemaChecked ? input : parseShape(errs, schema, input, policy);
   if (data) validateSemantics(errs, kind, data);
   if (data && features) validateFeatureGates(errs, kind, (data as { spec?: unknown }).spec, features);
   validateNotPendingAfterStart(errs, kind, obj as Parameters<typeof validateNotPendingAfterStart>[2]);

@@ -30,11 +30,16 @@ export type AdmissionFn = (
      * rules need checking.
      */
     controlOnly?: boolean;
+    /**
+     * The object is its schema's output (no unknown field, metadata aside), defaulted: the schema need not run
+     * again, only the semantic checks.
+     */
+    schemaChecked?: boolean;
   },
 ) => { ok: boolean; errors: FieldIssue[]; warnings: FieldIssue[] };
 
-/** The defaulting hook (pure; answers a copy). */
-export type DefaultsFn = (obj: KubeObject) => KubeObject;
+/** The defaulting hook (pure; answers a copy). `parsed`: the schema's output for `obj`, when the type check made it. */
+export type DefaultsFn = (obj: KubeObject, parsed?: object) => KubeObject;
 
 /** Converts an object to another served apiVersion of its kind (default: src/api/convert's convertObject). */
 export type ConvertFn = (obj: KubeObject, apiVersion: string) => KubeObject;

@@ -108,8 +108,8 @@ async function handleUpdate(ctx: ServerContext, req: IncomingMessage, res: Serve
 
 function patchOver(ctx: ServerContext, route: ResourceRoute, kind: ReturnType<typeof patchKind>, patch: unknown, opts: WriteOptions): WriteResult {
   const old = stored(ctx, route);
-  const base = JSON.parse(objectJson(outgoing(ctx, route.info, route.version, old))) as unknown; // a copy: the stored JSON is cached
-  const patched = applyPatch(kind, base, patch);
+  // the patch functions change nothing they are given: the result shares the stored object's untouched (frozen) parts
+  const patched = applyPatch(kind, outgoing(ctx, route.info, route.version, old), patch);
   if (!patched || typeof patched !== 'object' || Array.isArray(patched)) throw badRequest('the patched object is not a JSON object');
   const obj = checkIdentity(route, patched as Record<string, unknown>);
   checkResourceVersion(route.info, old, obj.metadata.resourceVersion);

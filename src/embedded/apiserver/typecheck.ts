@@ -22,10 +22,15 @@ function shapeOf(info: KindInfo): z.ZodType | undefined {
 
 /** The type errors of `obj` under `schema`, unknown fields left out. */
 function typeErrors(schema: z.ZodType, obj: unknown, prefix?: string): { path: string; message: string }[] {
+  return parsedOrErrors(schema, obj, prefix).errors;
+}
+
+/** The schema's output for `obj` when it holds (no unknown field either), else its type errors (unknown fields left out). */
+function parsedOrErrors(schema: z.ZodType, obj: unknown, prefix?: string): { data?: unknown; errors: { path: string; message: string }[] } {
   const r = safeParse(schema, obj, { reportInput: true });
-  if (r.success) return [];
+  if (r.success) return { data: r.data, errors: [] };
   const issues = r.error.issues.filter((i) => i.code !== 'unrecognized_keys').map((i) => (prefix ? { ...i, path: [prefix, ...i.path] } : i));
-  return convertIssues(issues, schema).errors;
+  return { errors: convertIssues(issues, schema).errors };
 }
 
 /**
@@ -104,9 +109,11 @@ const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typ
 /**
  * Throws 400 for an object nested too deeply and 422 for wrong types, oversized ConfigMap/Secret data or
  * malformed data keys. `sub` is the subresource written (`status`: only the status is the client's, checked
- * where it differs from `old`'s).
+ * where it differs from `old`'s). Answers the schema's output for the object without its status when the whole
+ * object was checked and holds, unknown fields included (a create of a Tekton kind): defaulting and admission
+ * start from it instead of running the schema again.
  */
-export function checkTypes(info: KindInfo, obj: KubeObject, sub?: string, old?: KubeObject): void {
+export function checkTypes(info: KindInfo, obj: KubeObject, sub?: string, old?: KubeObject): object | undefined {
   checkDepth(obj);
   const schema = shapeOf(info);
   const statusOnly = sub === 'status';
@@ -117,9 +124,11 @@ export function checkTypes(info: KindInfo, obj: KubeObject, sub?: string, old?: 
     input = copy;
   }
   let errors: { path: string; message: string }[] = [];
+  let parsed: unknown;
   if (schema && old && info.crd) errors = updateErrors(schema, obj, old, statusOnly);
   else if (schema && statusOnly) errors = partOf(schema, 'status') ? typeErrors(partOf(schema, 'status') as z.ZodType, obj.status, 'status') : [];
-  else if (schema) errors = typeErrors(schema, input);
+  else if (schema) ({ data: parsed, errors } = parsedOrErrors(schema, input));
   if (!statusOnly) errors.push(...dataIssues(info.kind, obj as unknown as Record<string, unknown>));
   if (errors.length > 0) throw invalid(info, obj.metadata?.name ?? '', errors);
+  return info.crd && parsed !== null && typeof parsed === 'object' ? parsed : undefined;
 }

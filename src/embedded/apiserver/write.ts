@@ -95,14 +95,16 @@ function controlOnly(info: KindInfo, obj: KubeObject, old: KubeObject | undefine
 }
 
 /** Runs defaulting and admission for Tekton/Triggers kinds; throws 422 on errors, answers warnings. */
-function admit(ctx: ServerContext, info: KindInfo, obj: KubeObject, opts: WriteOptions, old?: KubeObject): { obj: KubeObject; warnings: string[] } {
+function admit(ctx: ServerContext, info: KindInfo, obj: KubeObject, opts: WriteOptions, old?: KubeObject, parsed?: object): { obj: KubeObject; warnings: string[] } {
   if (!info.crd) return { obj, warnings: [] };
   const control = controlOnly(info, obj, old, opts);
-  const defaulted = ctx.defaults && !control ? { ...ctx.defaults(obj), metadata: obj.metadata } : obj;
+  // the type check's schema output (a create) is defaulted as it is; validation then needs only its semantic checks
+  const reuse = parsed !== undefined && obj.status === undefined && !opts.original && ctx.defaults !== undefined && !control;
+  const defaulted = ctx.defaults && !control ? { ...ctx.defaults(obj, reuse ? parsed : undefined), metadata: obj.metadata } : obj;
   if (!ctx.admission) return { obj: defaulted, warnings: [] };
   const r = ctx.admission(defaulted, {
     operation: old ? 'UPDATE' : 'CREATE', unknownFields: opts.fieldValidation, ...(old ? { oldObject: old } : {}), ...(opts.original ? { original: opts.original } : {}),
-    ...(control ? { controlOnly: true } : {}),
+    ...(control ? { controlOnly: true } : {}), ...(reuse ? { schemaChecked: true } : {}),
   });
   if (!r.ok || r.errors.length > 0) {
     const errors = r.errors.length > 0 ? r.errors : [{ path: '', message: 'rejected by admission' }];
@@ -127,7 +129,7 @@ export function ensureDefaultServiceAccount(ctx: ServerContext, namespace: strin
 
 /** Creates an object from a checked request body (see checkIdentity). */
 export function createObject(ctx: ServerContext, info: KindInfo, body: KubeObject, opts: WriteOptions): WriteResult {
-  checkTypes(info, body);
+  const parsed = checkTypes(info, body);
   const meta = newMeta(body.metadata, timestamp(ctx.now()));
   if (!meta.name && meta.generateName) meta.name = generatedName(meta.generateName);
   let obj: KubeObject = { ...body, metadata: meta };
@@ -139,7 +141,7 @@ export function createObject(ctx: ServerContext, info: KindInfo, body: KubeObjec
   else obj.status = status;
   validateMeta(info, obj);
   checkNamespace(ctx, info, obj);
-  const admitted = admit(ctx, info, obj, opts);
+  const admitted = admit(ctx, info, obj, opts, undefined, parsed);
   obj = admitted.obj;
   if (info.kind === 'Pod' && info.group === '') {
     const ns = ctx.store.get(resourceKey(NAMESPACES), '', obj.metadata.namespace ?? '');
