@@ -24,7 +24,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import { applyDefaults } from '../src/api/defaults.js';
+import { defaulting } from '../src/api/defaults.js';
 import type { EventListener, KubeObject } from '../src/api/types.js';
 import { validateObject } from '../src/api/validate/index.js';
 import { startApiServer } from '../src/embedded/apiserver/index.js';
@@ -202,7 +202,7 @@ async function main(): Promise<void> {
   const api = await startApiServer({
     logs: new FileLogStore(join(dir, 'logs')), port: 0, ...(memory ? {} : { dataDir: join(dir, 'data') }),
     admission: (obj, ctx) => { const r = validateObject(obj, { unknownFields: ctx.unknownFields }); return { ok: r.ok, errors: r.errors, warnings: r.warnings }; },
-    defaults: (o: KubeObject) => applyDefaults(o),
+    defaults: defaulting(),
   });
   api.writeKubeconfig(join(dir, 'kubeconfig'));
   const client = new KubeClient(loadKubeConfig({ kubeconfig: join(dir, 'kubeconfig') }));

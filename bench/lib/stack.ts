@@ -8,8 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyDefaults } from '../../src/api/defaults.js';
-import type { KubeObject } from '../../src/api/types.js';
+import { defaulting } from '../../src/api/defaults.js';
 import { runControllers, type RunningControllers } from '../../src/controller/index.js';
 import type { ControllerConfig } from '../../src/controller/config.js';
 import type { ControllerStats } from '../../src/controller/runtime/controller.js';
@@ -60,7 +59,7 @@ export async function startBenchStack(opts: BenchStackOptions): Promise<BenchSta
     ...(opts.memory ? {} : { dataDir }), port: 0, logs,
     // embedded mode's admission (Tekton's validation with the feature flags, update rules)
     admission: admission(live.config),
-    defaults: (o: KubeObject) => applyDefaults(o),
+    defaults: defaulting(),
   });
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   api.writeKubeconfig(kubeconfigPath);

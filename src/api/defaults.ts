@@ -48,6 +48,12 @@ export function applyDefaults<O extends T.KubeObject>(obj: O, config: DefaultsCo
   return copy;
 }
 
+/**
+ * applyDefaults as the API server's defaulting hook: the server hands over the schema output its type check made
+ * (`parsed`), so the schema runs once per create.
+ */
+export const defaulting = (config: DefaultsConfig = {}) => <O extends T.KubeObject>(obj: O, parsed?: object): O => applyDefaults(obj, config, parsed);
+
 interface Cfg { timeout: string; serviceAccount: string }
 
 /** A copy of `obj`, run through its kind's schema when that succeeds (transforms applied, undefined keys dropped). */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { lockDataDir, prepareDataDir } from './data-dir.js';
-import { applyDefaults } from '../api/defaults.js';
+import { defaulting } from '../api/defaults.js';
 import type { KubeObject } from '../api/types.js';
 import { validateObject } from '../api/validate/index.js';
 import { validateRunUpdate, validateRunControl } from '../api/validate/update.validate.js';
@@ -149,7 +149,7 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
     // --no-admission: Tekton's validation and defaults are left to registered webhooks (`tkt webhook`), as on a cluster
     ...(opts.admission === false ? {} : {
       admission: admission(config),
-      defaults: (o: KubeObject, parsed?: object) => applyDefaults(o, { timeoutMinutes: config.defaultTimeoutMinutes, serviceAccount: config.defaultServiceAccount }, parsed),
+      defaults: defaulting({ timeoutMinutes: config.defaultTimeoutMinutes, serviceAccount: config.defaultServiceAccount }),
     }),
     ...(opts.webhookServices ? { webhookServices: opts.webhookServices } : {}),
     ...(opts.authorizationMode ? { authorizationMode: opts.authorizationMode } : {}),

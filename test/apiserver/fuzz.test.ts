@@ -7,9 +7,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyDefaults } from '../../src/api/defaults.js';
+import { defaulting } from '../../src/api/defaults.js';
 import { KINDS, servedVersions, type KindInfo } from '../../src/api/registry.js';
-import type { KubeObject } from '../../src/api/types.js';
 import { validateObject } from '../../src/api/validate/index.js';
 import { kindSchema } from '../../src/embedded/apiserver/openapi-schemas.js';
 import { BASES } from './fuzz-bases.js';
@@ -19,7 +18,7 @@ let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer({
     admission: (obj, ctx) => validateObject(obj, { unknownFields: ctx.unknownFields }),
-    defaults: (obj: KubeObject) => applyDefaults(obj),
+    defaults: defaulting(),
   });
 });
 afterAll(async () => t.close());

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyDefaults } from '../../src/api/defaults.js';
+import { defaulting } from '../../src/api/defaults.js';
 import type { KubeObject } from '../../src/api/types.js';
 import { validateObject } from '../../src/api/validate/index.js';
 import { readUntil, startTestServer, writeFile, type TestServer } from './helpers.js';
@@ -17,7 +17,7 @@ let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer({
     admission: (obj, ctx) => validateObject(obj, { unknownFields: ctx.unknownFields }),
-    defaults: (obj: KubeObject) => applyDefaults(obj),
+    defaults: defaulting(),
   });
 });
 afterAll(async () => t.close());

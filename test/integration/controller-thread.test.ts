@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyDefaults } from '../../src/api/defaults.js';
+import { defaulting } from '../../src/api/defaults.js';
 import type { KubeObject, TaskRun } from '../../src/api/types.js';
 import { LiveConfig } from '../../src/cluster/live-config.js';
 import { startApiServer, type ApiServer } from '../../src/embedded/apiserver/index.js';
@@ -76,7 +76,7 @@ describe('a controller thread that dies', () => {
     dir = mkdtempSync(join(tmpdir(), 'tkt-thread-'));
     const logs = new FileLogStore(join(dir, 'logs'));
     const live = new LiveConfig({}, {});
-    api = await startApiServer({ port: 0, logs, admission: admission(live.config), defaults: (o: KubeObject) => applyDefaults(o) });
+    api = await startApiServer({ port: 0, logs, admission: admission(live.config), defaults: defaulting() });
     client = KubeClient.forServer({ server: api.url, token: api.token, ca: api.ca, socketPath: api.socketPath, inProcess: api.inProcess });
     kubelet = await startKubelet({ client, logs, dataDir: dir, runtime: 'noop', helperPath: helperPath(), events: false });
     thread = await startControllerThread({

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyDefaults } from '../../src/api/defaults.js';
+import { defaulting } from '../../src/api/defaults.js';
 import type { KubeObject } from '../../src/api/types.js';
 import { validateObject } from '../../src/api/validate/index.js';
 import { Resolution, type ResolutionConfig } from '../../src/controller/resolution/index.js';
@@ -33,7 +33,7 @@ export async function startTestApi(): Promise<TestApi> {
       const r = validateObject(obj, { unknownFields: ctx.unknownFields });
       return { ok: r.ok, errors: r.errors, warnings: r.warnings };
     },
-    defaults: (o: KubeObject) => applyDefaults(o),
+    defaults: defaulting(),
   });
   const kubeconfig = join(dir, 'kubeconfig');
   api.writeKubeconfig(kubeconfig);

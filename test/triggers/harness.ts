@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import { applyDefaults } from '../../src/api/defaults.js';
+import { defaulting } from '../../src/api/defaults.js';
 import type { KubeObject } from '../../src/api/types.js';
 import { validateObject } from '../../src/api/validate/index.js';
 import { startApiServer, type ApiServer } from '../../src/embedded/apiserver/index.js';
@@ -39,7 +39,7 @@ export async function startTestCluster(): Promise<TestCluster> {
       const r = validateObject(obj, { unknownFields: ctx.unknownFields });
       return { ok: r.ok, errors: r.errors, warnings: r.warnings };
     },
-    defaults: (o: KubeObject) => applyDefaults(o),
+    defaults: defaulting(),
   });
   const kubeconfig = join(dir, 'kubeconfig');
   api.writeKubeconfig(kubeconfig);
