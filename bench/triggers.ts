@@ -26,8 +26,9 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { defaulting } from '../src/api/defaults.js';
 import type { EventListener, KubeObject } from '../src/api/types.js';
-import { validateObject } from '../src/api/validate/index.js';
+import { LiveConfig } from '../src/cluster/live-config.js';
 import { startApiServer } from '../src/embedded/apiserver/index.js';
+import { admission } from '../src/embedded/main.js';
 import { FileLogStore } from '../src/embedded/logs.js';
 import { KubeClient, loadKubeConfig } from '../src/kube/client.js';
 import { startEventListenerManager } from '../src/triggers/index.js';
@@ -201,7 +202,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), 'tkt-bench-triggers-'));
   const api = await startApiServer({
     logs: new FileLogStore(join(dir, 'logs')), port: 0, ...(memory ? {} : { dataDir: join(dir, 'data') }),
-    admission: (obj, ctx) => { const r = validateObject(obj, { unknownFields: ctx.unknownFields }); return { ok: r.ok, errors: r.errors, warnings: r.warnings }; },
+    admission: admission(new LiveConfig({}, {}).config), // embedded mode's (feature flags, update rules)
     defaults: defaulting(),
   });
   api.writeKubeconfig(join(dir, 'kubeconfig'));
