@@ -122,3 +122,39 @@ describe('SQLite indexes written in bulk', () => {
     again.close();
   });
 });
+
+describe('SQLite objects table', () => {
+  it('a data directory of an older version (objects in a WITHOUT ROWID table) is moved to the rowid table on open', () => {
+    const dir = tmp();
+    const old = new Database(path.join(dir, STORE_FILE));
+    old.exec(`CREATE TABLE objects (resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL, data TEXT NOT NULL,
+      PRIMARY KEY (resource, namespace, name)) WITHOUT ROWID`);
+    const insert = old.prepare('INSERT INTO objects VALUES (?, ?, ?, ?, ?)');
+    insert.run('/pods', 'default', 'p1', 1, JSON.stringify({ ...pod('p1', { app: 'a' }), metadata: { ...pod('p1', { app: 'a' }).metadata, resourceVersion: '1' } }));
+    insert.run('/pods', 'default', 'p2', 2, JSON.stringify({ ...pod('p2', { app: 'b' }, 'p1'), metadata: { ...pod('p2', { app: 'b' }, 'p1').metadata, resourceVersion: '2' } }));
+    old.close();
+    const s = openStore(dir, { eventWindow: 10 });
+    expect(s.get('/pods', 'default', 'p1')?.metadata.resourceVersion).toBe('1');
+    expect(names(s.listByLabels('/pods', undefined, { app: 'b' }))).toEqual(['p2']);
+    expect(names(s.dependents('uid-p1'))).toEqual(['p2']);
+    // writes go on from the highest resourceVersion: a new object, an update, a create of an existing name refused
+    s.create('/pods', pod('p3', { app: 'a' }));
+    const p1 = s.get('/pods', 'default', 'p1') as KubeObject;
+    const updated = s.update('/pods', { ...p1, metadata: { ...p1.metadata, labels: { app: 'c' } } });
+    expect(Number(updated.metadata.resourceVersion)).toBeGreaterThan(2);
+    expect(() => s.create('/pods', pod('p2', {}))).toThrow(/already exists/);
+    s.close();
+    const db = new Database(path.join(dir, STORE_FILE), { readonly: true });
+    try {
+      const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'objects'").get() as { sql: string }).sql;
+      expect(sql).not.toMatch(/WITHOUT ROWID/i);
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'objects_old'").get()).toBeUndefined();
+      expect((db.prepare('SELECT name, rv FROM objects ORDER BY name').all() as { name: string }[]).map((r) => r.name)).toEqual(['p1', 'p2', 'p3']);
+    } finally {
+      db.close();
+    }
+    const again = openStore(dir, { eventWindow: 10 });
+    expect(again.get('/pods', 'default', 'p1')?.metadata.labels).toEqual({ app: 'c' });
+    again.close();
+  });
+});

@@ -16,10 +16,18 @@ import { SqliteIndexes } from './store-sqlite-index.js';
 import type { ObjectRow, StoreQueries } from './store-table.js';
 import { objectJson, type ListPage, type Store, type StoreEvent, type StoredRef } from './store.js';
 
-const SCHEMA = `
+/**
+ * `objects` is a rowid table with its key in a separate index: an object's JSON (a few KiB) stays in the table's
+ * leaf page, and the key index is small enough to stay cached (as a WITHOUT ROWID table, the key's B-tree held the
+ * rows: anything over ~1 KiB went to overflow pages, and a write or a lookup walked more pages).
+ */
+const OBJECTS = `
 CREATE TABLE IF NOT EXISTS objects (
-  resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL, data TEXT NOT NULL,
-  PRIMARY KEY (resource, namespace, name)) WITHOUT ROWID;
+  id INTEGER PRIMARY KEY, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS objects_key ON objects (resource, namespace, name);
+`;
+
+const SCHEMA = `
 DROP INDEX IF EXISTS objects_rv;
 CREATE TABLE IF NOT EXISTS events (
   rv INTEGER PRIMARY KEY, type TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
@@ -59,12 +67,14 @@ export class SqlitePersistence implements Persistence, StoreQueries {
     // a restarted WAL keeps up to 64 MiB of its file: above the checkpointer's bound (32 MiB), so that its blocks are
     // reused rather than allocated again each cycle (allocating file blocks is what costs at fsync time)
     this.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+    migrateObjects(this.db);
     this.db.exec(SCHEMA);
     this.checkpointer = new Checkpointer(file, {
       fallback: () => this.db.pragma('wal_autocheckpoint = 1000'),
       checkpointHere: () => this.db.pragma('wal_checkpoint(PASSIVE)'),
     });
-    this.upsert = this.db.prepare('INSERT OR REPLACE INTO objects (resource, namespace, name, rv, data) VALUES (?, ?, ?, ?, ?)');
+    this.upsert = this.db.prepare(`INSERT INTO objects (resource, namespace, name, rv, data) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (resource, namespace, name) DO UPDATE SET rv = excluded.rv, data = excluded.data`);
     this.del = this.db.prepare('DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?');
     this.insertEvent = this.db.prepare('INSERT INTO events (rv, type, resource, namespace, name, data) VALUES (?, ?, ?, ?, ?, ?)');
     this.rowStmt = this.db.prepare('SELECT resource, namespace, name, rv, data FROM objects WHERE resource = ? AND namespace = ? AND name = ?');
@@ -206,6 +216,21 @@ export class SqlitePersistence implements Persistence, StoreQueries {
     this.checkpointer.close();
     if (this.db.open) this.db.close();
   }
+}
+
+/** Creates the objects table, or moves the rows of an older file's WITHOUT ROWID table into it (one transaction). */
+function migrateObjects(db: Database.Database): void {
+  const existing = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'objects'").get() as { sql: string } | undefined;
+  if (!existing || !/WITHOUT\s+ROWID/i.test(existing.sql)) {
+    db.exec(OBJECTS);
+    return;
+  }
+  db.transaction(() => {
+    db.exec('ALTER TABLE objects RENAME TO objects_old');
+    db.exec(OBJECTS);
+    db.exec('INSERT INTO objects (resource, namespace, name, rv, data) SELECT resource, namespace, name, rv, data FROM objects_old');
+    db.exec('DROP TABLE objects_old');
+  })();
 }
 
 /** Namespace and name of a page key. */
