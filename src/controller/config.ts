@@ -25,7 +25,11 @@ export interface ControllerConfig {
   defaultPodTemplate?: PodTemplate;
   /** config-leader-election (read when a cluster controller starts). */
   leaderElection?: { leaseDurationSeconds?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
-  /** Reconcile workers per controller. */
+  /**
+   * Reconcile workers per controller (default 16). A worker is an async loop, not a thread: most of a reconcile's
+   * time is spent waiting for its writes' answers, so more workers let more keys progress at once (and the API
+   * server commit their writes in bigger groups). Keys are never reconciled by two workers at once.
+   */
   workers: number;
   /** Tekton's `feature-flags` ConfigMap (tekton-pipelines namespace), parsed; Tekton's defaults when absent. */
   features: FeatureFlags;
@@ -89,7 +93,7 @@ export function defaultControllerConfig(overrides: Partial<ControllerConfig> = {
     managedByLabel: 'tekton-pipelines',
     awaitSidecarReadiness: true,
     maxMatrixCombinations: 256,
-    workers: 4,
+    workers: 16,
     ...overrides,
     features: defaultFeatureFlags(overrides.features),
   };
