@@ -31,12 +31,14 @@ import { startApiServer } from '../src/embedded/apiserver/index.js';
 import { admission } from '../src/embedded/main.js';
 import { FileLogStore } from '../src/embedded/logs.js';
 import { KubeClient, loadKubeConfig } from '../src/kube/client.js';
+import { packageRoot } from '../src/paths.js';
 import { startEventListenerManager } from '../src/triggers/index.js';
 import { startProfile } from './lib/profile.js';
 
 const SECRET = 'bench-secret';
 const here = fileURLToPath(import.meta.url);
-const fixture = resolve(here, '..', '..', '..', 'shared', 'fixtures', 'webhooks', 'github-pull_request.json');
+// the workplace's shared folder beside the repository (a worktree has a link to it: ../shared)
+const fixture = resolve(packageRoot(), '..', 'shared', 'fixtures', 'webhooks', 'github-pull_request.json');
 
 interface LoadSpec { url: string; body: string; headers: Record<string, string>; requests: number; concurrency: number; maxSeconds: number }
 interface LoadResult { sent: number; statuses: Record<string, number>; latenciesMs: number[]; seconds: number; eventIds: string[] }

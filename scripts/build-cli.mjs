@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { esmOptions, external, WORKERS } from './bundle-options.mjs';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,14 +35,6 @@ function sourceStamp() {
   return { count, newest };
 }
 
-/** Packages left to Node at run time: every dependency except the pure-JS ones the bundle carries. */
-function external() {
-  const bundled = new Set(['yaml', 'commander', 'picocolors', 'zod', 'fast-json-patch', 'jsonpath-plus', '@marcbachmann/cel-js', '@dagrejs/graphlib']);
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const names = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})].filter((n) => !bundled.has(n));
-  return names.flatMap((n) => [n, `${n}/*`]);
-}
-
 if (!existsSync(join(root, 'src', 'cli', 'main.ts'))) {
   console.log('no src/cli: nothing to bundle');
   process.exit(0);
@@ -62,7 +55,7 @@ try {
     target: 'node20',
     // pure-JS dependencies are bundled in (one module each instead of Node resolving and, for CommonJS packages,
     // lexing dozens of files at every start); native, huge or optional ones stay external
-    external: external(),
+    external: external(root),
     // the sources are ES modules: import.meta.url is the bundle's own URL (paths.ts finds the package from it)
     define: { 'import.meta.url': '__tktImportMetaUrl' },
     banner: { js: "var __tktImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -77,23 +70,9 @@ try {
 // Worker threads run their own modules: ES modules beside the bundle, with the same packages left external. The
 // EventListener sink worker (opt-in, src/triggers/sink-thread.ts) and the controllers of `tkt up`
 // (src/embedded/controller-thread.ts); see src/threads.ts for how they are found.
-for (const [entry, outfile, without] of [
-  ['src/triggers/sink-worker.ts', 'triggers/sink-worker.mjs', 'sinks stay on the main thread'],
-  ['src/embedded/controller-worker.ts', 'embedded/controller-worker.mjs', 'controllers stay on the main thread'],
-]) {
+for (const [entry, outfile, without] of WORKERS) {
   try {
-    await build({
-      absWorkingDir: root,
-      entryPoints: [entry],
-      outfile: join(tmp, outfile),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      external: external(),
-      banner: { js: "import { createRequire as __tktRequire } from 'node:module'; const require = __tktRequire(import.meta.url);" },
-      logLevel: 'warning',
-    });
+    await build({ ...esmOptions(root), entryPoints: [entry], outfile: join(tmp, outfile) });
   } catch (err) {
     console.error(`Could not bundle ${entry} (${without}): ${err.message}`);
   }
