@@ -50,9 +50,10 @@ export function applyDefaults<O extends T.KubeObject>(obj: O, config: DefaultsCo
 
 /**
  * applyDefaults as the API server's defaulting hook: the server hands over the schema output its type check made
- * (`parsed`), so the schema runs once per create.
+ * (`parsed`), so the schema runs once per create. `config` may be a function: read at each call (live settings).
  */
-export const defaulting = (config: DefaultsConfig = {}) => <O extends T.KubeObject>(obj: O, parsed?: object): O => applyDefaults(obj, config, parsed);
+export const defaulting = (config: DefaultsConfig | (() => DefaultsConfig) = {}) => <O extends T.KubeObject>(obj: O, parsed?: object): O =>
+  applyDefaults(obj, typeof config === 'function' ? config() : config, parsed);
 
 interface Cfg { timeout: string; serviceAccount: string }
 

@@ -149,7 +149,8 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
     // --no-admission: Tekton's validation and defaults are left to registered webhooks (`tkt webhook`), as on a cluster
     ...(opts.admission === false ? {} : {
       admission: admission(config),
-      defaults: defaulting({ timeoutMinutes: config.defaultTimeoutMinutes, serviceAccount: config.defaultServiceAccount }),
+      // read at each write: config-defaults changes apply to the next run
+      defaults: defaulting(() => ({ timeoutMinutes: config.defaultTimeoutMinutes, serviceAccount: config.defaultServiceAccount })),
     }),
     ...(opts.webhookServices ? { webhookServices: opts.webhookServices } : {}),
     ...(opts.authorizationMode ? { authorizationMode: opts.authorizationMode } : {}),
