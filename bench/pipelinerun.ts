@@ -11,6 +11,7 @@
  * Run: npx tsx bench/pipelinerun.ts [--runs 1000] [--concurrency 12] [--shape chain|dag] [--solo-runs 100] [--rate 4] [--rate-runs 100]
  *        [--host-runs 10] [--memory] [--controller-thread] [--tmp-root DIR] [--workers N] [--skip-host] [--count-requests] [--profile | --profile-out F]
  */
+import type { KubeObject } from '../src/api/types.js';
 import type { ControllerConfig } from '../src/controller/config.js';
 import type { ControllerStats } from '../src/controller/runtime/controller.js';
 import { apply, closedLoop, NS, openLoop, pipeline, pipelineRun, task, taskNames } from './lib/objects.js';
@@ -21,6 +22,7 @@ import { threadCpu, threadCpuDelta } from './lib/threads.js';
 import { countRequests, requestReport } from './lib/requests.js';
 import { figure, flag, hasFlag, machineLine, median, ms } from './lib/report.js';
 import { startBenchStack, type BenchStack } from './lib/stack.js';
+import { measureStoreFloor } from './lib/store-floor.js';
 
 const RUNS = Number(flag('runs', '1000'));
 // 12 runs in flight keeps both cores busy without a deep queue: at 50 the throughput is no higher (the process
@@ -115,9 +117,12 @@ function printHandoffs(label: string, f: RunFigures): void {
 
 interface LoadResult { names: string[]; wall: number; cpu: NodeJS.CpuUsage; areas?: Map<string, number>; stats: Record<string, ControllerStats>; utilization: { main: number; controllers?: number }; threads: string }
 
+/** PipelineRuns of the warm-up before the measured closed loop. */
+const WARM_RUNS = 20;
+
 /** Runs the measured closed loop (after a warm-up), with CPU accounting and, with `--profile`, a CPU profile. */
 async function load(stack: BenchStack, probe: Probe): Promise<LoadResult> {
-  await closedLoop(stack.client, probe, 'pipelinerun', 20, 10, (i) => pipelineRun(`warm-${i}`, 'bench'));
+  await closedLoop(stack.client, probe, 'pipelinerun', WARM_RUNS, 10, (i) => pipelineRun(`warm-${i}`, 'bench'));
   const names = Array.from({ length: RUNS }, (_, i) => `load-${i}`);
   const profile = PROFILE ? await startProfile() : undefined;
   const cpu0 = process.cpuUsage();
@@ -166,6 +171,21 @@ function reportLoad(stack: BenchStack, probe: Probe, r: LoadResult): void {
   printHandoffs('under load:', figures(probe, names));
   if (hasFlag('count-requests')) console.log(['  API requests (CRUD, all clients in the process):', ...requestReport(RUNS * TASKS + 100, 'TaskRun')].join('\n'));
   console.log(`  store writes: ${[...probe.writes].map(([res, n]) => `${res || 'core'} ${n}`).join(', ')}`);
+  const floor = storeFloor(stack, probe);
+  console.log(`  floor, the store alone (the run's write mix, ${floor.writesPerTaskRun.toFixed(2)} writes per TaskRun, in transactions of 8, same backend): ${floor.writesPerSecond.toFixed(0)} writes/s ≈ ${floor.taskRunsPerSecond.toFixed(0)} TaskRuns/s; throughput is ${(100 * rate / floor.taskRunsPerSecond).toFixed(0)} % of it   [issue 19 goal ≥ 500 TaskRuns/s: ${rate >= 500 ? 'met' : 'NOT met'}]`);
+}
+
+/** The store's ceiling for the write mix just measured (bench/lib/store-floor.ts). */
+function storeFloor(stack: BenchStack, probe: Probe): ReturnType<typeof measureStoreFloor> {
+  const samples = new Map<string, KubeObject>();
+  const objects = new Map<string, number>();
+  for (const res of probe.writes.keys()) {
+    const all = stack.store.list(res);
+    objects.set(res, all.length);
+    const sample = all[all.length - 1];
+    if (sample) samples.set(res, sample);
+  }
+  return measureStoreFloor(probe.writes, objects, samples, (RUNS + WARM_RUNS) * TASKS, { sqlite: stack.store.backend === 'sqlite' });
 }
 
 async function throughput(): Promise<void> {
