@@ -86,7 +86,8 @@ export function validatePipelineRunSpec(errs: FieldErrors, spec: PipelineRunSpec
 function validateNoResultParams(errs: FieldErrors, spec: PipelineRunSpec): void {
   (spec.params ?? []).forEach((p, i) => {
     const strings = typeof p.value === 'string' ? [p.value] : Array.isArray(p.value) ? p.value : Object.values(p.value ?? {});
-    const refs = strings.flatMap((v) => [...String(v).matchAll(/\$\((tasks\.[^.()]+\.results\.[^()]+)\)/g)].map((m) => m[1] ?? ''));
+    // values are often long (a webhook's text): look for the expression only where its start is found
+    const refs = strings.flatMap((v) => (String(v).includes('$(tasks.') ? [...String(v).matchAll(/\$\((tasks\.[^.()]+\.results\.[^()]+)\)/g)].map((m) => m[1] ?? '') : []));
     if (refs.length > 0) errs.add(joinPath('spec.params', i, 'value'), `cannot use result expressions in [${refs.join(' ')}] as PipelineRun parameter values`);
   });
 }

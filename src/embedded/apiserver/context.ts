@@ -99,7 +99,12 @@ export function incoming(ctx: ServerContext, info: KindInfo, obj: KubeObject): K
   return { ...converted, apiVersion: stored, kind: info.kind };
 }
 
+/** The last second formatted by {@link timestamp} (writes come many per second). */
+let lastStamp = { second: NaN, text: '' };
+
 /** RFC 3339 with seconds precision, as Kubernetes writes metadata timestamps. */
 export function timestamp(d: Date): string {
-  return `${d.toISOString().slice(0, 19)}Z`;
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== lastStamp.second) lastStamp = { second, text: `${d.toISOString().slice(0, 19)}Z` };
+  return lastStamp.text;
 }
