@@ -5,9 +5,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import YAML from 'yaml';
 import { badRequest, StatusError, type Status } from './errors.js';
+import { sendValue } from './in-process.js';
 import { checkDepth } from './limits.js';
 import { decodeProtobuf } from './protobuf.js';
-import { sendValue } from './in-process.js';
 import { objectJson } from './store.js';
 
 /** Kubernetes' request body limit. */
