@@ -159,7 +159,7 @@ function reportLoad(stack: BenchStack, probe: Probe, r: LoadResult): void {
   console.log(`  CPU of this process: ${ms(cpuPerTr)} per TaskRun (user ${(r.cpu.user / 1e6).toFixed(1)} s, system ${(r.cpu.system / 1e6).toFixed(1)} s) → ≈ ${(1000 / cpuPerTr).toFixed(0)} TaskRuns/s if it had one core to itself`);
   if (r.areas) console.log(`  where the time goes (profile shares × CPU per TaskRun): ${areaLine(r.areas, cpuPerTr, 'TaskRun')}`);
   const trs = RUNS * TASKS;
-  console.log(`  reconciles: ${Object.entries(r.stats).map(([k, v]) => `${k} ${(v.reconciles / trs).toFixed(2)}/TaskRun (${v.conflicts} conflicts, ${v.failures} failures)`).join(', ')}`);
+  console.log(`  reconciles: ${Object.entries(r.stats).map(([k, v]) => `${k} ${(v.reconciles / trs).toFixed(2)}/TaskRun (${v.conflicts} conflicts, ${v.failures} failures, ${(v.busyMs / r.wall).toFixed(1)} workers busy on average)`).join(', ')}`);
   const per = tenths(probe, names, t0, t1);
   console.log(`  TaskRuns/s per tenth of the run: ${per.map((x) => x.toFixed(0)).join(' ')} (min ${Math.min(...per).toFixed(0)}, ignoring the ramp-down tenth: ${Math.min(...per.slice(0, 9)).toFixed(0)})`);
   const first = figures(probe, names.slice(0, 100)).duration;
