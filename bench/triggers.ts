@@ -28,6 +28,7 @@ import { defaulting } from '../src/api/defaults.js';
 import type { EventListener, KubeObject } from '../src/api/types.js';
 import { LiveConfig } from '../src/cluster/live-config.js';
 import { startApiServer } from '../src/embedded/apiserver/index.js';
+import { tuneHeapForServer } from '../src/embedded/heap-tuning.js';
 import { admission } from '../src/embedded/main.js';
 import { FileLogStore } from '../src/embedded/logs.js';
 import { KubeClient, loadKubeConfig } from '../src/kube/client.js';
@@ -194,6 +195,7 @@ const CONFIGS = [
 ];
 
 async function main(): Promise<void> {
+  tuneHeapForServer(); // V8's heap sizing of `tkt up`, which serves the sinks in its own process
   const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const requests = Number(args[0] ?? 5000);
   const concurrency = Number(args[1] ?? 32);

@@ -17,6 +17,7 @@ import { startKubelet } from '../../src/embedded/kubelet/index.js';
 import { FileLogStore } from '../../src/embedded/logs.js';
 import { withHelperImage } from '../../src/embedded/kubelet/helper-image.js';
 import { LiveConfig } from '../../src/cluster/live-config.js';
+import { tuneHeapForServer } from '../../src/embedded/heap-tuning.js';
 import { admission, helperPath } from '../../src/embedded/main.js';
 import { startControllerThread } from '../../src/embedded/controller-thread.js';
 import { KubeClient } from '../../src/kube/client.js';
@@ -50,6 +51,7 @@ export interface BenchStackOptions {
 
 /** Starts API server, kubelet and controllers in this process, as startEmbedded does. */
 export async function startBenchStack(opts: BenchStackOptions): Promise<BenchStack> {
+  tuneHeapForServer(); // V8's heap sizing of `tkt up` (heap-tuning.ts): the figures are those of the server users run
   const dataDir = mkdtempSync(join(opts.tmpRoot ?? tmpdir(), 'tektite-bench-'));
   const logs = new FileLogStore(join(dataDir, 'logs'));
   // podman: the prepare init container runs in the local helper image, as startEmbedded arranges
