@@ -4,35 +4,25 @@
  * budget 429 with Retry-After; the budget comes back when an answer is finished.
  */
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../api/types.js';
 import { BodyBudget } from './body-budget.js';
-import { serveLocal } from './fixtures.js';
+import { serveDuringFile } from './fixtures.js';
 import { memoryLookup } from './lookup.js';
 import { createSinkApp } from './sink.js';
 
 const EL: KubeObject = { apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener', metadata: { name: 'el', namespace: 'default', uid: 'u' }, spec: { triggers: [] } };
 const KIB = 1024;
-let local: Awaited<ReturnType<typeof serveLocal>>;
-let port = 0;
-
-beforeAll(async () => {
-  const app = createSinkApp({
-    name: 'el', namespace: 'default', lookup: memoryLookup([EL]), create: async (o) => o, remove: async () => undefined,
-    maxBodyBytes: 300 * KIB, maxInFlightBodyBytes: 500 * KIB,
-  });
-  local = await serveLocal(app);
-  port = local.port;
-});
-afterAll(async () => {
-  await local.close();
-});
+const server = serveDuringFile(createSinkApp({
+  name: 'el', namespace: 'default', lookup: memoryLookup([EL]), create: async (o) => o, remove: async () => undefined,
+  maxBodyBytes: 300 * KIB, maxInFlightBodyBytes: 500 * KIB,
+}));
 
 interface Answer { status: number; headers: http.IncomingHttpHeaders; body: string }
 
 /** Starts a POST declaring `length` bytes and sends `first` of them; `finish` sends the rest. */
 function post(length: number, first: number): { answer: Promise<Answer>; finish: () => void } {
-  const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'Content-Type': 'application/json', 'Content-Length': length } });
+  const req = http.request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/', headers: { 'Content-Type': 'application/json', 'Content-Length': length } });
   const body = Buffer.from(`{"a":"${'x'.repeat(length - 8)}"}`);
   const answer = new Promise<Answer>((resolve, reject) => {
     req.on('response', (res) => {

@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import type { KubeObject } from '../api/types.js';
 
 /** EventListener `default/el`: trigger `t` binds `$(body.v)` and creates a ConfigMap `cm-…` carrying it. */
@@ -23,4 +24,20 @@ export async function serveLocal(handler: http.RequestListener): Promise<{ port:
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Serves `handler` for the whole test file (started before its tests, closed after them; `beforeClose` runs first,
+ * e.g. to release answers still waiting). `port` is readable once the tests run.
+ */
+export function serveDuringFile(handler: http.RequestListener, beforeClose?: () => void): { readonly port: number } {
+  let local: Awaited<ReturnType<typeof serveLocal>> | undefined;
+  beforeAll(async () => {
+    local = await serveLocal(handler);
+  });
+  afterAll(async () => {
+    beforeClose?.();
+    await local?.close();
+  });
+  return { get port() { return local?.port ?? 0; } };
 }

@@ -5,9 +5,9 @@
 import http from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../api/types.js';
-import { serveLocal, VALUE_EL } from './fixtures.js';
+import { serveDuringFile, VALUE_EL } from './fixtures.js';
 import { memoryLookup } from './lookup.js';
 import { createSinkApp } from './sink.js';
 
@@ -17,23 +17,14 @@ const app = createSinkApp({
   create: async (o) => { const c = { ...o, metadata: { ...o.metadata, name: `cm-${stored.length}` } }; stored.push(c); return c; },
   remove: async () => undefined,
 });
-let local: Awaited<ReturnType<typeof serveLocal>>;
-let port = 0;
-
-beforeAll(async () => {
-  local = await serveLocal(app);
-  port = local.port;
-});
-afterAll(async () => {
-  await local.close();
-});
+const server = serveDuringFile(app);
 
 const BODY = JSON.stringify({ v: 'x1' });
 
 /** POSTs raw bytes (supertest would serialise a Buffer sent as JSON). */
 function post(body: Buffer | string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/', headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => { text += c.toString(); });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
@@ -65,7 +56,7 @@ describe('EventListener sink on node:http', () => {
 
   it('413 for a chunked body past the cap (no Content-Length to refuse it before reading), and closes the connection', async () => {
     const answer = await new Promise<{ status: number; connection?: string; body: string }>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' } }, (res) => {
+      const req = http.request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/', headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' } }, (res) => {
         let text = '';
         res.on('data', (c: Buffer) => { text += c.toString(); });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body: text }));

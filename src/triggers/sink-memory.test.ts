@@ -6,8 +6,8 @@
 import http from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveLocal, VALUE_EL } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { serveDuringFile, VALUE_EL } from './fixtures.js';
 import { memoryLookup } from './lookup.js';
 import { createSinkApp } from './sink.js';
 
@@ -23,21 +23,11 @@ const app = createSinkApp({
   create: async (o) => { waiting += 1; await gate; return { ...o, metadata: { ...o.metadata, name: `cm-${waiting}` } }; },
   remove: async () => undefined,
 });
-let local: Awaited<ReturnType<typeof serveLocal>>;
-let port = 0;
-
-beforeAll(async () => {
-  local = await serveLocal(app);
-  port = local.port;
-});
-afterAll(async () => {
-  release();
-  await local.close();
-});
+const server = serveDuringFile(app, () => release());
 
 function post(body: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'Content-Type': 'application/json' } }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/', headers: { 'Content-Type': 'application/json' } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
