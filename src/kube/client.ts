@@ -72,6 +72,9 @@ export function resourcePath(info: KindInfo, namespace?: string, name?: string, 
   return p;
 }
 
+/** A request body as sent: text as it is, anything else as JSON. */
+const payloadOf = (body: unknown): string | undefined => (body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body));
+
 function query(opts: Record<string, string | number | boolean | undefined>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(opts)) if (v !== undefined && v !== '') q.set(k, String(v));
@@ -168,8 +171,7 @@ export class KubeClient {
     const local = this.inProcessFor(path);
     if (local) {
       const base = await this.options();
-      const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-      return inProcessValue<T>(local, this.requestOf(base, method, path, payload, contentType));
+      return inProcessValue<T>(local, this.requestOf(base, method, path, payloadOf(body), contentType));
     }
     const text = await this.requestText(method, path, body, contentType);
     return (text ? JSON.parse(text) : undefined) as T;
@@ -178,7 +180,7 @@ export class KubeClient {
   /** Like {@link request} but answers the raw body text. */
   async requestText(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<string> {
     const base = await this.options();
-    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const payload = payloadOf(body);
     const local = this.inProcessFor(path);
     if (local) return inProcessText(local, this.requestOf(base, method, path, payload, contentType));
     const mod = this.server.protocol === 'https:' ? https : http;

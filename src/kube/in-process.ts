@@ -38,29 +38,11 @@ export interface InProcessResponse {
  */
 export type InProcessHttp = (req: InProcessRequest, res: InProcessResponse) => () => void;
 
-/** Sends one request in process; answers the body text, throws ApiError for non-2xx statuses (as over HTTP). */
-export function inProcessText(send: InProcessHttp, req: InProcessRequest): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let status = 0;
-    const chunks: string[] = [];
-    send(req, {
-      head: (code) => { status = code; },
-      data: (chunk) => { chunks.push(chunk); },
-      end: (err) => {
-        const text = chunks.length === 1 ? (chunks[0] ?? '') : chunks.join('');
-        if (err) reject(ApiError.unreachable('in-process API server', err));
-        else if (status >= 200 && status < 300) resolve(text);
-        else reject(ApiError.fromResponse(status, text, `${req.method} ${req.path}`));
-      },
-    });
-  });
-}
-
 /**
- * Sends one request in process; answers the parsed body (undefined for an empty one) — or the value itself when the
- * server hands one over (a deep-frozen stored object: read it, copy it to change it). Throws ApiError like HTTP.
+ * Sends one request in process; answers the body's text, or — when `values` and the server hands one over — the
+ * value itself. Throws ApiError for non-2xx statuses (as over HTTP) and when the server is gone.
  */
-export function inProcessValue<T>(send: InProcessHttp, req: InProcessRequest): Promise<T> {
+function exchange(send: InProcessHttp, req: InProcessRequest, values: boolean): Promise<{ text: string } | { value: unknown }> {
   return new Promise((resolve, reject) => {
     let status = 0;
     let given: { value: unknown } | undefined;
@@ -68,20 +50,30 @@ export function inProcessValue<T>(send: InProcessHttp, req: InProcessRequest): P
     send(req, {
       head: (code) => { status = code; },
       data: (chunk) => { chunks.push(chunk); },
-      value: (body) => { given = { value: body }; },
+      ...(values ? { value: (body: unknown) => { given = { value: body }; } } : {}),
       end: (err) => {
-        if (err) return reject(ApiError.unreachable('in-process API server', err));
         const text = chunks.length === 1 ? (chunks[0] ?? '') : chunks.join('');
-        if (status < 200 || status >= 300) return reject(ApiError.fromResponse(status, text, `${req.method} ${req.path}`));
-        if (given) return resolve(given.value as T);
-        try {
-          resolve((text ? JSON.parse(text) : undefined) as T);
-        } catch (e) {
-          reject(e);
-        }
+        if (err) reject(ApiError.unreachable('in-process API server', err));
+        else if (status < 200 || status >= 300) reject(ApiError.fromResponse(status, text, `${req.method} ${req.path}`));
+        else resolve(given ?? { text });
       },
     });
   });
+}
+
+/** Sends one request in process; answers the body text, throws ApiError for non-2xx statuses (as over HTTP). */
+export async function inProcessText(send: InProcessHttp, req: InProcessRequest): Promise<string> {
+  return ((await exchange(send, req, false)) as { text: string }).text;
+}
+
+/**
+ * Sends one request in process; answers the parsed body (undefined for an empty one) — or the value itself when the
+ * server hands one over (a deep-frozen stored object: read it, copy it to change it). Throws ApiError like HTTP.
+ */
+export async function inProcessValue<T>(send: InProcessHttp, req: InProcessRequest): Promise<T> {
+  const answer = await exchange(send, req, true);
+  if ('value' in answer) return answer.value as T;
+  return (answer.text ? JSON.parse(answer.text) : undefined) as T;
 }
 
 /**
