@@ -18,6 +18,21 @@ export interface ChangeSink {
   uid(uid: string, addr: Addr, add: boolean): void;
 }
 
+/** One change as data (see {@link IndexChanges.sorted}). */
+export type Change =
+  | { kind: 'label'; row: LabelRow; add: boolean }
+  | { kind: 'owner'; owner: string; addr: Addr; add: boolean }
+  | { kind: 'uid'; uid: string; addr: Addr; add: boolean };
+
+const byKey = <T>(a: [string, T], b: [string, T]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+/** Hands one change to `sink`. */
+export function replayChange(c: Change, sink: ChangeSink): void {
+  if (c.kind === 'label') sink.label(c.row, c.add);
+  else if (c.kind === 'owner') sink.owner(c.owner, c.addr, c.add);
+  else sink.uid(c.uid, c.addr, c.add);
+}
+
 /** A set of index changes, the last per row winning. */
 export class IndexChanges {
   private readonly labels = new Map<string, { row: LabelRow; add: boolean }>();
@@ -69,6 +84,18 @@ export class IndexChanges {
     for (const { row, add } of this.labels.values()) sink.label(row, add);
     for (const [owner, m] of this.owners) for (const { addr, add } of m.values()) sink.owner(owner, addr, add);
     for (const [uid, { addr, add }] of this.uids) sink.uid(uid, addr, add);
+  }
+
+  /**
+   * Every change, each table's in the order of its key, so that a run of neighbours touches neighbouring B-tree
+   * pages: written in slices, they cost the commits about what one transaction of them all would.
+   */
+  sorted(): Change[] {
+    const out: Change[] = [];
+    for (const [, { row, add }] of [...this.labels].sort(byKey)) out.push({ kind: 'label', row, add });
+    for (const [owner, m] of [...this.owners].sort(byKey)) for (const [, { addr, add }] of [...m].sort(byKey)) out.push({ kind: 'owner', owner, addr, add });
+    for (const [uid, { addr, add }] of [...this.uids].sort(byKey)) out.push({ kind: 'uid', uid, addr, add });
+    return out;
   }
 
   clear(): void {

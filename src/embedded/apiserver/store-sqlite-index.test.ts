@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { KubeObject } from '../../api/types.js';
 import { IndexedStore } from './store-index.js';
+import { SLICE } from './store-sqlite-index.js';
 import { openStore, SqlitePersistence, STORE_FILE } from './store-sqlite.js';
 import type { Store, StoreEvent } from './store.js';
 
@@ -53,6 +54,15 @@ function writeSome(s: Store): void {
 
 const expected = { app: ['p1', 'p3'], appTier: ['p1', 'p3'], uidP1: 'p1', uidP2: undefined, ownedByP1: [] };
 
+const userVersion = (dir: string): number => {
+  const db = new Database(path.join(dir, STORE_FILE), { readonly: true });
+  try {
+    return db.pragma('user_version', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+};
+
 describe('SQLite indexes written in bulk', () => {
   it('answers uid and owner lookups from changes not yet written, label queries after writing them', () => {
     const dir = tmp();
@@ -73,6 +83,58 @@ describe('SQLite indexes written in bulk', () => {
     const again = openStore(dir, { eventWindow: 10 });
     expect(lookups(again)).toEqual(expected);
     again.close();
+  });
+
+  it('writes what waits in slices, one turn each, with lookups right before, between and after the slices', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
+    try {
+      const dir = tmp();
+      const s = openStore(dir, { eventWindow: 10 });
+      // 1,200 pods owned by o: a label row, an owner row and a uid row each (3,600 rows; the owner o has 2 more)
+      const n = 1200;
+      s.create('/pods', pod('o', { app: 'o' }));
+      s.batch(() => { for (let i = 0; i < n; i++) s.create('/pods', pod(`p${i}`, { app: 'a' }, 'o')); });
+      expect(indexRows(dir)).toBe(0);
+      vi.advanceTimersByTime(1000); // the once-a-second write starts: the first slice only (label rows come first)
+      expect(indexRows(dir)).toBe(SLICE);
+      expect(userVersion(dir)).toBe(1); // still marked: a crash now rebuilds the indexes on the next open
+      // changes made while the older ones are being written: the newest of each row wins
+      s.remove('/pods', 'default', 'p7');
+      s.create('/pods', pod('late', { app: 'a' }, 'o'));
+      vi.advanceTimersToNextTimer(); // the next slice, in the next turn
+      expect(indexRows(dir)).toBe(2 * SLICE);
+      expect(s.byUid('uid-p7')).toBeUndefined();
+      expect(s.byUid(`uid-p${n - 1}`)?.object.metadata.name).toBe(`p${n - 1}`); // uid rows are written last
+      expect(s.dependents('uid-o')).toHaveLength(n); // 1,199 + late
+      vi.runAllTimers(); // the rest of the slices, then the newer changes a second later
+      expect(indexRows(dir)).toBe(2 + 3 * n);
+      expect(userVersion(dir)).toBe(2);
+      expect(names(s.listByLabels('/pods', undefined, { app: 'a' }))).toHaveLength(n);
+      expect(names(s.listByLabels('/pods', undefined, { app: 'a' }))).not.toContain('p7');
+      s.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a label query between slices writes everything that waits at once', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
+    try {
+      const dir = tmp();
+      const s = openStore(dir, { eventWindow: 10 });
+      s.batch(() => { for (let i = 0; i < 2 * SLICE; i++) s.create('/pods', pod(`p${i}`, { app: i % 2 ? 'odd' : 'even' })); });
+      vi.advanceTimersByTime(1000);
+      expect(indexRows(dir)).toBe(SLICE);
+      s.remove('/pods', 'default', 'p1');
+      expect(s.listByLabels('/pods', undefined, { app: 'odd' })).toHaveLength(SLICE - 1);
+      expect(indexRows(dir)).toBe(2 * (2 * SLICE - 1));
+      expect(userVersion(dir)).toBe(2);
+      vi.runAllTimers(); // the queued slice finds nothing left to write
+      expect(indexRows(dir)).toBe(2 * (2 * SLICE - 1));
+      s.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a process that dies with index rows waiting has its indexes rebuilt from the objects at the next open', () => {
