@@ -9,7 +9,7 @@ import { runEvents } from '../engine/run-events.js';
 import type { KubeClient } from '../kube/client.js';
 import { isNotFound } from '../kube/errors.js';
 import { referenceTo, type EventRecorder } from '../kube/events.js';
-import { jsonEqual } from './runtime/status-writer.js';
+import { jsonEqual } from '../api/json-equal.js';
 
 type Meta = { labels: Record<string, string>; annotations: Record<string, string> };
 

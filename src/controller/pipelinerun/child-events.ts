@@ -11,7 +11,7 @@
  * read.
  */
 import type { KubeObject } from '../../api/types.js';
-import { jsonEqual } from '../runtime/status-writer.js';
+import { jsonEqual } from '../../api/json-equal.js';
 
 const LABELS = ['tekton.dev/pipelineRun', 'tekton.dev/pipelineTask'];
 

@@ -12,7 +12,7 @@
  */
 import type { PipelineRun, PipelineRunStatus } from '../../api/types.js';
 import { type PlanMemo, newPlanMemo } from '../../engine/pipelinerun/index.js';
-import { jsonEqual } from '../runtime/status-writer.js';
+import { jsonEqual } from '../../api/json-equal.js';
 import type { FetchedPipeline, TaskEntry } from './resolve.js';
 
 type Fetched = Extract<FetchedPipeline, { ok: true }>;

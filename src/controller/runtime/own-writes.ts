@@ -7,7 +7,7 @@
  * missed one (anything that differs from what was written still queues).
  */
 import type { KubeObject } from '../../api/types.js';
-import { jsonEqual } from './status-writer.js';
+import { jsonEqual } from '../../api/json-equal.js';
 
 /** Creates remembered at most (their echoes come within moments). */
 const MAX_CREATES = 50_000;

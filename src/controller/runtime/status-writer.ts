@@ -3,6 +3,7 @@
  * patch of /status with what changed, carrying the resourceVersion the status was computed from, so a stale
  * decision fails with 409 and the key is reconciled again from fresh data.
  */
+import { jsonEqual, toJsonValue } from '../../api/json-equal.js';
 import type { KubeObject } from '../../api/types.js';
 import type { KubeClient } from '../../kube/client.js';
 
@@ -36,29 +37,3 @@ export function mergePatchOf(before: unknown, after: unknown): unknown {
   return out;
 }
 
-/**
- * Deep equality of two values as JSON would serialise them (key order ignored, properties that are undefined
- * absent, undefined array items null), without serialising them: it runs on every reconcile.
- */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  const x = toJsonValue(a);
-  const y = toJsonValue(b);
-  if (x === y) return true;
-  if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') return false;
-  if (Array.isArray(x) || Array.isArray(y)) {
-    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
-    return x.every((v, i) => jsonEqual(v === undefined ? null : v, y[i] === undefined ? null : y[i]));
-  }
-  const xo = x as Record<string, unknown>;
-  const yo = y as Record<string, unknown>;
-  const keys = (o: Record<string, unknown>): string[] => Object.keys(o).filter((k) => o[k] !== undefined && typeof o[k] !== 'function');
-  const xk = keys(xo);
-  if (xk.length !== keys(yo).length) return false;
-  return xk.every((k) => yo[k] !== undefined && jsonEqual(xo[k], yo[k]));
-}
-
-function toJsonValue(v: unknown): unknown {
-  if (typeof v === 'number' && !Number.isFinite(v)) return null;
-  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') return (v as { toJSON(): unknown }).toJSON();
-  return v;
-}

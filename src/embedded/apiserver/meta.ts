@@ -3,6 +3,7 @@
  * validation, uid/creationTimestamp/generation, and JSON equality helpers.
  */
 import { randomUUID, randomInt } from 'node:crypto';
+import { jsonEqual } from '../../api/json-equal.js';
 import type { KindInfo } from '../../api/registry.js';
 import type { KubeObject, ObjectMeta } from '../../api/types.js';
 import { badRequest, invalid } from './errors.js';
@@ -80,21 +81,6 @@ export function newMeta(meta: ObjectMeta, now: string): ObjectMeta {
   delete out.deletionTimestamp;
   delete out.deletionGracePeriodSeconds;
   return out;
-}
-
-/** Structural equality of JSON values. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => jsonEqual(v, bb[i]));
-  }
-  const ak = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const bk = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  if (ak.length !== bk.length) return false;
-  return ak.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 /** True when anything besides metadata and status differs (what bumps metadata.generation). */

@@ -13,7 +13,7 @@ import { convertIssues } from '../../api/validate/zod-issues.js';
 import { coreShape } from './core-shapes.js';
 import { invalid } from './errors.js';
 import { checkDepth, dataIssues } from './limits.js';
-import { jsonEqual } from './meta.js';
+import { jsonEqual } from '../../api/json-equal.js';
 import { safeParse } from '../../api/schemas/parse.js';
 
 function shapeOf(info: KindInfo): z.ZodType | undefined {

@@ -8,7 +8,8 @@ import { kindFor, type KindInfo } from '../../api/registry.js';
 import type { KubeObject } from '../../api/types.js';
 import { resourceKey, timestamp, type ServerContext } from './context.js';
 import { alreadyExists, badRequest, conflict, forbidden, invalid, notFound } from './errors.js';
-import { generatedName, jsonEqual, newMeta, specChanged, validateMeta } from './meta.js';
+import { jsonEqual } from '../../api/json-equal.js';
+import { generatedName, newMeta, specChanged, validateMeta } from './meta.js';
 import { StoreError } from './store.js';
 import { checkTypes } from './typecheck.js';
 
