@@ -83,11 +83,15 @@ export class SqliteIndexes {
    * transaction of the object write; {@link committed} or {@link rolledBack} must follow it.
    */
   update(resource: string, namespace: string, name: string, before: KubeObject | undefined, after: KubeObject | undefined): void {
+    const bm = before?.metadata;
+    const am = after?.metadata;
+    // a status write over the stored object shares its labels and owner references: nothing to do
+    if (bm && am && bm.labels === am.labels && bm.ownerReferences === am.ownerReferences && bm.uid === am.uid) return;
     const to = this.direct ? undefined : this.staged;
-    const oldLabels = before?.metadata.labels ?? {};
-    const newLabels = after?.metadata.labels ?? {};
-    for (const [k, v] of Object.entries(oldLabels)) if (newLabels[k] !== v) this.label([resource, k, String(v), namespace, name], false, to);
-    for (const [k, v] of Object.entries(newLabels)) if (oldLabels[k] !== v) this.label([resource, k, String(v), namespace, name], true, to);
+    const oldLabels = bm?.labels ?? {};
+    const newLabels = am?.labels ?? {};
+    for (const k in oldLabels) if (newLabels[k] !== oldLabels[k]) this.label([resource, k, String(oldLabels[k]), namespace, name], false, to);
+    for (const k in newLabels) if (oldLabels[k] !== newLabels[k]) this.label([resource, k, String(newLabels[k]), namespace, name], true, to);
     const addr: Addr = { resource, namespace, name };
     const oldOwners = new Set((before?.metadata.ownerReferences ?? []).map((r) => r.uid));
     const newOwners = new Set((after?.metadata.ownerReferences ?? []).map((r) => r.uid));
