@@ -1,7 +1,7 @@
 /**
  * Benchmark: signed GitHub webhooks through an EventListener (github interceptor with HMAC + eventTypes, CEL
  * filter + overlay, TriggerBinding, TriggerTemplate, PipelineRun create) against the in-process API server
- * (SQLite as `tkt up` uses it, or memory with --memory; admission and defaults as in embedded mode). The load
+ * (SQLite as `tkt up` uses it, or memory with --memory; admission, defaults and the sinks' log lines as in embedded mode). The load
  * comes from a second process on loopback, bounded in count and time: ApacheBench (`ab`, keep-alive) when installed,
  * else (or with --client=node) a node process with node's http client, which costs the machine about as much CPU as
  * the bare handler and so caps its rate and inflates every latency tail on 2 cores. A bare express handler (body
@@ -36,6 +36,7 @@ import { FileLogStore } from '../src/embedded/logs.js';
 import { KubeClient, loadKubeConfig } from '../src/kube/client.js';
 import { packageRoot } from '../src/paths.js';
 import { startEventListenerManager } from '../src/triggers/index.js';
+import { lineLogger, SINK_CONTAINER } from '../src/triggers/log-lines.js';
 import { abAvailable, abLoad } from './lib/ab-load.js';
 import { startProfile } from './lib/profile.js';
 
@@ -215,8 +216,11 @@ async function main(): Promise<void> {
   const maxSeconds = 60;
   console.log(`machine: ${os.hostname()} — ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const dir = mkdtempSync(join(os.tmpdir(), 'tkt-bench-triggers-'));
+  const logs = new FileLogStore(join(dir, 'logs'));
+  // the sinks' log lines go where embedded mode puts them: the logs of pod el-<name> (one write per line)
+  const logger = lineLogger((ns, name, line) => logs.append(ns, `el-${name}`, SINK_CONTAINER, line));
   const api = await startApiServer({
-    logs: new FileLogStore(join(dir, 'logs')), port: 0, ...(memory ? {} : { dataDir: join(dir, 'data') }),
+    logs, port: 0, ...(memory ? {} : { dataDir: join(dir, 'data') }),
     admission: admission(new LiveConfig({}, {}).config), // embedded mode's (feature flags, update rules)
     defaults: defaulting(),
   });
@@ -240,7 +244,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < rounds; round++) {
     if (top) bare.push(await measureOnce(spec, top.url));
     for (const [i, c] of configs.entries()) {
-      const manager = await startEventListenerManager({ client, events: c.events, inProcess: c.inProcess, sinkThread: c.sinkThread, onError: (err) => console.error(`${c.name}: ${err instanceof Error ? err.message : String(err)}`) });
+      const manager = await startEventListenerManager({ client, logger, events: c.events, inProcess: c.inProcess, sinkThread: c.sinkThread, onError: (err) => console.error(`${c.name}: ${err instanceof Error ? err.message : String(err)}`) });
       const profile = profileOut && round === rounds - 1 ? `${profileOut}.${i}.cpuprofile` : undefined;
       byConfig[i]?.push(await measureOnce(spec, await elUrl(client, manager.urlOf('default', 'bench')), accepted, profile));
       await manager.close();
