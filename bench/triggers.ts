@@ -36,7 +36,7 @@ import { FileLogStore } from '../src/embedded/logs.js';
 import { KubeClient, loadKubeConfig } from '../src/kube/client.js';
 import { packageRoot } from '../src/paths.js';
 import { startEventListenerManager } from '../src/triggers/index.js';
-import { lineLogger, SINK_CONTAINER } from '../src/triggers/log-lines.js';
+import { lineLogger, linesPerTurn, SINK_CONTAINER } from '../src/triggers/log-lines.js';
 import { abAvailable, abLoad } from './lib/ab-load.js';
 import { startProfile } from './lib/profile.js';
 
@@ -217,8 +217,8 @@ async function main(): Promise<void> {
   console.log(`machine: ${os.hostname()} — ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const dir = mkdtempSync(join(os.tmpdir(), 'tkt-bench-triggers-'));
   const logs = new FileLogStore(join(dir, 'logs'));
-  // the sinks' log lines go where embedded mode puts them: the logs of pod el-<name> (one write per line)
-  const logger = lineLogger((ns, name, line) => logs.append(ns, `el-${name}`, SINK_CONTAINER, line));
+  // the sinks' log lines go where and as embedded mode writes them (src/embedded/main.ts): the logs of pod el-<name>
+  const logger = lineLogger(linesPerTurn((ns, name, text) => logs.append(ns, `el-${name}`, SINK_CONTAINER, text)).write);
   const api = await startApiServer({
     logs, port: 0, ...(memory ? {} : { dataDir: join(dir, 'data') }),
     admission: admission(new LiveConfig({}, {}).config), // embedded mode's (feature flags, update rules)

@@ -21,7 +21,7 @@ import type { Logger } from '../controller/runtime/controller.js';
 import { KubeClient } from '../kube/client.js';
 import type { InProcessHttp } from '../kube/in-process.js';
 import { ControllerThreadStartError, startControllerThread } from './controller-thread.js';
-import { lineLogger, SINK_CONTAINER } from '../triggers/log-lines.js';
+import { lineLogger, linesPerTurn, SINK_CONTAINER } from '../triggers/log-lines.js';
 import { startApiServer } from './apiserver/index.js';
 import type { AuthorizationMode } from './apiserver/context.js';
 import { withHelperImage } from './kubelet/helper-image.js';
@@ -180,9 +180,11 @@ async function startIn(dataDir: string, opts: EmbeddedOptions, cleanups: Array<(
     const controllers = await startControllers(opts, api, live, client);
     cleanups.push(() => controllers.stop(flushMs));
   }
+  // the sinks' log lines: the logs of pod el-<name>, written once per EventListener and event-loop turn
+  const sinkLines = linesPerTurn((ns, name, text) => logs.append(ns, `el-${name}`, SINK_CONTAINER, text));
   const els = opts.eventListeners === false ? undefined
-    : await startEventListeners(client, { ...opts.eventListenerTuning, ...opts.eventListenerAddresses, logger: lineLogger((ns, name, line) => logs.append(ns, `el-${name}`, SINK_CONTAINER, line)), ...(opts.dataDir === undefined ? {} : { stateFile: join(dataDir, 'eventlisteners.json') }), onError: (err: unknown) => opts.warn?.(err instanceof Error ? err.message : String(err)) });
-  if (els) cleanups.push(() => els.close());
+    : await startEventListeners(client, { ...opts.eventListenerTuning, ...opts.eventListenerAddresses, logger: lineLogger(sinkLines.write), ...(opts.dataDir === undefined ? {} : { stateFile: join(dataDir, 'eventlisteners.json') }), onError: (err: unknown) => opts.warn?.(err instanceof Error ? err.message : String(err)) });
+  if (els) cleanups.push(async () => { await els.close(); sinkLines.flush(); });
   return { url: api.url, kubeconfigPath, client, dataDir, runtime: kubelet.runtime, stop };
 }
 

@@ -14,6 +14,37 @@ export function logLine(level: 'info' | 'warn', obj: object, msg: string | undef
   return `${JSON.stringify({ level, ts: now.toISOString(), ...obj, ...(msg ? { msg } : {}) })}\n`;
 }
 
+/** Where lines go: `write(namespace, eventlistener, text)`. */
+export type LineWriter = (namespace: string, name: string, text: string) => void;
+
+/**
+ * Lines of one event-loop turn written together, one `write` per EventListener and turn instead of one per line: a
+ * webhook logs a line per trigger, and at a few thousand webhooks a second the write calls (a write(2) each in
+ * embedded mode's log store) were ~2 % of the sink's busy time. `flush()` writes what waits now.
+ */
+export function linesPerTurn(write: LineWriter): { write: LineWriter; flush(): void } {
+  const waiting = new Map<string, { namespace: string; name: string; text: string }>();
+  let queued = false;
+  const flush = (): void => {
+    queued = false;
+    for (const w of waiting.values()) write(w.namespace, w.name, w.text);
+    waiting.clear();
+  };
+  return {
+    write(namespace, name, text) {
+      const key = `${namespace}/${name}`;
+      const w = waiting.get(key);
+      if (w) w.text += text;
+      else waiting.set(key, { namespace, name, text });
+      if (!queued) {
+        queued = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
+  };
+}
+
 /** A logger writing lines to `write(namespace, eventlistener, line)`. */
 export function lineLogger(write: (namespace: string, name: string, line: string) => void): SinkLogger {
   const emit = (level: 'info' | 'warn') => (obj: object, msg?: string): void => {
