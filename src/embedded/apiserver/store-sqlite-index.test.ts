@@ -98,6 +98,13 @@ describe('SQLite indexes written in bulk', () => {
       vi.advanceTimersByTime(1000); // the once-a-second write starts: the first slice only (label rows come first)
       expect(indexRows(dir)).toBe(SLICE);
       expect(userVersion(dir)).toBe(1); // still marked: a crash now rebuilds the indexes on the next open
+      const crashed = tmp();
+      for (const f of fs.readdirSync(dir)) if (f.startsWith(STORE_FILE)) fs.copyFileSync(path.join(dir, f), path.join(crashed, f));
+      const reopened = openStore(crashed, { eventWindow: 10 });
+      expect(reopened.listByLabels('/pods', undefined, { app: 'a' })).toHaveLength(n);
+      expect(reopened.dependents('uid-o')).toHaveLength(n);
+      expect(reopened.byUid(`uid-p${n - 1}`)?.object.metadata.name).toBe(`p${n - 1}`);
+      reopened.close();
       // changes made while the older ones are being written: the newest of each row wins
       s.remove('/pods', 'default', 'p7');
       s.create('/pods', pod('late', { app: 'a' }, 'o'));
