@@ -1,5 +1,5 @@
 // Interleaved A/B runs of a bench: the tree at a git ref ("before", in a temporary worktree sharing this checkout's
-// node_modules) against this working tree ("after"), alternating which goes first each round, so that the machine's
+// node_modules, beside this checkout) against this working tree ("after"), alternating which goes first each round, so that the machine's
 // drifts (these VMs move ±40 % within minutes) hit both alike. Prints the matching lines of every run, labelled,
 // and the medians of the first number on each kind of line.
 //
@@ -9,7 +9,6 @@
 // since the ref); it fails when the copied bench imports sources the ref does not have.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,7 +27,8 @@ if (!ref || benchArgs.length === 0) {
 }
 const git = (...a) => execFileSync('git', a, { cwd: root, encoding: 'utf8' }).trim();
 const sha = git('rev-parse', '--short', ref);
-const dir = mkdtempSync(join(os.tmpdir(), `tkt-ab-${sha}-`));
+// beside the repository, as the repository is: benches read fixtures from ../shared
+const dir = mkdtempSync(join(dirname(root), `.tkt-ab-${sha}-`));
 rmSync(dir, { recursive: true, force: true });
 git('worktree', 'add', '--detach', dir, sha);
 const cleanup = () => { try { git('worktree', 'remove', '--force', dir); } catch { rmSync(dir, { recursive: true, force: true }); } };
