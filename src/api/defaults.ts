@@ -33,10 +33,11 @@ export function minutesAsGoDuration(minutes: number): string {
 /**
  * Returns a defaulted, normalised copy of `obj`; objects of other kinds come back as plain copies. `parsed`, when
  * given, is the output of the kind's schema for `obj` (its metadata aside; an object without status), which then
- * is not run again.
+ * is not run again: it is handed over and defaulted in place (the schema's output is already a copy; only the
+ * properties a transform left undefined are removed, as a JSON copy would), with `obj.metadata` as its metadata.
  */
 export function applyDefaults<O extends T.KubeObject>(obj: O, config: DefaultsConfig = {}, parsed?: object): O {
-  const copy = parsed && obj.status === undefined ? (JSON.parse(JSON.stringify({ ...parsed, metadata: obj.metadata })) as O) : normalise(obj);
+  const copy = parsed && obj.status === undefined ? ({ ...withoutUndefined(parsed), metadata: obj.metadata } as O) : normalise(obj);
   const spec = (copy as { spec?: unknown }).spec;
   if (spec === null || typeof spec !== 'object') return copy;
   const apply = DEFAULTERS[copy.kind];
@@ -56,6 +57,21 @@ export const defaulting = (config: DefaultsConfig | (() => DefaultsConfig) = {})
   applyDefaults(obj, typeof config === 'function' ? config() : config, parsed);
 
 interface Cfg { timeout: string; serviceAccount: string }
+
+/** Removes, in place, every property whose value is undefined (what JSON.stringify leaves out); answers `v`. */
+function withoutUndefined<V>(v: V): V {
+  if (Array.isArray(v)) {
+    for (const x of v as unknown[]) if (x !== null && typeof x === 'object') withoutUndefined(x);
+  } else if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      const x = o[k];
+      if (x === undefined) delete o[k];
+      else if (x !== null && typeof x === 'object') withoutUndefined(x);
+    }
+  }
+  return v;
+}
 
 /** A copy of `obj`, run through its kind's schema when that succeeds (transforms applied, undefined keys dropped). */
 function normalise<O extends T.KubeObject>(obj: O): O {
