@@ -24,4 +24,18 @@ describe('sink log lines', () => {
     await turn();
     expect(writes).toHaveLength(3);
   });
+
+  it('a write that throws (a full disk) drops its lines and not the others', async () => {
+    const written: string[] = [];
+    const lines = linesPerTurn((_ns, name, text) => {
+      if (name === 'broken') throw new Error('ENOSPC');
+      written.push(`${name}:${text}`);
+    });
+    lines.write('ns', 'broken', 'x\n');
+    lines.write('ns', 'fine', 'y\n');
+    await turn(); // a throw here would be an uncaught exception: the test run would fail
+    expect(written).toEqual(['fine:y\n']);
+    lines.write('ns', 'broken', 'z\n');
+    expect(() => lines.flush()).not.toThrow();
+  });
 });

@@ -20,15 +20,23 @@ export type LineWriter = (namespace: string, name: string, text: string) => void
 /**
  * Lines of one event-loop turn written together, one `write` per EventListener and turn instead of one per line: a
  * webhook logs a line per trigger, and at a few thousand webhooks a second the write calls (a write(2) each in
- * embedded mode's log store) were ~2 % of the sink's busy time. `flush()` writes what waits now.
+ * embedded mode's log store) were ~2 % of the sink's busy time. `flush()` writes what waits now. A write that
+ * throws drops its lines (it runs outside any request, where a throw would end the process).
  */
 export function linesPerTurn(write: LineWriter): { write: LineWriter; flush(): void } {
   const waiting = new Map<string, { namespace: string; name: string; text: string }>();
   let queued = false;
   const flush = (): void => {
     queued = false;
-    for (const w of waiting.values()) write(w.namespace, w.name, w.text);
+    const all = [...waiting.values()];
     waiting.clear();
+    for (const w of all) {
+      try {
+        write(w.namespace, w.name, w.text);
+      } catch {
+        // a log that cannot be written (a full disk, a closed store) loses these lines, not the process
+      }
+    }
   };
   return {
     write(namespace, name, text) {
