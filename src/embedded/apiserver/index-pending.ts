@@ -76,7 +76,13 @@ export class IndexChanges {
 
   /** Takes in `other`'s changes (they are newer). */
   merge(other: IndexChanges): void {
-    other.replay({ label: (r, a) => this.label(r, a), owner: (o, ad, a) => this.owner(o, ad, a), uid: (u, ad, a) => this.uid(u, ad, a) });
+    // label rows by their keys as they are (every commit merges its changes: no key built twice)
+    for (const [key, change] of other.labels) {
+      if (!this.labels.has(key)) this.size += 1;
+      this.labels.set(key, change);
+    }
+    for (const [owner, m] of other.owners) for (const { addr, add } of m.values()) this.owner(owner, addr, add);
+    for (const [uid, { addr, add }] of other.uids) this.uid(uid, addr, add);
   }
 
   /** Calls `sink` with every change. */

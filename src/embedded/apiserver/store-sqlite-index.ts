@@ -55,7 +55,7 @@ export class SqliteIndexes {
   private flushing?: { changes: IndexChanges; order: Change[]; next: number };
   private sliceQueued = false;
   /** Changes of the transaction in progress (into `pending` when it commits, dropped when it rolls back). */
-  private readonly staged = new IndexChanges();
+  private staged = new IndexChanges();
   /** The database says changes wait (committed). */
   private markedPending = false;
   /** The transaction in progress wrote every change to the tables (a label query needed them there). */
@@ -137,8 +137,11 @@ export class SqliteIndexes {
     }
     if (this.staged.size === 0) return;
     this.markedPending = true;
-    this.pending.merge(this.staged);
-    this.staged.clear();
+    if (this.pending.size === 0) [this.pending, this.staged] = [this.staged, this.pending];
+    else {
+      this.pending.merge(this.staged);
+      this.staged.clear();
+    }
     if (this.pending.size >= FLUSH_AT) this.queueSlice();
     else this.armTimer();
   }
