@@ -15,18 +15,8 @@
 import type Database from 'better-sqlite3';
 import type { KubeObject } from '../../api/types.js';
 import { IndexChanges, addrKey, replayChange, type Change, type ChangeSink, type LabelRow } from './index-pending.js';
+import { indexStatements, type IndexStatements } from './store-sqlite-index-sql.js';
 import type { Addr } from './store-table.js';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS labels (
-  resource TEXT NOT NULL, k TEXT NOT NULL, v TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
-  PRIMARY KEY (resource, k, v, namespace, name)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS owners (
-  owner TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
-  PRIMARY KEY (owner, resource, namespace, name)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS uids (
-  uid TEXT PRIMARY KEY, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL) WITHOUT ROWID;
-`;
 
 /** The schema version once the index tables are filled (2: one B-tree for labels, keyed by label first). */
 const INDEXED = 2;
@@ -40,14 +30,7 @@ export const SLICE = 1_000;
 
 /** Index upkeep and lookups over one database. */
 export class SqliteIndexes {
-  private readonly setLabel: Database.Statement;
-  private readonly delLabel: Database.Statement;
-  private readonly addOwner: Database.Statement;
-  private readonly delOwner: Database.Statement;
-  private readonly setUid: Database.Statement;
-  private readonly delUid: Database.Statement;
-  private readonly uidStmt: Database.Statement;
-  private readonly ownerStmt: Database.Statement;
+  private readonly sql: IndexStatements;
   private readonly labelStmts = new Map<string, Database.Statement>();
   /** Committed changes not yet in the tables. */
   private pending = new IndexChanges();
@@ -66,15 +49,7 @@ export class SqliteIndexes {
 
   constructor(private readonly db: Database.Database) {
     if ((db.pragma('user_version', { simple: true }) as number) < INDEXED) db.exec('DROP TABLE IF EXISTS labels; DROP INDEX IF EXISTS labels_kv;');
-    db.exec(SCHEMA);
-    this.setLabel = db.prepare('INSERT OR IGNORE INTO labels (resource, k, v, namespace, name) VALUES (?, ?, ?, ?, ?)');
-    this.delLabel = db.prepare('DELETE FROM labels WHERE resource = ? AND k = ? AND v = ? AND namespace = ? AND name = ?');
-    this.addOwner = db.prepare('INSERT OR IGNORE INTO owners (owner, resource, namespace, name) VALUES (?, ?, ?, ?)');
-    this.delOwner = db.prepare('DELETE FROM owners WHERE owner = ? AND resource = ? AND namespace = ? AND name = ?');
-    this.setUid = db.prepare('INSERT OR REPLACE INTO uids (uid, resource, namespace, name) VALUES (?, ?, ?, ?)');
-    this.delUid = db.prepare('DELETE FROM uids WHERE uid = ? AND resource = ? AND namespace = ? AND name = ?');
-    this.uidStmt = db.prepare('SELECT resource, namespace, name FROM uids WHERE uid = ?');
-    this.ownerStmt = db.prepare('SELECT resource, namespace, name FROM owners WHERE owner = ? ORDER BY resource, namespace, name');
+    this.sql = indexStatements(db);
     if ((db.pragma('user_version', { simple: true }) as number) < INDEXED) this.rebuild();
   }
 
@@ -109,18 +84,18 @@ export class SqliteIndexes {
 
   private label(row: LabelRow, add: boolean, to: IndexChanges | undefined): void {
     if (to) to.label(row, add);
-    else if (add) this.setLabel.run(...row);
-    else this.delLabel.run(...row);
+    else if (add) this.sql.setLabel.run(...row);
+    else this.sql.delLabel.run(...row);
   }
 
   private owner(owner: string, addr: Addr, add: boolean, to: IndexChanges | undefined): void {
     if (to) to.owner(owner, addr, add);
-    else (add ? this.addOwner : this.delOwner).run(owner, addr.resource, addr.namespace, addr.name);
+    else (add ? this.sql.addOwner : this.sql.delOwner).run(owner, addr.resource, addr.namespace, addr.name);
   }
 
   private uid(uid: string, addr: Addr, add: boolean, to: IndexChanges | undefined): void {
     if (to) to.uid(uid, addr, add);
-    else (add ? this.setUid : this.delUid).run(uid, addr.resource, addr.namespace, addr.name);
+    else (add ? this.sql.setUid : this.sql.delUid).run(uid, addr.resource, addr.namespace, addr.name);
   }
 
   /** The transaction of the last updates committed. */
@@ -273,11 +248,11 @@ export class SqliteIndexes {
         if (known !== undefined) return known === null ? undefined : known;
       }
     }
-    return this.uidStmt.get(uid) as Addr | undefined;
+    return this.sql.uidStmt.get(uid) as Addr | undefined;
   }
 
   byOwner(ownerUid: string): Addr[] {
-    const rows = this.ownerStmt.all(ownerUid) as Addr[];
+    const rows = this.sql.ownerStmt.all(ownerUid) as Addr[];
     if (this.direct) return rows;
     // oldest first, so that the newest change of an address wins
     const changes = [this.flushing?.changes.ownedBy(ownerUid), this.pending.ownedBy(ownerUid), this.staged.ownedBy(ownerUid)].filter((m) => m !== undefined);
