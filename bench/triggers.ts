@@ -216,6 +216,7 @@ async function main(): Promise<void> {
   const maxSeconds = 60;
   console.log(`machine: ${os.hostname()} — ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const dir = mkdtempSync(join(os.tmpdir(), 'tkt-bench-triggers-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true })); // also when a run fails
   const logs = new FileLogStore(join(dir, 'logs'));
   // the sinks' log lines go where and as embedded mode writes them (src/embedded/main.ts): the logs of pod el-<name>
   const logger = lineLogger(linesPerTurn((ns, name, text) => logs.append(ns, `el-${name}`, SINK_CONTAINER, text)).write);
