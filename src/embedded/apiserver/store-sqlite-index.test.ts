@@ -23,14 +23,35 @@ const pod = (name: string, labels: Record<string, string>, owner?: string): Kube
   metadata: { name, namespace: 'default', labels, uid: `uid-${name}`, ...(owner ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: owner, uid: `uid-${owner}` }] } : {}) },
 });
 const names = (objs: Array<KubeObject | { object: KubeObject }>): string[] => objs.map((o) => ('object' in o ? (o.object as KubeObject) : o).metadata.name ?? '');
-const indexRows = (dir: string): number => {
+/** Reads the store's database through a connection of its own. */
+function readDb<T>(dir: string, read: (db: Database.Database) => T): T {
   const db = new Database(path.join(dir, STORE_FILE), { readonly: true });
   try {
-    return (db.prepare('SELECT (SELECT COUNT(*) FROM labels) + (SELECT COUNT(*) FROM owners) + (SELECT COUNT(*) FROM uids) AS n').get() as { n: number }).n;
+    return read(db);
   } finally {
     db.close();
   }
-};
+}
+const indexRows = (dir: string): number =>
+  readDb(dir, (db) => (db.prepare('SELECT (SELECT COUNT(*) FROM labels) + (SELECT COUNT(*) FROM owners) + (SELECT COUNT(*) FROM uids) AS n').get() as { n: number }).n);
+const userVersion = (dir: string): number => readDb(dir, (db) => db.pragma('user_version', { simple: true }) as number);
+
+/** What a kill leaves of the store open in `dir`: its committed database and WAL files, copied to a new directory. */
+function crashCopy(dir: string): string {
+  const crashed = tmp();
+  for (const f of fs.readdirSync(dir)) if (f.startsWith(STORE_FILE)) fs.copyFileSync(path.join(dir, f), path.join(crashed, f));
+  return crashed;
+}
+
+/** Runs `body` with setTimeout and setImmediate faked (the index writes' timer and slices). */
+function withFakeTimers(body: () => void): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
+  try {
+    body();
+  } finally {
+    vi.useRealTimers();
+  }
+}
 
 /** The lookups a test checks, the same before and after index rows reach the tables. */
 function lookups(s: Store): unknown {
@@ -53,15 +74,6 @@ function writeSome(s: Store): void {
 }
 
 const expected = { app: ['p1', 'p3'], appTier: ['p1', 'p3'], uidP1: 'p1', uidP2: undefined, ownedByP1: [] };
-
-const userVersion = (dir: string): number => {
-  const db = new Database(path.join(dir, STORE_FILE), { readonly: true });
-  try {
-    return db.pragma('user_version', { simple: true }) as number;
-  } finally {
-    db.close();
-  }
-};
 
 describe('SQLite indexes written in bulk', () => {
   it('answers uid and owner lookups from changes not yet written, label queries after writing them', () => {
@@ -86,8 +98,7 @@ describe('SQLite indexes written in bulk', () => {
   });
 
   it('writes what waits in slices, one turn each, with lookups right before, between and after the slices', () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
-    try {
+    withFakeTimers(() => {
       const dir = tmp();
       const s = openStore(dir, { eventWindow: 10 });
       // 1,200 pods owned by o: a label row, an owner row and a uid row each (3,600 rows; the owner o has 2 more)
@@ -98,9 +109,7 @@ describe('SQLite indexes written in bulk', () => {
       vi.advanceTimersByTime(1000); // the once-a-second write starts: the first slice only (label rows come first)
       expect(indexRows(dir)).toBe(SLICE);
       expect(userVersion(dir)).toBe(1); // still marked: a crash now rebuilds the indexes on the next open
-      const crashed = tmp();
-      for (const f of fs.readdirSync(dir)) if (f.startsWith(STORE_FILE)) fs.copyFileSync(path.join(dir, f), path.join(crashed, f));
-      const reopened = openStore(crashed, { eventWindow: 10 });
+      const reopened = openStore(crashCopy(dir), { eventWindow: 10 });
       expect(reopened.listByLabels('/pods', undefined, { app: 'a' })).toHaveLength(n);
       expect(reopened.dependents('uid-o')).toHaveLength(n);
       expect(reopened.byUid(`uid-p${n - 1}`)?.object.metadata.name).toBe(`p${n - 1}`);
@@ -119,14 +128,11 @@ describe('SQLite indexes written in bulk', () => {
       expect(names(s.listByLabels('/pods', undefined, { app: 'a' }))).toHaveLength(n);
       expect(names(s.listByLabels('/pods', undefined, { app: 'a' }))).not.toContain('p7');
       s.close();
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it('a label query between slices writes everything that waits at once', () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] });
-    try {
+    withFakeTimers(() => {
       const dir = tmp();
       const s = openStore(dir, { eventWindow: 10 });
       s.batch(() => { for (let i = 0; i < 2 * SLICE; i++) s.create('/pods', pod(`p${i}`, { app: i % 2 ? 'odd' : 'even' })); });
@@ -139,9 +145,7 @@ describe('SQLite indexes written in bulk', () => {
       vi.runAllTimers(); // the queued slice finds nothing left to write
       expect(indexRows(dir)).toBe(2 * (2 * SLICE - 1));
       s.close();
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it('a process that dies with index rows waiting has its indexes rebuilt from the objects at the next open', () => {
@@ -149,8 +153,7 @@ describe('SQLite indexes written in bulk', () => {
     const s = openStore(dir, { eventWindow: 10 });
     writeSome(s);
     // what a kill leaves: the committed database and WAL files, index rows not written, the mark set
-    const crashed = tmp();
-    for (const f of fs.readdirSync(dir)) if (f.startsWith(STORE_FILE)) fs.copyFileSync(path.join(dir, f), path.join(crashed, f));
+    const crashed = crashCopy(dir);
     s.close();
     const db = new Database(path.join(crashed, STORE_FILE), { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(1);
