@@ -163,7 +163,7 @@ export class SqliteIndexes {
     const last = end === f.order.length;
     try {
       this.db.transaction(() => {
-        for (let i = f.next; i < end; i++) replayChange(f.order[i] as Change, this.tables);
+        this.writeOlder(f, end);
         if (last && this.pending.size === 0) this.db.pragma(`user_version = ${INDEXED}`);
       })();
     } catch {
@@ -176,6 +176,11 @@ export class SqliteIndexes {
     if (this.pending.size === 0) this.markedPending = false;
     else if (this.pending.size >= FLUSH_AT) this.queueSlice();
     else this.armTimer();
+  }
+
+  /** Writes the older changes from the next one to write up to `end` (exclusive) into the tables. */
+  private writeOlder(f: { order: Change[]; next: number }, end: number): void {
+    for (let i = f.next; i < end; i++) replayChange(f.order[i] as Change, this.tables);
   }
 
   /** Writes into the tables directly. */
@@ -209,7 +214,7 @@ export class SqliteIndexes {
     const f = this.flushing;
     const write = (): void => {
       // oldest first: a newer change of the same row wins
-      if (f) for (let i = f.next; i < f.order.length; i++) replayChange(f.order[i] as Change, this.tables);
+      if (f) this.writeOlder(f, f.order.length);
       for (const c of [this.pending, this.staged]) c.replay(this.tables);
       this.db.pragma(`user_version = ${INDEXED}`);
     };
