@@ -13,6 +13,7 @@ import { apiVersionOf, kindFor, servedVersions, type KindInfo } from '../api/reg
 import type { KubeObject } from '../api/types.js';
 import { ApiError } from './errors.js';
 import { inProcessText, inProcessValue, inProcessWatch, type InProcessHttp, type InProcessRequest } from './in-process.js';
+import { jsonCopy } from './json-copy.js';
 import { connectionOf, directConnection, localAgent, type Connection } from './connection.js';
 import { readWatchStream } from './watch-stream.js';
 
@@ -73,6 +74,15 @@ export function resourcePath(info: KindInfo, namespace?: string, name?: string, 
 }
 
 /** A request body as sent: text as it is, anything else as JSON. */
+/** Content types whose bodies may go in process as values (see inProcessRequestOf). */
+const JSON_TYPES = new Set(['application/json', 'application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json']);
+
+/**
+ * Bodies whose JSON may be longer than this go in process as text (json-copy.ts counts generously), so that the
+ * API server's body limit (3 MiB) judges their real length as it does over HTTP.
+ */
+const VALUE_BODY_BYTES = 1024 * 1024;
+
 const payloadOf = (body: unknown): string | undefined => (body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body));
 
 function query(opts: Record<string, string | number | boolean | undefined>): string {
@@ -147,6 +157,20 @@ export class KubeClient {
     return { method, path: this.server.pathname.replace(/\/$/, '') + path, headers, ...(payload !== undefined ? { body: payload } : {}) };
   }
 
+  /** An in-process request: a JSON body goes over as a copy of the value (InProcessRequest.value) unless it is large. */
+  private inProcessRequestOf(base: https.RequestOptions, method: string, path: string, body: unknown, contentType: string): InProcessRequest {
+    if (body !== undefined && typeof body !== 'string' && JSON_TYPES.has(contentType)) {
+      const value = jsonCopy(body, VALUE_BODY_BYTES);
+      if (value !== undefined) {
+        const req = this.requestOf(base, method, path, undefined, contentType);
+        req.headers['Content-Type'] = contentType;
+        req.value = value;
+        return req;
+      }
+    }
+    return this.requestOf(base, method, path, payloadOf(body), contentType);
+  }
+
   private options(): Promise<https.RequestOptions> {
     this.authed ??= (async () => {
       const o: https.RequestOptions = {};
@@ -171,7 +195,7 @@ export class KubeClient {
     const local = this.inProcessFor(path);
     if (local) {
       const base = await this.options();
-      return inProcessValue<T>(local, this.requestOf(base, method, path, payloadOf(body), contentType));
+      return inProcessValue<T>(local, this.inProcessRequestOf(base, method, path, body, contentType));
     }
     const text = await this.requestText(method, path, body, contentType);
     return (text ? JSON.parse(text) : undefined) as T;

@@ -4,6 +4,7 @@
  * the client does can change what the server holds. Over the MessagePort and over HTTPS answers stay JSON.
  * Also the create path that runs a kind's schema once: the type check's output is defaulted and admitted without
  * parsing again, with the same result as before (normalised values, defaults, semantic refusals, unknown fields).
+ * And request bodies: JSON bodies go in process as copies of the value, checked as over HTTPS.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaulting } from '../../src/api/defaults.js';
@@ -12,6 +13,7 @@ import { LiveConfig } from '../../src/cluster/live-config.js';
 import { admission } from '../../src/embedded/main.js';
 import { KubeClient } from '../../src/kube/client.js';
 import type { ApiError } from '../../src/kube/errors.js';
+import type { InProcessRequest } from '../../src/kube/in-process.js';
 import { startTestServer, type TestServer } from './helpers.js';
 
 let srv: TestServer;
@@ -106,5 +108,48 @@ describe('a create runs its kind\'s schema once', () => {
     const stored = srv.api.store.get('tekton.dev/taskruns', 'default', 'iv-unknown') as TaskRun;
     expect(stored.spec).toHaveProperty('bogus', true); // Tekton's CRDs preserve unknown fields
     expect(stored.spec.timeout).toBe('1h0m0s');
+  });
+});
+
+describe('in-process request bodies as values', () => {
+  it('a JSON body goes over as a copy: what the server stores shares nothing with the caller\'s object', async () => {
+    const sent: InProcessRequest[] = [];
+    const c = KubeClient.forServer({ server: srv.api.url, token: srv.api.token, ca: srv.api.ca, inProcess: (req, res) => { sent.push(req); return srv.api.inProcess(req, res); } });
+    const data = { a: '1' };
+    const body = { ...CM, metadata: { name: 'iv-body', namespace: 'default', labels: { l: 'x' } }, data } as KubeObject;
+    const created = await c.create(body);
+    expect(Object.isFrozen(body)).toBe(false);
+    expect(Object.isFrozen(data)).toBe(false);
+    data.a = 'changed by the caller';
+    expect((srv.api.store.get('/configmaps', 'default', 'iv-body') as unknown as { data: Record<string, string> }).data.a).toBe('1');
+    expect(created).toBe(srv.api.store.get('/configmaps', 'default', 'iv-body'));
+    // a merge patch: its values end up in the stored object, as copies
+    const patch = { data: { b: '2' }, metadata: { labels: { m: 'y' } } };
+    const patched = await c.request<KubeObject & { data: Record<string, string> }>('PATCH', '/api/v1/namespaces/default/configmaps/iv-body', patch, 'application/merge-patch+json');
+    expect(patched.data).toEqual({ a: '1', b: '2' });
+    expect(Object.isFrozen(patch.data)).toBe(false);
+    patch.data.b = 'changed by the caller';
+    expect((srv.api.store.get('/configmaps', 'default', 'iv-body') as unknown as { data: Record<string, string> }).data.b).toBe('2');
+    expect(sent.map((r) => [r.method, r.body === undefined, r.value !== undefined])).toEqual([['POST', true, true], ['PATCH', true, true]]);
+    expect(sent[1]?.headers['Content-Type']).toBe('application/merge-patch+json');
+  });
+
+  it('bodies are checked as over HTTPS: wrong types, depth, a body that is not an object, and the size limit', async () => {
+    for (const c of [local(), remote()]) {
+      const wrong = await c.create({ ...CM, metadata: { name: 'iv-wrong', namespace: 'default' }, data: { a: 1 } } as unknown as KubeObject).catch((e: unknown) => e as ApiError);
+      expect((wrong as ApiError).code).toBe(422);
+      let deep: Record<string, unknown> = {};
+      const top = deep;
+      for (let i = 0; i < 150; i++) deep = (deep.n = {}) as Record<string, unknown>;
+      const tooDeep = await c.create({ ...CM, metadata: { name: 'iv-deep', namespace: 'default', annotations: {} }, extra: top } as unknown as KubeObject).catch((e: unknown) => e as ApiError);
+      expect((tooDeep as ApiError).code).toBe(400);
+      const notObject = await c.request('POST', '/api/v1/namespaces/default/configmaps', [1, 2]).catch((e: unknown) => e as ApiError);
+      expect((notObject as ApiError).code).toBe(400);
+      expect((notObject as ApiError).message).toMatch(/must be a JSON object/);
+      // 4 MiB of data: sent as text in process (too long for a value), refused by the 3 MiB limit either way
+      const big = await c.create({ ...CM, metadata: { name: 'iv-big', namespace: 'default' }, data: { a: 'x'.repeat(4 * 1024 * 1024) } } as KubeObject).catch((e: unknown) => e as ApiError);
+      expect((big as ApiError).code).toBe(413);
+    }
+    expect(srv.api.store.get('/configmaps', 'default', 'iv-wrong')).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@ import { admitByWebhooks, webhooksFor } from './webhooks.js';
 import { incoming, outgoing, resourceKey, type ServerContext } from './context.js';
 import { incomingAsync, outgoingMany, outgoingOne, servedByWebhook } from './conversion-webhook.js';
 import { badRequest, methodNotAllowed, notFound, pathNotFound } from './errors.js';
-import { decodeBody, decodeObject, mediaType, negotiate, readBody, sendJson } from './http.js';
+import { decodeBody, decodeObject, mediaType, negotiate, readBody, sendJson, type RequestBody } from './http.js';
 import { deleteObject, parseDeleteOptions, type DeleteOpts } from './lifecycle.js';
 import { checkIdentity } from './meta.js';
 import { applyPatch, patchKind } from './patch.js';
@@ -71,7 +71,7 @@ async function webhooked(ctx: ServerContext, req: IncomingMessage, route: Resour
   });
 }
 
-async function handleCreate(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): Promise<void> {
+async function handleCreate(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: RequestBody, type: string): Promise<void> {
   const opts = writeOptions(q);
   const hooked = await webhooked(ctx, req, route, 'CREATE', checkIdentity(route, decodeObject(raw, type)), opts);
   const body = checkIdentity(route, hooked.object);
@@ -91,7 +91,7 @@ function stored(ctx: ServerContext, route: ResourceRoute): KubeObject {
   return old;
 }
 
-async function handleUpdate(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): Promise<void> {
+async function handleUpdate(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: RequestBody, type: string): Promise<void> {
   const opts = writeOptions(q);
   const sent = checkIdentity(route, decodeObject(raw, type));
   const before = route.sub ? undefined : ctx.store.get(resourceKey(route.info), route.namespace ?? '', route.name ?? '');
@@ -117,7 +117,7 @@ function patchOver(ctx: ServerContext, route: ResourceRoute, kind: ReturnType<ty
   return updateObject(ctx, route.info, old, converted, withOriginal(opts, obj, converted), route.sub);
 }
 
-async function handlePatch(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer, type: string): Promise<void> {
+async function handlePatch(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: RequestBody, type: string): Promise<void> {
   const kind = patchKind(type);
   const opts = writeOptions(q);
   const patch = decodeBody(raw, type);
@@ -146,11 +146,12 @@ async function handlePatch(ctx: ServerContext, req: IncomingMessage, res: Server
   sendJson(res, 200, await outgoingOne(ctx, route.info, route.version, r.obj), r.warnings);
 }
 
-function deleteBody(raw: Buffer): unknown {
+function deleteBody(raw: RequestBody): unknown {
+  if (!Buffer.isBuffer(raw)) return decodeBody(raw, 'application/json');
   return raw.length > 0 && raw.toString('utf8').trim() !== '' ? decodeBody(raw, 'application/json') : undefined;
 }
 
-async function handleDelete(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer): Promise<void> {
+async function handleDelete(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: RequestBody): Promise<void> {
   const opts = parseDeleteOptions(deleteBody(raw), q);
   const obj = await ctx.writes.submit(() => deleteObject(ctx, route.info, route.namespace ?? '', route.name ?? '', opts));
   sendJson(res, 200, await outgoingOne(ctx, route.info, route.version, obj));
@@ -168,7 +169,7 @@ function deleteSelected(ctx: ServerContext, route: ResourceRoute, q: URLSearchPa
   return items;
 }
 
-async function handleDeleteCollection(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: Buffer): Promise<void> {
+async function handleDeleteCollection(ctx: ServerContext, res: ServerResponse, route: ResourceRoute, q: URLSearchParams, raw: RequestBody): Promise<void> {
   const opts = parseDeleteOptions(deleteBody(raw), q);
   const items = await outgoingMany(ctx, route.info, route.version, await ctx.writes.submit(() => deleteSelected(ctx, route, q, opts)));
   const apiVersion = route.info.group ? `${route.info.group}/${route.version}` : route.version;

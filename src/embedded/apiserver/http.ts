@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import YAML from 'yaml';
 import { badRequest, StatusError, type Status } from './errors.js';
-import { sendValue } from './in-process.js';
+import { sendValue, ValueBody, valueBodyOf } from './in-process.js';
 import { checkDepth } from './limits.js';
 import { decodeProtobuf } from './protobuf.js';
 import { objectJson } from './store.js';
@@ -13,8 +13,13 @@ import { objectJson } from './store.js';
 /** Kubernetes' request body limit. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
+/** A request's body: its bytes, or (in process) its JSON value (see ValueBody). */
+export type RequestBody = Buffer | ValueBody;
+
 /** Reads the whole request body; throws 413 past the limit. */
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+export function readBody(req: IncomingMessage): Promise<RequestBody> {
+  const value = valueBodyOf(req);
+  if (value) return Promise.resolve(value);
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) {
@@ -48,7 +53,11 @@ export function mediaType(req: IncomingMessage): string {
 }
 
 /** Decodes a JSON (or YAML) body; throws 400 for malformed input and 415 for other media types. */
-export function decodeBody(body: Buffer, type: string): unknown {
+export function decodeBody(body: RequestBody, type: string): unknown {
+  if (body instanceof ValueBody) {
+    checkDepth(body.value);
+    return body.value;
+  }
   const text = body.toString('utf8');
   if (text.trim() === '') throw badRequest('the request body is empty');
   let value: unknown;
@@ -70,8 +79,8 @@ export function decodeBody(body: Buffer, type: string): unknown {
 }
 
 /** Decodes a body that must be a JSON object (an object to create or replace). */
-export function decodeObject(body: Buffer, type: string): Record<string, unknown> {
-  if (type === 'application/vnd.kubernetes.protobuf') return decodeProtobuf(body);
+export function decodeObject(body: RequestBody, type: string): Record<string, unknown> {
+  if (type === 'application/vnd.kubernetes.protobuf' && !(body instanceof ValueBody)) return decodeProtobuf(body);
   if (!['application/json', 'application/yaml', '*/*', ''].includes(type)) {
     throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
   }

@@ -20,7 +20,7 @@ class Request extends EventEmitter {
   private started = false;
   private distinct?: Record<string, string[]>;
 
-  constructor(readonly method: string, readonly url: string, given: Record<string, string>, private readonly body: Buffer | undefined) {
+  constructor(readonly method: string, readonly url: string, given: Record<string, string>, private readonly body: Buffer | undefined, readonly value?: ValueBody) {
     super();
     for (const k in given) this.headers[k.toLowerCase()] = given[k] as string;
     if (body) this.headers['content-length'] = String(body.length);
@@ -58,7 +58,18 @@ class Request extends EventEmitter {
 
 function requestOf(r: InProcessRequest): IncomingMessage {
   const body = r.body === undefined ? undefined : Buffer.from(r.body, 'utf8');
-  return new Request(r.method, r.path, r.headers, body) as unknown as IncomingMessage;
+  return new Request(r.method, r.path, r.headers, body, r.value === undefined ? undefined : new ValueBody(r.value)) as unknown as IncomingMessage;
+}
+
+/** A request body handed over as a JSON value (InProcessRequest.value): the server's own copy, read in place of the text. */
+export class ValueBody {
+  constructor(readonly value: unknown) {}
+}
+
+/** The body of an in-process request that carries its JSON as a value; undefined for any other request. */
+export function valueBodyOf(req: IncomingMessage): ValueBody | undefined {
+  const r: unknown = req;
+  return r instanceof Request ? r.value : undefined;
 }
 
 /**
