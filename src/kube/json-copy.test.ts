@@ -5,7 +5,7 @@ const viaText = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknow
 
 describe('jsonCopy', () => {
   it('answers what a JSON round trip answers, as a copy sharing nothing', () => {
-    const sparse: unknown[] = [1, , 3]; // eslint-disable-line no-sparse-arrays
+    const sparse: unknown[] = [1, , 3];
     const values: unknown[] = [
       null, true, 0, -0, 1.5, 'é ☃ \u0001 "q"', [], {},
       { a: 1, b: undefined, c: () => 1, d: Symbol('s'), e: [undefined, () => 2, Symbol('t'), null], f: { g: [{ h: 'x' }] } },
