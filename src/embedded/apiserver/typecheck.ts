@@ -14,14 +14,16 @@ import { coreShape } from './core-shapes.js';
 import { invalid } from './errors.js';
 import { checkDepth, dataIssues } from './limits.js';
 import { jsonEqual } from '../../api/json-equal.js';
+import { typesHold } from '../../api/schemas/fast-types.js';
 import { safeParse } from '../../api/schemas/parse.js';
 
 function shapeOf(info: KindInfo): z.ZodType | undefined {
   return info.crd ? schemaForKind(apiVersionOf(info), info.kind) : coreShape(info.kind);
 }
 
-/** The type errors of `obj` under `schema`, unknown fields left out. */
+/** The type errors of `obj` under `schema`, unknown fields left out (zod is asked only when the fast check says no). */
 function typeErrors(schema: z.ZodType, obj: unknown, prefix?: string): { path: string; message: string }[] {
+  if (typesHold(schema, obj)) return [];
   return parsedOrErrors(schema, obj, prefix).errors;
 }
 
@@ -48,7 +50,7 @@ function changedErrors(part: z.ZodType, value: unknown, old: unknown, prefix: st
     if (element) errors.push(...changedElementErrors(element, v as unknown[], old[k] as unknown[], [prefix, k]));
     else changed[k] = v;
   }
-  if (Object.keys(changed).length === 0) return errors;
+  if (Object.keys(changed).length === 0 || fieldsHold(part, changed)) return errors;
   const r = safeParse(part, changed, { reportInput: true });
   if (r.success) return errors;
   // only issues inside changed fields: object-level rules may not hold for the partial object
@@ -63,13 +65,29 @@ function changedErrors(part: z.ZodType, value: unknown, old: unknown, prefix: st
 function changedElementErrors(element: z.ZodType, next: unknown[], before: unknown[], at: (string | number)[]): { path: string; message: string }[] {
   const errors: { path: string; message: string }[] = [];
   for (let i = 0; i < next.length; i++) {
-    if (i < before.length && jsonEqual(next[i], before[i])) continue;
+    if ((i < before.length && jsonEqual(next[i], before[i])) || typesHold(element, next[i])) continue;
     const r = safeParse(element, next[i], { reportInput: true });
     if (r.success) continue;
     const issues = r.error.issues.filter((x) => x.code !== 'unrecognized_keys').map((x) => ({ ...x, path: [...at, i, ...x.path] }));
     errors.push(...convertIssues(issues, element).errors);
   }
   return errors;
+}
+
+/**
+ * True when each of `changed`'s fields holds under its own schema in `part` (an object schema without rules of its
+ * own): what zod's parse of the partial object would say of them. Otherwise (a field unknown to `part`, which then
+ * decides how unknown keys go, or a field that does not hold) zod is asked.
+ */
+function fieldsHold(part: z.ZodType, changed: Record<string, unknown>): boolean {
+  let s: z.ZodType | undefined = part;
+  while (s && (defOf(s)?.type === 'optional' || defOf(s)?.type === 'nullable')) s = defOf(s)?.innerType;
+  if (!s || defOf(s)?.type !== 'object' || (defOf(s)?.checks ?? []).length > 0) return false;
+  for (const k in changed) {
+    const field = fieldOf(s, k);
+    if (!field || !typesHold(field, changed[k])) return false;
+  }
+  return true;
 }
 
 type ZodDef = { type?: string; innerType?: z.ZodType; element?: z.ZodType; checks?: unknown[] };
@@ -127,6 +145,7 @@ export function checkTypes(info: KindInfo, obj: KubeObject, sub?: string, old?: 
   let parsed: unknown;
   if (schema && old && info.crd) errors = updateErrors(schema, obj, old, statusOnly);
   else if (schema && statusOnly) errors = partOf(schema, 'status') ? typeErrors(partOf(schema, 'status') as z.ZodType, obj.status, 'status') : [];
+  else if (schema && !info.crd) errors = typeErrors(schema, input); // nothing uses the schema's output of a core kind
   else if (schema) ({ data: parsed, errors } = parsedOrErrors(schema, input));
   if (!statusOnly) errors.push(...dataIssues(info.kind, obj as unknown as Record<string, unknown>));
   if (errors.length > 0) throw invalid(info, obj.metadata?.name ?? '', errors);
