@@ -7,6 +7,17 @@ import type { ControllerConfig } from './config.js';
 
 /** Tekton's config.FeatureFlags JSON for this configuration (false, empty and zero values omitted, as Go does). */
 export function provenanceFeatureFlags(config: ControllerConfig): Record<string, unknown> {
+  // once per configuration (a new one comes as a new object): every reconcile of every run asks
+  const known = flagsOf.get(config);
+  if (known && known.features === config.features && known.awaitSidecarReadiness === config.awaitSidecarReadiness) return known.flags;
+  const flags = Object.freeze(computeFlags(config));
+  flagsOf.set(config, { features: config.features, awaitSidecarReadiness: config.awaitSidecarReadiness, flags });
+  return flags;
+}
+
+const flagsOf = new WeakMap<ControllerConfig, { features: ControllerConfig['features']; awaitSidecarReadiness: ControllerConfig['awaitSidecarReadiness']; flags: Record<string, unknown> }>();
+
+function computeFlags(config: ControllerConfig): Record<string, unknown> {
   const f = config.features;
   const all: Record<string, unknown> = {
     disableCredsInit: f.disableCredsInit,
