@@ -44,7 +44,8 @@ function changedErrors(part: z.ZodType, value: unknown, old: unknown, prefix: st
   if (!isRecord(value) || !isRecord(old)) return typeErrors(part, value, prefix);
   const changed: Record<string, unknown> = {};
   const errors: { path: string; message: string }[] = [];
-  for (const [k, v] of Object.entries(value)) {
+  for (const k in value) {
+    const v = value[k];
     if (k in old && jsonEqual(v, old[k])) continue;
     const element = Array.isArray(v) && Array.isArray(old[k]) ? plainArrayElement(fieldOf(part, k)) : undefined;
     if (element) errors.push(...changedElementErrors(element, v as unknown[], old[k] as unknown[], [prefix, k]));
@@ -135,18 +136,16 @@ export function checkTypes(info: KindInfo, obj: KubeObject, sub?: string, old?: 
   checkDepth(obj);
   const schema = shapeOf(info);
   const statusOnly = sub === 'status';
-  let input: object = obj;
-  if (info.crd && !statusOnly) {
-    const copy: Record<string, unknown> = { ...obj };
-    delete copy.status; // controllers own status; spec writes keep the stored one (see mergeServerFields)
-    input = copy;
-  }
   let errors: { path: string; message: string }[] = [];
   let parsed: unknown;
   if (schema && old && info.crd) errors = updateErrors(schema, obj, old, statusOnly);
   else if (schema && statusOnly) errors = partOf(schema, 'status') ? typeErrors(partOf(schema, 'status') as z.ZodType, obj.status, 'status') : [];
-  else if (schema && !info.crd) errors = typeErrors(schema, input); // nothing uses the schema's output of a core kind
-  else if (schema) ({ data: parsed, errors } = parsedOrErrors(schema, input));
+  else if (schema && !info.crd) errors = typeErrors(schema, obj); // nothing uses the schema's output of a core kind
+  else if (schema) {
+    const input: Record<string, unknown> = { ...obj };
+    delete input.status; // controllers own status; spec writes keep the stored one (see mergeServerFields)
+    ({ data: parsed, errors } = parsedOrErrors(schema, input));
+  }
   if (!statusOnly) errors.push(...dataIssues(info.kind, obj as unknown as Record<string, unknown>));
   if (errors.length > 0) throw invalid(info, obj.metadata?.name ?? '', errors);
   return info.crd && parsed !== null && typeof parsed === 'object' ? parsed : undefined;
