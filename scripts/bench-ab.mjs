@@ -1,7 +1,8 @@
 // Interleaved A/B runs of a bench: the tree at a git ref ("before", in a temporary worktree sharing this checkout's
 // node_modules, beside this checkout) against this working tree ("after"), alternating which goes first each round, so that the machine's
 // drifts (these VMs move ±40 % within minutes) hit both alike. Prints the matching lines of every run, labelled,
-// and the medians of the first number on each kind of line.
+// the medians of the first number on each kind of line, and the median of the per-round ratios after / before (the
+// figure to read on a machine whose speed moves between rounds: each ratio compares two runs minutes apart).
 //
 //   node scripts/bench-ab.mjs --ref 2e36228 [--rounds 3] [--grep REGEX] [--bench-from-here] -- pipelinerun --skip-host --rate-runs 0 --solo-runs 0
 //
@@ -60,7 +61,10 @@ try {
     }
   }
   const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
-  for (const [kind, v] of byKind) console.log(`median of the first number, "${kind.slice(0, 60)}": before ${median(v.before)}, after ${median(v.after)}`);
+  for (const [kind, v] of byKind) {
+    const ratios = v.before.map((b, i) => v.after[i] / b).filter((x) => Number.isFinite(x));
+    console.log(`median of the first number, "${kind.slice(0, 60)}": before ${median(v.before)}, after ${median(v.after)}; after / before by round ${ratios.map((x) => x.toFixed(2)).join(' ')}, median ${median(ratios).toFixed(2)}`);
+  }
 } finally {
   cleanup();
 }
