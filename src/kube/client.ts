@@ -73,7 +73,6 @@ export function resourcePath(info: KindInfo, namespace?: string, name?: string, 
   return p;
 }
 
-/** A request body as sent: text as it is, anything else as JSON. */
 /** Content types whose bodies may go in process as values (see inProcessRequestOf). */
 const JSON_TYPES = new Set(['application/json', 'application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json']);
 
@@ -83,6 +82,7 @@ const JSON_TYPES = new Set(['application/json', 'application/merge-patch+json', 
  */
 const VALUE_BODY_BYTES = 1024 * 1024;
 
+/** A request body as sent: text as it is, anything else as JSON. */
 const payloadOf = (body: unknown): string | undefined => (body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body));
 
 function query(opts: Record<string, string | number | boolean | undefined>): string {

@@ -53,45 +53,43 @@ const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._z
 /** Thrown while building a predicate: this part has no exact fast check. */
 class Unsupported extends Error {}
 
-const cache = [new WeakMap<z.ZodType, Holds | null>(), new WeakMap<z.ZodType, Holds | null>()];
+const cache = new WeakMap<z.ZodType, Holds | null>();
+
+/** The predicates being built, by schema, outside and inside a union's option (the two differ: see make). */
+type Building = [Map<z.ZodType, Holds>, Map<z.ZodType, Holds>];
 
 /**
  * True when zod's parse of `value` under `schema` would raise no issue except unknown keys; false when it would,
  * or when the schema has parts this check does not mirror: then zod must be asked.
  */
 export function typesHold(schema: z.ZodType, value: unknown): boolean {
-  const holds = predicateOf(schema, false);
+  let holds = cache.get(schema);
+  if (holds === undefined) {
+    try {
+      holds = build(schema, false, [new Map(), new Map()]);
+    } catch (err) {
+      if (!(err instanceof Unsupported)) throw err;
+      holds = null; // no exact predicate: zod decides
+    }
+    cache.set(schema, holds);
+  }
   return holds !== null && holds(value);
 }
 
-/** The predicate of `schema` (null: no exact one); inside a union's option unknown keys of a strict object count. */
-function predicateOf(schema: z.ZodType, inUnion: boolean): Holds | null {
-  const memo = cache[inUnion ? 1 : 0] as WeakMap<z.ZodType, Holds | null>;
-  let p = memo.get(schema);
-  if (p === undefined) {
-    try {
-      p = build(schema, inUnion, new Map());
-    } catch (err) {
-      if (!(err instanceof Unsupported)) throw err;
-      p = null;
-    }
-    memo.set(schema, p);
-  }
-  return p;
-}
-
-function build(schema: z.ZodType, inUnion: boolean, building: Map<z.ZodType, Holds>): Holds {
-  const seen = building.get(schema);
+/** The predicate of `schema`; inside a union's option (`inUnion`) unknown keys of a strict object count. */
+function build(schema: z.ZodType, inUnion: boolean, building: Building): Holds {
+  const map = building[inUnion ? 1 : 0];
+  const seen = map.get(schema);
   if (seen) return seen;
   // a recursive schema (z.lazy) reaches itself: the call goes through the slot filled below
   const ref: { built?: Holds } = {};
-  building.set(schema, (v) => (ref.built as Holds)(v));
+  map.set(schema, (v) => (ref.built as Holds)(v));
   ref.built = make(schema, inUnion, building);
-  building.set(schema, ref.built);
+  map.set(schema, ref.built);
   return ref.built;
 }
 
-function make(schema: z.ZodType, inUnion: boolean, building: Map<z.ZodType, Holds>): Holds {
+function make(schema: z.ZodType, inUnion: boolean, building: Building): Holds {
   const def = defOf(schema);
   const sub = (s: z.ZodType | undefined, u = inUnion): Holds => {
     if (!s) throw new Unsupported();
