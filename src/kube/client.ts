@@ -150,23 +150,22 @@ export class KubeClient {
     return local && !/\/(log|exec|attach)(\?|$)/.test(path) ? local : undefined;
   }
 
-  private requestOf(base: https.RequestOptions, method: string, path: string, payload: string | undefined, contentType: string): InProcessRequest {
+  /** `payload`: the body as text, or (in process) as a value, see inProcessRequestOf. */
+  private requestOf(base: https.RequestOptions, method: string, path: string, payload: string | { value: unknown } | undefined, contentType: string): InProcessRequest {
     const headers: Record<string, string> = { Accept: 'application/json' };
     for (const [k, v] of Object.entries(base.headers ?? {})) if (typeof v === 'string') headers[k] = v;
     if (payload !== undefined) headers['Content-Type'] = contentType;
-    return { method, path: this.server.pathname.replace(/\/$/, '') + path, headers, ...(payload !== undefined ? { body: payload } : {}) };
+    const req: InProcessRequest = { method, path: this.server.pathname.replace(/\/$/, '') + path, headers };
+    if (typeof payload === 'string') req.body = payload;
+    else if (payload !== undefined) req.value = payload.value;
+    return req;
   }
 
   /** An in-process request: a JSON body goes over as a copy of the value (InProcessRequest.value) unless it is large. */
   private inProcessRequestOf(base: https.RequestOptions, method: string, path: string, body: unknown, contentType: string): InProcessRequest {
     if (body !== undefined && typeof body !== 'string' && JSON_TYPES.has(contentType)) {
       const value = jsonCopy(body, VALUE_BODY_BYTES);
-      if (value !== undefined) {
-        const req = this.requestOf(base, method, path, undefined, contentType);
-        req.headers['Content-Type'] = contentType;
-        req.value = value;
-        return req;
-      }
+      if (value !== undefined) return this.requestOf(base, method, path, { value }, contentType);
     }
     return this.requestOf(base, method, path, payloadOf(body), contentType);
   }

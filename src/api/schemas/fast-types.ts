@@ -115,7 +115,7 @@ function make(schema: z.ZodType, inUnion: boolean, building: Building): Holds {
       return own ? (v) => typeof v === 'number' && Number.isFinite(v) && own(v) : (v) => typeof v === 'number' && Number.isFinite(v);
     case 'template_literal': {
       const pattern = (schema as unknown as { _zod: { pattern?: RegExp } })._zod.pattern;
-      if (!pattern || own) throw new Unsupported();
+      if (!pattern) throw new Unsupported();
       return (v) => {
         if (typeof v !== 'string') return false;
         pattern.lastIndex = 0;
@@ -129,13 +129,13 @@ function make(schema: z.ZodType, inUnion: boolean, building: Building): Holds {
       return (v) => values.has(v);
     }
     case 'optional':
-      return nullary(def, sub(def.innerType), (v) => v === undefined);
+      return nullary(sub(def.innerType), (v) => v === undefined);
     case 'nullable':
-      return nullary(def, sub(def.innerType), (v) => v === null);
+      return nullary(sub(def.innerType), (v) => v === null);
     case 'default':
     case 'prefault':
       // undefined takes the default (a value the schema's author chose)
-      return nullary(def, sub(def.innerType), (v) => v === undefined);
+      return nullary(sub(def.innerType), (v) => v === undefined);
     case 'nonoptional': {
       const inner = sub(def.innerType);
       return (v) => v !== undefined && inner(v);
@@ -172,8 +172,7 @@ function make(schema: z.ZodType, inUnion: boolean, building: Building): Holds {
 }
 
 /** A wrapper's predicate: `empty` values pass, anything else goes to the wrapped schema. */
-function nullary(def: Def, inner: Holds, empty: (v: unknown) => boolean): Holds {
-  if ((def.checks ?? []).length > 0) throw new Unsupported();
+function nullary(inner: Holds, empty: (v: unknown) => boolean): Holds {
   return (v) => empty(v) || inner(v);
 }
 
@@ -187,7 +186,7 @@ function arrayOf(element: Holds, own: Holds | undefined): Holds {
 }
 
 function objectOf(def: Def, inUnion: boolean, sub: (s: z.ZodType | undefined) => Holds): Holds {
-  if ((def.checks ?? []).length > 0 || !def.shape) throw new Unsupported();
+  if (!def.shape) throw new Unsupported();
   const keys = Object.keys(def.shape);
   const fields = keys.map((k) => sub(def.shape?.[k]));
   // zod's rule for an absent key: allowed only where the field's schema is optional on input (optin), and then
@@ -219,7 +218,7 @@ function objectOf(def: Def, inUnion: boolean, sub: (s: z.ZodType | undefined) =>
 
 function recordOf(def: Def, sub: (s: z.ZodType | undefined) => Holds): Holds {
   // only records keyed by any string (zod checks other key types, e.g. an enum's, in ways not mirrored here)
-  if (!def.keyType || defOf(def.keyType).type !== 'string' || (defOf(def.keyType).checks ?? []).length > 0 || (def.checks ?? []).length > 0) throw new Unsupported();
+  if (!def.keyType || defOf(def.keyType).type !== 'string' || (defOf(def.keyType).checks ?? []).length > 0) throw new Unsupported();
   const value = sub(def.valueType);
   return (v) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
@@ -239,7 +238,10 @@ const NUMBER_FORMATS: Record<string, (n: number) => boolean> = {
   float64: () => true,
 };
 
-/** The checks of a string, number or array schema as one predicate (undefined: none); unknown checks: Unsupported. */
+/**
+ * The checks of a schema as one predicate (undefined: none). Only strings, numbers and arrays have checks mirrored
+ * here: any check on another type (a refinement of an object, a wrapper, a union…) throws Unsupported.
+ */
 function valueChecks(def: Def): (Holds) | undefined {
   const preds: (Holds)[] = [];
   // z.int(), z.email() and friends: the schema is its own check

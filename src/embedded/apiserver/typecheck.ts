@@ -81,8 +81,7 @@ function changedElementErrors(element: z.ZodType, next: unknown[], before: unkno
  * decides how unknown keys go, or a field that does not hold) zod is asked.
  */
 function fieldsHold(part: z.ZodType, changed: Record<string, unknown>): boolean {
-  let s: z.ZodType | undefined = part;
-  while (s && (defOf(s)?.type === 'optional' || defOf(s)?.type === 'nullable')) s = defOf(s)?.innerType;
+  const s = unwrapped(part);
   if (!s || defOf(s)?.type !== 'object' || (defOf(s)?.checks ?? []).length > 0) return false;
   for (const k in changed) {
     const field = fieldOf(s, k);
@@ -96,16 +95,19 @@ const defOf = (s: z.ZodType | undefined): ZodDef | undefined => (s as unknown as
 
 /** The schema of field `k` of an object schema (optional or nullable wrappers of the object looked through). */
 function fieldOf(schema: z.ZodType, k: string): z.ZodType | undefined {
-  let s: z.ZodType | undefined = schema;
+  return (unwrapped(schema) as { shape?: Record<string, z.ZodType> } | undefined)?.shape?.[k];
+}
+
+/** `schema` with its optional and nullable wrappers looked through. */
+function unwrapped(schema: z.ZodType | undefined): z.ZodType | undefined {
+  let s = schema;
   while (s && (defOf(s)?.type === 'optional' || defOf(s)?.type === 'nullable')) s = defOf(s)?.innerType;
-  return (s as { shape?: Record<string, z.ZodType> } | undefined)?.shape?.[k];
+  return s;
 }
 
 /** The element schema of an array schema without array-level rules (length, refinements); else undefined. */
 function plainArrayElement(schema: z.ZodType | undefined): z.ZodType | undefined {
-  let s = schema;
-  while (s && (defOf(s)?.type === 'optional' || defOf(s)?.type === 'nullable')) s = defOf(s)?.innerType;
-  const def = defOf(s);
+  const def = defOf(unwrapped(schema));
   return def?.type === 'array' && (def.checks ?? []).length === 0 ? def.element : undefined;
 }
 
