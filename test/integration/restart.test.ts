@@ -6,13 +6,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Pod, TaskRun } from '../../src/api/types.js';
 import { KubeClient, loadKubeConfig } from '../../src/kube/client.js';
 import { repoRoot } from '../helpers/conformance.js';
+import { stablePort } from '../helpers/ports.js';
 import { applyYaml, childTaskRuns, ensureHelper, listByLabels, NS, POD, succeeded, waitFor, waitForRun } from './helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tkt-restart-'));
@@ -22,17 +22,6 @@ afterAll(async () => {
   for (const p of procs) await stop(p, 'SIGTERM');
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** A port free right now on 127.0.0.1 (both runs of `tkt up` use it, so the kubeconfig stays valid). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** Starts `tkt up` on the data dir; resolves with its kubeconfig path once it prints the export line. */
 async function up(port: number): Promise<{ proc: ChildProcess; kubeconfig: string }> {
@@ -69,7 +58,8 @@ ${i > 0 ? `        runAfter: [${TASKS[i - 1]}]\n` : ''}        taskSpec: {steps:
 describe('restart of the embedded process (issue 5)', () => {
   it('a SIGKILLed tkt up picks the run up again: it succeeds with one TaskRun per pipeline task', async () => {
     ensureHelper();
-    const port = await freePort();
+    // both runs of `tkt up` take this port (the kubeconfig stays valid); outside the kernel's automatic range
+    const port = await stablePort();
     const first = await up(port);
     const client = new KubeClient(loadKubeConfig({ kubeconfig: first.kubeconfig }));
     await applyYaml(client, pipeline());

@@ -12,20 +12,13 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EventListener, KubeObject } from '../../src/api/types.js';
 import { startEmbedded, type Embedded } from '../../src/embedded/main.js';
+import { stablePort } from '../helpers/ports.js';
 import { postEvent, waitFor } from './harness.js';
 
 const run = promisify(execFile);
 const EL_REF = { apiVersion: 'triggers.tekton.dev/v1beta1', kind: 'EventListener' };
 const dir = mkdtempSync(join(tmpdir(), 'tkt-el-addr-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function listener(name: string, servicePort?: number): KubeObject {
   return {
@@ -47,7 +40,8 @@ async function urls(emb: Embedded, names: string[]): Promise<Record<string, stri
 
 describe('stable EventListener sink addresses', () => {
   it('keeps each listener\'s address across a restart of embedded mode', async () => {
-    const [flagPort, specPort, rangeFrom] = [await freePort(), await freePort(), await freePort()];
+    // ports outside the kernel's automatic range: nothing else can take them between the two runs (see stablePort)
+    const [flagPort, specPort, rangeFrom] = [await stablePort(), await stablePort(), await stablePort()];
     const addresses = { ports: { 'default/by-flag': flagPort }, portRange: { from: rangeFrom, to: rangeFrom } };
     const start = () => startEmbedded({ dataDir: dir, runtime: 'noop', controllers: false, eventListenerAddresses: addresses });
     let emb = await start();
@@ -67,11 +61,16 @@ describe('stable EventListener sink addresses', () => {
     }
     emb = await start();
     try {
+      // what was last seen, for the failure message: each listener's address, whether it answered, its Ready condition
+      let seen = '';
       const after = await waitFor(async () => {
         const u = await urls(emb, ['by-flag', 'by-spec', 'by-range', 'ephemeral']);
-        const live = await Promise.all(Object.values(u).map((x) => fetch(`${x}/live`).then((r) => r.ok, () => false)));
-        return live.every(Boolean) ? u : undefined;
-      }, 'every sink serving after the restart');
+        const live = await Promise.all(Object.values(u).map((x) => fetch(`${x}/live`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.ok, () => false)));
+        if (live.every(Boolean)) return u;
+        const ready = await Promise.all(Object.keys(u).map(async (n) => (await emb.client.get<EventListener>(EL_REF, 'default', n)).status?.conditions?.find((c) => c.type === 'Ready')));
+        seen = Object.keys(u).map((n, i) => `${n} ${u[n]} ${live[i] ? 'live' : 'not answering'} (Ready ${ready[i]?.status ?? '?'}: ${ready[i]?.message ?? ''})`).join('; ');
+        return undefined;
+      }, 'every sink serving after the restart', 40_000).catch((err: Error) => { throw new Error(`${err.message}; last seen: ${seen}`); });
       expect(after).toEqual(before);
       const res = await postEvent(after.ephemeral as string, '{"v":"x"}', {});
       expect(res.status).toBe(202);

@@ -5,7 +5,6 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { EventListener, KubeObject } from '../../src/api/types.js';
 import { KubeClient, loadKubeConfig } from '../../src/kube/client.js';
 import { repoRoot } from '../helpers/conformance.js';
+import { stablePort } from '../helpers/ports.js';
 import { postEvent, waitFor } from './harness.js';
 
 const run = promisify(execFile);
@@ -25,14 +25,6 @@ afterAll(async () => {
   for (const p of procs) await stop(p);
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function stop(proc: ChildProcess): Promise<void> {
   if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
@@ -69,7 +61,7 @@ async function servedUrls(client: KubeClient): Promise<Record<string, string>> {
 
 describe('tkt up restarted', () => {
   it('serves every EventListener at the same address again', async () => {
-    const [apiPort, fixed, rangeFrom] = [await freePort(), await freePort(), await freePort()];
+    const [apiPort, fixed, rangeFrom] = [await stablePort(), await stablePort(), await stablePort()];
     const elArgs = ['--el-port', `fixed=${fixed}`, '--el-port-range', `${rangeFrom}-${rangeFrom}`];
     let cur = await up(apiPort, elArgs);
     let client = new KubeClient(loadKubeConfig({ kubeconfig: cur.kubeconfig }));
