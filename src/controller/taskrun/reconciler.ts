@@ -23,6 +23,7 @@ import type { ReconcileResult } from '../runtime/controller.js';
 import { OwnWrites } from '../runtime/own-writes.js';
 import { writeStatus } from '../runtime/status-writer.js';
 import { gatherCredentials, serviceAccountOf } from './creds.js';
+import { PinnedSpecs } from './pinned.js';
 import { fetchTaskSpec } from './resolve.js';
 import { gatherSidecarLogs } from './sidecar-logs.js';
 
@@ -49,17 +50,20 @@ type Resolved = ReturnType<typeof resolveTaskSpec>;
 export function taskRunReconciler(deps: TaskRunReconcilerDeps): (key: string) => Promise<ReconcileResult | void> {
   const now = deps.now ?? (() => new Date());
   const own = deps.ownWrites ?? new OwnWrites();
+  const pinned = new PinnedSpecs();
   return async (key) => {
     const stored = deps.taskRuns.get(key);
     if (!stored || !isManagedByUs(stored.spec.managedBy) || isFinished(stored)) {
       own.forget(key);
+      pinned.forget(key);
       return;
     }
-    const fetched = await fetchTaskSpec(deps.client, stored);
+    // the Task as it was at the run's first reconcile (Tekton: status.taskSpec is the source of truth from then on)
+    const fetched = await pinned.fetched(key, stored, () => fetchTaskSpec(deps.client, stored));
     // Tekton merges the Task's labels and annotations into the run once, when it first stores the spec; the pod inherits them
     const meta = fetched.ok && !stored.status?.taskSpec ? taskRunMetadata(stored.metadata, fetched.meta, !!stored.spec.taskRef, deps.config.managedByLabel) : undefined;
     const tr = meta ? { ...stored, metadata: { ...stored.metadata, ...meta } } : stored;
-    const resolved = resolveFor(fetched, tr);
+    const resolved = pinned.resolved(key, tr, fetched, retryCount(tr.status), () => resolveFor(fetched, tr));
     const { namespace } = splitKey(key);
     const pod = tr.status?.podName ? deps.pods.get(`${namespace}/${tr.status.podName}`) : undefined;
     const sidecarLogs = await gatherSidecarLogs(deps.client, pod, deps.config.features.maxResultSize);
@@ -68,13 +72,17 @@ export function taskRunReconciler(deps: TaskRunReconcilerDeps): (key: string) =>
       keepPodOnCancel: deps.config.features.keepPodOnCancel,
     });
     // a retry starts a new attempt: its pod sees the new $(context.task.retry-count), so resolve again for it
-    const forPod = retryCount(plan.status) === retryCount(tr.status) ? resolved : resolveFor(fetched, { ...tr, status: plan.status });
+    const attempt = retryCount(plan.status);
+    const forPod = attempt === retryCount(tr.status) ? resolved : pinned.resolved(key, tr, fetched, attempt, () => resolveFor(fetched, { ...tr, status: plan.status }));
     if (forPod !== resolved && forPod.ok && plan.status.taskSpec) plan.status.taskSpec = forPod.spec;
     const status = await applyActions({ ...deps, ownWrites: own }, tr, forPod, plan, now());
     if (deps.config.features.enableProvenanceInStatus && fetched.ok) status.provenance = provenance(stored.status?.provenance, provenanceFeatureFlags(deps.config), fetched.source);
     own.writingStatus(key, status);
     await writeStatus(deps.client, stored, status);
-    if (isDone(status)) own.forget(key);
+    if (isDone(status)) {
+      own.forget(key);
+      pinned.forget(key);
+    }
     recordRunEvents(deps.events, stored, status);
     if (meta) await syncMetadata(deps.client, stored, meta);
     // a TaskRun's reconcile costs the same whatever its size: never paced (its wall time measures a busy server)
