@@ -66,3 +66,26 @@ describe('the Task of a running TaskRun', () => {
     expect(tr.status?.taskSpec?.results?.map((r) => r.name)).toEqual(['out']);
   }, 60_000);
 });
+
+describe('the Task of a pipeline task whose TaskRun exists', () => {
+  it('deleted while the pipeline runs: the PipelineRun still succeeds', async () => {
+    const client = world.client;
+    await applyYaml(client, task('pin-first', 'a'));
+    await applyYaml(client, task('pin-second', 'b'));
+    await applyYaml(client, `apiVersion: tekton.dev/v1
+kind: PipelineRun
+metadata: {name: pin-pipeline}
+spec:
+  pipelineSpec:
+    tasks:
+      - {name: first, taskRef: {name: pin-first}}
+      - {name: second, runAfter: [first], taskRef: {name: pin-second}}
+`);
+    // once the second task's pod runs, the first's Task is deleted (and the second's too: its TaskRun holds its spec)
+    await waitForRun(client, 'TaskRun', NS, 'pin-pipeline-second', { until: running });
+    await client.delete(TASK, NS, 'pin-first');
+    await client.delete(TASK, NS, 'pin-second');
+    const pr = await waitForRun(client, 'PipelineRun', NS, 'pin-pipeline');
+    expect(succeeded(pr)).toMatchObject({ status: 'True', reason: 'Succeeded' });
+  }, 60_000);
+});

@@ -18,7 +18,7 @@ import { recordRunEvents, syncMetadata } from '../run-meta.js';
 import type { ReconcileResult } from '../runtime/controller.js';
 import type { Informer } from '../runtime/informer.js';
 import { writeStatus } from '../runtime/status-writer.js';
-import { fetchPipelineSpec, fetchTaskSpecs } from './resolve.js';
+import { fetchPipelineSpec, fetchTaskSpecs, startedTaskSpecs } from './resolve.js';
 import { OwnWrites } from '../runtime/own-writes.js';
 import { RunCaches, cachedSpec, stableTasks, withWrittenStatus } from './run-cache.js';
 
@@ -70,8 +70,9 @@ export function pipelineRunReconciler(deps: PipelineRunReconcilerDeps): (key: st
     // Tekton merges the Pipeline's labels and annotations into the run once, when it first stores the spec
     const meta = pr.status?.pipelineSpec ? undefined : pipelineRunMetadata(pr, fetched.meta);
     const run = meta ? { ...pr, metadata: { ...pr.metadata, ...meta } } : pr;
-    const tasks = stableTasks(cache, await fetchTaskSpecs(deps.client, ns, fetched.spec, pr.spec.params));
     const parent = `${ns}/${pr.metadata.name ?? ''}`;
+    const started = startedTaskSpecs(deps.taskRuns.byIndex('tekton.dev/pipelineRun', parent));
+    const tasks = stableTasks(cache, await fetchTaskSpecs(deps.client, ns, fetched.spec, pr.spec.params, started));
     const plan = planPipelineRun({
       pipelineRun: run, pipelineName: fetched.pipelineName, pipelineSpec: fetched.spec, tasks, now: now(),
       taskRuns: deps.taskRuns.byIndex('tekton.dev/pipelineRun', parent),

@@ -4,7 +4,7 @@
  * values the engine turns into Tekton's failure reasons; transient API errors are thrown and retried.
  */
 import { REF } from '../../api/registry.js';
-import type { Param, PipelineRun, PipelineSpec, PipelineTask, Ref, TaskSpec } from '../../api/types.js';
+import type { Param, PipelineRun, PipelineSpec, PipelineTask, Ref, TaskRun, TaskSpec } from '../../api/types.js';
 import type { KubeClient } from '../../kube/client.js';
 import { isNotFound } from '../../kube/errors.js';
 import { isCustomTask } from '../../engine/pipelinerun/state.js';
@@ -67,14 +67,29 @@ async function fetchSpec(client: KubeClient, pr: PipelineRun): Promise<FetchedPi
 /**
  * Fetches the TaskSpec of every DAG and finally task, keyed by pipeline task name. `runParams` (the PipelineRun's
  * params; by default those of the PipelineRun the spec was fetched for) fill `$(params.x)` in resolver params;
- * the Pipeline's param defaults are used for the others.
+ * the Pipeline's param defaults are used for the others. A referenced Task whose TaskRun already holds its spec
+ * (`started`: status.taskSpec by pipeline task name) is not fetched: as in Tekton, that spec is the source of truth
+ * from then on, so a Task changed or deleted while the pipeline runs changes nothing about the tasks it started.
  */
-export async function fetchTaskSpecs(client: KubeClient, ns: string, spec: PipelineSpec, runParams?: readonly Param[]): Promise<Map<string, TaskEntry>> {
+export async function fetchTaskSpecs(client: KubeClient, ns: string, spec: PipelineSpec, runParams?: readonly Param[], started?: ReadonlyMap<string, TaskSpec>): Promise<Map<string, TaskEntry>> {
   const out = new Map<string, TaskEntry>();
   const byName = new Map<string, Promise<TaskEntry>>();
   const params = pipelineParams(spec, runParams ?? runParamsOf.get(spec));
   const all: PipelineTask[] = [...(spec.tasks ?? []), ...(spec.finally ?? [])];
-  await Promise.all(all.map(async (pt) => out.set(pt.name, await taskEntry({ client, ns, params }, pt, byName))));
+  await Promise.all(all.map(async (pt) => {
+    const held = pt.taskRef && !isCustomTask(pt) ? started?.get(pt.name) : undefined;
+    out.set(pt.name, held ? { spec: held, ...(pt.taskRef?.name ? { taskName: pt.taskRef.name } : {}), kind: 'Task' } : await taskEntry({ client, ns, params }, pt, byName));
+  }));
+  return out;
+}
+
+/** The status.taskSpec of the child TaskRuns, by pipeline task name (the first one found of a matrixed task). */
+export function startedTaskSpecs(taskRuns: readonly TaskRun[]): Map<string, TaskSpec> {
+  const out = new Map<string, TaskSpec>();
+  for (const tr of taskRuns) {
+    const pt = tr.metadata.labels?.['tekton.dev/pipelineTask'];
+    if (pt && tr.status?.taskSpec && !out.has(pt)) out.set(pt, tr.status.taskSpec);
+  }
   return out;
 }
 

@@ -3,8 +3,9 @@
  * resolved and derived from scratch on each of its hundreds of reconciles:
  * - the fetched PipelineSpec, reused while the run's generation is unchanged and its status holds the spec (as
  *   Tekton: once stored in the status, the spec is the run's source of truth; a changed Pipeline changes nothing);
- * - the task entries: fetched each reconcile (a deleted or changed Task is seen), but the previous map object is
- *   kept when every entry is equal, so that the engine's memo (keyed on object identity) stays valid;
+ * - the task entries: fetched each reconcile for the tasks not started yet (a deleted or changed Task is seen; a
+ *   started one keeps its TaskRun's status.taskSpec, see fetchTaskSpecs), but the previous map object is kept when
+ *   every entry is equal, so that the engine's memo (keyed on object identity) stays valid;
  * - the engine's {@link PlanMemo};
  * - the last status written and the resourceVersion it got, so that the next status is compared with it (shared,
  *   unchanged parts compare by identity) rather than with a freshly parsed copy of a status of megabytes.
