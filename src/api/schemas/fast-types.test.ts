@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { coreShape } from '../../embedded/apiserver/core-shapes.js';
 import { packageRoot } from '../../paths.js';
-import { typesHold } from './fast-types.js';
+import { jsonEqual } from '../json-equal.js';
+import { outputIsInput, typesHold } from './fast-types.js';
 import { schemaForKind } from './index.js';
 
 const POD = {
@@ -229,5 +230,57 @@ describe('typesHold', () => {
     expect(typesHold(z.string().trim().min(1), '  ')).toBe(false);
     expect(typesHold(z.string().transform((s, ctx) => { ctx.addIssue({ code: 'custom', message: 'no' }); return s; }), 'a')).toBe(false);
     expect(typesHold(z.object({ a: z.string() }).refine(() => true), { a: 'x' })).toBe(false);
+  });
+
+  it('outputIsInput: yes only where zod accepts the value and answers it unchanged, over the seeds and thousands of mutations', () => {
+    const random = rng(Number(process.env.FUZZ_SEED ?? 23));
+    let yes = 0;
+    let checked = 0;
+    const check = (s: z.ZodType, v: unknown): void => {
+      checked += 1;
+      if (!outputIsInput(s, v)) return;
+      yes += 1;
+      const r = s.safeParse(v);
+      expect(r.success && jsonEqual(r.data, v), String(JSON.stringify(v)).slice(0, 300)).toBe(true);
+      expect(typesHold(s, v)).toBe(true);
+    };
+    for (const [schema, doc] of seeds) {
+      const all: [z.ZodType, unknown][] = [];
+      pairs(schema, doc, 4, all);
+      for (const [s, v] of all) check(s, v);
+    }
+    for (let round = 0; round < Number(process.env.FUZZ_ROUNDS ?? 60); round++) {
+      for (const [schema, doc] of seeds) {
+        const all: [z.ZodType, unknown][] = [];
+        pairs(schema, doc, 3, all);
+        for (const [s, v] of [[schema, doc] as [z.ZodType, unknown], all[Math.floor(random() * all.length)] as [z.ZodType, unknown]]) {
+          let m = mutate(v, random);
+          if (random() < 0.4) m = mutate(m, random);
+          check(s, m);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(4000);
+    expect(yes).toBeGreaterThan(500); // it does say yes (else it saves nothing)
+    // a run as the EventListener creates it: the copy stands for zod's output
+    const pr = { apiVersion: 'tekton.dev/v1', kind: 'PipelineRun', metadata: { generateName: 'pr-', namespace: 'default' }, spec: { pipelineRef: { name: 'ci' }, params: [{ name: 'revision', value: 'abc' }] } };
+    expect(outputIsInput(schemaForKind('tekton.dev/v1', 'PipelineRun') as z.ZodType, pr)).toBe(true);
+  });
+
+  it('outputIsInput: no where zod fills a default, drops a key, transforms or catches', () => {
+    expect(outputIsInput(z.object({ a: z.string().default('x') }), {})).toBe(false);
+    expect(outputIsInput(z.object({ a: z.string().default('x') }), { a: 'y' })).toBe(true);
+    expect(outputIsInput(z.object({ a: z.string() }), { a: 'y', b: 1 })).toBe(false); // stripped
+    expect(outputIsInput(z.looseObject({ a: z.string() }), { a: 'y', b: 1 })).toBe(true);
+    expect(outputIsInput(z.strictObject({ a: z.string() }), { a: 'y', b: 1 })).toBe(false);
+    expect(outputIsInput(z.string().transform((s) => s.toUpperCase()), 'a')).toBe(false);
+    expect(outputIsInput(z.number().catch(0), 'a')).toBe(false);
+    expect(outputIsInput(z.number().catch(0), 1)).toBe(true);
+    expect(outputIsInput(z.object({ a: z.string().optional() }), {})).toBe(true);
+    // a union answers its first option without issues: that option must keep the value as it is
+    const U = z.union([z.object({ a: z.string() }), z.looseObject({ a: z.string(), b: z.number() })]);
+    expect(U.safeParse({ a: 'x', b: 1 }).data).toEqual({ a: 'x' });
+    expect(outputIsInput(U, { a: 'x', b: 1 })).toBe(false);
+    expect(outputIsInput(U, { a: 'x' })).toBe(true);
   });
 });

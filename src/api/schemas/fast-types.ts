@@ -55,30 +55,57 @@ class Unsupported extends Error {}
 
 const cache = new WeakMap<z.ZodType, Holds | null>();
 
-/** The predicates being built, by schema, outside and inside a union's option (the two differ: see make). */
-type Building = [Map<z.ZodType, Holds>, Map<z.ZodType, Holds>];
+/**
+ * The predicates being built, by schema, outside and inside a union's option (the two differ: see make). `exact`:
+ * predicates that also say zod's output equals the input (see {@link outputIsInput}); `valid` builds the plain ones
+ * an exact union needs.
+ */
+interface Building {
+  maps: [Map<z.ZodType, Holds>, Map<z.ZodType, Holds>];
+  exact: boolean;
+  valid?: Building;
+}
+
+const newBuilding = (exact: boolean): Building => ({ maps: [new Map(), new Map()], exact, ...(exact ? { valid: newBuilding(false) } : {}) });
 
 /**
  * True when zod's parse of `value` under `schema` would raise no issue except unknown keys; false when it would,
  * or when the schema has parts this check does not mirror: then zod must be asked.
  */
 export function typesHold(schema: z.ZodType, value: unknown): boolean {
-  let holds = cache.get(schema);
+  return predicateOf(schema, cache, false)(value);
+}
+
+const exactCache = new WeakMap<z.ZodType, Holds | null>();
+
+/**
+ * True when zod's parse of `value` would raise no issue and answer a value equal to `value` (no default filled in,
+ * no key dropped, no transform, no catch value), so that a copy of `value` can stand for zod's output; false
+ * otherwise, or when the schema has parts this check does not mirror.
+ */
+export function outputIsInput(schema: z.ZodType, value: unknown): boolean {
+  return predicateOf(schema, exactCache, true)(value);
+}
+
+function predicateOf(schema: z.ZodType, memo: WeakMap<z.ZodType, Holds | null>, exact: boolean): Holds {
+  let holds = memo.get(schema);
   if (holds === undefined) {
     try {
-      holds = build(schema, false, [new Map(), new Map()]);
+      holds = build(schema, false, newBuilding(exact));
     } catch (err) {
       if (!(err instanceof Unsupported)) throw err;
       holds = null; // no exact predicate: zod decides
     }
-    cache.set(schema, holds);
+    memo.set(schema, holds);
   }
-  return holds !== null && holds(value);
+  return holds ?? never;
 }
+
+const never: Holds = () => false;
 
 /** The predicate of `schema`; inside a union's option (`inUnion`) unknown keys of a strict object count. */
 function build(schema: z.ZodType, inUnion: boolean, building: Building): Holds {
-  const map = building[inUnion ? 1 : 0];
+  const map = building.maps[inUnion ? 1 : 0];
   const seen = map.get(schema);
   if (seen) return seen;
   // a recursive schema (z.lazy) reaches itself: the call goes through the slot filled below
@@ -133,9 +160,11 @@ function make(schema: z.ZodType, inUnion: boolean, building: Building): Holds {
     case 'nullable':
       return nullary(sub(def.innerType), (v) => v === null);
     case 'default':
-    case 'prefault':
-      // undefined takes the default (a value the schema's author chose)
-      return nullary(sub(def.innerType), (v) => v === undefined);
+    case 'prefault': {
+      // undefined takes the default (a value the schema's author chose): not the input then
+      const inner = sub(def.innerType);
+      return building.exact ? (v) => v !== undefined && inner(v) : nullary(inner, (v) => v === undefined);
+    }
     case 'nonoptional': {
       const inner = sub(def.innerType);
       return (v) => v !== undefined && inner(v);
@@ -143,10 +172,13 @@ function make(schema: z.ZodType, inUnion: boolean, building: Building): Holds {
     case 'readonly':
       return sub(def.innerType);
     case 'catch':
-      return () => true; // zod answers the catch value for anything the inner schema refuses
+      // zod answers the catch value for anything the inner schema refuses
+      return building.exact ? sub(def.innerType) : () => true;
     case 'pipe':
       // a transform's input is checked by the pipe's first part; a transform adds no issue of its own here
-      // (one that takes zod's context may add issues: not mirrored)
+      // (one that takes zod's context may add issues: not mirrored). Its output is not the input (exact: no; an
+      // absent key of this type is judged by zod itself, see objectOf)
+      if (building.exact) return never;
       if (!def.out || defOf(def.out).type !== 'transform' || (defOf(def.out).transform?.length ?? 2) >= 2) throw new Unsupported();
       return sub(def.in);
     case 'lazy':
@@ -155,12 +187,21 @@ function make(schema: z.ZodType, inUnion: boolean, building: Building): Holds {
     case 'array':
       return arrayOf(sub(def.element), own);
     case 'object':
-      return objectOf(def, inUnion, sub);
+      return objectOf(def, inUnion, sub, building.exact);
     case 'record':
       return recordOf(def, sub);
     case 'union': {
       if (def.inclusive === false || !def.options) throw new Unsupported();
       const options = def.options.map((o) => sub(o, true));
+      if (building.exact && building.valid) {
+        // zod answers the first option without issues: its output must be the input
+        const valid = building.valid;
+        const plain = def.options.map((o) => build(o, true, valid));
+        return (v) => {
+          for (let i = 0; i < plain.length; i++) if ((plain[i] as Holds)(v)) return (options[i] as Holds)(v);
+          return false;
+        };
+      }
       return (v) => {
         for (const o of options) if (o(v)) return true;
         return false;
@@ -185,20 +226,29 @@ function arrayOf(element: Holds, own: Holds | undefined): Holds {
   };
 }
 
-function objectOf(def: Def, inUnion: boolean, sub: (s: z.ZodType | undefined) => Holds): Holds {
+function objectOf(def: Def, inUnion: boolean, sub: (s: z.ZodType | undefined) => Holds, exact: boolean): Holds {
   if (!def.shape) throw new Unsupported();
   const keys = Object.keys(def.shape);
   const fields = keys.map((k) => sub(def.shape?.[k]));
   // zod's rule for an absent key: allowed only where the field's schema is optional on input (optin), and then
   // only if it is optional on output too or takes undefined without an issue
   const internals = keys.map((k) => (def.shape?.[k] as unknown as { _zod: { optin?: string; optout?: string } })._zod);
-  const absentOk = internals.map((z, i): Holds => (z.optin === undefined ? () => false : z.optout === 'optional' ? () => true : () => (fields[i] as Holds)(undefined)));
+  const absentOk = internals.map((z, i): Holds => {
+    if (z.optin === undefined) return () => false;
+    // exact: zod runs the field's schema on undefined and leaves the key out if that answers undefined
+    if (exact) {
+      const r = (def.shape?.[keys[i] as string] as z.ZodType).safeParse(undefined);
+      return r.success && r.data === undefined ? () => true : () => false;
+    }
+    return z.optout === 'optional' ? () => true : () => (fields[i] as Holds)(undefined);
+  });
   const known = new Set(keys);
   const catchType = def.catchall ? defOf(def.catchall).type : undefined;
   // unknown keys: passed through (loose) or dropped (strip) pass; a strict object's are an issue only in a union
   let extra: Holds | undefined;
-  if (catchType === 'never') extra = inUnion ? () => false : undefined;
-  else if (def.catchall && catchType !== 'unknown' && catchType !== 'any') extra = sub(def.catchall);
+  if (catchType === 'never') extra = inUnion || exact ? () => false : undefined;
+  else if (!def.catchall) extra = exact ? () => false : undefined; // stripped from the output
+  else if (catchType !== 'unknown' && catchType !== 'any') extra = sub(def.catchall);
   return (v) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
     const o = v as Record<string, unknown>;

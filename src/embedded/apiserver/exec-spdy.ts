@@ -91,6 +91,9 @@ export interface SpdyWants {
   tty: boolean;
 }
 
+/** How long the last output goes before its stream's FIN (see finish). */
+const OUTPUT_GRACE_MS = 50;
+
 /** Runs the SPDY side of a session on an upgraded socket (the 101 already written); `head` is what followed it. */
 export function spdySession(socket: Duplex, head: Buffer, wants: SpdyWants): SessionStreams {
   const inflate = zstream(zlib.createInflate({ dictionary: DICT }));
@@ -112,9 +115,11 @@ export function spdySession(socket: Duplex, head: Buffer, wants: SpdyWants): Ses
     for (const [ch, b] of pending.splice(0)) send(ch, b);
     markReady();
   };
+  let lastOutput = 0;
   const send = (ch: 1 | 2, b: Buffer): void => {
     const id = ids.get(ch === 1 ? 'stdout' : 'stderr') ?? ids.get('stdout');
     if (id !== undefined) write(data(id, 0, b));
+    lastOutput = Date.now();
   };
 
   const onSynStream = async (flags: number, p: Buffer): Promise<void> => {
@@ -185,9 +190,13 @@ export function spdySession(socket: Duplex, head: Buffer, wants: SpdyWants): Ses
       // the kubelet's stream creation timeout)
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, 30_000); });
-      void Promise.race([whenReady, timeout]).then(() => queue).then(() => {
+      void Promise.race([whenReady, timeout]).then(() => queue).then(async () => {
         clearTimeout(timer);
         flush();
+        // the client's SPDY library (spdystream) may drop data it has received but not yet read when the stream's
+        // FIN arrives right behind it (kubernetes/kubernetes#124571): output gets a moment before the streams close
+        const since = Date.now() - lastOutput;
+        if (since < OUTPUT_GRACE_MS) await new Promise((r) => setTimeout(r, OUTPUT_GRACE_MS - since));
         const err = ids.get('error');
         if (err !== undefined) write(data(err, FIN, Buffer.from(JSON.stringify(status))));
         for (const t of ['stdout', 'stderr']) {

@@ -14,7 +14,7 @@ import { coreShape } from './core-shapes.js';
 import { invalid } from './errors.js';
 import { checkDepth, dataIssues } from './limits.js';
 import { jsonEqual } from '../../api/json-equal.js';
-import { typesHold } from '../../api/schemas/fast-types.js';
+import { outputIsInput, typesHold } from '../../api/schemas/fast-types.js';
 import { safeParse } from '../../api/schemas/parse.js';
 
 function shapeOf(info: KindInfo): z.ZodType | undefined {
@@ -125,6 +125,15 @@ function updateErrors(schema: z.ZodType, obj: KubeObject, old: KubeObject, statu
   return errors;
 }
 
+/** A deep copy of JSON data (what a request body is). */
+function copyData(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(copyData);
+  const out: Record<string, unknown> = {};
+  for (const k in v as Record<string, unknown>) out[k] = copyData((v as Record<string, unknown>)[k]);
+  return out;
+}
+
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
@@ -146,7 +155,9 @@ export function checkTypes(info: KindInfo, obj: KubeObject, sub?: string, old?: 
   else if (schema) {
     const input: Record<string, unknown> = { ...obj };
     delete input.status; // controllers own status; spec writes keep the stored one (see mergeServerFields)
-    ({ data: parsed, errors } = parsedOrErrors(schema, input));
+    // zod's output would equal the input: a copy of it does (defaulting changes what it gets), without zod's work
+    if (outputIsInput(schema, input)) parsed = copyData(input);
+    else ({ data: parsed, errors } = parsedOrErrors(schema, input));
   }
   if (!statusOnly) errors.push(...dataIssues(info.kind, obj as unknown as Record<string, unknown>));
   if (errors.length > 0) throw invalid(info, obj.metadata?.name ?? '', errors);
