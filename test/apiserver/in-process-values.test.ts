@@ -7,7 +7,10 @@
  * And request bodies: JSON bodies go in process as copies of the value, checked as over HTTPS.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { defaulting } from '../../src/api/defaults.js';
+import { outputIsInput } from '../../src/api/schemas/fast-types.js';
+import { schemaForKind } from '../../src/api/schemas/index.js';
 import type { KubeObject, TaskRun } from '../../src/api/types.js';
 import { LiveConfig } from '../../src/cluster/live-config.js';
 import { admission } from '../../src/embedded/main.js';
@@ -95,6 +98,21 @@ describe('a create runs its kind\'s schema once', () => {
     const err2 = (await local().create(wrongType).catch((e: unknown) => e)) as ApiError;
     expect(err2.code).toBe(422);
     expect(err2.message).toMatch(/spec\.timeout/);
+  });
+
+  it('a create its schema would keep as it is skips the parse: defaults as before, and a "__proto__" key stays a key', async () => {
+    const value = JSON.parse('{"__proto__": "x", "a": "b"}') as Record<string, string>;
+    const body = {
+      ...TR, metadata: { name: 'iv-exact', namespace: 'default' },
+      spec: { params: [{ name: 'o', value }], taskSpec: { params: [{ name: 'o', type: 'object', properties: { a: { type: 'string' } } }], steps: [{ name: 's', image: 'busybox', script: 'true' }] } },
+    };
+    expect(outputIsInput(schemaForKind('tekton.dev/v1', 'TaskRun') as z.ZodType, { ...body })).toBe(true); // the path taken
+    const stored = (await remote().create(body as unknown as TaskRun)) as TaskRun;
+    const param = stored.spec.params?.[0]?.value as Record<string, string>;
+    expect(Object.keys(param)).toEqual(['__proto__', 'a']);
+    expect(Object.getPrototypeOf(param)).toBe(Object.prototype);
+    expect(stored.spec.timeout).toBe('1h0m0s');
+    expect(stored.spec.serviceAccountName).toBe('default');
   });
 
   it('an unknown field takes the slow path: refused under Strict, kept with a warning under Warn', async () => {

@@ -125,12 +125,16 @@ function updateErrors(schema: z.ZodType, obj: KubeObject, old: KubeObject, statu
   return errors;
 }
 
-/** A deep copy of JSON data (what a request body is). */
+/** A deep copy of JSON data (what a request body is); a `__proto__` key stays a key, as JSON.parse makes it. */
 function copyData(v: unknown): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map(copyData);
   const out: Record<string, unknown> = {};
-  for (const k in v as Record<string, unknown>) out[k] = copyData((v as Record<string, unknown>)[k]);
+  for (const k in v as Record<string, unknown>) {
+    const c = copyData((v as Record<string, unknown>)[k]);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
+    else out[k] = c;
+  }
   return out;
 }
 
