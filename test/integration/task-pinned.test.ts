@@ -3,10 +3,13 @@
  * fetches the Task again): a Task changed or deleted while its run's pod runs changes nothing about the run — not its
  * results, not its outcome. Embedded mode for real (host runtime).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseManifests } from '../../src/api/load.js';
 import type { KubeObject, TaskRun } from '../../src/api/types.js';
-import type { Embedded } from '../../src/embedded/main.js';
+import { startEmbedded, type Embedded } from '../../src/embedded/main.js';
 import { applyYaml, NS, startWorld, succeeded, waitForRun } from './helpers.js';
 
 const TASK = { apiVersion: 'tekton.dev/v1', kind: 'Task' };
@@ -88,4 +91,39 @@ spec:
     const pr = await waitForRun(client, 'PipelineRun', NS, 'pin-pipeline');
     expect(succeeded(pr)).toMatchObject({ status: 'True', reason: 'Succeeded' });
   }, 60_000);
+});
+
+describe('after a restart of embedded mode', () => {
+  it('a started TaskRun whose Task was deleted meanwhile runs on with the spec in its status', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tkt-pinned-'));
+    const start = (controllers: boolean) => startEmbedded({ dataDir, runtime: 'host', eventListeners: false, controllers });
+    try {
+      let emb = await start(true);
+      try {
+        await applyYaml(emb.client, task('pin-restart', 'after-restart'));
+        await applyYaml(emb.client, run('pin-restart-run', 'pin-restart'));
+        await waitForRun(emb.client, 'TaskRun', NS, 'pin-restart-run', { until: (tr) => running(tr) && !!tr.status?.taskSpec });
+      } finally {
+        await emb.stop(); // the pod dies with the process
+      }
+      emb = await start(false); // no controllers: the Task goes while nothing runs
+      try {
+        await emb.client.delete(TASK, NS, 'pin-restart');
+      } finally {
+        await emb.stop();
+      }
+      emb = await start(true);
+      try {
+        // the new kubelet fails the lost pod (NodeRestarted) and the run starts a new attempt from status.taskSpec
+        const tr = await waitForRun(emb.client, 'TaskRun', NS, 'pin-restart-run', { timeoutMs: 60_000 });
+        expect(succeeded(tr)).toMatchObject({ status: 'True', reason: 'Succeeded' });
+        expect(tr.status?.retriesStatus?.map((r) => succeeded({ status: r })?.reason)).toEqual(['NodeRestarted']);
+        expect(tr.status?.results).toEqual([{ name: 'out', type: 'string', value: 'after-restart' }]);
+      } finally {
+        await emb.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

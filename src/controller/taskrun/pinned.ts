@@ -3,8 +3,8 @@
  * on never fetches the Task again, so a Task changed or deleted while its run's pod runs changes nothing about the
  * run. The controller keeps what it fetched first (the Task's spec and StepActions, before substitution) per run,
  * and the spec resolved from it per attempt (a retry resolves again: its $(context.task.retry-count) differs), so
- * that a reconcile neither fetches nor substitutes again. Entries go when the run finishes or is deleted. After a
- * restart of the controller the Task is fetched once more (see docs/differences.md).
+ * that a reconcile neither fetches nor substitutes again. Entries go when the run finishes or is deleted. A
+ * controller that finds a started run it did not pin (after a restart) takes its status.taskSpec, as Tekton does.
  */
 import type { TaskRun } from '../../api/types.js';
 import type { resolveTaskSpec } from '../../engine/taskrun/resolve.js';

@@ -58,8 +58,9 @@ export function taskRunReconciler(deps: TaskRunReconcilerDeps): (key: string) =>
       pinned.forget(key);
       return;
     }
-    // the Task as it was at the run's first reconcile (Tekton: status.taskSpec is the source of truth from then on)
-    const fetched = await pinned.fetched(key, stored, () => fetchTaskSpec(deps.client, stored));
+    // the Task as it was at the run's first reconcile (Tekton: status.taskSpec is the source of truth from then on;
+    // a controller that did not fetch it itself, after a restart or a change of leader, reads a referenced one there)
+    const fetched = await pinned.fetched(key, stored, () => (stored.spec.taskRef && stored.status?.taskSpec ? Promise.resolve(fromStatus(stored)) : fetchTaskSpec(deps.client, stored)));
     // Tekton merges the Task's labels and annotations into the run once, when it first stores the spec; the pod inherits them
     const meta = fetched.ok && !stored.status?.taskSpec ? taskRunMetadata(stored.metadata, fetched.meta, !!stored.spec.taskRef, deps.config.managedByLabel) : undefined;
     const tr = meta ? { ...stored, metadata: { ...stored.metadata, ...meta } } : stored;
@@ -88,6 +89,11 @@ export function taskRunReconciler(deps: TaskRunReconcilerDeps): (key: string) =>
     // a TaskRun's reconcile costs the same whatever its size: never paced (its wall time measures a busy server)
     return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs, coalesceMs: 0 } : { coalesceMs: 0 };
   };
+}
+
+/** The spec a started run holds in its status (already resolved: StepActions inlined, variables substituted). */
+function fromStatus(tr: TaskRun): Awaited<ReturnType<typeof fetchTaskSpec>> {
+  return { ok: true, spec: tr.status?.taskSpec as TaskSpec, ...(tr.spec.taskRef?.name ? { taskName: tr.spec.taskRef.name } : {}), stepActions: new Map() };
 }
 
 function isFinished(tr: TaskRun): boolean {
