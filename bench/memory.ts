@@ -8,6 +8,8 @@
  *        [--settle-ms 3000] (idle time before RSS is read at each checkpoint)
  *        [--node-flags '--max-semi-space-size=2'] (flags for the `tkt up` process)
  *        [--heap-snapshot DIR] (writes a V8 heap snapshot of `tkt up` at the end into DIR, for finding what grows)
+ * The CLI bundle is built first (scripts/build-cli.mjs), so that `tkt up` runs the code users run: with a bundle
+ * older than the sources bin/tkt.js would run the sources through tsx, ~30–40 MiB more.
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -60,6 +62,8 @@ async function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promi
 
 async function main(): Promise<void> {
   console.log(machineLine());
+  await run(process.execPath, [join(root, 'scripts', 'build-cli.mjs')], { maxBuffer: 1 << 26 });
+  console.log('tkt up runs the CLI bundle (dist/bundle, rebuilt now)');
   const dataDir = mkdtempSync(join(flag('tmp-root', '') || tmpdir(), 'tkt-bench-mem-'));
   const snapshotDir = flag('heap-snapshot', '');
   const probeFile = join(dataDir, 'memory-usage.json');
