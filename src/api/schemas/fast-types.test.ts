@@ -148,6 +148,24 @@ function mutate(v: unknown, random: () => number): unknown {
   return copy;
 }
 
+/**
+ * The fuzz: FUZZ_ROUNDS rounds (default 60) over every seed, each time the whole object and one random part of it,
+ * mutated once or twice; `fn` gets each schema and mutated value.
+ */
+function eachMutation(seeds: ReadonlyArray<[z.ZodType, unknown]>, random: () => number, fn: (s: z.ZodType, m: unknown) => void): void {
+  for (let round = 0; round < Number(process.env.FUZZ_ROUNDS ?? 60); round++) {
+    for (const [schema, doc] of seeds) {
+      const all: [z.ZodType, unknown][] = [];
+      pairs(schema, doc, 3, all);
+      for (const [s, v] of [[schema, doc] as [z.ZodType, unknown], all[Math.floor(random() * all.length)] as [z.ZodType, unknown]]) {
+        let m = mutate(v, random);
+        if (random() < 0.4) m = mutate(m, random);
+        fn(s, m);
+      }
+    }
+  }
+}
+
 describe('typesHold', () => {
   const seeds: [z.ZodType, Record<string, unknown>][] = [];
   for (const doc of [...documents(), POD, TASK_RUN, PIPELINE_RUN]) {
@@ -175,22 +193,14 @@ describe('typesHold', () => {
     const random = rng(Number(process.env.FUZZ_SEED ?? 19));
     let refused = 0;
     let checked = 0;
-    for (let round = 0; round < Number(process.env.FUZZ_ROUNDS ?? 60); round++) {
-      for (const [schema, doc] of seeds) {
-        const all: [z.ZodType, unknown][] = [];
-        pairs(schema, doc, 3, all);
-        for (const [s, v] of [[schema, doc] as [z.ZodType, unknown], all[Math.floor(random() * all.length)] as [z.ZodType, unknown]]) {
-          let m = mutate(v, random);
-          if (random() < 0.4) m = mutate(m, random);
-          const issues = zodIssues(s, m);
-          checked += 1;
-          if (issues.length > 0) {
-            refused += 1;
-            expect(typesHold(s, m), `${issues.join('; ')} in ${String(JSON.stringify(m)).slice(0, 300)}`).toBe(false);
-          }
-        }
+    eachMutation(seeds, random, (s, m) => {
+      const issues = zodIssues(s, m);
+      checked += 1;
+      if (issues.length > 0) {
+        refused += 1;
+        expect(typesHold(s, m), `${issues.join('; ')} in ${String(JSON.stringify(m)).slice(0, 300)}`).toBe(false);
       }
-    }
+    });
     expect(checked).toBeGreaterThan(4000);
     expect(refused).toBeGreaterThan(1500); // the mutations do break types
   });
@@ -249,17 +259,7 @@ describe('typesHold', () => {
       pairs(schema, doc, 4, all);
       for (const [s, v] of all) check(s, v);
     }
-    for (let round = 0; round < Number(process.env.FUZZ_ROUNDS ?? 60); round++) {
-      for (const [schema, doc] of seeds) {
-        const all: [z.ZodType, unknown][] = [];
-        pairs(schema, doc, 3, all);
-        for (const [s, v] of [[schema, doc] as [z.ZodType, unknown], all[Math.floor(random() * all.length)] as [z.ZodType, unknown]]) {
-          let m = mutate(v, random);
-          if (random() < 0.4) m = mutate(m, random);
-          check(s, m);
-        }
-      }
-    }
+    eachMutation(seeds, random, check);
     expect(checked).toBeGreaterThan(4000);
     expect(yes).toBeGreaterThan(500); // it does say yes (else it saves nothing)
     // a run as the EventListener creates it: the copy stands for zod's output

@@ -6,6 +6,7 @@
  * that a reconcile neither fetches nor substitutes again. Entries go when the run finishes or is deleted. A
  * controller that finds a started run it did not pin (after a restart) takes its status.taskSpec, as Tekton does.
  */
+import { deepFreeze } from '../../api/deep-freeze.js';
 import type { TaskRun } from '../../api/types.js';
 import type { resolveTaskSpec } from '../../engine/taskrun/resolve.js';
 import type { Fetched } from './resolve.js';
@@ -39,7 +40,7 @@ export class PinnedSpecs {
     if (!pin || pin.fetched !== fetched || pin.uid !== tr.metadata.uid) return resolve();
     let r = pin.resolved.get(attempt);
     if (!r) {
-      r = deepFreeze(resolve());
+      r = deepFreeze(resolve()); // shared by every reconcile of the attempt: nothing may change it
       pin.resolved.set(attempt, r);
     }
     return r;
@@ -54,13 +55,4 @@ export class PinnedSpecs {
   get size(): number {
     return this.pins.size;
   }
-}
-
-/** Freezes a resolved spec (it is shared by every reconcile of the attempt: nothing may change it). */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
-  }
-  return value;
 }

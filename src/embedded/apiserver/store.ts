@@ -7,6 +7,8 @@
  */
 import type { KubeObject } from '../../api/types.js';
 
+export { deepFreeze } from '../../api/deep-freeze.js';
+
 /** A change recorded by the store. `rv` is the resourceVersion the change produced. */
 export interface StoreEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -133,20 +135,3 @@ export function rememberJson(value: object, text: string): void {
   if (Object.isFrozen(value)) jsonCache.set(value, text);
 }
 
-/** Deep-freezes a JSON value in place and answers it. */
-export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    // no array of values per object (objects here are plain JSON data: nothing inherited is enumerable)
-    if (Array.isArray(value)) {
-      for (const v of value as unknown[]) if (v && typeof v === 'object') deepFreeze(v);
-    } else {
-      const o = value as Record<string, unknown>;
-      for (const k in o) {
-        const v = o[k];
-        if (v && typeof v === 'object') deepFreeze(v);
-      }
-    }
-  }
-  return value;
-}

@@ -15,6 +15,7 @@ import { invalid } from './errors.js';
 import { checkDepth, dataIssues } from './limits.js';
 import { jsonEqual } from '../../api/json-equal.js';
 import { outputIsInput, typesHold } from '../../api/schemas/fast-types.js';
+import { jsonCopy } from '../../kube/json-copy.js';
 import { safeParse } from '../../api/schemas/parse.js';
 
 function shapeOf(info: KindInfo): z.ZodType | undefined {
@@ -125,19 +126,6 @@ function updateErrors(schema: z.ZodType, obj: KubeObject, old: KubeObject, statu
   return errors;
 }
 
-/** A deep copy of JSON data (what a request body is); a `__proto__` key stays a key, as JSON.parse makes it. */
-function copyData(v: unknown): unknown {
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(copyData);
-  const out: Record<string, unknown> = {};
-  for (const k in v as Record<string, unknown>) {
-    const c = copyData((v as Record<string, unknown>)[k]);
-    if (k === '__proto__') Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
-    else out[k] = c;
-  }
-  return out;
-}
-
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
@@ -159,9 +147,10 @@ export function checkTypes(info: KindInfo, obj: KubeObject, sub?: string, old?: 
   else if (schema) {
     const input: Record<string, unknown> = { ...obj };
     delete input.status; // controllers own status; spec writes keep the stored one (see mergeServerFields)
-    // zod's output would equal the input: a copy of it does (defaulting changes what it gets), without zod's work
-    if (outputIsInput(schema, input)) parsed = copyData(input);
-    else ({ data: parsed, errors } = parsedOrErrors(schema, input));
+    // zod's output would equal the input: its JSON copy stands for it (defaulting changes what it gets) without zod's
+    // work; a value JSON cannot carry as it is (jsonCopy declines) goes through zod
+    if (outputIsInput(schema, input)) parsed = jsonCopy(input, Infinity);
+    if (parsed === undefined) ({ data: parsed, errors } = parsedOrErrors(schema, input));
   }
   if (!statusOnly) errors.push(...dataIssues(info.kind, obj as unknown as Record<string, unknown>));
   if (errors.length > 0) throw invalid(info, obj.metadata?.name ?? '', errors);
