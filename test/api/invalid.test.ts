@@ -43,6 +43,7 @@ const cases: Case[] = [
     'spec.tasks[0].params[0].value', 'tasks cannot use results of finally tasks'],
   // ---- custom tasks and CustomRuns
   ['custom task ref without apiVersion', pipeline({ tasks: [{ name: 'a', taskRef: { kind: 'Wait' } }] }), 'spec.tasks[0].taskRef.apiVersion', 'custom task ref must specify apiVersion'],
+  ['taskRef kind ClusterTask (removed from Tekton), with the fix', pipeline({ tasks: [{ name: 'a', taskRef: { name: 'git-clone', kind: 'ClusterTask' } }] }), 'spec.tasks[0].taskRef.apiVersion', 'custom task ref must specify apiVersion (kind ClusterTask was removed from Tekton: write kind: Task'],
   ['custom task ref with a bad apiVersion', pipeline({ tasks: [{ name: 'a', taskRef: { apiVersion: 'wait', kind: 'Wait' } }] }), 'spec.tasks[0].taskRef.apiVersion', 'must be in the format "group/version"'],
   ['custom task spec without kind', pipeline({ tasks: [{ name: 'a', taskSpec: { apiVersion: 'example.dev/v1' } }] }), 'spec.tasks[0].taskSpec.kind', 'custom task spec must specify kind'],
   ['CustomRun with neither customRef nor customSpec', { apiVersion: 'tekton.dev/v1beta1', kind: 'CustomRun', metadata: { name: 'c' }, spec: {} }, 'spec', 'got neither: spec.customRef, spec.customSpec'],
@@ -139,6 +140,8 @@ const cases: Case[] = [
   ['task result as a PipelineRun param value', pipelineRun({ params: [{ name: 'x', value: '$(tasks.a.results.r)' }] }), 'spec.params[0].value', 'cannot use result expressions in [tasks.a.results.r]'],
   // ---- pipeline results
   ['pipeline result from a param', pipeline({ tasks: [pt('a')], results: [{ name: 'r', value: '$(params.x)' }] }), 'spec.results[0].value', 'is not a task result reference'],
+  ['pipeline result without a value (catalog sample git-cli 0.1)', pipeline({ tasks: [pt('a')], results: [{ name: 'commit' }] }), 'spec.results[0].value', 'required field "value" is missing: add it (a string, a list of strings, or an object whose values are strings)'],
+  ['param without a value', taskRun({ params: [{ name: 'p' }] }), 'spec.params[0].value', 'required field "value" is missing: add it'],
   ['pipeline result without references', pipeline({ tasks: [pt('a')], results: [{ name: 'r', value: 'constant' }] }), 'spec.results[0].value', 'expected pipeline results to be task result expressions'],
   ['pipeline result of a missing task', pipeline({ tasks: [pt('a')], results: [{ name: 'r', value: res('zz', 'x') }] }), 'spec.results[0].value', 'refers to a nonexistent task "zz"'],
   // ---- triggers

@@ -25,6 +25,8 @@ export interface TestServer {
 /** A raw HTTP answer. */
 export interface HttpAnswer {
   status: number;
+  /** The body as received (binary answers: /openapi/v2 in protobuf). */
+  bytes: Buffer;
   headers: Record<string, string | string[] | undefined>;
   text: string;
   json: () => any;
@@ -73,8 +75,9 @@ export function httpRequest(api: ApiServer, method: string, p: string, body?: un
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+        const bytes = Buffer.concat(chunks);
+        const text = bytes.toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, bytes, json: () => JSON.parse(text) });
       });
       res.on('error', reject);
     });

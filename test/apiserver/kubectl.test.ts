@@ -190,6 +190,37 @@ describe('kubectl', () => {
     expect(pod.stdout).toMatch(/name\s+<string> -required-/);
   });
 
+  it('refuses a group-version it does not serve as Kubernetes does ("no matches for kind"), through /openapi/v2 in protobuf', async () => {
+    // kubectl looks such a kind up in /openapi/v2 (protobuf only); a 406 there made it fail with "failed to download
+    // openapi" / "unable to respond with a content type" instead (the catalog's rbac v1beta1 and Condition YAML)
+    const f = writeFile(t.dir, 'old-rbac.yaml', 'apiVersion: rbac.authorization.k8s.io/v1beta1\nkind: ClusterRoleBinding\nmetadata:\n  name: old-crb\nsubjects:\n- {kind: ServiceAccount, name: default, namespace: default}\nroleRef: {kind: ClusterRole, name: view, apiGroup: rbac.authorization.k8s.io}\n');
+    const bins = ['kubectl', ...['1.27', '1.33'].map((v) => `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`).filter((b) => fs.existsSync(b))];
+    for (const bin of bins) {
+      const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
+        execFile(bin, ['--kubeconfig', t.kubeconfig, '--cache-dir', path.join(t.dir, `cache-old-${path.basename(bin)}`), 'create', '-f', f], { encoding: 'utf8' }, (err, _out, stderr) => resolve({ code: err ? 1 : 0, stderr }));
+      });
+      expect(r.code, bin).toBe(1);
+      expect(r.stderr, bin).toContain('no matches for kind "ClusterRoleBinding" in version "rbac.authorization.k8s.io/v1beta1"');
+      expect(r.stderr, bin).not.toMatch(/openapi|content type/);
+    }
+  });
+
+  it('explains from /openapi/v2 too (kubectl explain --output=plaintext-openapiv2 reads the protobuf document)', async () => {
+    const pr = await t.kubectl(['explain', 'pipelinerun.spec', '--output=plaintext-openapiv2']);
+    expect(pr.code, pr.stderr).toBe(0);
+    expect(pr.stdout).toMatch(/KIND:\s+PipelineRun/);
+    expect(pr.stdout).toMatch(/pipelineRef\s+<Object>/);
+    const pod = await t.kubectl(['explain', 'pod.spec.containers', '--output=plaintext-openapiv2']);
+    expect(pod.stdout).toMatch(/name\s+<string> -required-/);
+  });
+
+  it('names the generated name when it refuses an object created with generateName (as Kubernetes: the name comes first)', async () => {
+    const f = writeFile(t.dir, 'gen.yaml', 'apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata:\n  generateName: gen-run-\nspec:\n  taskSpec: {}\n');
+    const r = await t.kubectl(['create', '-f', f]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/TaskRun "gen-run-[a-z0-9]{5}" is invalid: spec\.taskSpec\.steps/);
+  });
+
   it('rejects a wrong-typed field with 422 naming it, before defaulting runs', async () => {
     const f = writeFile(t.dir, 'typed.yaml', 'apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: typed-a\nspec:\n  steps: not a list\n');
     const r = await t.kubectl(['create', '-f', f]);

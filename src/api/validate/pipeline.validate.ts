@@ -91,6 +91,8 @@ function validateTaskSource(errs: FieldErrors, t: PipelineTask, at: string, ctx:
 }
 
 const TASK_KINDS = new Set(['', 'Task']);
+/** Tekton's message stays as it is; catalog samples still say `kind: ClusterTask`, so say why and what to write. */
+const CLUSTER_TASK_HINT = ' (kind ClusterTask was removed from Tekton: write kind: Task for a Task in this namespace, or use the cluster resolver)';
 const API_VERSION = /^[^/\s]+\/[^/\s]+$/;
 
 /**
@@ -107,7 +109,7 @@ function customTaskProblems(t: PipelineTask): Array<[string, string]> | undefine
     if (!v) continue;
     const what = key === 'taskRef' ? 'custom task ref' : 'custom task spec';
     if (!v.kind) out.push([`${key}.kind`, `invalid value: ${what} must specify kind`]);
-    if (!v.apiVersion) out.push([`${key}.apiVersion`, `invalid value: ${what} must specify apiVersion`]);
+    if (!v.apiVersion) out.push([`${key}.apiVersion`, `invalid value: ${what} must specify apiVersion${v.kind === 'ClusterTask' ? CLUSTER_TASK_HINT : ''}`]);
     else if (!API_VERSION.test(v.apiVersion)) out.push([`${key}.apiVersion`, `invalid value: invalid apiVersion format "${v.apiVersion}", must be in the format "group/version"`]);
   }
   return out;

@@ -56,6 +56,7 @@ function unknownFieldMessage(key: string, parent: string, known: string[]): stri
 
 function describe(input: unknown): string {
   if (input === null) return 'null';
+  if (input === undefined) return 'nothing';
   if (Array.isArray(input)) return 'a list';
   if (typeof input === 'object') return 'an object';
   if (typeof input === 'string') return `the string "${input.length > 40 ? `${input.slice(0, 40)}…` : input}"`;
@@ -87,6 +88,11 @@ function article(expected: string): string {
 
 /** A union failed on every branch: list what the branches wanted, e.g. for ParamValue. */
 function unionMessage(issue: z.core.$ZodIssueInvalidUnion): string {
+  if (issue.input === undefined) {
+    const key = issue.path[issue.path.length - 1];
+    const want = issue.message && issue.message !== 'Invalid input' ? issue.message.replace(/^must be /, '') : 'a value';
+    return typeof key === 'string' ? `required field "${key}" is missing: add it (${want})` : `required value is missing (${want})`;
+  }
   if (issue.message && issue.message !== 'Invalid input') return `${issue.message}; got ${describe(issue.input)}`;
   const expected = new Set<string>();
   for (const branch of issue.errors) {

@@ -11,6 +11,7 @@ import { authorizeRequest } from './authz.js';
 import { handleResource, type StreamRegistry } from './handlers.js';
 import { negotiate, sendJson, sendStatus } from './http.js';
 import { openapiDoc, openapiIndex, openapiV2 } from './openapi.js';
+import { OPENAPI_V2_PROTOBUF } from './openapi-v2-proto.js';
 import { route, type Route } from './route.js';
 
 /** What /version answers (kubectl's dispatcher picks kubectl.1.32 from `minor`). */
@@ -61,7 +62,16 @@ function serveNonResource(req: IncomingMessage, res: ServerResponse, r: Route, a
     case 'resourceList': return sendOr404(res, apiResourceList(r.group, r.version));
     case 'openapiIndex': sendJson(res, 200, openapiIndex()); return true;
     case 'openapiDoc': return sendOr404(res, openapiDoc(r.group, r.version));
-    case 'openapiV2': sendJson(res, 200, openapiV2(req)); return true;
+    case 'openapiV2': {
+      const v2 = openapiV2(req);
+      if (v2.type === 'json') {
+        sendJson(res, 200, v2.body);
+        return true;
+      }
+      res.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTOBUF, 'Content-Length': v2.body.byteLength, 'Cache-Control': 'no-cache, private' });
+      res.end(v2.body);
+      return true;
+    }
     default: return false;
   }
 }

@@ -130,9 +130,11 @@ export function ensureDefaultServiceAccount(ctx: ServerContext, namespace: strin
 
 /** Creates an object from a checked request body (see checkIdentity). */
 export function createObject(ctx: ServerContext, info: KindInfo, body: KubeObject, opts: WriteOptions): WriteResult {
-  const parsed = checkTypes(info, body);
+  // the name is generated first, as Kubernetes does (BeforeCreate), so that a refusal names the object it refused
+  const generated = !body.metadata.name && body.metadata.generateName ? generatedName(body.metadata.generateName) : undefined;
+  const parsed = checkTypes(info, generated ? { ...body, metadata: { ...body.metadata, name: generated } } : body);
   const meta = newMeta(body.metadata, timestamp(ctx.now()));
-  if (!meta.name && meta.generateName) meta.name = generatedName(meta.generateName);
+  if (generated) meta.name = generated;
   let obj: KubeObject = { ...body, metadata: meta };
   if (info.kind === 'Namespace') obj.spec = { finalizers: ['kubernetes'], ...(obj.spec as object | undefined) };
   if (info.kind === 'Secret' && !obj.type) obj.type = 'Opaque';
