@@ -315,7 +315,16 @@ export class KubeClient {
     if (!onData) return this.requestText('GET', path);
     const base = await this.options();
     const mod = this.server.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
+    return new Promise((resolveStream, rejectStream) => {
+      // a stream stopped by its reader (signal) ends quietly; a stream that ends removes its listener (one signal
+      // may serve many streams in turn: every container of a run)
+      const onAbort = (): void => {
+        req.destroy();
+        resolve('');
+      };
+      const settle = (): void => signal?.removeEventListener('abort', onAbort);
+      const resolve = (v: string): void => { settle(); resolveStream(v); };
+      const reject = (err: unknown): void => { settle(); rejectStream(err); };
       const req = mod.request({ ...base, agent: this.agent, protocol: this.server.protocol, hostname: this.server.hostname, port: this.server.port, method: 'GET', path: this.server.pathname.replace(/\/$/, '') + path }, (res) => {
         const status = res.statusCode ?? 0;
         if (status >= 300) {
@@ -330,11 +339,11 @@ export class KubeClient {
         res.on('error', reject);
       });
       req.on('error', (err) => reject(signal?.aborted ? err : ApiError.unreachable(this.server.href, err)));
-      // a stream stopped by its reader (signal) ends quietly
-      signal?.addEventListener('abort', () => {
-        req.destroy();
-        resolve('');
-      }, { once: true });
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
       req.end();
     });
   }

@@ -22,6 +22,28 @@ const hasBwrap = ((): boolean => {
 })();
 const host = ['--runtime', 'host'];
 
+describe('tkt run: a wide pipeline', () => {
+  it('follows the logs of 14 tasks without piling listeners on its abort signal (no MaxListenersExceededWarning)', async () => {
+    const tasks = Array.from({ length: 14 }, (_, i) => `    - name: t${i}\n      taskSpec:\n        steps:\n          - {name: s, image: busybox, script: 'echo ${i}'}\n`).join('');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tkt-wide-'));
+    const file = path.join(dir, 'wide.yaml');
+    fs.writeFileSync(file, `apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata: {generateName: wide-}\nspec:\n  pipelineSpec:\n    tasks:\n${tasks}`);
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => { warnings.push(`${w.name}: ${w.message}`); };
+    process.on('warning', onWarning);
+    try {
+      const r = await tkt(['run', '-f', file, '--runtime', 'noop']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/PipelineRun wide-\w+ +Succeeded/);
+      await new Promise((done) => setImmediate(done));
+      expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('tkt run: input errors (exit 2, nothing started)', () => {
   it('invalid YAML names the file and document', async () => {
     const r = await tkt(['run', '-f', fx('invalid-yaml.yaml')]);

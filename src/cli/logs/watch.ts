@@ -31,6 +31,7 @@ export class Watched<T extends KubeObject> {
   private stopped = false;
   private failure?: unknown;
   private failures = 0;
+  private unlisten?: () => void;
 
   private constructor(private readonly client: KubeClient, private readonly ref: KindRef, private readonly ns: string, private readonly sel: WatchSelection) {}
 
@@ -41,7 +42,11 @@ export class Watched<T extends KubeObject> {
       w.stop();
       return w;
     }
-    signal?.addEventListener('abort', () => w.stop(), { once: true });
+    if (signal) {
+      const onAbort = (): void => w.stop();
+      signal.addEventListener('abort', onAbort, { once: true });
+      w.unlisten = () => signal.removeEventListener('abort', onAbort); // one signal serves every pod of a run
+    }
     await w.relist();
     return w;
   }
@@ -153,6 +158,7 @@ export class Watched<T extends KubeObject> {
 
   /** Stops watching; pending waits resolve (their tests decide what happened). */
   stop(): void {
+    this.unlisten?.();
     this.stopped = true;
     this.stopWatch?.();
     this.stopWatch = undefined;

@@ -3,6 +3,7 @@
  * are several), the progress line on a terminal, `--timeout` and Ctrl-C (both cancel the runs, then wait for
  * them to stop; a second Ctrl-C stops waiting), and the final state of every run for the summary.
  */
+import { setMaxListeners } from 'node:events';
 import type { CustomRun, KubeObject, PipelineRun, TaskRun } from '../../api/types.js';
 import type { CliContext } from '../context.js';
 import { KIND } from '../kinds.js';
@@ -140,6 +141,9 @@ export async function followRuns(input: SessionInput): Promise<SessionResult> {
   // the followers stop at once when the runs are cancelled: thousands of them (a wide pipeline) would otherwise load
   // this process (which also runs the cluster in embedded mode) while the cancellation goes on; the summary reports
   const following = new AbortController();
+  // every follower (a pod's watch, a container's log stream) listens on it while it runs, thousands at once in a
+  // wide pipeline; each removes its listener when it ends, so the count is the followers in flight, not a leak
+  setMaxListeners(0, following.signal);
   const stop = (why: 'timeout' | 'interrupt'): void => {
     if (stopped) return abandon();
     stopped = why;
