@@ -85,11 +85,29 @@ describe('kubectl', () => {
     expect(await ok(['apply', '-f', f])).toContain('unchanged');
   });
 
+  it('re-applying an unchanged file that omits defaulted fields writes nothing: no generation bump, same resourceVersion', async () => {
+    // kubectl apply's JSON merge patch replaces whole lists with the file's (without the defaults admission added:
+    // params[].type, taskRef.kind): the spec is compared after defaulting, as Kubernetes compares after mutation
+    const f = writeFile(t.dir, 'lists.yaml', 'apiVersion: tekton.dev/v1\nkind: Pipeline\nmetadata:\n  name: lists-a\nspec:\n  params: [{name: who, default: x}]\n  tasks:\n  - name: a\n    params: [{name: who, value: $(params.who)}]\n    taskRef: {name: t}\n');
+    expect(await ok(['apply', '-f', f])).toContain('created');
+    const before = await ok(['get', 'pipeline', 'lists-a', '-o', 'jsonpath={.metadata.generation} {.metadata.resourceVersion} {.spec.params[0].type} {.spec.tasks[0].taskRef.kind}']);
+    expect(before).toMatch(/^1 \d+ string Task$/);
+    const again = await t.kubectl(['apply', '-f', f, '-v=8']);
+    expect(again.stdout).toContain('configured'); // the patch is not empty (lists without defaults), as on a cluster
+    expect(again.stderr).toContain('Content-Type: application/merge-patch+json'); // kubectl's choice for a Tekton kind, as on a cluster
+    expect(await ok(['get', 'pipeline', 'lists-a', '-o', 'jsonpath={.metadata.generation} {.metadata.resourceVersion} {.spec.params[0].type} {.spec.tasks[0].taskRef.kind}'])).toBe(before);
+    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('default: x', 'default: z'));
+    expect(await ok(['apply', '-f', f])).toContain('configured');
+    expect(await ok(['get', 'pipeline', 'lists-a', '-o', 'jsonpath={.metadata.generation} {.spec.params[0].default}'])).toBe('2 z');
+  });
+
   it('applies a pod twice (strategic merge keeps list items by name) and patches it three ways', async () => {
     const f = writeFile(t.dir, 'pod.yaml', podYaml('pod-a'));
     await ok(['apply', '-f', f]);
     fs.writeFileSync(f, podYaml('pod-a', '2'));
-    expect(await ok(['apply', '-f', f])).toContain('configured');
+    const applied = await t.kubectl(['apply', '-f', f, '-v=8']);
+    expect(applied.stdout).toContain('configured');
+    expect(applied.stderr).toContain('Content-Type: application/strategic-merge-patch+json'); // kubectl's built-in Pod type
     const env = await ok(['get', 'pod', 'pod-a', '-o', 'jsonpath={.spec.containers[0].env[*].value}']);
     expect(env).toBe('2 keep');
     await ok(['patch', 'pod', 'pod-a', '-p', '{"spec":{"containers":[{"name":"step-b","image":"alpine"}]}}']);

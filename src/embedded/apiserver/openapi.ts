@@ -79,9 +79,11 @@ function v2Document(): Record<string, unknown> {
       definitions[name] = v2Schema(s);
       const base = `/${gvPath(k.group, version)}${k.namespaced ? '/namespaces/{namespace}' : ''}/${k.plural}`;
       const ref = { $ref: `#/definitions/${name}` };
+      // no `consumes`: kubectl apply takes a patch type from it (strategic merge when listed, computed from these
+      // schemas, which carry no merge keys); without it kubectl decides as before: its built-in types for core kinds
+      // (strategic merge), JSON merge patch for Tekton's
       const op = (action: string): unknown => ({
         'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': { group: k.group, version, kind: k.kind },
-        consumes: action === 'patch' ? ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'] : ['*/*'],
         produces: ['application/json', 'application/yaml'],
         parameters: [{ name: 'body', in: 'body', required: true, schema: action === 'patch' ? { type: 'object' } : ref }, ...V2_PARAMS],
         responses: { 200: { description: 'OK', schema: ref } },

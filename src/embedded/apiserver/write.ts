@@ -207,10 +207,12 @@ export function updateObject(ctx: ServerContext, info: KindInfo, old: KubeObject
     validateMeta(info, obj);
     checkFinalizers(info, old, obj);
   }
-  const changedSpec = specChanged(old, obj);
-  if (changedSpec) obj.metadata = { ...obj.metadata, generation: (old.metadata.generation ?? 1) + 1 };
   let warnings: string[] = [];
   if (sub !== 'status') ({ obj, warnings } = admit(ctx, info, obj, opts, old));
+  // compared after defaulting, as Kubernetes compares after the mutating webhooks: re-applying a file without the
+  // defaulted fields (kubectl apply's merge patch replaces whole lists) is no change and bumps nothing
+  const changedSpec = specChanged(old, obj);
+  if (changedSpec) obj.metadata = { ...obj.metadata, generation: (old.metadata.generation ?? 1) + 1 };
   const name = old.metadata.name ?? '';
   // a changed spec is a change: only other writes may turn out to be no-ops (not written again)
   const same = !changedSpec && jsonEqual({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } }, { ...old, metadata: { ...old.metadata, resourceVersion: undefined } });
