@@ -1,16 +1,20 @@
 #!/bin/bash
 # Every YAML of a Tekton catalog checkout through `kubectl create --dry-run=server` against the API server of
 # $KUBECONFIG (e.g. a `tkt up`): prints each refusal and a count by kind of refusal (docs/catalog.md).
-#   scripts/catalog-sweep.sh <catalog checkout> [main|examples]
-#   main: task/pipeline/stepaction <name>/<version>/*.yaml; examples: their tests/, samples/ and examples/ YAML
+#   scripts/catalog-sweep.sh <checkout> [main|examples] [dir ...]
+#   main: the YAML under the dirs (default: task pipeline stepaction) outside tests/, samples/ and examples/;
+#   examples: the YAML inside those. kustomization.yaml files are left out (kustomize input, not objects).
 set -u
-root=${1:?usage: scripts/catalog-sweep.sh <catalog checkout> [main|examples]}
+root=${1:?usage: scripts/catalog-sweep.sh <checkout> [main|examples] [dir ...]}
 which=${2:-main}
+shift $(( $# >= 2 ? 2 : 1 ))
+dirs=("$@")
+[ ${#dirs[@]} -eq 0 ] && dirs=(task pipeline stepaction)
 cd "$root" || exit 2
 if [ "$which" = main ]; then
-  mapfile -t files < <(find task pipeline stepaction -name '*.yaml' ! -path '*/tests/*' ! -path '*/samples/*' ! -path '*/examples/*' 2>/dev/null | sort)
+  mapfile -t files < <(find "${dirs[@]}" -name '*.yaml' ! -name kustomization.yaml ! -path '*/tests/*' ! -path '*/samples/*' ! -path '*/examples/*' 2>/dev/null | sort)
 else
-  mapfile -t files < <(find task pipeline stepaction -name '*.yaml' \( -path '*/tests/*' -o -path '*/samples/*' -o -path '*/examples/*' \) 2>/dev/null | sort)
+  mapfile -t files < <(find "${dirs[@]}" -name '*.yaml' ! -name kustomization.yaml \( -path '*/tests/*' -o -path '*/samples/*' -o -path '*/examples/*' \) 2>/dev/null | sort)
 fi
 ok=0; refused=()
 for f in "${files[@]}"; do
