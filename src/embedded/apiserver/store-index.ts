@@ -6,7 +6,8 @@
 import type { KubeObject } from '../../api/types.js';
 import { EventLog } from './store-events.js';
 import { CachedTable, MemoryTable, type ObjectTable, type StoreQueries } from './store-table.js';
-import { deepFreeze, StoreError, type ListPage, type Store, type StoreEvent, type StoredRef } from './store.js';
+import { deepFreeze } from '../../api/deep-freeze.js';
+import { StoreError, type ListPage, type Store, type StoreEvent, type StoredRef } from './store.js';
 
 /**
  * What a durable backend must do. `commit` runs one transaction and returns only after it is committed; inside

@@ -7,7 +7,8 @@
  * memory of a long-running server stays flat however many runs it keeps.
  */
 import type { KubeObject } from '../../api/types.js';
-import { deepFreeze, objectKey, rememberJson, type ListPage, type Store, type StoredRef } from './store.js';
+import { deepFreeze } from '../../api/deep-freeze.js';
+import { objectKey, rememberJson, type ListPage, type Store, type StoredRef } from './store.js';
 
 import { addrOf, MemoryTable, NamespaceCounts } from './store-table-memory.js';
 

@@ -7,8 +7,6 @@
  */
 import type { KubeObject } from '../../api/types.js';
 
-export { deepFreeze } from '../../api/deep-freeze.js';
-
 /** A change recorded by the store. `rv` is the resourceVersion the change produced. */
 export interface StoreEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -134,4 +132,3 @@ function listJson(list: { items: unknown[] }): string {
 export function rememberJson(value: object, text: string): void {
   if (Object.isFrozen(value)) jsonCache.set(value, text);
 }
-
